@@ -1,0 +1,44 @@
+//===- Buffers.h - Aligned operand buffers for benchmarks -------*- C++ -*-===//
+#ifndef AUTOCONFIG_BENCH_BUFFERS_H
+#define AUTOCONFIG_BENCH_BUFFERS_H
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+namespace autoconfig {
+
+/// A 64-byte aligned array of `count` elements of `elementBytes` each.
+class AlignedBuffer {
+public:
+  AlignedBuffer() = default;
+  AlignedBuffer(size_t count, size_t elementBytes);
+
+  void *data() { return storage.get(); }
+  const void *data() const { return storage.get(); }
+  template <typename T> T *as() { return static_cast<T *>(data()); }
+  template <typename T> const T *as() const {
+    return static_cast<const T *>(data());
+  }
+  size_t size() const { return count; }
+  size_t bytes() const { return count * elementBytes; }
+
+  /// Uniform values in [-1, 1) from a fixed seed (reproducible runs).
+  void fillRandom(uint64_t seed);
+  void fillZero();
+  void copyFrom(const AlignedBuffer &other);
+
+private:
+  struct Free {
+    void operator()(void *p) const { std::free(p); }
+  };
+  std::unique_ptr<void, Free> storage;
+  size_t count = 0;
+  size_t elementBytes = 4;
+};
+
+} // namespace autoconfig
+
+#endif

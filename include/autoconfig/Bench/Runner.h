@@ -1,0 +1,70 @@
+//===- Runner.h - Benchmark one workload against its peers ------*- C++ -*-===//
+#ifndef AUTOCONFIG_BENCH_RUNNER_H
+#define AUTOCONFIG_BENCH_RUNNER_H
+
+#include "autoconfig/Bench/Timing.h"
+#include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Select/Decision.h"
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace autoconfig {
+
+struct BenchOptions {
+  TargetDesc target;
+  Profile profile;
+  unsigned threads = 1;
+  std::vector<std::string> peers;
+  std::optional<Config> override;
+  TimingOptions timing;
+};
+
+struct PeerResult {
+  std::string name;
+  /// Empty when the peer ran; else why it did not.
+  std::string error;
+  double measuredSeconds = 0;
+  double gflops = 0;
+  bool verified = false;
+  double maxRelativeError = 0;
+  std::string note;
+};
+
+struct BenchRecord {
+  Workload workload;
+  Decision decision;
+  bool verified = false;
+  double maxRelativeError = 0;
+  double tolerance = 0;
+  double measuredSeconds = 0;
+  double gflops = 0;
+  double relativeSpread = 0;
+  double compileSeconds = 0;
+  std::vector<PeerResult> peers;
+  /// Set when AutoConfig's own kernel could not be built or run.
+  std::string error;
+
+  const PeerResult *peer(llvm::StringRef name) const;
+};
+
+/// Decides, compiles, verifies and times one workload, and the peers.
+BenchRecord benchWorkload(const Workload &workload,
+                          const BenchOptions &options);
+
+/// One JSON object per record (the `bench --json` line format).
+llvm::json::Value toJSON(const BenchRecord &record);
+
+/// The human-readable table: workload, algorithm, config, GFLOP/s, ratio
+/// to each peer, verified.
+void printBenchTable(llvm::ArrayRef<BenchRecord> records,
+                     llvm::ArrayRef<std::string> peers, llvm::raw_ostream &os);
+
+} // namespace autoconfig
+
+#endif

@@ -1,0 +1,84 @@
+//===- KernelBuilder.h - Small IR-building helpers for generators -*- C++
+//-*-===//
+//
+// The generators build scf loops over vector ops on memrefs. This wraps the
+// repetitive parts (index constants, masked loads and stores, FMA with or
+// without a fused instruction) so that each generator reads like its loop nest.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_CODEGEN_KERNELBUILDER_H
+#define AUTOCONFIG_CODEGEN_KERNELBUILDER_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace autoconfig {
+
+class KernelBuilder {
+public:
+  KernelBuilder(mlir::OpBuilder &builder, mlir::Location loc,
+                mlir::Type elementType, bool useFma);
+
+  mlir::ImplicitLocOpBuilder &b() { return builder; }
+  mlir::Type elementType() const { return element; }
+
+  mlir::Value index(int64_t value);
+  mlir::Value add(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value add(mlir::Value lhs, int64_t rhs);
+  mlir::Value mul(mlir::Value lhs, int64_t rhs);
+  mlir::Value mul(mlir::Value lhs, mlir::Value rhs);
+
+  mlir::VectorType vectorType(int64_t lanes);
+  mlir::Value zeroVector(int64_t lanes);
+  mlir::Value zeroScalar();
+  /// A constant mask with the first `active` of `lanes` lanes set.
+  mlir::Value mask(int64_t lanes, int64_t active);
+
+  /// Loads `lanes` contiguous elements at `indices`; when active < lanes only
+  /// the first `active` are read (masked) and the rest are zero.
+  mlir::Value loadVector(mlir::Value memref, mlir::ValueRange indices,
+                         int64_t lanes, int64_t active);
+  void storeVector(mlir::Value value, mlir::Value memref,
+                   mlir::ValueRange indices, int64_t active);
+  mlir::Value loadScalar(mlir::Value memref, mlir::ValueRange indices);
+  void storeScalar(mlir::Value value, mlir::Value memref,
+                   mlir::ValueRange indices);
+  mlir::Value broadcast(mlir::Value scalar, int64_t lanes);
+
+  /// acc + a * b: a fused vector.fma when the target has one, else a
+  /// multiply and an add (so that no libm call is ever emitted).
+  mlir::Value fma(mlir::Value a, mlir::Value b, mlir::Value acc);
+  mlir::Value addf(mlir::Value a, mlir::Value b);
+  /// Horizontal sum of a vector.
+  mlir::Value reduceAdd(mlir::Value vector);
+
+  /// for (iv = lb; iv < ub; iv += step) body(iv), with static bounds. Emits
+  /// nothing when the range is empty and no loop when it has one iteration.
+  void forRange(int64_t lb, int64_t ub, int64_t step,
+                llvm::function_ref<void(mlir::Value)> body);
+  /// Like forRange with dynamic bounds.
+  void forRange(mlir::Value lb, mlir::Value ub, int64_t step,
+                llvm::function_ref<void(mlir::Value)> body);
+  /// Like forRange but distributed over threads (scf.parallel, lowered to
+  /// OpenMP) when `parallel` is set and there is more than one iteration.
+  void parallelRange(int64_t lb, int64_t ub, int64_t step, bool parallel,
+                     llvm::function_ref<void(mlir::Value)> body);
+  /// A loop carrying values; returns the final values.
+  llvm::SmallVector<mlir::Value> forWithValues(
+      mlir::Value lb, mlir::Value ub, int64_t step, mlir::ValueRange init,
+      llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value,
+                                                        mlir::ValueRange)>
+          body,
+      mlir::scf::ForOp *loop = nullptr);
+
+private:
+  mlir::ImplicitLocOpBuilder builder;
+  mlir::Type element;
+  bool useFma;
+};
+
+} // namespace autoconfig
+
+#endif

@@ -1,0 +1,83 @@
+//===- AlgorithmModel.h - Analysis model of one algorithm --------*- C++
+//-*-===//
+//
+// Each optimization algorithm has an analysis model (this interface) and a
+// configurable code generator (CodeGen); the Select registry pairs them. The
+// model says whether the algorithm applies, derives its parameters from the
+// target and profile, predicts the time, and checks hand-written configs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_MODEL_ALGORITHMMODEL_H
+#define AUTOCONFIG_MODEL_ALGORITHMMODEL_H
+
+#include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/Prediction.h"
+#include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Target/TargetDesc.h"
+#include "autoconfig/Workload/Workload.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace autoconfig {
+
+/// A parameter of an algorithm: its name, meaning and the values the tuner
+/// may try (the generator accepts any legal value, not only these).
+struct ParamSpec {
+  std::string name;
+  std::string help;
+};
+
+/// A derived config together with the one-or-two-sentence reason for it.
+struct Derivation {
+  Config config;
+  std::string rationale;
+};
+
+class AlgorithmModel {
+public:
+  virtual ~AlgorithmModel() = default;
+
+  /// Short name used in configs ("broadcast", "blocked", ...).
+  virtual llvm::StringRef name() const = 0;
+  virtual llvm::StringRef summary() const = 0;
+  virtual std::vector<ParamSpec> params() const = 0;
+
+  /// Whether the algorithm can compute this workload on this target; when it
+  /// cannot, `whyNot` says why in a few words.
+  virtual bool applies(const Workload &workload, const TargetDesc &target,
+                       std::string &whyNot) const = 0;
+
+  /// The analytical configuration (before refinement).
+  virtual Derivation derive(const Workload &workload,
+                            const Machine &machine) const = 0;
+
+  /// Predicted time of the generated code for `config`.
+  virtual Prediction predict(const Workload &workload, const Config &config,
+                             const Machine &machine) const = 0;
+
+  /// Legality of a (possibly hand-written) config. Illegal configs are
+  /// errors naming the parameter; legal but slow ones add warnings.
+  virtual llvm::Error verify(const Workload &workload, const Config &config,
+                             const TargetDesc &target,
+                             std::vector<std::string> &warnings) const = 0;
+
+  /// Configs next to `config` that the refinement step evaluates.
+  virtual std::vector<Config> neighbours(const Workload &workload,
+                                         const Config &config,
+                                         const TargetDesc &target) const = 0;
+
+  /// The tuner's search space (may be large; the tuner samples it).
+  virtual std::vector<Config> searchSpace(const Workload &workload,
+                                          const TargetDesc &target) const = 0;
+
+  /// Fills the parameters a partial config leaves out with derived values.
+  Config complete(const Workload &workload, const Config &partial,
+                  const Machine &machine) const;
+};
+
+} // namespace autoconfig
+
+#endif

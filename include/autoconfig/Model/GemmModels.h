@@ -1,0 +1,24 @@
+//===- GemmModels.h - Analysis models of the matmul algorithms --*- C++ -*-===//
+#ifndef AUTOCONFIG_MODEL_GEMMMODELS_H
+#define AUTOCONFIG_MODEL_GEMMMODELS_H
+
+#include "autoconfig/Model/AlgorithmModel.h"
+
+#include <memory>
+
+namespace autoconfig {
+
+std::unique_ptr<AlgorithmModel> createBroadcastGemmModel();
+
+/// Independent vector FMAs that must be in flight to hide the FMA latency:
+/// latency x throughput (Little's law), at least 1.
+double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits);
+
+/// Human-readable byte count ("48 KiB").
+std::string formatBytes(double bytes);
+/// Human-readable time ("1.25 ms").
+std::string formatSeconds(double seconds);
+
+} // namespace autoconfig
+
+#endif

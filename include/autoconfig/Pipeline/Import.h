@@ -1,0 +1,36 @@
+//===- Import.h - Context set-up, parsing and normalization -----*- C++ -*-===//
+#ifndef AUTOCONFIG_PIPELINE_IMPORT_H
+#define AUTOCONFIG_PIPELINE_IMPORT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+
+namespace autoconfig {
+
+/// Registers every dialect, interface and LLVM IR translation AutoConfig uses.
+void registerAutoConfigDialects(mlir::DialectRegistry &registry);
+
+/// A context with those dialects loaded lazily and multithreading off (the
+/// compiler runs beside the benchmarks it times).
+std::unique_ptr<mlir::MLIRContext> createAutoConfigContext();
+
+/// Parses an MLIR file ("-" reads stdin). Errors (unreadable, empty, not
+/// MLIR, invalid IR) are reported with locations through the context's
+/// diagnostic handler; returns null then.
+mlir::OwningOpRef<mlir::ModuleOp> parseInputFile(llvm::StringRef path,
+                                                 mlir::MLIRContext &context);
+/// Parses MLIR text held in memory (tests, built-in workloads).
+mlir::OwningOpRef<mlir::ModuleOp> parseInputString(llvm::StringRef text,
+                                                   mlir::MLIRContext &context);
+
+/// Brings a program to linalg on memrefs: TOSA to linalg, then one-shot
+/// bufferization across function boundaries (identity layouts).
+mlir::LogicalResult normalizeModule(mlir::ModuleOp module);
+
+} // namespace autoconfig
+
+#endif

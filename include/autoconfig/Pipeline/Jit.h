@@ -1,0 +1,42 @@
+//===- Jit.h - JIT compilation for the target's CPU -------------*- C++ -*-===//
+#ifndef AUTOCONFIG_PIPELINE_JIT_H
+#define AUTOCONFIG_PIPELINE_JIT_H
+
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/Target/TargetMachine.h"
+
+#include <memory>
+
+namespace autoconfig {
+
+/// Initializes every LLVM target once (host JIT and cross emission).
+void initializeLLVMTargets();
+
+/// A target machine for the target's triple, CPU and features at -O3.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetDesc &target);
+
+/// A module of LLVM-dialect code compiled in-process for the target, which
+/// must run on the host. Functions marked `llvm.emit_c_interface` are called
+/// through `packed(name)` with an array of pointers to their arguments.
+class JitModule {
+public:
+  static llvm::Expected<std::unique_ptr<JitModule>>
+  create(mlir::ModuleOp llvmModule, const TargetDesc &target);
+
+  using PackedFn = void (*)(void **);
+  /// The packed entry of the C interface of `name`.
+  llvm::Expected<PackedFn> packed(llvm::StringRef name) const;
+
+private:
+  std::unique_ptr<llvm::TargetMachine> optimizerMachine;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+};
+
+} // namespace autoconfig
+
+#endif

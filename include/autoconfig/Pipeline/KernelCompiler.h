@@ -1,0 +1,71 @@
+//===- KernelCompiler.h - One workload, one config, one JIT kernel -*- C++
+//-*-===//
+//
+// Builds a standalone kernel function for a workload, configures it with a
+// given config, generates, lowers and JIT-compiles it. The benchmarks, the
+// tuner, the calibration and the end-to-end tests all call kernels this way.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_PIPELINE_KERNELCOMPILER_H
+#define AUTOCONFIG_PIPELINE_KERNELCOMPILER_H
+
+#include "autoconfig/Model/Config.h"
+#include "autoconfig/Pipeline/Jit.h"
+#include "autoconfig/Target/TargetDesc.h"
+#include "autoconfig/Workload/Workload.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace autoconfig {
+
+/// The MLIR text of `func.func @kernel(...)` computing the workload with one
+/// linalg op on memrefs, operands in the op's order (A, B, C / input,
+/// weights, output), C interface emitted.
+std::string kernelModuleText(const Workload &workload);
+
+/// A memref descriptor as the C interface expects it: allocated and aligned
+/// pointers, offset, sizes, strides (dense row-major).
+class MemRefDescriptor {
+public:
+  MemRefDescriptor(void *data, llvm::ArrayRef<int64_t> shape);
+  void *get() { return storage.data(); }
+
+private:
+  std::vector<int64_t> storage;
+};
+
+/// A compiled kernel: call it with one pointer per operand buffer.
+class CompiledKernel {
+public:
+  /// Runs the kernel on dense row-major buffers of the workload's shapes.
+  void run(llvm::ArrayRef<void *> buffers);
+  /// Operand shapes in call order.
+  const std::vector<std::vector<int64_t>> &shapes() const {
+    return operandShapes;
+  }
+  double compileSeconds = 0;
+
+private:
+  friend llvm::Expected<std::unique_ptr<CompiledKernel>>
+  compileKernel(const Workload &, const Config &, const TargetDesc &);
+  std::unique_ptr<JitModule> jit;
+  JitModule::PackedFn entry = nullptr;
+  std::vector<std::vector<int64_t>> operandShapes;
+};
+
+/// Operand shapes of the kernel for `workload`, in call order.
+std::vector<std::vector<int64_t>> kernelOperandShapes(const Workload &workload);
+
+/// Compiles the workload's kernel with `config` for a target that runs here.
+llvm::Expected<std::unique_ptr<CompiledKernel>>
+compileKernel(const Workload &workload, const Config &config,
+              const TargetDesc &target);
+
+} // namespace autoconfig
+
+#endif

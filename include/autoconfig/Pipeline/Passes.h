@@ -1,0 +1,45 @@
+//===- Passes.h - AutoConfig's MLIR passes ----------------------*- C++ -*-===//
+//
+//   autoconfig-configure  decides an algorithm and config for every matmul and
+//                         convolution, and records it as the string attribute
+//                         `autoconfig.config` (a config already there is the
+//                         user's override: validated and completed).
+//   autoconfig-generate   replaces every configured op by the code its
+//                         algorithm's generator emits for that config.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_PIPELINE_PASSES_H
+#define AUTOCONFIG_PIPELINE_PASSES_H
+
+#include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Select/Decision.h"
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace autoconfig {
+
+struct ConfigureOptions {
+  TargetDesc target;
+  Profile profile;
+  /// Applied to every op that has no config attribute of its own.
+  std::optional<Config> override;
+  unsigned threads = 1;
+  /// When set, receives every decision in program order.
+  std::vector<Decision> *decisions = nullptr;
+};
+
+std::unique_ptr<mlir::Pass> createConfigurePass(ConfigureOptions options);
+std::unique_ptr<mlir::Pass> createGeneratePass(TargetDesc target);
+
+/// Registers both passes (with textual options: target=, target-file=,
+/// config=, threads=) for autoconfig-opt and pass pipelines.
+void registerAutoConfigPasses();
+
+} // namespace autoconfig
+
+#endif

@@ -1,0 +1,88 @@
+//===- Profile.h - Measured costs of the machine -----------------*- C++
+//-*-===//
+//
+// The dynamic half of the hardware model: per-operation costs measured by
+// micro-benchmarks (see Calibration.h) or, for targets that are not the host,
+// nominal figures derived from the TargetDesc.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_PROFILE_PROFILE_H
+#define AUTOCONFIG_PROFILE_PROFILE_H
+
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <string>
+#include <vector>
+
+namespace autoconfig {
+
+/// Throughputs are per second on one core, for f32 vectors of `bits` width.
+struct VectorCosts {
+  unsigned bits = 128;
+  /// Independent vector FMAs per second (the FMA pipes' throughput).
+  double fmaPerSecond = 0;
+  /// Latency of one FMA on a dependent chain, in seconds.
+  double fmaLatencySeconds = 0;
+  /// Vector loads (L1-resident) per second.
+  double loadPerSecond = 0;
+  /// Scalar-broadcast loads (L1-resident) per second.
+  double broadcastPerSecond = 0;
+  /// Vector stores (L1-resident) per second.
+  double storePerSecond = 0;
+};
+
+/// Sustained read bandwidth for a working set that lives in one level.
+struct BandwidthPoint {
+  /// 1, 2, 3 for caches; 0 for main memory.
+  unsigned level = 0;
+  uint64_t workingSetBytes = 0;
+  double bytesPerSecond = 0;
+};
+
+/// A measured figure's spread: relative interquartile range of its samples.
+struct Profile {
+  /// How the figures were obtained: "measured" or "nominal".
+  std::string source = "nominal";
+  std::string cpu;
+  std::string featureKey;
+  std::string toolVersion;
+  /// Effective core frequency seen by the micro-benchmarks.
+  double frequencyGHz = 0;
+  std::vector<VectorCosts> vectors;
+  std::vector<BandwidthPoint> bandwidth;
+  /// Cost of calling a generated kernel with no work.
+  double callOverheadSeconds = 0;
+  /// Cost of one iteration of an empty counted loop.
+  double loopIterationSeconds = 0;
+  /// Largest relative spread seen over all measured figures.
+  double maxRelativeSpread = 0;
+  double calibrationSeconds = 0;
+
+  bool measured() const { return source == "measured"; }
+  /// The figures for the given vector width, or the closest narrower one.
+  const VectorCosts &forBits(unsigned bits) const;
+  /// Read bandwidth for a working set of `bytes` (interpolated by level).
+  double bandwidthFor(uint64_t bytes, const TargetDesc &target) const;
+  /// Read bandwidth of a cache level (1..3) or memory (0).
+  double bandwidthOfLevel(unsigned level) const;
+
+  /// Nominal figures from the static description alone.
+  static Profile nominal(const TargetDesc &target);
+};
+
+llvm::json::Value toJSON(const Profile &profile);
+bool fromJSON(const llvm::json::Value &value, Profile &profile,
+              llvm::json::Path path);
+
+/// The hardware knowledge a model reads: the static target and its profile.
+struct Machine {
+  const TargetDesc &target;
+  const Profile &profile;
+};
+
+} // namespace autoconfig
+
+#endif

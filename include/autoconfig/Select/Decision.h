@@ -1,0 +1,69 @@
+//===- Decision.h - Algorithm selection and configuration -------*- C++ -*-===//
+#ifndef AUTOCONFIG_SELECT_DECISION_H
+#define AUTOCONFIG_SELECT_DECISION_H
+
+#include "autoconfig/Model/AlgorithmModel.h"
+
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace autoconfig {
+
+/// One algorithm's evaluation for a workload.
+struct Candidate {
+  std::string algorithm;
+  bool applicable = false;
+  /// Why the algorithm does not apply (when !applicable).
+  std::string whyNot;
+  Config derived;
+  /// After refinement on the model's neighbourhood.
+  Config config;
+  std::string rationale;
+  Prediction prediction;
+  /// Model evaluations spent refining.
+  unsigned evaluations = 0;
+};
+
+struct Decision {
+  Workload workload;
+  /// Where the op is in the source ("file.mlir:3:5"), when known.
+  std::string location;
+  std::vector<Candidate> candidates;
+  /// Index into candidates of the chosen one.
+  int chosen = -1;
+  Config config;
+  /// One or two sentences: why this algorithm and these parameters.
+  std::string reason;
+  bool userOverride = false;
+  std::vector<std::string> warnings;
+  /// Wall time the decision took.
+  double decideSeconds = 0;
+
+  const Candidate &winner() const { return candidates[chosen]; }
+};
+
+struct DecideOptions {
+  /// A user's (possibly partial) config; missing parameters are derived.
+  std::optional<Config> override;
+  /// Neighbourhood refinement rounds (0 = analytical derivation only).
+  unsigned refineRounds = 4;
+  /// Threads the generated code may use.
+  unsigned threads = 1;
+};
+
+/// Evaluates every applicable algorithm's model and picks the least
+/// predicted time, or validates and completes a user's override.
+llvm::Expected<Decision> decide(const Workload &workload,
+                                const Machine &machine,
+                                const DecideOptions &options = {});
+
+llvm::json::Value toJSON(const Candidate &candidate);
+llvm::json::Value toJSON(const Decision &decision);
+
+} // namespace autoconfig
+
+#endif

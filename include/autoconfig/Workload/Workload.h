@@ -1,0 +1,84 @@
+//===- Workload.h - Static description of one matmul or conv op -*- C++ -*-===//
+#ifndef AUTOCONFIG_WORKLOAD_WORKLOAD_H
+#define AUTOCONFIG_WORKLOAD_WORKLOAD_H
+
+#include "llvm/Support/JSON.h"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace autoconfig {
+
+enum class ElementKind { F32, F64 };
+
+unsigned elementBits(ElementKind kind);
+const char *elementName(ElementKind kind);
+
+/// C[b, m, n] += A[b, m, k] * B[b, k, n] with optionally transposed storage
+/// of A (K x M) and B (N x K). Strides are in elements, of the stored layout.
+struct GemmWorkload {
+  std::string name;
+  /// The op it was extracted from ("linalg.matmul", "linalg.batch_matmul").
+  std::string opName = "linalg.matmul";
+  int64_t batch = 1, m = 0, n = 0, k = 0;
+  ElementKind element = ElementKind::F32;
+  bool transA = false, transB = false;
+  /// Leading-dimension strides of the stored operands (row pitch).
+  int64_t lda = 0, ldb = 0, ldc = 0;
+  bool constA = false, constB = false;
+
+  double flops() const { return 2.0 * batch * m * n * k; }
+  /// Fills lda/ldb/ldc for densely packed row-major storage.
+  void setDenseStrides();
+  /// "MxNxK" (with "BxMxNxK" for batches) and transposition marks.
+  std::string shapeString() const;
+};
+
+/// Forward 2-D convolution (NCHW/FCHW or NHWC/HWCF, ...); see Conv module.
+struct ConvWorkload {
+  std::string name;
+  std::string opName;
+  int64_t n = 1, c = 1, h = 1, w = 1, f = 1, kh = 1, kw = 1;
+  int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0, padBottom = 0,
+          padRight = 0, dilationH = 1, dilationW = 1, groups = 1;
+  ElementKind element = ElementKind::F32;
+  /// "nchw_fchw", "nhwc_hwcf", "nhwc_fhwc", "nhwc_hwc" (depthwise), ...
+  std::string layout = "nchw_fchw";
+  bool constWeights = false;
+
+  int64_t outH() const {
+    return (h + padTop + padBottom - dilationH * (kh - 1) - 1) / strideH + 1;
+  }
+  int64_t outW() const {
+    return (w + padLeft + padRight - dilationW * (kw - 1) - 1) / strideW + 1;
+  }
+  bool depthwise() const { return groups == c && groups == f && groups > 1; }
+  double flops() const {
+    return 2.0 * n * f * outH() * outW() * (c / groups) * kh * kw;
+  }
+  std::string shapeString() const;
+};
+
+using Workload = std::variant<GemmWorkload, ConvWorkload>;
+
+inline bool isGemm(const Workload &w) {
+  return std::holds_alternative<GemmWorkload>(w);
+}
+inline bool isConv(const Workload &w) {
+  return std::holds_alternative<ConvWorkload>(w);
+}
+const std::string &workloadName(const Workload &w);
+std::string workloadShape(const Workload &w);
+double workloadFlops(const Workload &w);
+ElementKind workloadElement(const Workload &w);
+/// "gemm" or "conv".
+const char *workloadKind(const Workload &w);
+
+llvm::json::Value toJSON(const GemmWorkload &w);
+llvm::json::Value toJSON(const ConvWorkload &w);
+llvm::json::Value toJSON(const Workload &w);
+
+} // namespace autoconfig
+
+#endif

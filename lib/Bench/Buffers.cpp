@@ -1,0 +1,36 @@
+//===- Buffers.cpp - Aligned operand buffers for benchmarks ---------------===//
+
+#include "autoconfig/Bench/Buffers.h"
+
+#include <cstring>
+#include <random>
+
+namespace autoconfig {
+
+AlignedBuffer::AlignedBuffer(size_t count, size_t elementBytes)
+    : count(count), elementBytes(elementBytes) {
+  size_t bytes = (count * elementBytes + 63) / 64 * 64;
+  storage.reset(std::aligned_alloc(64, bytes ? bytes : 64));
+}
+
+void AlignedBuffer::fillRandom(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> dist(-1.0, 1.0);
+  if (elementBytes == 8) {
+    double *p = as<double>();
+    for (size_t i = 0; i < count; ++i)
+      p[i] = dist(rng);
+  } else {
+    float *p = as<float>();
+    for (size_t i = 0; i < count; ++i)
+      p[i] = float(dist(rng));
+  }
+}
+
+void AlignedBuffer::fillZero() { std::memset(data(), 0, bytes()); }
+
+void AlignedBuffer::copyFrom(const AlignedBuffer &other) {
+  std::memcpy(data(), other.data(), std::min(bytes(), other.bytes()));
+}
+
+} // namespace autoconfig

@@ -1,0 +1,149 @@
+//===- Suite.cpp - Workload suites from CSV and the command line ----------===//
+
+#include "autoconfig/Bench/Suite.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+using namespace llvm;
+
+namespace autoconfig {
+
+static Error specError(StringRef spec, const Twine &why) {
+  return createStringError(inconvertibleErrorCode(),
+                           "invalid workload '" + spec + "': " + why);
+}
+
+/// Parses comma-separated positive integers.
+static Error parseDims(StringRef spec, ArrayRef<StringRef> fields,
+                       ArrayRef<StringRef> names, SmallVectorImpl<int64_t> &out,
+                       int64_t minimum) {
+  for (auto [field, name] : zip(fields, names)) {
+    int64_t value = 0;
+    if (field.trim().getAsInteger(10, value))
+      return specError(spec,
+                       name + " is not an integer: '" + field.trim() + "'");
+    if (value < minimum)
+      return specError(spec, name + " must be >= " + Twine(minimum) + ", got " +
+                                 Twine(value));
+    out.push_back(value);
+  }
+  return Error::success();
+}
+
+Error validateWorkload(const Workload &workload) {
+  auto tooBig = [&](double elements, StringRef what) -> Error {
+    if (elements > double(kMaxOperandElements))
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("workload '{0}': {1} has {2:e2} elements, above the "
+                  "supported 2^31-1",
+                  workloadName(workload), what, elements)
+              .str());
+    return Error::success();
+  };
+  if (const auto *g = std::get_if<GemmWorkload>(&workload)) {
+    if (g->m < 1 || g->n < 1 || g->k < 1 || g->batch < 1)
+      return createStringError(inconvertibleErrorCode(),
+                               "workload '" + g->name +
+                                   "': dimensions must be >= 1");
+    if (Error e = tooBig(double(g->batch) * g->m * g->k, "A"))
+      return e;
+    if (Error e = tooBig(double(g->batch) * g->k * g->n, "B"))
+      return e;
+    return tooBig(double(g->batch) * g->m * g->n, "C");
+  }
+  return Error::success();
+}
+
+Expected<GemmWorkload> parseGemmSpec(StringRef spec) {
+  SmallVector<StringRef> fields;
+  spec.split(fields, ',');
+  if (fields.size() != 3 && fields.size() != 4)
+    return specError(spec, "expected M,N,K or M,N,K,dtype");
+  SmallVector<int64_t> dims;
+  if (Error e = parseDims(spec, ArrayRef(fields).take_front(3), {"M", "N", "K"},
+                          dims, 1))
+    return std::move(e);
+  GemmWorkload w;
+  w.m = dims[0];
+  w.n = dims[1];
+  w.k = dims[2];
+  if (fields.size() == 4) {
+    StringRef type = fields[3].trim();
+    if (type == "f64")
+      w.element = ElementKind::F64;
+    else if (type != "f32")
+      return specError(spec, "unsupported element type '" + type +
+                                 "' (supported: f32, f64)");
+  }
+  w.setDenseStrides();
+  w.name = formatv("gemm_{0}x{1}x{2}", w.m, w.n, w.k).str();
+  if (Error e = validateWorkload(w))
+    return std::move(e);
+  return w;
+}
+
+Expected<std::vector<Workload>> loadSuite(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return createStringError(buffer.getError(),
+                             "cannot read suite '" + path +
+                                 "': " + buffer.getError().message());
+  std::vector<Workload> suite;
+  SmallVector<StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n');
+  unsigned lineNo = 0;
+  for (StringRef line : lines) {
+    ++lineNo;
+    line = line.trim();
+    if (line.empty() || line.starts_with("#"))
+      continue;
+    SmallVector<StringRef> fields;
+    line.split(fields, ',');
+    auto where = [&](Error e) {
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("{0}:{1}: {2}", path, lineNo, toString(std::move(e))).str());
+    };
+    if (fields.size() == 4 || fields.size() == 5) {
+      std::string spec = join(ArrayRef(fields).drop_front(), ",");
+      auto gemm = parseGemmSpec(spec);
+      if (!gemm)
+        return where(gemm.takeError());
+      gemm->name = fields[0].trim().str();
+      suite.push_back(*gemm);
+      continue;
+    }
+    return where(createStringError(
+        inconvertibleErrorCode(), "expected 'name,M,N,K[,dtype]' (GEMM), got " +
+                                      Twine(fields.size()) + " fields"));
+  }
+  if (suite.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "suite '" + path + "' has no workloads");
+  return suite;
+}
+
+std::vector<Workload> defaultWorkloads() {
+  std::vector<Workload> result;
+  for (auto [name, m, n, k] :
+       {std::tuple{"square_256", 256, 256, 256},
+        std::tuple{"square_512", 512, 512, 512},
+        std::tuple{"odd_255x257x253", 255, 257, 253},
+        std::tuple{"bert_qkv_128", 128, 768, 768},
+        std::tuple{"skinny_8x1024x1024", 8, 1024, 1024}}) {
+    GemmWorkload w;
+    w.name = name;
+    w.m = m;
+    w.n = n;
+    w.k = k;
+    w.setDenseStrides();
+    result.push_back(w);
+  }
+  return result;
+}
+
+} // namespace autoconfig

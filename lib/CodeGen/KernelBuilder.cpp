@@ -1,0 +1,162 @@
+//===- KernelBuilder.cpp - Small IR-building helpers for generators -------===//
+
+#include "autoconfig/CodeGen/KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+
+KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, Type elementType,
+                             bool useFma)
+    : builder(loc, b), element(elementType), useFma(useFma) {}
+
+Value KernelBuilder::index(int64_t value) {
+  // Constants are not cached across regions: a cached value may not dominate.
+  return arith::ConstantIndexOp::create(builder, value);
+}
+
+Value KernelBuilder::add(Value lhs, Value rhs) {
+  return arith::AddIOp::create(builder, lhs, rhs);
+}
+
+Value KernelBuilder::add(Value lhs, int64_t rhs) {
+  if (rhs == 0)
+    return lhs;
+  return add(lhs, index(rhs));
+}
+
+Value KernelBuilder::mul(Value lhs, int64_t rhs) {
+  if (rhs == 1)
+    return lhs;
+  return arith::MulIOp::create(builder, lhs, index(rhs));
+}
+
+Value KernelBuilder::mul(Value lhs, Value rhs) {
+  return arith::MulIOp::create(builder, lhs, rhs);
+}
+
+VectorType KernelBuilder::vectorType(int64_t lanes) {
+  return VectorType::get({lanes}, element);
+}
+
+Value KernelBuilder::zeroVector(int64_t lanes) {
+  return arith::ConstantOp::create(
+      builder,
+      DenseElementsAttr::get(vectorType(lanes), builder.getZeroAttr(element)));
+}
+
+Value KernelBuilder::zeroScalar() {
+  return arith::ConstantOp::create(builder, builder.getZeroAttr(element));
+}
+
+Value KernelBuilder::mask(int64_t lanes, int64_t active) {
+  return vector::ConstantMaskOp::create(
+      builder, VectorType::get({lanes}, builder.getI1Type()),
+      ArrayRef<int64_t>{active});
+}
+
+Value KernelBuilder::loadVector(Value memref, ValueRange indices, int64_t lanes,
+                                int64_t active) {
+  if (active >= lanes)
+    return vector::LoadOp::create(builder, vectorType(lanes), memref, indices);
+  return vector::MaskedLoadOp::create(builder, vectorType(lanes), memref,
+                                      indices, mask(lanes, active),
+                                      zeroVector(lanes));
+}
+
+void KernelBuilder::storeVector(Value value, Value memref, ValueRange indices,
+                                int64_t active) {
+  int64_t lanes = cast<VectorType>(value.getType()).getNumElements();
+  if (active >= lanes) {
+    vector::StoreOp::create(builder, value, memref, indices);
+    return;
+  }
+  vector::MaskedStoreOp::create(builder, memref, indices, mask(lanes, active),
+                                value);
+}
+
+Value KernelBuilder::loadScalar(Value memref, ValueRange indices) {
+  return memref::LoadOp::create(builder, memref, indices);
+}
+
+void KernelBuilder::storeScalar(Value value, Value memref, ValueRange indices) {
+  memref::StoreOp::create(builder, value, memref, indices);
+}
+
+Value KernelBuilder::broadcast(Value scalar, int64_t lanes) {
+  return vector::BroadcastOp::create(builder, vectorType(lanes), scalar);
+}
+
+Value KernelBuilder::fma(Value a, Value b, Value acc) {
+  if (useFma)
+    return vector::FMAOp::create(builder, a, b, acc);
+  Value product = arith::MulFOp::create(builder, a, b);
+  return arith::AddFOp::create(builder, product, acc);
+}
+
+Value KernelBuilder::addf(Value a, Value b) {
+  return arith::AddFOp::create(builder, a, b);
+}
+
+Value KernelBuilder::reduceAdd(Value vector) {
+  return vector::ReductionOp::create(builder, vector::CombiningKind::ADD,
+                                     vector);
+}
+
+void KernelBuilder::forRange(int64_t lb, int64_t ub, int64_t step,
+                             llvm::function_ref<void(Value)> body) {
+  if (lb >= ub)
+    return;
+  if (lb + step >= ub) {
+    body(index(lb));
+    return;
+  }
+  forRange(index(lb), index(ub), step, body);
+}
+
+void KernelBuilder::forRange(Value lb, Value ub, int64_t step,
+                             llvm::function_ref<void(Value)> body) {
+  auto loop = scf::ForOp::create(builder, lb, ub, index(step));
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  body(loop.getInductionVar());
+}
+
+void KernelBuilder::parallelRange(int64_t lb, int64_t ub, int64_t step,
+                                  bool parallel,
+                                  llvm::function_ref<void(Value)> body) {
+  if (!parallel || lb + step >= ub) {
+    forRange(lb, ub, step, body);
+    return;
+  }
+  auto loop =
+      scf::ParallelOp::create(builder, ValueRange{index(lb)},
+                              ValueRange{index(ub)}, ValueRange{index(step)});
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  body(loop.getInductionVars().front());
+}
+
+SmallVector<Value> KernelBuilder::forWithValues(
+    Value lb, Value ub, int64_t step, ValueRange init,
+    llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body,
+    scf::ForOp *loopOut) {
+  auto loop = scf::ForOp::create(builder, lb, ub, index(step), init);
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(loop.getBody());
+    SmallVector<Value> yielded =
+        body(loop.getInductionVar(), loop.getRegionIterArgs());
+    scf::YieldOp::create(builder, yielded);
+  }
+  if (loopOut)
+    *loopOut = loop;
+  return SmallVector<Value>(loop.getResults());
+}
+
+} // namespace autoconfig

@@ -1,0 +1,330 @@
+//===- BroadcastGemmModel.cpp - Model of broadcast-vectorized matmul ------===//
+//
+// The loop structure being modelled (see CodeGen/BroadcastGemm.cpp):
+//
+//   for i in M step ui:            A's ui rows stay in L1 across the j loop
+//     for j in N step uj*vl:       ui x uj vector accumulators of C
+//       for k in K:                uj vector loads of B, ui broadcasts of A,
+//                                  ui*uj FMAs
+//
+// Cost follows the paper's weighted operation count (lambda_FMA * FPO +
+// lambda_load * DM + lambda_bcast * SpecIns), with two refinements it cannot
+// see from counts alone: FMA latency hiding (Little's law: latency x
+// throughput independent accumulators) and the traffic of re-reading B once
+// per row block from the cache level that holds it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/GemmParams.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace autoconfig {
+namespace {
+
+/// One kind of register tile the loop nest executes, and how many times.
+struct TileKind {
+  int64_t rows, vecs, lanes, count;
+};
+
+class BroadcastGemmModel final : public AlgorithmModel {
+public:
+  StringRef name() const override { return BroadcastGemmParams::kName; }
+  StringRef summary() const override {
+    return "broadcast vectorization: broadcast A[i,k], FMA into a ui x uj "
+           "register tile of C rows, no packing";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {{"vl", "vector lanes"},
+            {"ui", "rows of C in the register tile"},
+            {"uj", "vectors of C per row in the register tile"},
+            {"ku", "unroll factor of the k loop"},
+            {"mask", "N tail: 1 masked vectors, 0 scalar remainder"},
+            {"threads", "threads over the row blocks"}};
+  }
+
+  bool applies(const Workload &workload, const TargetDesc &target,
+               std::string &whyNot) const override {
+    const auto *w = std::get_if<GemmWorkload>(&workload);
+    if (!w) {
+      whyNot = "not a matmul";
+      return false;
+    }
+    if (w->transB) {
+      whyNot = "B is transposed: rows of B are not contiguous along N";
+      return false;
+    }
+    return true;
+  }
+
+  Derivation derive(const Workload &workload,
+                    const Machine &machine) const override;
+  Prediction predict(const Workload &workload, const Config &config,
+                     const Machine &machine) const override;
+  Error verify(const Workload &workload, const Config &config,
+               const TargetDesc &target,
+               std::vector<std::string> &warnings) const override;
+  std::vector<Config> neighbours(const Workload &workload, const Config &config,
+                                 const TargetDesc &target) const override;
+  std::vector<Config> searchSpace(const Workload &workload,
+                                  const TargetDesc &target) const override;
+
+private:
+  static std::vector<TileKind> tiles(const GemmWorkload &w,
+                                     const BroadcastGemmParams &p);
+};
+
+std::vector<TileKind> BroadcastGemmModel::tiles(const GemmWorkload &w,
+                                                const BroadcastGemmParams &p) {
+  std::vector<TileKind> result;
+  int64_t tileCols = p.uj * p.vl;
+  int64_t fullCols = w.n / tileCols, remCols = w.n % tileCols;
+  int64_t remVecs = remCols / p.vl, tailLanes = remCols % p.vl;
+  auto addRows = [&](int64_t rows, int64_t blocks) {
+    if (rows == 0 || blocks == 0)
+      return;
+    if (fullCols)
+      result.push_back({rows, p.uj, p.vl, blocks * fullCols});
+    if (remVecs)
+      result.push_back({rows, remVecs, p.vl, blocks});
+    if (tailLanes) {
+      if (p.mask)
+        result.push_back({rows, 1, p.vl, blocks});
+      else
+        result.push_back({rows, tailLanes, 1, blocks});
+    }
+  };
+  int64_t ui = std::min(p.ui, w.m);
+  addRows(ui, w.m / ui);
+  addRows(w.m % ui, 1);
+  return result;
+}
+
+Prediction BroadcastGemmModel::predict(const Workload &workload,
+                                       const Config &config,
+                                       const Machine &machine) const {
+  const auto &w = std::get<GemmWorkload>(workload);
+  Prediction pred;
+  auto params = BroadcastGemmParams::fromConfig(config);
+  if (!params) {
+    pred.seconds = INFINITY;
+    pred.formula = "invalid config: " + toString(params.takeError());
+    return pred;
+  }
+  const BroadcastGemmParams &p = *params;
+  const TargetDesc &t = machine.target;
+  unsigned ebytes = elementBits(w.element) / 8;
+  double needed = fmaInFlightNeeded(machine, p.vl * ebytes * 8);
+
+  double fmaTime = 0, loadTime = 0, coreTime = 0, vectorFmas = 0;
+  double tailTime = 0;
+  int64_t tileCount = 0;
+  for (const TileKind &tile : tiles(w, p)) {
+    const VectorCosts &v = machine.profile.forBits(tile.lanes * ebytes * 8);
+    double fmas = double(tile.rows * tile.vecs) * w.k * tile.count;
+    double eff = std::min(1.0, double(tile.rows * tile.vecs) / needed);
+    double f = fmas / (v.fmaPerSecond * eff);
+    double loads = double(tile.vecs) * w.k * tile.count / v.loadPerSecond +
+                   double(tile.rows) * w.k * tile.count / v.broadcastPerSecond;
+    double core = std::max(f, loads);
+    if (tile.rows != std::min(p.ui, w.m) || tile.vecs != p.uj ||
+        tile.lanes != p.vl)
+      tailTime += core;
+    fmaTime += f;
+    loadTime += loads;
+    coreTime += core;
+    vectorFmas += fmas;
+    tileCount += tile.count;
+  }
+
+  // B is re-read once per row block from the level that holds all of it; A
+  // and C are touched once.
+  double bBytes = double(w.k) * w.n * ebytes;
+  int64_t rowBlocks = (w.m + p.ui - 1) / p.ui;
+  double bTraffic = bBytes * rowBlocks;
+  double bBandwidth = machine.profile.bandwidthFor(uint64_t(bBytes), t);
+  double bTime = bTraffic / bBandwidth;
+  // A and C stream once, from wherever the whole working set lives.
+  double acBytes = double(w.m) * w.k * ebytes + 2.0 * w.m * w.n * ebytes;
+  double footprint = bBytes + double(w.m) * (w.k + w.n) * ebytes;
+  double acBandwidth = machine.profile.bandwidthFor(uint64_t(footprint), t);
+  double acTime = acBytes / acBandwidth;
+  double memTime = bTime + acTime;
+
+  double threads = std::max<int64_t>(1, p.threads);
+  double parallel = std::min<double>(threads, double(rowBlocks));
+  double overhead = machine.profile.callOverheadSeconds +
+                    double(tileCount) * w.k / std::max<int64_t>(1, p.ku) *
+                        machine.profile.loopIterationSeconds * 0.25 / parallel;
+
+  pred.add("compute", fmaTime / parallel,
+           formatv("{0:e2} vector FMAs at {1:e2}/s, latency needs {2:f0} in "
+                   "flight, tile holds {3}",
+                   vectorFmas,
+                   machine.profile.forBits(p.vl * ebytes * 8).fmaPerSecond,
+                   needed, p.ui * p.uj)
+               .str(),
+           /*overlapped=*/coreTime >= memTime ? false : true);
+  pred.add(
+      "load issue", loadTime / parallel,
+      formatv("{0} B vectors + {1} broadcasts per k step", p.uj, p.ui).str(),
+      true);
+  pred.add("memory B", bTime / parallel,
+           formatv("B ({0}) re-read {1} times at {2:f1} GB/s",
+                   formatBytes(bBytes), rowBlocks, bBandwidth / 1e9)
+               .str(),
+           coreTime >= memTime);
+  pred.add("memory A,C", acTime / parallel,
+           formatv("{0} once at {1:f1} GB/s", formatBytes(acBytes),
+                   acBandwidth / 1e9)
+               .str(),
+           coreTime >= memTime);
+  pred.add("tails", tailTime / parallel, "edge tiles (included in compute)",
+           true);
+  pred.add("overhead", overhead, "call + loop control");
+  pred.seconds = std::max(coreTime, memTime) / parallel + overhead;
+  pred.formula = "max(sum over tiles of max(FMA, loads), memory) / threads + "
+                 "overhead";
+  return pred;
+}
+
+Derivation BroadcastGemmModel::derive(const Workload &workload,
+                                      const Machine &machine) const {
+  const auto &w = std::get<GemmWorkload>(workload);
+  const TargetDesc &t = machine.target;
+  BroadcastGemmParams p;
+  p.vl = t.lanes(elementBits(w.element));
+  p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
+  p.ku = w.k >= 4 ? 4 : 1;
+  double needed = fmaInFlightNeeded(machine, t.vectorBits);
+  int64_t maxVecs = (w.n + p.vl - 1) / p.vl;
+  // Register budget: ui*uj accumulators + uj B vectors + 1 broadcast. Among
+  // tiles that fit and hide the latency, the best FMA-per-load ratio.
+  double bestRatio = -1;
+  for (int64_t ui = 1; ui <= std::min<int64_t>(w.m, 16); ++ui)
+    for (int64_t uj = 1; uj <= std::min<int64_t>(maxVecs, 16); ++uj) {
+      if (ui * uj + uj + 1 > int64_t(t.vectorRegisters))
+        continue;
+      double ratio = double(ui * uj) / double(ui + uj);
+      double hidden = std::min(1.0, double(ui * uj) / needed);
+      double score = ratio * hidden;
+      if (score > bestRatio + 1e-9) {
+        bestRatio = score;
+        p.ui = ui;
+        p.uj = uj;
+      }
+    }
+  Derivation d;
+  d.config = p.toConfig();
+  d.rationale =
+      formatv(
+          "{0}x{1} register tile: {2} accumulators vs {3:f0} FMAs in flight "
+          "to hide the FMA latency, {2}+{1}+1 of {4} vector registers, "
+          "{5:f2} FMAs per load",
+          p.ui, p.uj, p.ui * p.uj, needed, t.vectorRegisters,
+          double(p.ui * p.uj) / double(p.ui + p.uj))
+          .str();
+  return d;
+}
+
+Error BroadcastGemmModel::verify(const Workload &workload, const Config &config,
+                                 const TargetDesc &t,
+                                 std::vector<std::string> &warnings) const {
+  auto params = BroadcastGemmParams::fromConfig(config);
+  if (!params)
+    return params.takeError();
+  const auto &w = std::get<GemmWorkload>(workload);
+  const BroadcastGemmParams &p = *params;
+  auto bad = [](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(), msg);
+  };
+  if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
+    return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
+  if (p.ui < 1 || p.ui > 64)
+    return bad("ui must be in [1, 64], got " + Twine(p.ui));
+  if (p.uj < 1 || p.uj > 64)
+    return bad("uj must be in [1, 64], got " + Twine(p.uj));
+  if (p.ku < 1 || p.ku > 64)
+    return bad("ku must be in [1, 64], got " + Twine(p.ku));
+  if (p.mask != 0 && p.mask != 1)
+    return bad("mask must be 0 or 1, got " + Twine(p.mask));
+  if (p.threads < 1 || p.threads > 1024)
+    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+  unsigned lanes = t.lanes(elementBits(w.element));
+  if (unsigned(p.vl) > lanes)
+    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
+                               "LLVM splits each vector op",
+                               p.vl, lanes));
+  int64_t regs = p.ui * p.uj + p.uj + 1;
+  if (regs > int64_t(t.vectorRegisters))
+    warnings.push_back(formatv("ui*uj+uj+1 = {0} vector registers exceed the "
+                               "target's {1}: accumulators will spill",
+                               regs, t.vectorRegisters));
+  return Error::success();
+}
+
+std::vector<Config> BroadcastGemmModel::neighbours(const Workload &workload,
+                                                   const Config &config,
+                                                   const TargetDesc &t) const {
+  std::vector<Config> result;
+  auto params = BroadcastGemmParams::fromConfig(config);
+  if (!params) {
+    consumeError(params.takeError());
+    return result;
+  }
+  for (auto [dui, duj] :
+       {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
+    BroadcastGemmParams q = *params;
+    q.ui += dui;
+    q.uj += duj;
+    if (q.ui < 1 || q.uj < 1 ||
+        q.ui * q.uj + q.uj + 1 > int64_t(t.vectorRegisters))
+      continue;
+    result.push_back(q.toConfig());
+  }
+  for (int64_t ku : {1, 2, 4, 8}) {
+    BroadcastGemmParams q = *params;
+    if (q.ku == ku)
+      continue;
+    q.ku = ku;
+    result.push_back(q.toConfig());
+  }
+  (void)workload;
+  return result;
+}
+
+std::vector<Config> BroadcastGemmModel::searchSpace(const Workload &workload,
+                                                    const TargetDesc &t) const {
+  const auto &w = std::get<GemmWorkload>(workload);
+  std::vector<Config> space;
+  int64_t lanes = t.lanes(elementBits(w.element));
+  for (int64_t vl : {lanes / 2, lanes})
+    for (int64_t ui = 1; ui <= 12; ++ui)
+      for (int64_t uj = 1; uj <= 8; ++uj)
+        for (int64_t ku : {1, 2, 4, 8}) {
+          if (vl < 1 || ui * uj + uj + 1 > int64_t(t.vectorRegisters))
+            continue;
+          BroadcastGemmParams p;
+          p.vl = vl;
+          p.ui = ui;
+          p.uj = uj;
+          p.ku = ku;
+          p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
+          space.push_back(p.toConfig());
+        }
+  return space;
+}
+
+} // namespace
+
+std::unique_ptr<AlgorithmModel> createBroadcastGemmModel() {
+  return std::make_unique<BroadcastGemmModel>();
+}
+
+} // namespace autoconfig

@@ -1,0 +1,37 @@
+//===- ModelFormat.cpp - Shared helpers of the analysis models ------------===//
+
+#include "autoconfig/Model/GemmModels.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace autoconfig {
+
+double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits) {
+  const VectorCosts &v = machine.profile.forBits(vectorBits);
+  return std::max(1.0, std::round(v.fmaLatencySeconds * v.fmaPerSecond));
+}
+
+std::string formatBytes(double bytes) {
+  if (bytes >= 1024.0 * 1024 * 1024)
+    return llvm::formatv("{0:f1} GiB", bytes / (1024.0 * 1024 * 1024)).str();
+  if (bytes >= 1024.0 * 1024)
+    return llvm::formatv("{0:f1} MiB", bytes / (1024.0 * 1024)).str();
+  if (bytes >= 1024.0)
+    return llvm::formatv("{0:f1} KiB", bytes / 1024.0).str();
+  return llvm::formatv("{0} B", int64_t(bytes)).str();
+}
+
+std::string formatSeconds(double s) {
+  if (s >= 1)
+    return llvm::formatv("{0:f2} s", s).str();
+  if (s >= 1e-3)
+    return llvm::formatv("{0:f3} ms", s * 1e3).str();
+  if (s >= 1e-6)
+    return llvm::formatv("{0:f2} us", s * 1e6).str();
+  return llvm::formatv("{0:f1} ns", s * 1e9).str();
+}
+
+} // namespace autoconfig

@@ -1,0 +1,34 @@
+//===- Prediction.cpp - JSON form of predictions --------------------------===//
+
+#include "autoconfig/Model/Prediction.h"
+#include "autoconfig/Model/AlgorithmModel.h"
+
+using namespace llvm;
+
+namespace autoconfig {
+
+json::Value toJSON(const CostTerm &t) {
+  return json::Object{{"name", t.name},
+                      {"seconds", t.seconds},
+                      {"detail", t.detail},
+                      {"overlapped", t.overlapped}};
+}
+
+json::Value toJSON(const Prediction &p) {
+  json::Array terms;
+  for (const CostTerm &t : p.terms)
+    terms.push_back(toJSON(t));
+  return json::Object{{"seconds", p.seconds},
+                      {"formula", p.formula},
+                      {"terms", std::move(terms)}};
+}
+
+Config AlgorithmModel::complete(const Workload &workload, const Config &partial,
+                                const Machine &machine) const {
+  Config full = derive(workload, machine).config;
+  for (const auto &[key, value] : partial.params())
+    full.set(key, value);
+  return full;
+}
+
+} // namespace autoconfig

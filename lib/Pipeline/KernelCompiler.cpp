@@ -1,0 +1,148 @@
+//===- KernelCompiler.cpp - One workload, one config, one JIT kernel ------===//
+
+#include "autoconfig/Pipeline/KernelCompiler.h"
+#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Pipeline/Lowering.h"
+#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+
+using namespace llvm;
+
+namespace autoconfig {
+
+static std::string memrefType(ArrayRef<int64_t> shape, ElementKind element) {
+  std::string text = "memref<";
+  for (int64_t d : shape)
+    text += std::to_string(d) + "x";
+  return text + elementName(element) + ">";
+}
+
+std::vector<std::vector<int64_t>>
+kernelOperandShapes(const Workload &workload) {
+  const auto &w = std::get<GemmWorkload>(workload);
+  std::vector<int64_t> a = w.transA ? std::vector<int64_t>{w.k, w.m}
+                                    : std::vector<int64_t>{w.m, w.k};
+  std::vector<int64_t> b = w.transB ? std::vector<int64_t>{w.n, w.k}
+                                    : std::vector<int64_t>{w.k, w.n};
+  std::vector<int64_t> c = {w.m, w.n};
+  if (w.batch > 1 || w.opName == "linalg.batch_matmul")
+    for (auto *shape : {&a, &b, &c})
+      shape->insert(shape->begin(), w.batch);
+  return {a, b, c};
+}
+
+std::string kernelModuleText(const Workload &workload) {
+  const auto &w = std::get<GemmWorkload>(workload);
+  auto shapes = kernelOperandShapes(workload);
+  std::string ta = memrefType(shapes[0], w.element);
+  std::string tb = memrefType(shapes[1], w.element);
+  std::string tc = memrefType(shapes[2], w.element);
+  bool batched = shapes[2].size() == 3;
+  std::string op = batched ? "linalg.batch_matmul" : "linalg.matmul";
+  std::string maps;
+  if (w.transA || w.transB) {
+    std::string lead = batched ? "d0, " : "";
+    std::string m = batched ? "d1" : "d0", n = batched ? "d2" : "d1",
+                k = batched ? "d3" : "d2";
+    std::string dims = batched ? "(d0, d1, d2, d3)" : "(d0, d1, d2)";
+    std::string aMap = w.transA ? lead + k + ", " + m : lead + m + ", " + k;
+    std::string bMap = w.transB ? lead + n + ", " + k : lead + k + ", " + n;
+    maps = formatv(" indexing_maps = [affine_map<{0} -> ({1})>, affine_map<{0} "
+                   "-> ({2})>, affine_map<{0} -> ({3}{4}, {5})>]",
+                   dims, aMap, bMap, lead, m, n)
+               .str();
+  }
+  return formatv("func.func @kernel(%A: {0}, %B: {1}, %C: {2}) attributes "
+                 "{{llvm.emit_c_interface} {{\n"
+                 "  {3}{4} ins(%A, %B : {0}, {1}) outs(%C : {2})\n"
+                 "  return\n}\n",
+                 ta, tb, tc, op, maps)
+      .str();
+}
+
+MemRefDescriptor::MemRefDescriptor(void *data, ArrayRef<int64_t> shape) {
+  storage.assign(3 + 2 * shape.size(), 0);
+  std::memcpy(&storage[0], &data, sizeof(void *));
+  std::memcpy(&storage[1], &data, sizeof(void *));
+  storage[2] = 0;
+  int64_t stride = 1;
+  for (int i = int(shape.size()) - 1; i >= 0; --i) {
+    storage[3 + i] = shape[i];
+    storage[3 + shape.size() + i] = stride;
+    stride *= shape[i];
+  }
+}
+
+void CompiledKernel::run(ArrayRef<void *> buffers) {
+  assert(buffers.size() == operandShapes.size() && "operand count mismatch");
+  SmallVector<MemRefDescriptor, 4> descriptors;
+  for (auto [data, shape] : llvm::zip(buffers, operandShapes))
+    descriptors.emplace_back(data, shape);
+  SmallVector<void *, 4> pointers;
+  for (MemRefDescriptor &d : descriptors)
+    pointers.push_back(d.get());
+  SmallVector<void *, 4> args;
+  for (void *&p : pointers)
+    args.push_back(&p);
+  entry(args.data());
+}
+
+Expected<std::unique_ptr<CompiledKernel>>
+compileKernel(const Workload &workload, const Config &config,
+              const TargetDesc &target) {
+  auto start = std::chrono::steady_clock::now();
+  auto context = createAutoConfigContext();
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(
+      context.get(), [&](mlir::Diagnostic &diag) {
+        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
+          diagnostics += diag.str() + "\n";
+        return mlir::success();
+      });
+  auto fail = [&](const Twine &what) {
+    return createStringError(inconvertibleErrorCode(),
+                             what + " for " + workloadName(workload) +
+                                 " with '" + config.str() +
+                                 "': " + StringRef(diagnostics).trim());
+  };
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      parseInputString(kernelModuleText(workload), *context);
+  if (!module)
+    return fail("kernel construction failed");
+  module->walk([&](mlir::Operation *op) {
+    if (isConfigurableOp(op))
+      op->setAttr(kConfigAttrName,
+                  mlir::StringAttr::get(context.get(), config.str()));
+  });
+  mlir::PassManager pm(context.get());
+  pm.addPass(createGeneratePass(target));
+  if (failed(pm.run(*module)))
+    return fail("code generation failed");
+  LoweringOptions lowering;
+  lowering.threads = unsigned(std::max<int64_t>(1, config.get("threads", 1)));
+  if (failed(lowerToLLVMDialect(*module, target, lowering)))
+    return fail("lowering failed");
+  auto jit = JitModule::create(*module, target);
+  if (!jit)
+    return jit.takeError();
+  auto entry = (*jit)->packed("kernel");
+  if (!entry)
+    return entry.takeError();
+  auto kernel = std::unique_ptr<CompiledKernel>(new CompiledKernel());
+  kernel->jit = std::move(*jit);
+  kernel->entry = *entry;
+  kernel->operandShapes = kernelOperandShapes(workload);
+  kernel->compileSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return kernel;
+}
+
+} // namespace autoconfig

@@ -1,0 +1,241 @@
+//===- Passes.cpp - The configure and generate passes ---------------------===//
+
+#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Profile/ProfileCache.h"
+#include "autoconfig/Select/Registry.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+/// "file.mlir:3:5" for file locations, MLIR's form otherwise.
+static std::string formatLocation(Location loc) {
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
+            Twine(file.getColumn()))
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (isa<FileLineColLoc>(inner))
+        return formatLocation(inner);
+  if (auto named = dyn_cast<NameLoc>(loc))
+    return formatLocation(named.getChildLoc());
+  if (isa<UnknownLoc>(loc))
+    return "";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+/// Resolves the pass's target from its textual options.
+static FailureOr<TargetDesc>
+targetFromOptions(Operation *anchor, StringRef preset, StringRef file) {
+  auto target = resolveTarget(preset, file);
+  if (!target) {
+    anchor->emitError("autoconfig: ") << llvm::toString(target.takeError());
+    return failure();
+  }
+  return *target;
+}
+
+struct ConfigurePass
+    : public PassWrapper<ConfigurePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConfigurePass)
+
+  ConfigurePass() = default;
+  ConfigurePass(const ConfigurePass &other) : PassWrapper(other) {
+    injected = other.injected;
+  }
+  explicit ConfigurePass(ConfigureOptions options)
+      : injected(std::move(options)) {}
+
+  StringRef getArgument() const override { return "autoconfig-configure"; }
+  StringRef getDescription() const override {
+    return "Choose an algorithm and config for every matmul/conv by the "
+           "analytical models and record it in 'autoconfig.config'";
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    ConfigureOptions options;
+    if (injected) {
+      options = *injected;
+    } else {
+      auto target = targetFromOptions(module, targetName, targetFile);
+      if (failed(target))
+        return signalPassFailure();
+      options.target = *target;
+      options.profile = loadProfileOrNominal(options.target);
+      options.threads = threads;
+      if (!configText.empty()) {
+        auto parsed = Config::parse(configText);
+        if (!parsed) {
+          module.emitError("autoconfig: ")
+              << llvm::toString(parsed.takeError());
+          return signalPassFailure();
+        }
+        options.override = *parsed;
+      }
+    }
+    Machine machine{options.target, options.profile};
+    bool failedAny = false;
+    module.walk([&](Operation *op) {
+      if (!isConfigurableOp(op))
+        return;
+      FailureOr<Workload> workload = extractWorkload(op);
+      if (failed(workload)) {
+        failedAny = true;
+        return;
+      }
+      DecideOptions decideOptions;
+      decideOptions.threads = options.threads;
+      decideOptions.override = options.override;
+      if (auto attr = op->getAttrOfType<StringAttr>(kConfigAttrName)) {
+        auto parsed = Config::parse(attr.getValue());
+        if (!parsed) {
+          op->emitError("autoconfig: ") << llvm::toString(parsed.takeError());
+          failedAny = true;
+          return;
+        }
+        decideOptions.override = *parsed;
+      }
+      auto decision = decide(*workload, machine, decideOptions);
+      if (!decision) {
+        op->emitError("autoconfig: ") << llvm::toString(decision.takeError());
+        failedAny = true;
+        return;
+      }
+      for (const std::string &warning : decision->warnings)
+        op->emitWarning("autoconfig: ") << warning;
+      op->setAttr(kConfigAttrName,
+                  StringAttr::get(op->getContext(), decision->config.str()));
+      if (options.decisions) {
+        decision->location = formatLocation(op->getLoc());
+        options.decisions->push_back(std::move(*decision));
+      }
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+
+  std::optional<ConfigureOptions> injected;
+  Option<std::string> targetName{*this, "target",
+                                 llvm::cl::desc("Target preset or 'host'"),
+                                 llvm::cl::init("host")};
+  Option<std::string> targetFile{*this, "target-file",
+                                 llvm::cl::desc("Target description JSON")};
+  Option<std::string> configText{
+      *this, "config",
+      llvm::cl::desc("Config for every op without one (may be partial)")};
+  Option<unsigned> threads{*this, "threads",
+                           llvm::cl::desc("Threads for generated code"),
+                           llvm::cl::init(1)};
+};
+
+struct GeneratePass
+    : public PassWrapper<GeneratePass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GeneratePass)
+
+  GeneratePass() = default;
+  GeneratePass(const GeneratePass &other) : PassWrapper(other) {
+    injected = other.injected;
+  }
+  explicit GeneratePass(TargetDesc target) : injected(std::move(target)) {}
+
+  StringRef getArgument() const override { return "autoconfig-generate"; }
+  StringRef getDescription() const override {
+    return "Replace every op carrying 'autoconfig.config' by the code of its "
+           "configured generator";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<arith::ArithDialect, memref::MemRefDialect, scf::SCFDialect,
+                    vector::VectorDialect>();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    TargetDesc target;
+    if (injected) {
+      target = *injected;
+    } else {
+      auto resolved = targetFromOptions(module, targetName, targetFile);
+      if (failed(resolved))
+        return signalPassFailure();
+      target = *resolved;
+    }
+    SmallVector<Operation *> configured;
+    module.walk([&](Operation *op) {
+      if (op->hasAttr(kConfigAttrName))
+        configured.push_back(op);
+    });
+    IRRewriter rewriter(module.getContext());
+    for (Operation *op : configured) {
+      if (failed(generateOp(rewriter, op, target)))
+        return signalPassFailure();
+    }
+  }
+
+  static LogicalResult generateOp(RewriterBase &rewriter, Operation *op,
+                                  const TargetDesc &target) {
+    auto attr = op->getAttrOfType<StringAttr>(kConfigAttrName);
+    if (!attr)
+      return op->emitError("autoconfig: '")
+             << kConfigAttrName << "' must be a string attribute";
+    auto config = Config::parse(attr.getValue());
+    if (!config)
+      return op->emitError("autoconfig: ")
+             << llvm::toString(config.takeError());
+    FailureOr<Workload> workload = extractWorkload(op);
+    if (failed(workload))
+      return failure();
+    const Algorithm *algorithm = findAlgorithm(config->getAlgorithm());
+    if (!algorithm)
+      return op->emitError("autoconfig: unknown algorithm '")
+             << config->getAlgorithm() << "'";
+    std::string whyNot;
+    if (!algorithm->model->applies(*workload, target, whyNot))
+      return op->emitError("autoconfig: algorithm '")
+             << config->getAlgorithm() << "' does not apply: " << whyNot;
+    std::vector<std::string> warnings;
+    if (llvm::Error err =
+            algorithm->model->verify(*workload, *config, target, warnings))
+      return op->emitError("autoconfig: config '")
+             << config->str()
+             << "' rejected: " << llvm::toString(std::move(err));
+    return algorithm->generate(rewriter, op, *workload, *config, target);
+  }
+
+  std::optional<TargetDesc> injected;
+  Option<std::string> targetName{*this, "target",
+                                 llvm::cl::desc("Target preset or 'host'"),
+                                 llvm::cl::init("host")};
+  Option<std::string> targetFile{*this, "target-file",
+                                 llvm::cl::desc("Target description JSON")};
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createConfigurePass(ConfigureOptions options) {
+  return std::make_unique<ConfigurePass>(std::move(options));
+}
+
+std::unique_ptr<Pass> createGeneratePass(TargetDesc target) {
+  return std::make_unique<GeneratePass>(std::move(target));
+}
+
+void registerAutoConfigPasses() {
+  PassRegistration<ConfigurePass>();
+  PassRegistration<GeneratePass>();
+}
+
+} // namespace autoconfig

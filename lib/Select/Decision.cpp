@@ -1,0 +1,187 @@
+//===- Decision.cpp - Algorithm selection by least predicted time ---------===//
+
+#include "autoconfig/Select/Decision.h"
+#include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Select/Registry.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+#include <cmath>
+#include <set>
+
+using namespace llvm;
+
+namespace autoconfig {
+
+/// Applies the thread count to a config that has a `threads` parameter.
+static Config withThreads(Config config, unsigned threads) {
+  if (config.has("threads"))
+    config.set("threads", threads);
+  return config;
+}
+
+/// Hill-climbs on the model's neighbourhood: never runs the kernel.
+static void refine(const AlgorithmModel &model, const Workload &workload,
+                   const Machine &machine, Candidate &candidate,
+                   unsigned rounds) {
+  std::set<std::string> seen = {candidate.config.str()};
+  for (unsigned round = 0; round < rounds; ++round) {
+    bool improved = false;
+    for (const Config &next :
+         model.neighbours(workload, candidate.config, machine.target)) {
+      if (!seen.insert(next.str()).second)
+        continue;
+      std::vector<std::string> ignored;
+      if (Error err = model.verify(workload, next, machine.target, ignored)) {
+        consumeError(std::move(err));
+        continue;
+      }
+      if (!ignored.empty())
+        continue; // refinement stays within configs that are not just slow
+      Prediction p = model.predict(workload, next, machine);
+      ++candidate.evaluations;
+      if (p.seconds < candidate.prediction.seconds * (1 - 1e-6)) {
+        candidate.config = next;
+        candidate.prediction = std::move(p);
+        improved = true;
+      }
+    }
+    if (!improved)
+      break;
+  }
+}
+
+Expected<Decision> decide(const Workload &workload, const Machine &machine,
+                          const DecideOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  Decision d;
+  d.workload = workload;
+  const Algorithm *forced = nullptr;
+  if (options.override) {
+    forced = findAlgorithm(options.override->getAlgorithm());
+    if (!forced) {
+      std::string known;
+      for (const Algorithm &a : algorithms())
+        known += (known.empty() ? "" : ", ") + a.name().str();
+      return createStringError(inconvertibleErrorCode(),
+                               "unknown algorithm '" +
+                                   options.override->getAlgorithm() +
+                                   "' (known: " + known + ")");
+    }
+  }
+
+  for (const Algorithm &algorithm : algorithms()) {
+    const AlgorithmModel &model = *algorithm.model;
+    Candidate c;
+    c.algorithm = model.name().str();
+    c.applicable = model.applies(workload, machine.target, c.whyNot);
+    if (c.applicable) {
+      Derivation derivation = model.derive(workload, machine);
+      c.derived = withThreads(derivation.config, options.threads);
+      c.rationale = derivation.rationale;
+      c.config = c.derived;
+      c.prediction = model.predict(workload, c.config, machine);
+      c.evaluations = 1;
+      if (&algorithm != forced)
+        refine(model, workload, machine, c, options.refineRounds);
+    }
+    if (&algorithm == forced) {
+      if (!c.applicable)
+        return createStringError(inconvertibleErrorCode(),
+                                 "algorithm '" + c.algorithm +
+                                     "' does not apply to " +
+                                     workloadName(workload) + ": " + c.whyNot);
+      c.config = model.complete(workload, *options.override, machine);
+      if (Error err =
+              model.verify(workload, c.config, machine.target, d.warnings))
+        return createStringError(inconvertibleErrorCode(),
+                                 "config '" + c.config.str() +
+                                     "' rejected: " + toString(std::move(err)));
+      c.prediction = model.predict(workload, c.config, machine);
+    }
+    d.candidates.push_back(std::move(c));
+  }
+
+  int best = -1;
+  for (int i = 0, e = int(d.candidates.size()); i < e; ++i) {
+    const Candidate &c = d.candidates[i];
+    if (forced) {
+      if (c.algorithm == forced->name())
+        best = i;
+      continue;
+    }
+    if (c.applicable && (best < 0 || c.prediction.seconds <
+                                         d.candidates[best].prediction.seconds))
+      best = i;
+  }
+  if (best < 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "no algorithm applies to " +
+                                 workloadName(workload));
+  d.chosen = best;
+  d.config = d.candidates[best].config;
+  d.userOverride = forced != nullptr;
+
+  const Candidate &win = d.candidates[best];
+  if (d.userOverride) {
+    d.reason = "user-specified config '" + options.override->str() +
+               "', completed by the model; predicted " +
+               formatSeconds(win.prediction.seconds) + ".";
+  } else {
+    std::string runnerUp;
+    for (const Candidate &c : d.candidates)
+      if (c.applicable && &c != &win)
+        runnerUp += formatv("{0} {1}, ", c.algorithm,
+                            formatSeconds(c.prediction.seconds))
+                        .str();
+    d.reason =
+        formatv("{0}: least predicted time {1}{2}. {3}.", win.algorithm,
+                formatSeconds(win.prediction.seconds),
+                runnerUp.empty()
+                    ? std::string(" (the only applicable algorithm)")
+                    : " (others: " + runnerUp.substr(0, runnerUp.size() - 2) +
+                          ")",
+                win.rationale)
+            .str();
+  }
+  d.decideSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return d;
+}
+
+json::Value toJSON(const Candidate &c) {
+  json::Object o{{"algorithm", c.algorithm}, {"applicable", c.applicable}};
+  if (!c.applicable) {
+    o["why_not"] = c.whyNot;
+    return o;
+  }
+  o["derived"] = c.derived.str();
+  o["config"] = c.config.str();
+  o["rationale"] = c.rationale;
+  o["prediction"] = toJSON(c.prediction);
+  o["evaluations"] = c.evaluations;
+  return o;
+}
+
+json::Value toJSON(const Decision &d) {
+  json::Array candidates;
+  for (const Candidate &c : d.candidates)
+    candidates.push_back(toJSON(c));
+  json::Array warnings;
+  for (const std::string &w : d.warnings)
+    warnings.push_back(w);
+  return json::Object{{"workload", toJSON(d.workload)},
+                      {"location", d.location},
+                      {"algorithm", d.winner().algorithm},
+                      {"config", d.config.str()},
+                      {"predicted_s", d.winner().prediction.seconds},
+                      {"reason", d.reason},
+                      {"user_override", d.userOverride},
+                      {"warnings", std::move(warnings)},
+                      {"candidates", std::move(candidates)},
+                      {"decide_s", d.decideSeconds}};
+}
+
+} // namespace autoconfig

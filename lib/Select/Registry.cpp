@@ -1,0 +1,25 @@
+//===- Registry.cpp - The algorithm registry ------------------------------===//
+
+#include "autoconfig/Select/Registry.h"
+#include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/Model/GemmModels.h"
+
+namespace autoconfig {
+
+const std::vector<Algorithm> &algorithms() {
+  static const std::vector<Algorithm> registry = [] {
+    std::vector<Algorithm> all;
+    all.push_back({createBroadcastGemmModel(), generateBroadcastGemm});
+    return all;
+  }();
+  return registry;
+}
+
+const Algorithm *findAlgorithm(llvm::StringRef name) {
+  for (const Algorithm &a : algorithms())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+} // namespace autoconfig

@@ -1,0 +1,188 @@
+//===- TargetDesc.cpp - Target description helpers and JSON ---------------===//
+
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <algorithm>
+
+using namespace llvm;
+
+namespace autoconfig {
+
+const CacheLevel *TargetDesc::cache(unsigned level) const {
+  for (const CacheLevel &c : caches)
+    if (c.level == level)
+      return &c;
+  return nullptr;
+}
+
+bool TargetDesc::hasFeature(StringRef feature) const {
+  std::string plus = ("+" + feature).str();
+  return llvm::is_contained(features, plus);
+}
+
+std::string TargetDesc::featureString() const {
+  return llvm::join(features, ",");
+}
+
+std::string TargetDesc::archFamily() const {
+  StringRef t(triple);
+  if (t.starts_with("x86_64") || t.starts_with("i686") || t.starts_with("i386"))
+    return "x86";
+  if (t.starts_with("aarch64") || t.starts_with("arm64"))
+    return "aarch64";
+  if (t.starts_with("riscv64"))
+    return "riscv64";
+  return t.split('-').first.str();
+}
+
+Error TargetDesc::validate() const {
+  auto bad = [&](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(),
+                             "target '" + name + "': " + msg);
+  };
+  if (triple.empty())
+    return bad("'triple' is empty");
+  if (cpu.empty())
+    return bad("'cpu' is empty");
+  if (vectorBits < 64 || vectorBits > 2048 || !isPowerOf2_32(vectorBits))
+    return bad("'vector_bits' must be a power of two in [64, 2048], got " +
+               Twine(vectorBits));
+  if (vectorRegisters < 4 || vectorRegisters > 64)
+    return bad("'vector_registers' must be in [4, 64], got " +
+               Twine(vectorRegisters));
+  if (fmaPipes < 1 || fmaPipes > 8)
+    return bad("'fma_pipes' must be in [1, 8], got " + Twine(fmaPipes));
+  if (fmaLatency < 1 || fmaLatency > 32)
+    return bad("'fma_latency' must be in [1, 32], got " + Twine(fmaLatency));
+  if (fmaDatapathBits < 64 || !isPowerOf2_32(fmaDatapathBits))
+    return bad("'fma_datapath_bits' must be a power of two >= 64, got " +
+               Twine(fmaDatapathBits));
+  if (loadPorts < 1 || loadPorts > 8 || storePorts < 1 || storePorts > 8)
+    return bad("'load_ports' and 'store_ports' must be in [1, 8]");
+  if (cores < 1 || cores > 4096)
+    return bad("'cores' must be in [1, 4096], got " + Twine(cores));
+  if (!(frequencyGHz > 0.1 && frequencyGHz < 20))
+    return bad("'frequency_ghz' must be in (0.1, 20), got " +
+               formatv("{0}", frequencyGHz));
+  if (caches.empty())
+    return bad("'caches' must list at least the L1 data cache");
+  for (const CacheLevel &c : caches) {
+    if (c.level < 1 || c.level > 4)
+      return bad("cache level must be in [1, 4], got " + Twine(c.level));
+    if (c.sizeBytes < 1024 || c.sizeBytes > (uint64_t(1) << 36))
+      return bad("L" + Twine(c.level) +
+                 " 'size' out of range: " + Twine(c.sizeBytes));
+    if (c.lineBytes < 16 || c.lineBytes > 1024 || !isPowerOf2_32(c.lineBytes))
+      return bad("L" + Twine(c.level) + " 'line' must be a power of two");
+    if (c.ways < 1 || c.ways > 1024)
+      return bad("L" + Twine(c.level) + " 'ways' must be in [1, 1024]");
+    if (c.sharedByCores < 1)
+      return bad("L" + Twine(c.level) + " 'shared_by' must be >= 1");
+  }
+  if (!cache(1))
+    return bad("no L1 data cache");
+  return Error::success();
+}
+
+json::Value toJSON(const CacheLevel &c) {
+  return json::Object{{"level", c.level},
+                      {"size", int64_t(c.sizeBytes)},
+                      {"line", c.lineBytes},
+                      {"ways", c.ways},
+                      {"shared_by", c.sharedByCores}};
+}
+
+json::Value toJSON(const TargetDesc &t) {
+  json::Array features;
+  for (const std::string &f : t.features)
+    features.push_back(f);
+  json::Array caches;
+  for (const CacheLevel &c : t.caches)
+    caches.push_back(toJSON(c));
+  return json::Object{{"name", t.name},
+                      {"triple", t.triple},
+                      {"cpu", t.cpu},
+                      {"features", std::move(features)},
+                      {"vector_bits", t.vectorBits},
+                      {"vector_registers", t.vectorRegisters},
+                      {"native_masking", t.nativeMasking},
+                      {"scalable_vectors", t.scalableVectors},
+                      {"has_fma", t.hasFMA},
+                      {"fma_pipes", t.fmaPipes},
+                      {"fma_latency", t.fmaLatency},
+                      {"fma_datapath_bits", t.fmaDatapathBits},
+                      {"load_ports", t.loadPorts},
+                      {"store_ports", t.storePorts},
+                      {"caches", std::move(caches)},
+                      {"cores", t.cores},
+                      {"frequency_ghz", t.frequencyGHz},
+                      {"runs_on_host", t.runsOnHost}};
+}
+
+bool fromJSON(const json::Value &v, CacheLevel &c, json::Path p) {
+  json::ObjectMapper o(v, p);
+  int64_t size = 0;
+  bool ok = o && o.map("level", c.level) && o.map("size", size) &&
+            o.mapOptional("line", c.lineBytes) &&
+            o.mapOptional("ways", c.ways) &&
+            o.mapOptional("shared_by", c.sharedByCores);
+  if (ok && size <= 0) {
+    p.field("size").report("must be a positive byte count");
+    return false;
+  }
+  c.sizeBytes = uint64_t(size);
+  return ok;
+}
+
+bool fromJSON(const json::Value &v, TargetDesc &t, json::Path p) {
+  json::ObjectMapper o(v, p);
+  return o && o.mapOptional("name", t.name) && o.map("triple", t.triple) &&
+         o.map("cpu", t.cpu) && o.mapOptional("features", t.features) &&
+         o.map("vector_bits", t.vectorBits) &&
+         o.map("vector_registers", t.vectorRegisters) &&
+         o.mapOptional("native_masking", t.nativeMasking) &&
+         o.mapOptional("scalable_vectors", t.scalableVectors) &&
+         o.mapOptional("has_fma", t.hasFMA) &&
+         o.mapOptional("fma_pipes", t.fmaPipes) &&
+         o.mapOptional("fma_latency", t.fmaLatency) &&
+         o.mapOptional("fma_datapath_bits", t.fmaDatapathBits) &&
+         o.mapOptional("load_ports", t.loadPorts) &&
+         o.mapOptional("store_ports", t.storePorts) &&
+         o.map("caches", t.caches) && o.mapOptional("cores", t.cores) &&
+         o.mapOptional("frequency_ghz", t.frequencyGHz);
+}
+
+Expected<TargetDesc> loadTargetFile(StringRef path) {
+  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return createStringError(buffer.getError(),
+                             "cannot read target file '" + path +
+                                 "': " + buffer.getError().message());
+  Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  if (!parsed)
+    return createStringError(inconvertibleErrorCode(),
+                             "target file '" + path + "' is not valid JSON: " +
+                                 toString(parsed.takeError()));
+  TargetDesc target;
+  target.fmaDatapathBits = 0; // default below: the vector width
+  json::Path::Root root("target");
+  if (!fromJSON(*parsed, target, root))
+    return createStringError(inconvertibleErrorCode(),
+                             "target file '" + path +
+                                 "': " + toString(root.getError()));
+  if (target.name.empty())
+    target.name = path.str();
+  if (target.fmaDatapathBits == 0)
+    target.fmaDatapathBits = target.vectorBits;
+  if (Error err = target.validate())
+    return createStringError(inconvertibleErrorCode(),
+                             "target file '" + path +
+                                 "': " + toString(std::move(err)));
+  return target;
+}
+
+} // namespace autoconfig

@@ -1,0 +1,115 @@
+//===- Extraction.cpp - Dispatch and shared checks of extraction ----------===//
+
+#include "autoconfig/Workload/Extraction.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+
+std::string shapeText(ShapedType type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (int64_t d : type.getShape()) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+    os << "x";
+  }
+  os << type.getElementType();
+  return text;
+}
+
+LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
+                                ArrayRef<const char *> names,
+                                ElementKind &element) {
+  Type common;
+  for (auto [value, name] : llvm::zip(operands, names)) {
+    auto shaped = dyn_cast<ShapedType>(value.getType());
+    if (!shaped || !shaped.hasRank())
+      return op->emitError("autoconfig: operand ")
+             << name << " is not a ranked tensor or memref";
+    if (!shaped.hasStaticShape())
+      return op->emitError("autoconfig: dynamic shapes are not supported "
+                           "(operand ")
+             << name << " has type " << value.getType() << ")";
+    for (int64_t d : shaped.getShape())
+      if (d == 0)
+        return op->emitError("autoconfig: zero-sized dimension in operand ")
+               << name << " (" << shapeText(shaped) << ")";
+    if (shaped.getNumElements() > kMaxOperandElements)
+      return op->emitError("autoconfig: operand ")
+             << name << " (" << shapeText(shaped) << ") has "
+             << shaped.getNumElements()
+             << " elements, more than the supported 2^31-1";
+    Type elementType = shaped.getElementType();
+    if (!elementType.isF32() && !elementType.isF64())
+      return op->emitError("autoconfig: unsupported element type ")
+             << elementType << " in operand " << name
+             << " (supported: f32, f64)";
+    if (common && common != elementType)
+      return op->emitError("autoconfig: mixed element types (")
+             << common << " and " << elementType << ") are not supported";
+    common = elementType;
+  }
+  element = common.isF64() ? ElementKind::F64 : ElementKind::F32;
+  return success();
+}
+
+bool isCompileTimeConstant(Value value) {
+  // Look through casts that bufferization and canonicalization introduce.
+  while (Operation *def = value.getDefiningOp()) {
+    if (isa<arith::ConstantOp>(def))
+      return true;
+    if (auto toBuffer = dyn_cast<bufferization::ToBufferOp>(def)) {
+      value = toBuffer.getTensor();
+      continue;
+    }
+    if (auto cast = dyn_cast<memref::CastOp>(def)) {
+      value = cast.getSource();
+      continue;
+    }
+    if (auto get = dyn_cast<memref::GetGlobalOp>(def)) {
+      auto module = def->getParentOfType<ModuleOp>();
+      auto global =
+          module ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                       def, get.getNameAttr())
+                 : nullptr;
+      return global && global.getConstant() && global.getInitialValue();
+    }
+    return false;
+  }
+  return false;
+}
+
+std::string defaultWorkloadName(Operation *op, std::string fallback) {
+  if (auto name = op->getAttrOfType<StringAttr>("autoconfig.name"))
+    return name.str();
+  return fallback;
+}
+
+bool isConfigurableOp(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+}
+
+FailureOr<Workload> extractWorkload(Operation *op) {
+  if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
+    FailureOr<GemmWorkload> gemm = extractGemm(cast<linalg::LinalgOp>(op));
+    if (failed(gemm))
+      return failure();
+    return Workload(std::move(*gemm));
+  }
+  return op->emitError("autoconfig: unsupported op '") << op->getName() << "'";
+}
+
+} // namespace autoconfig

@@ -1,0 +1,109 @@
+//===- Workload.cpp - Workload helpers and JSON ---------------------------===//
+
+#include "autoconfig/Workload/Workload.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace autoconfig {
+
+unsigned elementBits(ElementKind kind) {
+  return kind == ElementKind::F64 ? 64 : 32;
+}
+
+const char *elementName(ElementKind kind) {
+  return kind == ElementKind::F64 ? "f64" : "f32";
+}
+
+void GemmWorkload::setDenseStrides() {
+  lda = transA ? m : k;
+  ldb = transB ? k : n;
+  ldc = n;
+}
+
+std::string GemmWorkload::shapeString() const {
+  std::string s = batch > 1 ? formatv("{0}x", batch).str() : "";
+  s += formatv("{0}x{1}x{2}", m, n, k).str();
+  if (transA)
+    s += " A^T";
+  if (transB)
+    s += " B^T";
+  return s;
+}
+
+std::string ConvWorkload::shapeString() const {
+  return formatv("N{0} C{1} {2}x{3} F{4} {5}x{6} s{7} p{8} d{9} g{10} {11}", n,
+                 c, h, w, f, kh, kw, strideH, padTop, dilationH, groups, layout)
+      .str();
+}
+
+const std::string &workloadName(const Workload &w) {
+  return std::visit([](const auto &x) -> const std::string & { return x.name; },
+                    w);
+}
+
+std::string workloadShape(const Workload &w) {
+  return std::visit([](const auto &x) { return x.shapeString(); }, w);
+}
+
+double workloadFlops(const Workload &w) {
+  return std::visit([](const auto &x) { return x.flops(); }, w);
+}
+
+ElementKind workloadElement(const Workload &w) {
+  return std::visit([](const auto &x) { return x.element; }, w);
+}
+
+const char *workloadKind(const Workload &w) {
+  return isGemm(w) ? "gemm" : "conv";
+}
+
+json::Value toJSON(const GemmWorkload &w) {
+  return json::Object{{"kind", "gemm"},
+                      {"name", w.name},
+                      {"op", w.opName},
+                      {"batch", w.batch},
+                      {"m", w.m},
+                      {"n", w.n},
+                      {"k", w.k},
+                      {"element", elementName(w.element)},
+                      {"trans_a", w.transA},
+                      {"trans_b", w.transB},
+                      {"lda", w.lda},
+                      {"ldb", w.ldb},
+                      {"ldc", w.ldc},
+                      {"const_a", w.constA},
+                      {"const_b", w.constB},
+                      {"flops", w.flops()}};
+}
+
+json::Value toJSON(const ConvWorkload &w) {
+  return json::Object{
+      {"kind", "conv"},
+      {"name", w.name},
+      {"op", w.opName},
+      {"n", w.n},
+      {"c", w.c},
+      {"h", w.h},
+      {"w", w.w},
+      {"f", w.f},
+      {"kh", w.kh},
+      {"kw", w.kw},
+      {"stride", json::Array{w.strideH, w.strideW}},
+      {"padding", json::Array{w.padTop, w.padLeft, w.padBottom, w.padRight}},
+      {"dilation", json::Array{w.dilationH, w.dilationW}},
+      {"groups", w.groups},
+      {"layout", w.layout},
+      {"element", elementName(w.element)},
+      {"const_weights", w.constWeights},
+      {"out_h", w.outH()},
+      {"out_w", w.outW()},
+      {"flops", w.flops()}};
+}
+
+json::Value toJSON(const Workload &w) {
+  return std::visit([](const auto &x) { return toJSON(x); }, w);
+}
+
+} // namespace autoconfig

@@ -1,0 +1,151 @@
+//===- BenchCommand.cpp - autoconfig bench --------------------------------===//
+
+#include "Options.h"
+#include "Program.h"
+
+#include "autoconfig/Bench/Peer.h"
+#include "autoconfig/Bench/Runner.h"
+#include "autoconfig/Bench/Suite.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Process.h"
+
+using namespace llvm;
+
+namespace autoconfig::cli {
+
+static cl::list<std::string>
+    gemmSpecs("gemm", cl::desc("GEMM workload M,N,K[,f64] (repeatable)"),
+              cl::value_desc("M,N,K"), cl::sub(benchCommand));
+static cl::opt<std::string> suiteFile("suite",
+                                      cl::desc("Workload suite CSV file"),
+                                      cl::value_desc("CSV"),
+                                      cl::sub(benchCommand));
+static cl::opt<std::string>
+    peerList("peers",
+             cl::desc("Comma-separated peers (default: all available; "
+                      "'none' for none)"),
+             cl::value_desc("LIST"), cl::sub(benchCommand));
+static cl::opt<unsigned> samples("samples",
+                                 cl::desc("Timed samples per implementation "
+                                          "(at least 5)"),
+                                 cl::init(7), cl::sub(benchCommand));
+
+/// Workloads of every configurable op of a file (their own configs ignored:
+/// each is benchmarked as a standalone kernel).
+static bool workloadsFromFile(StringRef path, std::vector<Workload> &out) {
+  auto program = loadProgram(path);
+  if (!program)
+    return false;
+  bool ok = true;
+  program->module->walk([&](mlir::Operation *op) {
+    if (!isConfigurableOp(op))
+      return;
+    auto workload = extractWorkload(op);
+    if (failed(workload)) {
+      ok = false;
+      return;
+    }
+    out.push_back(*workload);
+  });
+  if (ok && out.empty()) {
+    fail("no matmul or convolution to benchmark in '" + path + "'");
+    return false;
+  }
+  return ok;
+}
+
+int runBench() {
+  auto hardware = resolveHardware();
+  if (!hardware)
+    return 1;
+  if (!hardware->target.runsOnHost)
+    return fail("target '" + hardware->target.name +
+                "' does not run on this machine; bench needs a host-runnable "
+                "target");
+  std::optional<Config> override;
+  if (!parseOverride(override))
+    return 1;
+  if (threads < 1 || threads > 1024)
+    return fail("--threads must be in [1, 1024]");
+
+  std::vector<Workload> workloads;
+  if (!inputFile.empty() && !workloadsFromFile(inputFile, workloads))
+    return 1;
+  for (const std::string &spec : gemmSpecs) {
+    auto gemm = parseGemmSpec(spec);
+    if (!gemm)
+      return fail(toString(gemm.takeError()));
+    workloads.push_back(*gemm);
+  }
+  if (!suiteFile.empty()) {
+    auto suite = loadSuite(suiteFile);
+    if (!suite)
+      return fail(toString(suite.takeError()));
+    workloads.insert(workloads.end(), suite->begin(), suite->end());
+  }
+  if (workloads.empty())
+    workloads = defaultWorkloads();
+
+  std::vector<std::string> peers;
+  if (peerList.getNumOccurrences() == 0) {
+    for (Peer *p : peerRegistry())
+      peers.push_back(p->name());
+  } else if (peerList != "none") {
+    SmallVector<StringRef> names;
+    StringRef(peerList).split(names, ',', -1, false);
+    for (StringRef name : names) {
+      if (!findPeer(name.trim())) {
+        std::vector<std::string> known;
+        for (Peer *p : peerRegistry())
+          known.push_back(p->name());
+        return fail("unknown peer '" + name.trim() +
+                    "' (available: " + join(known, ", ") + ")");
+      }
+      peers.push_back(name.trim().str());
+    }
+  }
+
+  BenchOptions options;
+  options.target = hardware->target;
+  options.profile = hardware->profile;
+  options.threads = threads;
+  options.peers = peers;
+  options.override = override;
+  options.timing.samples = std::max(5u, unsigned(samples));
+
+  bool progress = !json && sys::Process::StandardErrIsDisplayed();
+  if (!json)
+    outs() << "target:  " << hardware->target.cpu << " ("
+           << hardware->target.name << "), " << threads << " thread(s); "
+           << hardware->profileNote << "\n";
+  std::vector<BenchRecord> records;
+  bool allVerified = true;
+  for (size_t i = 0; i < workloads.size(); ++i) {
+    if (progress)
+      errs() << formatv("\r[{0}/{1}] {2}...", i + 1, workloads.size(),
+                        workloadName(workloads[i]))
+             << "\033[K";
+    BenchRecord record = benchWorkload(workloads[i], options);
+    allVerified &= record.error.empty() && record.verified;
+    if (json) {
+      outs() << formatv("{0}", toJSON(record)) << "\n";
+      outs().flush();
+    }
+    records.push_back(std::move(record));
+  }
+  if (progress)
+    errs() << "\r\033[K";
+  if (!json) {
+    printBenchTable(records, peers, outs());
+    for (const BenchRecord &r : records)
+      for (const PeerResult &p : r.peers)
+        if (!p.note.empty() && &r == &records.front())
+          outs() << p.name << ": " << p.note << "\n";
+  }
+  return allVerified ? 0 : 2;
+}
+
+} // namespace autoconfig::cli

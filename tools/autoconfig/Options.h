@@ -1,0 +1,51 @@
+//===- Options.h - Command-line options shared by the subcommands -*- C++
+//-*-===//
+#ifndef AUTOCONFIG_TOOLS_OPTIONS_H
+#define AUTOCONFIG_TOOLS_OPTIONS_H
+
+#include "autoconfig/Model/Config.h"
+#include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "llvm/Support/CommandLine.h"
+
+#include <optional>
+#include <string>
+
+namespace autoconfig::cli {
+
+extern llvm::cl::SubCommand explainCommand;
+extern llvm::cl::SubCommand compileCommand;
+extern llvm::cl::SubCommand benchCommand;
+extern llvm::cl::SubCommand targetCommand;
+
+extern llvm::cl::opt<std::string> inputFile;
+extern llvm::cl::opt<std::string> targetName;
+extern llvm::cl::opt<std::string> targetFile;
+extern llvm::cl::opt<std::string> configText;
+extern llvm::cl::opt<unsigned> threads;
+extern llvm::cl::opt<bool> json;
+
+/// The resolved target and its profile, with a note on where the profile
+/// came from. Prints the error and returns nullopt on failure.
+struct HardwareSetup {
+  TargetDesc target;
+  Profile profile;
+  std::string profileNote;
+};
+std::optional<HardwareSetup> resolveHardware();
+
+/// The --config override, if given. Prints the error on failure.
+bool parseOverride(std::optional<Config> &override);
+
+/// Prints "autoconfig: error: MESSAGE" and returns 1.
+int fail(const llvm::Twine &message);
+
+int runExplain();
+int runCompile();
+int runBench();
+int runTarget();
+
+} // namespace autoconfig::cli
+
+#endif

@@ -1,0 +1,29 @@
+//===- Program.h - Loading a user's MLIR program -----------------*- C++
+//-*-===//
+#ifndef AUTOCONFIG_TOOLS_PROGRAM_H
+#define AUTOCONFIG_TOOLS_PROGRAM_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+#include <optional>
+
+namespace autoconfig::cli {
+
+struct Program {
+  std::unique_ptr<mlir::MLIRContext> context;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+};
+
+/// Parses and normalizes (TOSA to linalg, bufferization) `path`. MLIR
+/// diagnostics print as one line each, "file:line:col: error: message".
+std::optional<Program> loadProgram(llvm::StringRef path);
+
+/// Prints MLIR diagnostics of `context` to stderr, one line each.
+void installDiagnosticPrinter(mlir::MLIRContext &context);
+
+} // namespace autoconfig::cli
+
+#endif

@@ -1,0 +1,41 @@
+//===- main.cpp - The autoconfig command-line tool ------------------------===//
+
+#include "Options.h"
+
+#include "autoconfig/Version.h"
+
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace autoconfig::cli;
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::SetVersionPrinter([](raw_ostream &os) {
+    os << "autoconfig " << AUTOCONFIG_VERSION_STRING << " (MLIR "
+       << LLVM_VERSION_STRING << ")\n";
+  });
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "AutoConfig: analytical configuration of matmul and convolution "
+          "code generation\n\n"
+          "  autoconfig explain FILE.mlir [--json]\n"
+          "  autoconfig compile FILE.mlir --emit=mlir|llvm|asm|obj -o OUT\n"
+          "  autoconfig bench (FILE.mlir | --gemm M,N,K | --suite CSV) "
+          "[--peers LIST] [--json]\n"
+          "  autoconfig target [--target PRESET] [--json]\n",
+          &errs()))
+    return 1;
+  if (explainCommand)
+    return runExplain();
+  if (compileCommand)
+    return runCompile();
+  if (benchCommand)
+    return runBench();
+  if (targetCommand)
+    return runTarget();
+  errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
+            "target); see --help\n";
+  return 1;
+}
