@@ -18,6 +18,7 @@ extern llvm::cl::SubCommand explainCommand;
 extern llvm::cl::SubCommand compileCommand;
 extern llvm::cl::SubCommand benchCommand;
 extern llvm::cl::SubCommand targetCommand;
+extern llvm::cl::SubCommand calibrateCommand;
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -45,6 +46,7 @@ int runExplain();
 int runCompile();
 int runBench();
 int runTarget();
+int runCalibrate();
 
 } // namespace autoconfig::cli
 

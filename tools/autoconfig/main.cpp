@@ -24,7 +24,8 @@ int main(int argc, char **argv) {
           "  autoconfig compile FILE.mlir --emit=mlir|llvm|asm|obj -o OUT\n"
           "  autoconfig bench (FILE.mlir | --gemm M,N,K | --suite CSV) "
           "[--peers LIST] [--json]\n"
-          "  autoconfig target [--target PRESET] [--json]\n",
+          "  autoconfig target [--target PRESET] [--json]\n"
+          "  autoconfig calibrate [--force]\n",
           &errs()))
     return 1;
   if (explainCommand)
@@ -35,7 +36,9 @@ int main(int argc, char **argv) {
     return runBench();
   if (targetCommand)
     return runTarget();
+  if (calibrateCommand)
+    return runCalibrate();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
-            "target); see --help\n";
+            "target, calibrate); see --help\n";
   return 1;
 }
