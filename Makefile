@@ -12,7 +12,7 @@ PACKAGES := cmake ninja-build \
   clang-format-22 libomp-22-dev libclang-rt-22-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libdnnl-dev libopenblas-dev libblis-dev libeigen3-dev libxnnpack-dev \
-  libxsmm-dev libopencv-imgproc-dev \
+  libpthreadpool-dev libxsmm-dev libopencv-imgproc-dev \
   qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu \
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
 

@@ -22,8 +22,11 @@ CblasGemmPeer::prepare(const Workload &workload, WorkloadBuffers &buffers,
   if (!library)
     if (llvm::Error err = load())
       return std::move(err);
-  if (setThreads)
-    setThreads(int(threads));
+  if (!setThreads)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no way to set the thread count");
+  setThreads(threads);
+  this->threads = threads;
   const auto w = std::get<GemmWorkload>(workload);
   int ta = w.transA ? kTrans : kNoTrans, tb = w.transB ? kTrans : kNoTrans;
   int lda = w.transA ? w.m : w.k, ldb = w.transB ? w.k : w.n, ldc = w.n;

@@ -10,6 +10,7 @@
 #include "DynamicLibrary.h"
 #include "autoconfig/Bench/Peer.h"
 
+#include <functional>
 #include <optional>
 
 namespace autoconfig {
@@ -26,14 +27,17 @@ protected:
                            int, const float *, int, float, float *, int);
   using DgemmFn = void (*)(int, int, int, int, int, int, double, const double *,
                            int, const double *, int, double, double *, int);
-  using SetThreadsFn = void (*)(int);
 
   /// Opens the library and fills the function pointers (once).
   virtual llvm::Error load() = 0;
 
   SgemmFn sgemm = nullptr;
   DgemmFn dgemm = nullptr;
-  SetThreadsFn setThreads = nullptr;
+  /// Sets the library's thread count (the libraries' own calls take
+  /// different integer types, hence a wrapper).
+  std::function<void(unsigned)> setThreads;
+  /// The thread count of the last prepare(), for note().
+  unsigned threads = 1;
   std::optional<DynamicLibrary> library;
 };
 

@@ -31,6 +31,16 @@ public:
                                    "library not found (tried " + tried + ")");
   }
 
+  /// Loads a second, independent instance of the shared object `file`, even
+  /// when it is loaded already. The dynamic loader keeps one instance per
+  /// file, so this loads a private copy of it (an anonymous memory file, or an
+  /// unlinked temporary file): the copy has its own globals and runs its
+  /// initialization again, under the environment of this moment. Load the
+  /// ordinary instance first: a later dlopen by soname could otherwise find
+  /// the copy, which carries the same soname.
+  static llvm::Expected<DynamicLibrary>
+  openPrivateCopy(const std::string &file);
+
   template <typename Fn> llvm::Expected<Fn> symbol(const char *name) const {
     if (void *address = dlsym(handle, name))
       return reinterpret_cast<Fn>(address);
@@ -38,9 +48,21 @@ public:
                                    std::string("symbol '") + name +
                                        "' missing in " + path);
   }
+  /// symbol() into `out`.
+  template <typename Fn> llvm::Error bind(const char *name, Fn &out) const {
+    auto found = symbol<Fn>(name);
+    if (!found)
+      return found.takeError();
+    out = *found;
+    return llvm::Error::success();
+  }
   template <typename Fn> Fn optionalSymbol(const char *name) const {
     return reinterpret_cast<Fn>(dlsym(handle, name));
   }
+
+  /// The file the loader mapped, symbolic links resolved; the name we asked
+  /// for if unknown.
+  std::string loadedFile() const;
 
 private:
   DynamicLibrary(void *handle, std::string path)

@@ -3,8 +3,12 @@
 #include "autoconfig/Bench/Reference.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <algorithm>
 #include <cmath>
+
+using llvm::StringRef;
 
 namespace autoconfig {
 
@@ -71,9 +75,85 @@ static void gemmReference(const GemmWorkload &w, const WorkloadBuffers &in,
   }
 }
 
+/// Element offset of (n, c, h, w) in a 4-D tensor of the given layout
+/// ("nchw" or "nhwc") and sizes; single-channel "hw" ignores n and c.
+static size_t offset4(StringRef layout, int64_t n, int64_t c, int64_t h,
+                      int64_t w, int64_t C, int64_t H, int64_t W) {
+  if (layout == "hw")
+    return size_t(h) * W + w;
+  if (layout.starts_with("nhwc"))
+    return ((size_t(n) * H + h) * W + w) * C + c;
+  return ((size_t(n) * C + c) * H + h) * W + w;
+}
+
+/// Filter element (f, c, kh, kw) in the workload's filter layout; `c` is the
+/// channel within the group.
+static size_t filterOffset(const ConvWorkload &w, int64_t f, int64_t c,
+                           int64_t kh, int64_t kw) {
+  int64_t cg = w.c / w.groups;
+  if (w.layout == "hw")
+    return size_t(kh) * w.kw + kw;
+  if (w.layout == "nchw_fchw")
+    return ((size_t(f) * cg + c) * w.kh + kh) * w.kw + kw;
+  if (w.layout == "nhwc_hwcf")
+    return ((size_t(kh) * w.kw + kw) * cg + c) * w.f + f;
+  if (w.layout == "nhwc_fhwc")
+    return ((size_t(f) * w.kh + kh) * w.kw + kw) * cg + c;
+  if (w.layout == "nhwc_hwc") // depthwise: channel f
+    return (size_t(kh) * w.kw + kw) * w.c + f;
+  return (size_t(f) * w.kh + kh) * w.kw + kw; // nchw_chw
+}
+
+template <typename T>
+static void convReference(const ConvWorkload &w, const WorkloadBuffers &in,
+                          ReferenceResult &out) {
+  const AlignedBuffer &x = in.operands[0], &f = in.operands[1],
+                      &y = in.operands[2];
+  int64_t oh = w.outH(), ow = w.outW(), cg = w.c / w.groups,
+          fg = w.f / w.groups;
+  StringRef layout(w.layout);
+  out.values.assign(y.size(), 0);
+  out.magnitude.assign(y.size(), 0);
+  for (int64_t n = 0; n < w.n; ++n)
+    for (int64_t o = 0; o < w.f; ++o) {
+      int64_t g = o / fg;
+      for (int64_t i = 0; i < oh; ++i)
+        for (int64_t j = 0; j < ow; ++j) {
+          size_t yo = offset4(layout, n, o, i, j, w.f, oh, ow);
+          double sum = at<T>(y, yo), mag = std::fabs(sum);
+          for (int64_t c = 0; c < cg; ++c)
+            for (int64_t kh = 0; kh < w.kh; ++kh) {
+              int64_t ih = i * w.strideH - w.padTop + kh * w.dilationH;
+              if (ih < 0 || ih >= w.h)
+                continue;
+              for (int64_t kw = 0; kw < w.kw; ++kw) {
+                int64_t iw = j * w.strideW - w.padLeft + kw * w.dilationW;
+                if (iw < 0 || iw >= w.w)
+                  continue;
+                double xv =
+                    at<T>(x, offset4(layout, n, g * cg + c, ih, iw, w.c, w.h,
+                                     w.w));
+                double fv = at<T>(f, filterOffset(w, o, c, kh, kw));
+                sum += xv * fv;
+                mag += std::fabs(xv * fv);
+              }
+            }
+          out.values[yo] = sum;
+          out.magnitude[yo] = mag;
+        }
+    }
+}
+
 ReferenceResult computeReference(const Workload &workload,
                                  const WorkloadBuffers &initial) {
   ReferenceResult result;
+  if (const auto *conv = std::get_if<ConvWorkload>(&workload)) {
+    if (conv->element == ElementKind::F64)
+      convReference<double>(*conv, initial, result);
+    else
+      convReference<float>(*conv, initial, result);
+    return result;
+  }
   const auto &w = std::get<GemmWorkload>(workload);
   if (w.element == ElementKind::F64)
     gemmReference<double>(w, initial, result);
@@ -88,6 +168,8 @@ double toleranceFor(const Workload &workload) {
   double reduction = 1;
   if (const auto *g = std::get_if<GemmWorkload>(&workload))
     reduction = double(g->k);
+  if (const auto *c = std::get_if<ConvWorkload>(&workload))
+    reduction = double(c->c / c->groups) * c->kh * c->kw;
   // gamma_K bound, doubled for the accumulation into C0 and reassociation.
   return 2.0 * (reduction + 2) * unit;
 }

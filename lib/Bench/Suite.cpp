@@ -55,7 +55,15 @@ Error validateWorkload(const Workload &workload) {
       return e;
     return tooBig(double(g->batch) * g->m * g->n, "C");
   }
-  return Error::success();
+  const auto &c = std::get<ConvWorkload>(workload);
+  if (Error e = tooBig(double(c.n) * c.c * (c.h + c.padTop + c.padBottom) *
+                           (c.w + c.padLeft + c.padRight),
+                       "the (padded) input"))
+    return e;
+  if (Error e = tooBig(double(c.f) * (c.c / c.groups) * c.kh * c.kw,
+                       "the filter"))
+    return e;
+  return tooBig(double(c.n) * c.f * c.outH() * c.outW(), "the output");
 }
 
 Expected<GemmWorkload> parseGemmSpec(StringRef spec) {
@@ -86,7 +94,55 @@ Expected<GemmWorkload> parseGemmSpec(StringRef spec) {
   return w;
 }
 
-Expected<std::vector<Workload>> loadSuite(StringRef path) {
+Expected<ConvWorkload> parseConvSpec(StringRef spec, StringRef layout) {
+  SmallVector<StringRef> fields;
+  spec.split(fields, ',');
+  if (fields.size() != 11)
+    return specError(spec, "expected N,C,H,W,F,KH,KW,S,P,D,G");
+  SmallVector<int64_t> d;
+  if (Error e = parseDims(spec, ArrayRef(fields).take_front(8),
+                          {"N", "C", "H", "W", "F", "KH", "KW", "S"}, d, 1))
+    return std::move(e);
+  if (Error e = parseDims(spec, ArrayRef(fields).slice(8, 1), {"P"}, d, 0))
+    return std::move(e);
+  if (Error e = parseDims(spec, ArrayRef(fields).slice(9, 2), {"D", "G"}, d,
+                          1))
+    return std::move(e);
+  if (layout != "nchw" && layout != "nhwc")
+    return specError(spec, "layout must be nchw or nhwc, got '" + layout + "'");
+  ConvWorkload w;
+  w.n = d[0], w.c = d[1], w.h = d[2], w.w = d[3], w.f = d[4], w.kh = d[5],
+  w.kw = d[6];
+  w.strideH = w.strideW = d[7];
+  w.padTop = w.padLeft = w.padBottom = w.padRight = d[8];
+  w.dilationH = w.dilationW = d[9];
+  w.groups = d[10];
+  if (w.c % w.groups || w.f % w.groups)
+    return specError(spec, "C and F must be multiples of G");
+  bool depthwise = w.groups > 1 && w.groups == w.c && w.f == w.c;
+  if (w.groups > 1 && !depthwise)
+    return specError(spec, "grouped convolution with 1 < G < C is not "
+                           "supported (only G = 1 and depthwise G = C = F)");
+  if (w.n == 1 && w.c == 1 && w.f == 1 && w.strideH == 1 &&
+      w.dilationH == 1)
+    w.layout = "hw";
+  else if (depthwise)
+    w.layout = layout == "nhwc" ? "nhwc_hwc" : "nchw_chw";
+  else
+    w.layout = layout == "nhwc" ? "nhwc_hwcf" : "nchw_fchw";
+  if (w.outH() < 1 || w.outW() < 1)
+    return specError(spec, "the kernel is larger than the padded input");
+  w.opName = w.layout == "hw" ? "linalg.conv_2d" : "linalg.conv";
+  w.name = formatv("conv_{0}x{1}x{2}x{3}_f{4}_k{5}x{6}_s{7}_p{8}", w.n, w.c,
+                   w.h, w.w, w.f, w.kh, w.kw, w.strideH, w.padTop)
+               .str();
+  if (Error e = validateWorkload(w))
+    return std::move(e);
+  return w;
+}
+
+Expected<std::vector<Workload>> loadSuite(StringRef path,
+                                          StringRef convLayout) {
   auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
     return createStringError(buffer.getError(),

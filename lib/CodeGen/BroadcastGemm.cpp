@@ -98,13 +98,14 @@ private:
           return next;
         },
         &kLoop);
-    if (p.ku > 1 && w.k >= p.ku)
-      (void)loopUnrollByFactor(kLoop, p.ku);
-
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vecs; ++v)
         kb.storeVector(acc[r * vecs + v], ops.c, {rowIdx[r], colIdx[v]},
                        liveLanes(v));
+    // Unroll last: the unroller rewires the existing uses of the loop's
+    // results to its epilogue loop.
+    if (p.ku > 1 && w.k > p.ku)
+      (void)loopUnrollByFactor(kLoop, p.ku);
   }
 
   KernelBuilder &kb;

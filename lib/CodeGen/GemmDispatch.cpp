@@ -83,4 +83,38 @@ LogicalResult generateBroadcastGemm(RewriterBase &rewriter, Operation *op,
                        });
 }
 
+LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
+                                  const Workload &workload,
+                                  const Config &config,
+                                  const TargetDesc &target) {
+  const auto &w = std::get<GemmWorkload>(workload);
+  auto params = paramsOrError<BlockedGemmParams>(op, config);
+  if (failed(params))
+    return failure();
+  if (!params->packB && w.transB)
+    return op->emitError("autoconfig: 'blocked' with packB=0 needs B "
+                         "untransposed");
+  return replaceGemmOp(rewriter, op, w,
+                       [&](OpBuilder &b, Location loc, const GemmOperands &o) {
+                         emitBlockedGemm(b, loc, o, w, *params, target);
+                       });
+}
+
+LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
+                              const Workload &workload, const Config &config,
+                              const TargetDesc &target) {
+  const auto &w = std::get<GemmWorkload>(workload);
+  auto params = paramsOrError<DotGemmParams>(op, config);
+  if (failed(params))
+    return failure();
+  if (w.transA || (!w.transB && w.n != 1))
+    return op->emitError("autoconfig: 'dot' needs rows of A and columns of "
+                         "B contiguous along K (A untransposed; B transposed "
+                         "or N = 1)");
+  return replaceGemmOp(rewriter, op, w,
+                       [&](OpBuilder &b, Location loc, const GemmOperands &o) {
+                         emitDotGemm(b, loc, o, w, *params, target);
+                       });
+}
+
 } // namespace autoconfig

@@ -81,7 +81,10 @@ JitModule::create(mlir::ModuleOp module, const TargetDesc &target) {
   options.transformer = transformer;
   options.jitCodeGenOptLevel = CodeGenOptLevel::Aggressive;
   std::string omp;
-  SmallVector<StringRef, 1> libs;
+  // MLIR's C runner utilities: memrefCopy for copies of strided memrefs
+  // that the rest of a program (not AutoConfig's kernels) may contain.
+  SmallVector<StringRef, 2> libs = {AUTOCONFIG_LLVM_LIBDIR
+                                    "/libmlir_c_runner_utils.so"};
   if (usesOpenMP(module)) {
     omp = openMPRuntimePath();
     if (omp.empty())

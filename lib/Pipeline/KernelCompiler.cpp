@@ -24,8 +24,26 @@ static std::string memrefType(ArrayRef<int64_t> shape, ElementKind element) {
   return text + elementName(element) + ">";
 }
 
-std::vector<std::vector<int64_t>>
-kernelOperandShapes(const Workload &workload) {
+/// Input, filter and output shapes of a convolution in its layout.
+static std::vector<std::vector<int64_t>> convShapes(const ConvWorkload &w) {
+  int64_t oh = w.outH(), ow = w.outW();
+  if (w.layout == "hw")
+    return {{w.h, w.w}, {w.kh, w.kw}, {oh, ow}};
+  if (w.layout == "nchw_fchw")
+    return {{w.n, w.c, w.h, w.w}, {w.f, w.c, w.kh, w.kw}, {w.n, w.f, oh, ow}};
+  if (w.layout == "nhwc_hwcf")
+    return {{w.n, w.h, w.w, w.c}, {w.kh, w.kw, w.c, w.f}, {w.n, oh, ow, w.f}};
+  if (w.layout == "nhwc_fhwc")
+    return {{w.n, w.h, w.w, w.c}, {w.f, w.kh, w.kw, w.c}, {w.n, oh, ow, w.f}};
+  if (w.layout == "nhwc_hwc")
+    return {{w.n, w.h, w.w, w.c}, {w.kh, w.kw, w.c}, {w.n, oh, ow, w.c}};
+  // nchw_chw (depthwise)
+  return {{w.n, w.c, w.h, w.w}, {w.c, w.kh, w.kw}, {w.n, w.c, oh, ow}};
+}
+
+std::vector<std::vector<int64_t>> kernelOperandShapes(const Workload &workload) {
+  if (const auto *conv = std::get_if<ConvWorkload>(&workload))
+    return convShapes(*conv);
   const auto &w = std::get<GemmWorkload>(workload);
   std::vector<int64_t> a = w.transA ? std::vector<int64_t>{w.k, w.m}
                                     : std::vector<int64_t>{w.m, w.k};
@@ -38,7 +56,91 @@ kernelOperandShapes(const Workload &workload) {
   return {a, b, c};
 }
 
+/// The linalg op name of a convolution layout.
+static const char *convOpName(const ConvWorkload &w) {
+  if (w.layout == "hw")
+    return "linalg.conv_2d";
+  if (w.layout == "nchw_fchw")
+    return "linalg.conv_2d_nchw_fchw";
+  if (w.layout == "nhwc_hwcf")
+    return "linalg.conv_2d_nhwc_hwcf";
+  if (w.layout == "nhwc_fhwc")
+    return "linalg.conv_2d_nhwc_fhwc";
+  if (w.layout == "nhwc_hwc")
+    return "linalg.depthwise_conv_2d_nhwc_hwc";
+  return "linalg.depthwise_conv_2d_nchw_chw";
+}
+
+static std::string joinInts(ArrayRef<int64_t> values) {
+  std::string text;
+  for (size_t i = 0; i < values.size(); ++i)
+    text += (i ? ", " : "") + std::to_string(values[i]);
+  return text;
+}
+
+/// A convolution kernel; padding is written the way bufferization leaves
+/// tensor.pad (a zero-filled buffer with the input copied into its
+/// interior), which the generators fold away.
+static std::string convKernelText(const ConvWorkload &w) {
+  auto shapes = convShapes(w);
+  std::string tx = memrefType(shapes[0], w.element);
+  std::string tw = memrefType(shapes[1], w.element);
+  std::string ty = memrefType(shapes[2], w.element);
+  const char *el = elementName(w.element);
+  bool padded = w.padTop || w.padLeft || w.padBottom || w.padRight;
+  std::string body, input = "%x", inputType = tx;
+  if (padded) {
+    bool nhwc = StringRef(w.layout).starts_with("nhwc");
+    unsigned hd = w.layout == "hw" ? 0 : (nhwc ? 1 : 2), wd = hd + 1;
+    std::vector<int64_t> paddedShape = shapes[0];
+    paddedShape[hd] += w.padTop + w.padBottom;
+    paddedShape[wd] += w.padLeft + w.padRight;
+    std::vector<int64_t> offsets(paddedShape.size(), 0);
+    offsets[hd] = w.padTop;
+    offsets[wd] = w.padLeft;
+    std::vector<int64_t> strides(paddedShape.size(), 1);
+    for (int i = int(paddedShape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * paddedShape[i + 1];
+    int64_t offset = 0;
+    for (size_t i = 0; i < offsets.size(); ++i)
+      offset += offsets[i] * strides[i];
+    std::string tp = memrefType(paddedShape, w.element);
+    std::string shape = tx.substr(7, tx.size() - 8); // inside memref<...>
+    std::string tv = formatv("memref<{0}, strided<[{1}], offset: {2}>>", shape,
+                             joinInts(strides), offset)
+                         .str();
+    body += formatv("  %p = memref.alloc() {{alignment = 64 : i64} : {0}\n"
+                    "  %zero = arith.constant 0.0 : {1}\n"
+                    "  linalg.fill ins(%zero : {1}) outs(%p : {0})\n"
+                    "  %sv = memref.subview %p[{2}] [{3}] [{4}] : {0} to {5}\n"
+                    "  memref.copy %x, %sv : {6} to {5}\n",
+                    tp, el, joinInts(offsets), joinInts(shapes[0]),
+                    joinInts(std::vector<int64_t>(paddedShape.size(), 1)), tv,
+                    tx)
+                .str();
+    input = "%p";
+    inputType = tp;
+  }
+  std::string attrs;
+  if (w.layout != "hw")
+    attrs = formatv(" {{dilations = dense<[{0}, {1}]> : tensor<2xi64>, "
+                    "strides = dense<[{2}, {3}]> : tensor<2xi64>}",
+                    w.dilationH, w.dilationW, w.strideH, w.strideW)
+                .str();
+  body += formatv("  {0}{1} ins({2}, %w : {3}, {4}) outs(%y : {5})\n",
+                  convOpName(w), attrs, input, inputType, tw, ty)
+              .str();
+  if (padded)
+    body += formatv("  memref.dealloc %p : {0}\n", inputType).str();
+  return formatv("func.func @kernel(%x: {0}, %w: {1}, %y: {2}) attributes "
+                 "{{llvm.emit_c_interface} {{\n{3}  return\n}\n",
+                 tx, tw, ty, body)
+      .str();
+}
+
 std::string kernelModuleText(const Workload &workload) {
+  if (const auto *conv = std::get_if<ConvWorkload>(&workload))
+    return convKernelText(*conv);
   const auto &w = std::get<GemmWorkload>(workload);
   auto shapes = kernelOperandShapes(workload);
   std::string ta = memrefType(shapes[0], w.element);

@@ -19,9 +19,11 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -40,20 +42,49 @@ bool usesOpenMP(ModuleOp module) {
   return found;
 }
 
+/// scf-to-openmp wraps each parallel body in memref.alloca_scope, which must
+/// stay a single block; once scf becomes cf it no longer is. Generated bodies
+/// allocate on the heap, so the scope is dropped when it holds no alloca.
+static void inlineAllocaFreeScopes(ModuleOp module) {
+  SmallVector<memref::AllocaScopeOp> scopes;
+  module.walk([&](memref::AllocaScopeOp scope) {
+    bool hasAlloca = false;
+    scope.walk([&](memref::AllocaOp) { hasAlloca = true; });
+    if (!hasAlloca)
+      scopes.push_back(scope);
+  });
+  IRRewriter rewriter(module.getContext());
+  for (memref::AllocaScopeOp scope : scopes) {
+    Block *body = &scope.getBodyRegion().front();
+    auto ret = cast<memref::AllocaScopeReturnOp>(body->getTerminator());
+    SmallVector<Value> results(ret.getResults());
+    rewriter.eraseOp(ret);
+    rewriter.inlineBlockBefore(body, scope);
+    rewriter.replaceOp(scope, results);
+  }
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
                                  const LoweringOptions &options) {
   bool parallel = false;
   module.walk([&](scf::ParallelOp) { parallel = true; });
 
-  PassManager pm(module.getContext());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  if (parallel) {
-    ConvertSCFToOpenMPPassOptions omp;
-    omp.numThreads = options.threads;
-    pm.addPass(createConvertSCFToOpenMPPass(omp));
+  {
+    PassManager pm(module.getContext());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+    if (parallel) {
+      ConvertSCFToOpenMPPassOptions omp;
+      omp.numThreads = options.threads;
+      pm.addPass(createConvertSCFToOpenMPPass(omp));
+    }
+    if (failed(pm.run(module)))
+      return failure();
   }
+  inlineAllocaFreeScopes(module);
+
+  PassManager pm(module.getContext());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());

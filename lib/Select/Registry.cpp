@@ -1,7 +1,9 @@
 //===- Registry.cpp - The algorithm registry ------------------------------===//
 
 #include "autoconfig/Select/Registry.h"
+#include "autoconfig/CodeGen/ConvGenerators.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/Model/ConvModels.h"
 #include "autoconfig/Model/GemmModels.h"
 
 namespace autoconfig {
@@ -10,6 +12,9 @@ const std::vector<Algorithm> &algorithms() {
   static const std::vector<Algorithm> registry = [] {
     std::vector<Algorithm> all;
     all.push_back({createBroadcastGemmModel(), generateBroadcastGemm});
+    all.push_back({createBlockedGemmModel(), generateBlockedGemm});
+    all.push_back({createDotGemmModel(), generateDotGemm});
+    all.push_back({createCbsmConvModel(), generateCbsmConv});
     return all;
   }();
   return registry;

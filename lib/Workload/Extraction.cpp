@@ -99,7 +99,7 @@ std::string defaultWorkloadName(Operation *op, std::string fallback) {
 }
 
 bool isConfigurableOp(Operation *op) {
-  return isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op);
+  return isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) || isConvOp(op);
 }
 
 FailureOr<Workload> extractWorkload(Operation *op) {
@@ -108,6 +108,12 @@ FailureOr<Workload> extractWorkload(Operation *op) {
     if (failed(gemm))
       return failure();
     return Workload(std::move(*gemm));
+  }
+  if (isConvOp(op)) {
+    FailureOr<ConvWorkload> conv = extractConv(cast<linalg::LinalgOp>(op));
+    if (failed(conv))
+      return failure();
+    return Workload(std::move(*conv));
   }
   return op->emitError("autoconfig: unsupported op '") << op->getName() << "'";
 }

@@ -18,20 +18,28 @@ namespace autoconfig::cli {
 
 static cl::list<std::string>
     gemmSpecs("gemm", cl::desc("GEMM workload M,N,K[,f64] (repeatable)"),
-              cl::value_desc("M,N,K"), cl::sub(benchCommand));
+              cl::value_desc("M,N,K"), cl::sub(benchCommand()));
+static cl::list<std::string> convSpecs(
+    "conv", cl::desc("Convolution workload N,C,H,W,F,KH,KW,S,P,D,G "
+                     "(repeatable)"),
+    cl::value_desc("N,C,H,W,F,KH,KW,S,P,D,G"), cl::sub(benchCommand()));
+static cl::opt<std::string> convLayout(
+    "layout", cl::desc("Layout of --conv and suite convolutions: nchw "
+                       "(NCHW/FCHW) or nhwc (NHWC/HWCF)"),
+    cl::init("nchw"), cl::sub(benchCommand()));
 static cl::opt<std::string> suiteFile("suite",
                                       cl::desc("Workload suite CSV file"),
                                       cl::value_desc("CSV"),
-                                      cl::sub(benchCommand));
+                                      cl::sub(benchCommand()));
 static cl::opt<std::string>
     peerList("peers",
              cl::desc("Comma-separated peers (default: all available; "
                       "'none' for none)"),
-             cl::value_desc("LIST"), cl::sub(benchCommand));
+             cl::value_desc("LIST"), cl::sub(benchCommand()));
 static cl::opt<unsigned> samples("samples",
                                  cl::desc("Timed samples per implementation "
                                           "(at least 5)"),
-                                 cl::init(7), cl::sub(benchCommand));
+                                 cl::init(7), cl::sub(benchCommand()));
 
 /// Workloads of every configurable op of a file (their own configs ignored:
 /// each is benchmarked as a standalone kernel).
@@ -80,8 +88,14 @@ int runBench() {
       return fail(toString(gemm.takeError()));
     workloads.push_back(*gemm);
   }
+  for (const std::string &spec : convSpecs) {
+    auto conv = parseConvSpec(spec, convLayout);
+    if (!conv)
+      return fail(toString(conv.takeError()));
+    workloads.push_back(*conv);
+  }
   if (!suiteFile.empty()) {
-    auto suite = loadSuite(suiteFile);
+    auto suite = loadSuite(suiteFile, convLayout);
     if (!suite)
       return fail(toString(suite.takeError()));
     workloads.insert(workloads.end(), suite->begin(), suite->end());

@@ -30,12 +30,12 @@ static cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::Llvm, "llvm", "optimized LLVM IR"),
                clEnumValN(EmitKind::Asm, "asm", "target assembly"),
                clEnumValN(EmitKind::Obj, "obj", "ELF object file")),
-    cl::sub(compileCommand));
+    cl::sub(compileCommand()));
 static cl::opt<std::string> outputFile("o",
                                        cl::desc("Output file ('-' = "
                                                 "stdout)"),
                                        cl::value_desc("OUT"), cl::init("-"),
-                                       cl::sub(compileCommand));
+                                       cl::sub(compileCommand()));
 
 int runCompile() {
   auto hardware = resolveHardware();

@@ -4,50 +4,65 @@
 
 #include "autoconfig/Profile/ProfileCache.h"
 
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
 
 namespace autoconfig::cli {
 
-cl::SubCommand explainCommand(
-    "explain", "Show, for every matmul and conv in FILE.mlir, the workload, "
-               "the target facts used, the chosen config and why");
-cl::SubCommand
-    compileCommand("compile",
-                   "Configure, generate and lower FILE.mlir (--emit=...)");
-cl::SubCommand
-    benchCommand("bench",
-                 "JIT, verify and time workloads against peer libraries");
-cl::SubCommand targetCommand("target",
-                             "Print the target description and its profile");
+cl::SubCommand &explainCommand() {
+  static cl::SubCommand command(
+      "explain", "Show, for every matmul and conv in FILE.mlir, the workload, "
+                 "the target facts used, the chosen config and why");
+  return command;
+}
+cl::SubCommand &compileCommand() {
+  static cl::SubCommand command(
+      "compile", "Configure, generate and lower FILE.mlir (--emit=...)");
+  return command;
+}
+cl::SubCommand &benchCommand() {
+  static cl::SubCommand command(
+      "bench", "JIT, verify and time workloads against peer libraries");
+  return command;
+}
+cl::SubCommand &targetCommand() {
+  static cl::SubCommand command("target",
+                                "Print the target description and its profile");
+  return command;
+}
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<FILE.mlir>"),
-                               cl::sub(explainCommand), cl::sub(compileCommand),
-                               cl::sub(benchCommand));
+                               cl::sub(explainCommand()),
+                               cl::sub(compileCommand()),
+                               cl::sub(benchCommand()));
 cl::opt<std::string> targetName(
     "target",
     cl::desc("Target preset (host, x86-sse4.2, x86-avx2, "
              "x86-avx512, aarch64-neon, aarch64-sve256, riscv64-rvv)"),
-    cl::init("host"), cl::sub(explainCommand), cl::sub(compileCommand),
-    cl::sub(benchCommand), cl::sub(targetCommand));
+    cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()), cl::sub(targetCommand()),
+    cl::sub(calibrateCommand()));
 cl::opt<std::string>
     targetFile("target-file",
                cl::desc("Target description JSON (overrides --target)"),
-               cl::sub(explainCommand), cl::sub(compileCommand),
-               cl::sub(benchCommand), cl::sub(targetCommand));
+               cl::sub(explainCommand()), cl::sub(compileCommand()),
+               cl::sub(benchCommand()), cl::sub(targetCommand()),
+               cl::sub(calibrateCommand()));
 cl::opt<std::string> configText(
     "config",
     cl::desc("Config for every op without its own 'autoconfig.config' "
              "(e.g. \"broadcast ui=4\"; missing parameters are derived)"),
-    cl::sub(explainCommand), cl::sub(compileCommand), cl::sub(benchCommand));
+    cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()));
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
-                          cl::init(1), cl::sub(explainCommand),
-                          cl::sub(compileCommand), cl::sub(benchCommand));
+                          cl::init(1), cl::sub(explainCommand()),
+                          cl::sub(compileCommand()), cl::sub(benchCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
-                   cl::sub(explainCommand), cl::sub(benchCommand),
-                   cl::sub(targetCommand));
+                   cl::sub(explainCommand()), cl::sub(benchCommand()),
+                   cl::sub(targetCommand()), cl::sub(calibrateCommand()));
 
 int fail(const Twine &message) {
   WithColor::error(errs(), "autoconfig") << message << "\n";
@@ -76,6 +91,37 @@ bool parseOverride(std::optional<Config> &override) {
   }
   override = std::move(*parsed);
   return true;
+}
+
+void printProfile(const Profile &p, raw_ostream &os) {
+  double hz = p.frequencyGHz * 1e9;
+  os << formatv("  frequency {0:f2} GHz ({1})\n", p.frequencyGHz,
+                p.measured() ? "effective, measured with dependent adds"
+                             : "nominal");
+  for (const VectorCosts &v : p.vectors)
+    os << formatv("  {0,4}-bit: FMA {1:f2}/cycle, latency {2:f1} cycles, "
+                  "load {3:f2}/cycle, broadcast {4:f2}/cycle, store "
+                  "{5:f2}/cycle\n",
+                  v.bits, v.fmaPerSecond / hz, v.fmaLatencySeconds * hz,
+                  v.loadPerSecond / hz, v.broadcastPerSecond / hz,
+                  v.storePerSecond / hz);
+  for (const BandwidthPoint &b : p.bandwidth) {
+    os << formatv("  read bandwidth {0}: {1:f1} GB/s",
+                  b.level ? "L" + std::to_string(b.level) : "memory",
+                  b.bytesPerSecond / 1e9);
+    if (b.workingSetBytes)
+      os << formatv(" ({0:f1} B/cycle, working set {1} KiB)",
+                    b.bytesPerSecond / hz, b.workingSetBytes / 1024);
+    os << "\n";
+  }
+  os << formatv("  kernel call {0:f1} ns, loop iteration {1:f2} ns ({2:f2} "
+                "cycles)\n",
+                p.callOverheadSeconds * 1e9, p.loopIterationSeconds * 1e9,
+                p.loopIterationSeconds * hz);
+  if (p.measured())
+    os << formatv("  calibrated in {0:f2} s; largest spread (interquartile "
+                  "range / median) {1:f1}%\n",
+                  p.calibrationSeconds, 100 * p.maxRelativeSpread);
 }
 
 } // namespace autoconfig::cli

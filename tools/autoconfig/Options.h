@@ -14,11 +14,14 @@
 
 namespace autoconfig::cli {
 
-extern llvm::cl::SubCommand explainCommand;
-extern llvm::cl::SubCommand compileCommand;
-extern llvm::cl::SubCommand benchCommand;
-extern llvm::cl::SubCommand targetCommand;
-extern llvm::cl::SubCommand calibrateCommand;
+// Subcommands are function-local statics: options in other files register
+// with them during static initialization, whose order across files is
+// unspecified.
+llvm::cl::SubCommand &explainCommand();
+llvm::cl::SubCommand &compileCommand();
+llvm::cl::SubCommand &benchCommand();
+llvm::cl::SubCommand &targetCommand();
+llvm::cl::SubCommand &calibrateCommand();
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -41,6 +44,10 @@ bool parseOverride(std::optional<Config> &override);
 
 /// Prints "autoconfig: error: MESSAGE" and returns 1.
 int fail(const llvm::Twine &message);
+
+/// The profile's figures, per cycle at its frequency, one line per vector
+/// width, bandwidth level and overhead (shared by `target` and `calibrate`).
+void printProfile(const Profile &profile, llvm::raw_ostream &os);
 
 int runExplain();
 int runCompile();

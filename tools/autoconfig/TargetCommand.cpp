@@ -5,6 +5,7 @@
 #include "autoconfig/Target/Describe.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
@@ -25,20 +26,7 @@ int runTarget() {
   outs() << describeTarget(t) << "\n";
   outs() << "features: " << t.featureString() << "\n";
   outs() << "profile: " << hardware->profileNote << "\n";
-  const Profile &p = hardware->profile;
-  for (const VectorCosts &v : p.vectors)
-    outs() << formatv("  {0,4}-bit: FMA {1:f2}/cycle, latency {2:f1} cycles, "
-                      "load {3:f2}/cycle, broadcast {4:f2}/cycle, store "
-                      "{5:f2}/cycle\n",
-                      v.bits, v.fmaPerSecond / (p.frequencyGHz * 1e9),
-                      v.fmaLatencySeconds * p.frequencyGHz * 1e9,
-                      v.loadPerSecond / (p.frequencyGHz * 1e9),
-                      v.broadcastPerSecond / (p.frequencyGHz * 1e9),
-                      v.storePerSecond / (p.frequencyGHz * 1e9));
-  for (const BandwidthPoint &b : p.bandwidth)
-    outs() << formatv("  read bandwidth {0}: {1:f1} GB/s\n",
-                      b.level ? "L" + std::to_string(b.level) : "memory",
-                      b.bytesPerSecond / 1e9);
+  printProfile(hardware->profile, outs());
   return 0;
 }
 

@@ -28,15 +28,15 @@ int main(int argc, char **argv) {
           "  autoconfig calibrate [--force]\n",
           &errs()))
     return 1;
-  if (explainCommand)
+  if (explainCommand())
     return runExplain();
-  if (compileCommand)
+  if (compileCommand())
     return runCompile();
-  if (benchCommand)
+  if (benchCommand())
     return runBench();
-  if (targetCommand)
+  if (targetCommand())
     return runTarget();
-  if (calibrateCommand)
+  if (calibrateCommand())
     return runCalibrate();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
             "target, calibrate); see --help\n";

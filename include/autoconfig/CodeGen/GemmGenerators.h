@@ -24,6 +24,17 @@ void emitBroadcastGemm(mlir::OpBuilder &builder, mlir::Location loc,
                        const BroadcastGemmParams &params,
                        const TargetDesc &target);
 
+/// Emits C += A * B with register and cache blocking and packing.
+void emitBlockedGemm(mlir::OpBuilder &builder, mlir::Location loc,
+                     const GemmOperands &operands, const GemmWorkload &w,
+                     const BlockedGemmParams &params,
+                     const TargetDesc &target);
+
+/// Emits C += A * B^T as dot products along K.
+void emitDotGemm(mlir::OpBuilder &builder, mlir::Location loc,
+                 const GemmOperands &operands, const GemmWorkload &w,
+                 const DotGemmParams &params, const TargetDesc &target);
+
 /// Emits the 2-D kernel for one matrix of a (batch) matmul.
 using Gemm2DEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
                                               const GemmOperands &)>;
@@ -41,6 +52,16 @@ mlir::LogicalResult generateBroadcastGemm(mlir::RewriterBase &rewriter,
                                           const Workload &workload,
                                           const Config &config,
                                           const TargetDesc &target);
+mlir::LogicalResult generateBlockedGemm(mlir::RewriterBase &rewriter,
+                                        mlir::Operation *op,
+                                        const Workload &workload,
+                                        const Config &config,
+                                        const TargetDesc &target);
+mlir::LogicalResult generateDotGemm(mlir::RewriterBase &rewriter,
+                                    mlir::Operation *op,
+                                    const Workload &workload,
+                                    const Config &config,
+                                    const TargetDesc &target);
 
 } // namespace autoconfig
 

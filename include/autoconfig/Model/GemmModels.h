@@ -9,6 +9,8 @@
 namespace autoconfig {
 
 std::unique_ptr<AlgorithmModel> createBroadcastGemmModel();
+std::unique_ptr<AlgorithmModel> createBlockedGemmModel();
+std::unique_ptr<AlgorithmModel> createDotGemmModel();
 
 /// Independent vector FMAs that must be in flight to hide the FMA latency:
 /// latency x throughput (Little's law), at least 1.

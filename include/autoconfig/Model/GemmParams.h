@@ -36,6 +36,53 @@ struct BroadcastGemmParams {
   Config toConfig() const;
 };
 
+/// Register-blocked GEMM with cache blocking and packing (Goto and van de
+/// Geijn, "Anatomy of High-Performance Matrix Multiplication", TOMS 2008;
+/// the BLIS loop structure of Van Zee and van de Geijn, TOMS 2015):
+///
+///   for jc in N step nc            (parallel over threads)
+///     for pc in K step kc          pack B[pc:+kc, jc:+nc] into nr-wide panels
+///       for ic in M step mc        pack A[ic:+mc, pc:+kc] into mr-tall panels
+///         for jr in nc step nr
+///           for ir in mc step mr   mr x nr register tile, kc rank-1 updates
+struct BlockedGemmParams {
+  static constexpr llvm::StringLiteral kName = "blocked";
+  int64_t vl = 16;
+  /// Rows of the register tile.
+  int64_t mr = 6;
+  /// Columns of the register tile (a multiple of vl).
+  int64_t nr = 64;
+  int64_t kc = 128, mc = 96, nc = 2048;
+  /// Unroll factor of the micro-kernel's k loop.
+  int64_t ku = 4;
+  /// Pack A (mr-tall panels) and B (nr-wide panels) into contiguous buffers.
+  int64_t packA = 1, packB = 1;
+  /// Software prefetch distance of A in k iterations (0 = none).
+  int64_t prefetch = 0;
+  /// Threads over the jc blocks.
+  int64_t threads = 1;
+
+  static llvm::Expected<BlockedGemmParams> fromConfig(const Config &config);
+  Config toConfig() const;
+};
+
+/// Dot-product form for transposed B (and GEMV-like shapes): C[i,j] is a dot
+/// product of row i of A and row j of B^T, both contiguous along K; a ui x uj
+/// block of vector accumulators along K, reduced horizontally at the end.
+struct DotGemmParams {
+  static constexpr llvm::StringLiteral kName = "dot";
+  int64_t vl = 16;
+  int64_t ui = 2;
+  int64_t uj = 4;
+  int64_t ku = 1;
+  /// K tail: 1 masked vector, 0 scalar remainder.
+  int64_t mask = 1;
+  int64_t threads = 1;
+
+  static llvm::Expected<DotGemmParams> fromConfig(const Config &config);
+  Config toConfig() const;
+};
+
 } // namespace autoconfig
 
 #endif

@@ -8,6 +8,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 
+#include <optional>
 #include <string>
 
 namespace autoconfig {
@@ -30,6 +31,25 @@ bool isCompileTimeConstant(mlir::Value value);
 std::string defaultWorkloadName(mlir::Operation *op, std::string fallback);
 
 mlir::FailureOr<GemmWorkload> extractGemm(mlir::linalg::LinalgOp op);
+mlir::FailureOr<ConvWorkload> extractConv(mlir::linalg::LinalgOp op);
+bool isConvOp(mlir::Operation *op);
+
+/// A convolution input that bufferization materialized as a zero-filled
+/// buffer with the real input copied into its interior (what tensor.pad
+/// becomes): alloc, linalg.fill 0, subview, memref.copy. Generators read
+/// `source` directly and treat the border as zeros, so the copy disappears.
+struct ZeroPaddedInput {
+  mlir::Value source;
+  /// Padding before and after, per dimension of the buffer.
+  llvm::SmallVector<int64_t> low, high;
+  /// The alloc, fill, subview and copy (and deallocs) that build it.
+  llvm::SmallVector<mlir::Operation *> producers;
+};
+
+/// Matches the zero-padded buffer pattern on a conv input, when the buffer
+/// has no user other than `consumer` and its producers.
+std::optional<ZeroPaddedInput> matchZeroPaddedInput(mlir::Value input,
+                                                    mlir::Operation *consumer);
 
 } // namespace autoconfig
 

@@ -1,0 +1,43 @@
+//===- ConvGenerators.h - Configurable convolution generators ---*- C++ -*-===//
+#ifndef AUTOCONFIG_CODEGEN_CONVGENERATORS_H
+#define AUTOCONFIG_CODEGEN_CONVGENERATORS_H
+
+#include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ConvParams.h"
+#include "autoconfig/Target/TargetDesc.h"
+#include "autoconfig/Workload/Workload.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace autoconfig {
+
+/// The memrefs one convolution generator works on: the real (unpadded)
+/// input, the filter and the output, in the workload's layout. Padding is
+/// the workload's: generators treat out-of-range input as zero.
+struct ConvOperands {
+  mlir::Value input, filter, output;
+};
+
+using ConvEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
+                                            const ConvOperands &)>;
+
+/// Replaces a linalg convolution on memrefs by `emit`, folding away a
+/// zero-padded input buffer (alloc, fill, copy) when the workload has padding.
+mlir::LogicalResult replaceConvOp(mlir::RewriterBase &rewriter,
+                                  mlir::Operation *op, const ConvWorkload &w,
+                                  ConvEmitter emit);
+
+void emitCbsmConv(mlir::OpBuilder &builder, mlir::Location loc,
+                  const ConvOperands &operands, const ConvWorkload &w,
+                  const CbsmConvParams &params, const TargetDesc &target);
+
+mlir::LogicalResult generateCbsmConv(mlir::RewriterBase &rewriter,
+                                     mlir::Operation *op,
+                                     const Workload &workload,
+                                     const Config &config,
+                                     const TargetDesc &target);
+
+} // namespace autoconfig
+
+#endif

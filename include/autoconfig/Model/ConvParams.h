@@ -1,0 +1,34 @@
+//===- ConvParams.h - Typed parameters of the convolution algorithms -*- C++ -*-===//
+#ifndef AUTOCONFIG_MODEL_CONVPARAMS_H
+#define AUTOCONFIG_MODEL_CONVPARAMS_H
+
+#include "autoconfig/Model/Config.h"
+
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+
+namespace autoconfig {
+
+/// Coefficient broadcasting with strip mining (the Buddy Compiler's
+/// convolution vectorization, first built for single-channel image filters),
+/// generalized with a register block over output channels: for layouts whose
+/// innermost dimension is W (hw, NCHW/FCHW, depthwise NCHW), a tile holds fb
+/// output channels x sv vectors of vl output columns; each filter coefficient
+/// is broadcast and multiplied into a strip of input row.
+struct CbsmConvParams {
+  static constexpr llvm::StringLiteral kName = "cbsm";
+  int64_t vl = 16;
+  /// Vectors per strip (strip = sv * vl output columns).
+  int64_t sv = 4;
+  /// Output channels per register tile (1 = the original CB-SM).
+  int64_t fb = 1;
+  int64_t threads = 1;
+
+  static llvm::Expected<CbsmConvParams> fromConfig(const Config &config);
+  Config toConfig() const;
+};
+
+} // namespace autoconfig
+
+#endif

@@ -1,0 +1,470 @@
+//===- Calibration.cpp - Measuring the host's costs -----------------------===//
+//
+// Compiles the micro-benchmarks (MicroKernels.cpp) once, as one module, then
+// times each: the repetition count is grown until a call lasts about
+// `sampleSeconds`, and the figure is the median over `samples` calls, with
+// the interquartile range over the median as its spread.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Calibrate/Calibration.h"
+#include "MicroKernels.h"
+
+#include "autoconfig/Bench/Timing.h"
+#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Pipeline/Jit.h"
+#include "autoconfig/Pipeline/KernelCompiler.h"
+#include "autoconfig/Pipeline/Lowering.h"
+#include "autoconfig/Version.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+using namespace llvm;
+
+namespace autoconfig {
+
+CalibrationOptions CalibrationOptions::quick() {
+  CalibrationOptions options;
+  options.samples = 5;
+  options.sampleSeconds = 0.0015;
+  options.memoryMultiple = 2;
+  return options;
+}
+
+std::string calibrationModuleText(const TargetDesc &target) {
+  return microKernelModuleText(planMicroKernels(target));
+}
+
+static constexpr uint64_t MiB = 1024 * 1024;
+
+static Error calibrationError(const Twine &message) {
+  return createStringError(inconvertibleErrorCode(), "calibration: " + message);
+}
+
+/// CPU time of this thread. Unlike the wall clock it stops while the
+/// scheduler runs another process on this core: on a shared machine with
+/// more runnable processes than cores, wall-clock samples were sometimes
+/// twice too long for a whole figure.
+static double threadSeconds() {
+#if defined(CLOCK_THREAD_CPUTIME_ID)
+  timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+#endif
+  return nowSeconds();
+}
+
+namespace {
+struct Figure {
+  /// Median seconds per repetition of the kernel.
+  double seconds = 0;
+  /// Interquartile range over the median.
+  double spread = 0;
+};
+} // namespace
+
+static double quantile(std::vector<double> values, double q) {
+  std::sort(values.begin(), values.end());
+  double pos = q * double(values.size() - 1);
+  size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
+  return values[lo] + (values[hi] - values[lo]) * (pos - double(lo));
+}
+
+static Figure summarize(const std::vector<double> &perRepetition) {
+  Figure f;
+  f.seconds = quantile(perRepetition, 0.5);
+  f.spread = (quantile(perRepetition, 0.75) - quantile(perRepetition, 0.25)) /
+             std::max(f.seconds, 1e-300);
+  return f;
+}
+
+namespace {
+
+/// A float buffer aligned to pages (to 2 MiB huge pages when large, so the
+/// memory test measures DRAM rather than TLB misses), filled with 0.5: the
+/// FMA chains x = 0.5 x + 0.5 then stay near 1, far from denormals.
+class Buffer {
+public:
+  static Expected<Buffer> allocate(size_t floats) {
+    size_t bytes = std::max<size_t>(floats, 1) * sizeof(float);
+    size_t alignment = bytes >= 4 * MiB ? 2 * MiB : 4096;
+    bytes = (bytes + alignment - 1) / alignment * alignment;
+    void *memory = std::aligned_alloc(alignment, bytes);
+    if (!memory)
+      return calibrationError("cannot allocate " + Twine(bytes / MiB) +
+                              " MiB for the working sets");
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (alignment > 4096)
+      (void)madvise(memory, bytes, MADV_HUGEPAGE);
+#endif
+    Buffer buffer;
+    buffer.memory.reset(static_cast<float *>(memory));
+    buffer.floats = bytes / sizeof(float);
+    std::fill_n(buffer.data(), buffer.floats, 0.5f);
+    return buffer;
+  }
+  float *data() const { return memory.get(); }
+  size_t size() const { return floats; }
+
+private:
+  struct Free {
+    void operator()(float *p) const { std::free(p); }
+  };
+  std::unique_ptr<float, Free> memory;
+  size_t floats = 0;
+};
+
+/// Runs the compiled micro-benchmarks.
+class Runner {
+public:
+  Runner(const JitModule &jit, const CalibrationOptions &options)
+      : jit(jit), options(options) {}
+
+  /// Median seconds per repetition of `kernel` reading `in` (its first
+  /// `inFloats`) and writing `out` (its first `outFloats`).
+  Expected<Figure> time(StringRef kernel, const Buffer &in, size_t inFloats,
+                        const Buffer &out, size_t outFloats) {
+    auto fn = jit.packed(kernel);
+    if (!fn)
+      return fn.takeError();
+    MemRefDescriptor inDesc(in.data(), {int64_t(inFloats)});
+    MemRefDescriptor outDesc(out.data(), {int64_t(outFloats)});
+    void *inPtr = inDesc.get(), *outPtr = outDesc.get();
+    JitModule::PackedFn entry = *fn;
+    auto call = [&](int64_t n) {
+      void *args[] = {&inPtr, &outPtr, &n};
+      double start = threadSeconds();
+      entry(args);
+      return threadSeconds() - start;
+    };
+    // Grow the repetition count until a call lasts a quarter of a sample
+    // (these calls also warm the caches and the branch predictors), then
+    // scale it to a whole sample.
+    int64_t n = 1;
+    double t = call(n);
+    while (t < options.sampleSeconds / 4 && n < (int64_t(1) << 40)) {
+      double grow =
+          t > 0 ? std::clamp(options.sampleSeconds / t, 2.0, 64.0) : 64.0;
+      n = int64_t(double(n) * grow);
+      t = call(n);
+    }
+    n = std::max<int64_t>(
+        1, int64_t(double(n) * options.sampleSeconds / std::max(t, 1e-9)));
+    std::vector<double> perRepetition;
+    for (unsigned s = 0; s < std::max(3u, options.samples); ++s)
+      perRepetition.push_back(call(n) / double(n));
+    return record(summarize(perRepetition));
+  }
+
+  /// Median seconds of one call of the empty kernel through its C
+  /// interface, as the benchmarks and the tuner call generated kernels.
+  Expected<Figure> timeEmptyCall(const Buffer &in, const Buffer &out) {
+    auto fn = jit.packed(kEmptyKernel);
+    if (!fn)
+      return fn.takeError();
+    MemRefDescriptor inDesc(in.data(), {int64_t(in.size())});
+    MemRefDescriptor outDesc(out.data(), {int64_t(out.size())});
+    void *inPtr = inDesc.get(), *outPtr = outDesc.get();
+    int64_t n = 0;
+    void *args[] = {&inPtr, &outPtr, &n};
+    JitModule::PackedFn entry = *fn;
+    auto calls = [&](int64_t count) {
+      double start = threadSeconds();
+      for (int64_t i = 0; i < count; ++i)
+        entry(args);
+      return threadSeconds() - start;
+    };
+    int64_t count = 1000;
+    double t = calls(count);
+    count =
+        std::max<int64_t>(1000, int64_t(double(count) * options.sampleSeconds /
+                                        std::max(t, 1e-9)));
+    std::vector<double> perCall;
+    for (unsigned s = 0; s < std::max(3u, options.samples); ++s)
+      perCall.push_back(calls(count) / double(count));
+    return record(summarize(perCall));
+  }
+
+  /// Runs `kernel` for about `seconds`, untimed.
+  Error warmUp(StringRef kernel, const Buffer &in, const Buffer &out,
+               double seconds) {
+    auto fn = jit.packed(kernel);
+    if (!fn)
+      return fn.takeError();
+    MemRefDescriptor inDesc(in.data(), {int64_t(in.size())});
+    MemRefDescriptor outDesc(out.data(), {int64_t(out.size())});
+    void *inPtr = inDesc.get(), *outPtr = outDesc.get();
+    int64_t n = 1000;
+    void *args[] = {&inPtr, &outPtr, &n};
+    for (double until = nowSeconds() + seconds; nowSeconds() < until;)
+      (*fn)(args);
+    return Error::success();
+  }
+
+  double maxSpread() const { return largestSpread; }
+
+private:
+  Figure record(Figure f) {
+    largestSpread = std::max(largestSpread, f.spread);
+    return f;
+  }
+
+  const JitModule &jit;
+  const CalibrationOptions &options;
+  double largestSpread = 0;
+};
+
+} // namespace
+
+/// Parses, lowers and JIT-compiles the micro-benchmark module.
+static Expected<std::unique_ptr<JitModule>>
+compileMicroKernels(const TargetDesc &target, const MicroKernelPlan &plan) {
+  auto context = createAutoConfigContext();
+  std::string diagnostics;
+  mlir::ScopedDiagnosticHandler handler(
+      context.get(), [&](mlir::Diagnostic &diag) {
+        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
+          diagnostics += diag.str() + "\n";
+        return mlir::success();
+      });
+  auto module = parseInputString(microKernelModuleText(plan), *context);
+  if (!module)
+    return calibrationError("the micro-benchmark module does not parse: " +
+                            StringRef(diagnostics).trim());
+  if (failed(lowerToLLVMDialect(*module, target)))
+    return calibrationError("lowering the micro-benchmarks failed: " +
+                            StringRef(diagnostics).trim());
+  return JitModule::create(*module, target);
+}
+
+static bool positive(double x) { return std::isfinite(x) && x > 0; }
+
+Expected<Profile> calibrate(const TargetDesc &target,
+                            const CalibrationOptions &options) {
+  double start = nowSeconds();
+  if (!target.runsOnHost)
+    return calibrationError(
+        "target '" + target.name +
+        "' does not run on this machine; its nominal figures "
+        "stand in for measurements");
+  if (!(options.sampleSeconds > 0))
+    return calibrationError("the sample duration must be positive");
+
+  MicroKernelPlan plan = planMicroKernels(target);
+  std::unique_ptr<JitModule> jit;
+  std::optional<Runner> runner; // once compiled
+
+  // Working sets: half of each cache level, so that it stays resident next
+  // to the stack and the code; memory: a multiple of the last level.
+  const CacheLevel *l1 = target.cache(1);
+  uint64_t l1Bytes = l1 ? l1->sizeBytes : 32 * 1024;
+  // The memory working set must exceed the host's caches too, which may be
+  // larger than those of a preset that runs here.
+  uint64_t lastLevelBytes = l1Bytes;
+  for (const auto &caches : {target.caches, detectHostTarget().caches})
+    for (const CacheLevel &c : caches)
+      if (c.level <= 3)
+        lastLevelBytes = std::max(lastLevelBytes, c.sizeBytes);
+  uint64_t memoryBytes = std::clamp<uint64_t>(
+      uint64_t(std::max(1u, options.memoryMultiple)) * lastLevelBytes, 64 * MiB,
+      1024 * MiB);
+  unsigned widest = plan.widths.back();
+  size_t smallFloats = std::max<size_t>(
+      {l1Bytes / sizeof(float), plan.fmaInputFloats(widest), 4096});
+  auto small = Buffer::allocate(smallFloats);
+  if (!small)
+    return small.takeError();
+  auto out = Buffer::allocate(smallFloats);
+  if (!out)
+    return out.takeError();
+  std::optional<Buffer> big;
+
+  /// Floats of a working set of `bytes`, a multiple of one inner iteration.
+  auto workingSet = [&](uint64_t bytes, unsigned granuleFloats) {
+    size_t floats = bytes / sizeof(float);
+    return std::max<size_t>(granuleFloats,
+                            floats / granuleFloats * granuleFloats);
+  };
+
+  Profile profile;
+  profile.source = "measured";
+  profile.cpu = target.cpu;
+  profile.featureKey = target.featureString();
+  profile.toolVersion = AUTOCONFIG_VERSION_STRING;
+  for (unsigned bits : plan.widths) {
+    VectorCosts v;
+    v.bits = bits;
+    profile.vectors.push_back(v);
+  }
+
+  struct Step {
+    std::string what;
+    std::function<Error()> run;
+  };
+  std::vector<Step> steps;
+  steps.push_back({"compiling the micro-benchmarks", [&]() -> Error {
+                     auto compiled = compileMicroKernels(target, plan);
+                     if (!compiled)
+                       return compiled.takeError();
+                     jit = std::move(*compiled);
+                     runner.emplace(*jit, options);
+                     return Error::success();
+                   }});
+  auto timed = [&](StringRef kernel, const Buffer &in, size_t inFloats,
+                   const Buffer &outBuf, size_t outFloats, double workPerRep,
+                   double &result, bool inverse) -> Error {
+    auto figure = runner->time(kernel, in, inFloats, outBuf, outFloats);
+    if (!figure)
+      return figure.takeError();
+    // Throughputs are work per second; latencies seconds per work.
+    result =
+        inverse ? figure->seconds / workPerRep : workPerRep / figure->seconds;
+    return Error::success();
+  };
+
+  // Bring the core to its sustained clock before the first figure.
+  steps.push_back({"warm-up", [&] {
+                     return runner->warmUp(fmaThroughputKernel(widest), *small,
+                                           *out, 25 * options.sampleSeconds);
+                   }});
+  double addsPerSecond = 0;
+  steps.push_back({"frequency (dependent integer adds)", [&]() {
+                     return timed(kAddChainKernel, *small, small->size(), *out,
+                                  out->size(), plan.addChainLength,
+                                  addsPerSecond, false);
+                   }});
+  for (size_t i = 0; i < plan.widths.size(); ++i) {
+    unsigned bits = plan.widths[i], lanes = std::max(1u, bits / 32);
+    // Pointers, not references, are captured: the steps outlive this scope.
+    VectorCosts *v = &profile.vectors[i];
+    size_t l1Vectors = workingSet(l1Bytes / 2, plan.memoryUnroll * lanes);
+    size_t l1Scalars = workingSet(l1Bytes / 2, plan.memoryUnroll);
+    steps.push_back(
+        {formatv("FMA throughput, {0}-bit", bits).str(), [&, bits, v] {
+           return timed(fmaThroughputKernel(bits), *small, small->size(), *out,
+                        out->size(), plan.fmaChains, v->fmaPerSecond, false);
+         }});
+    steps.push_back({formatv("FMA latency, {0}-bit", bits).str(), [&, bits, v] {
+                       return timed(fmaLatencyKernel(bits), *small,
+                                    small->size(), *out, out->size(),
+                                    plan.latencyChainLength,
+                                    v->fmaLatencySeconds, true);
+                     }});
+    steps.push_back({formatv("vector loads, {0}-bit", bits).str(),
+                     [&, bits, lanes, v, l1Vectors] {
+                       return timed(loadKernel(bits), *small, l1Vectors, *out,
+                                    out->size(), double(l1Vectors / lanes),
+                                    v->loadPerSecond, false);
+                     }});
+    steps.push_back({formatv("broadcast loads, {0}-bit", bits).str(),
+                     [&, bits, v, l1Scalars] {
+                       return timed(broadcastKernel(bits), *small, l1Scalars,
+                                    *out, out->size(), double(l1Scalars),
+                                    v->broadcastPerSecond, false);
+                     }});
+    steps.push_back({formatv("vector stores, {0}-bit", bits).str(),
+                     [&, bits, lanes, v, l1Vectors] {
+                       return timed(storeKernel(bits), *small, small->size(),
+                                    *out, l1Vectors, double(l1Vectors / lanes),
+                                    v->storePerSecond, false);
+                     }});
+  }
+
+  // Read bandwidth per level, with the widest vector loads.
+  std::vector<std::pair<unsigned, uint64_t>> levels;
+  for (unsigned level = 1; level <= 3; ++level)
+    if (const CacheLevel *c = target.cache(level))
+      levels.push_back({level, c->sizeBytes / 2});
+  levels.push_back({0, memoryBytes});
+  profile.bandwidth.resize(levels.size());
+  for (size_t i = 0; i < levels.size(); ++i) {
+    auto [level, bytes] = levels[i];
+    unsigned lanes = std::max(1u, widest / 32);
+    size_t floats = workingSet(bytes, plan.memoryUnroll * lanes);
+    BandwidthPoint *point = &profile.bandwidth[i];
+    point->level = level;
+    point->workingSetBytes = floats * sizeof(float);
+    std::string what = level ? formatv("L{0} read bandwidth ({1} KiB)", level,
+                                       point->workingSetBytes / 1024)
+                                   .str()
+                             : formatv("memory read bandwidth ({0} MiB)",
+                                       point->workingSetBytes / MiB)
+                                   .str();
+    steps.push_back({what, [&, floats, point] {
+                       if (floats > small->size() && !big) {
+                         auto buffer = Buffer::allocate(memoryBytes / 4);
+                         if (!buffer)
+                           return buffer.takeError();
+                         big.emplace(std::move(*buffer));
+                       }
+                       const Buffer &in =
+                           floats <= small->size() ? *small : *big;
+                       return timed(loadKernel(widest), in, floats, *out,
+                                    out->size(), double(floats * sizeof(float)),
+                                    point->bytesPerSecond, false);
+                     }});
+  }
+  steps.push_back({"loop iteration", [&] {
+                     return timed(kLoopKernel, *small, small->size(), *out,
+                                  out->size(), 1.0,
+                                  profile.loopIterationSeconds, true);
+                   }});
+  steps.push_back({"kernel call", [&]() -> Error {
+                     auto f = runner->timeEmptyCall(*small, *out);
+                     if (!f)
+                       return f.takeError();
+                     profile.callOverheadSeconds = f->seconds;
+                     return Error::success();
+                   }});
+
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (options.progress)
+      options.progress(steps[i].what, unsigned(i + 1), unsigned(steps.size()));
+    if (Error err = steps[i].run())
+      return std::move(err);
+  }
+  big.reset();
+
+  // One add per cycle on every current core (Agner Fog's instruction
+  // tables; Arm and SiFive optimization guides agree).
+  profile.frequencyGHz = addsPerSecond / 1e9;
+  if (!(profile.frequencyGHz > 0.2 && profile.frequencyGHz < 10))
+    return calibrationError(
+        formatv("the dependent-add chain ran at an implausible "
+                "{0:f2} GHz; its loop was probably transformed",
+                profile.frequencyGHz));
+  for (const VectorCosts &v : profile.vectors)
+    if (!positive(v.fmaPerSecond) || !positive(v.fmaLatencySeconds) ||
+        !positive(v.loadPerSecond) || !positive(v.broadcastPerSecond) ||
+        !positive(v.storePerSecond))
+      return calibrationError(
+          formatv("a {0}-bit figure is not a positive number; a "
+                  "micro-benchmark was optimized away",
+                  v.bits));
+  for (const BandwidthPoint &b : profile.bandwidth)
+    if (!positive(b.bytesPerSecond))
+      return calibrationError("a bandwidth is not a positive number");
+  if (!positive(profile.callOverheadSeconds) ||
+      !positive(profile.loopIterationSeconds))
+    return calibrationError("an overhead is not a positive number");
+  profile.maxRelativeSpread = runner->maxSpread();
+  profile.calibrationSeconds = nowSeconds() - start;
+  return profile;
+}
+
+} // namespace autoconfig

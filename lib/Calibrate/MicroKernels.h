@@ -1,0 +1,58 @@
+//===- MicroKernels.h - Calibration micro-benchmarks as MLIR ----*- C++ -*-===//
+//
+// Private to the calibration: which micro-benchmarks exist for a target, how
+// much work one repetition of each does, and their MLIR text.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_LIB_CALIBRATE_MICROKERNELS_H
+#define AUTOCONFIG_LIB_CALIBRATE_MICROKERNELS_H
+
+#include "autoconfig/Target/TargetDesc.h"
+
+#include <string>
+#include <vector>
+
+namespace autoconfig {
+
+/// Every kernel has the signature
+///   func.func @NAME(%in: memref<?xf32>, %out: memref<?xf32>, %n: index)
+/// and repeats its work %n times. Loads read %in (whose size is the working
+/// set for the load, broadcast and bandwidth kernels); stores write %out.
+struct MicroKernelPlan {
+  /// f32 vector widths in bits, narrowest first.
+  std::vector<unsigned> widths;
+  /// Independent FMA accumulator chains of the throughput kernels.
+  unsigned fmaChains = 16;
+  /// Dependent FMAs per repetition of the latency kernels.
+  unsigned latencyChainLength = 8;
+  /// Vector accumulators (or stores) per inner iteration of the load,
+  /// broadcast and store kernels.
+  unsigned memoryUnroll = 8;
+  /// Dependent integer adds per repetition of the frequency kernel.
+  unsigned addChainLength = 32;
+  /// Whether the FMA kernels use vector.fma (else a multiply and an add).
+  bool fused = true;
+
+  /// Floats of %in the FMA kernels read: a, b and one start per chain.
+  unsigned fmaInputFloats(unsigned bits) const {
+    return (2 + fmaChains) * bits / 32;
+  }
+};
+
+MicroKernelPlan planMicroKernels(const TargetDesc &target);
+
+/// Kernel names.
+std::string fmaThroughputKernel(unsigned bits);
+std::string fmaLatencyKernel(unsigned bits);
+std::string loadKernel(unsigned bits);
+std::string broadcastKernel(unsigned bits);
+std::string storeKernel(unsigned bits);
+inline constexpr const char *kEmptyKernel = "empty";
+inline constexpr const char *kLoopKernel = "loop";
+inline constexpr const char *kAddChainKernel = "add_chain";
+
+std::string microKernelModuleText(const MicroKernelPlan &plan);
+
+} // namespace autoconfig
+
+#endif

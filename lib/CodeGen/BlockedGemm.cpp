@@ -1,0 +1,266 @@
+//===- BlockedGemm.cpp - Register-blocked, cache-blocked, packed matmul ---===//
+//
+// The BLIS loop structure (Van Zee and van de Geijn, "BLIS: A Framework for
+// Rapidly Instantiating BLAS Functionality", TOMS 2015):
+//
+//   for jc in [0, N) step nc                  parallel when threads > 1
+//     for pc in [0, K) step kc                pack B[pc:+kc, jc:+nc] -> Bp
+//       for ic in [0, M) step mc              pack A[ic:+mc, pc:+kc] -> Ap
+//         for jr in [0, nc) step nr
+//           for ir in [0, mc) step mr         micro-kernel: mr x nr tile of C
+//             for k in [0, kc)                in vector registers, kc rank-1
+//               C_tile += Ap[ir][k][:] x Bp[jr][k][:]   updates
+//
+// Packed layouts: Bp panel jr/nr holds kc rows of nr contiguous columns
+// (zero-padded past N); Ap panel ir/mr holds kc columns of mr contiguous rows.
+// Every block size is static: a dimension that the block does not divide is
+// handled by one peeled remainder block of static size, so edge tiles have
+// static row counts and constant lane masks (no out-of-bounds access, no copy
+// of the user's buffers beyond the packing buffers).
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+class BlockedGemmEmitter {
+public:
+  BlockedGemmEmitter(KernelBuilder &kb, const GemmOperands &ops,
+                     const GemmWorkload &w, const BlockedGemmParams &p)
+      : kb(kb), ops(ops), w(w), p(p) {
+    nc = std::min(p.nc, roundUp(w.n, p.nr));
+    mc = std::min(p.mc, roundUp(w.m, p.mr));
+    kc = std::min(p.kc, w.k);
+  }
+
+  void emit() {
+    int64_t blocks = ceilDiv(w.n, nc);
+    if (p.threads <= 1 || blocks <= 1) {
+      allocateBuffers();
+      forBlocks(kb.index(0), w.n, nc,
+                [&](Value jc, int64_t ncb) { emitColumnBlock(jc, ncb); });
+      deallocateBuffers();
+      return;
+    }
+    // One jc block per parallel iteration, each with its own packing buffers.
+    int64_t full = w.n / nc, rem = w.n % nc;
+    kb.parallelRange(0, blocks, 1, /*parallel=*/true, [&](Value t) {
+      allocateBuffers();
+      Value jc = kb.mul(t, nc);
+      if (rem == 0) {
+        emitColumnBlock(jc, nc);
+      } else {
+        Value isFull = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::ult,
+                                             t, kb.index(full));
+        auto ifOp = scf::IfOp::create(kb.b(), isFull, /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard guard(kb.b());
+          kb.b().setInsertionPointToStart(ifOp.thenBlock());
+          emitColumnBlock(jc, nc);
+          kb.b().setInsertionPointToStart(ifOp.elseBlock());
+          emitColumnBlock(jc, rem);
+        }
+      }
+      deallocateBuffers();
+    });
+  }
+
+private:
+  /// Calls body(start, size) for the full blocks of `block` in [0, total)
+  /// (in a loop) and once for the remainder, each with a static size.
+  void forBlocks(Value base, int64_t total, int64_t block,
+                 llvm::function_ref<void(Value, int64_t)> body) {
+    int64_t full = total / block, rem = total % block;
+    if (full == 1)
+      body(base, block);
+    else if (full > 1)
+      kb.forRange(kb.index(0), kb.index(full * block), block,
+                  [&](Value off) { body(kb.add(base, off), block); });
+    if (rem)
+      body(kb.add(base, full * block), rem);
+  }
+
+  /// Like forBlocks but offsets are relative (no base).
+  void forLocalBlocks(int64_t total, int64_t block,
+                      llvm::function_ref<void(Value, int64_t)> body) {
+    forBlocks(kb.index(0), total, block, body);
+  }
+
+  void allocateBuffers() {
+    auto alloc = [&](int64_t elements) -> Value {
+      auto type = MemRefType::get({elements}, kb.elementType());
+      return memref::AllocOp::create(kb.b(), type,
+                                     kb.b().getI64IntegerAttr(64));
+    };
+    bp = p.packB ? alloc(kc * roundUp(nc, p.nr)) : Value();
+    ap = p.packA ? alloc(kc * roundUp(mc, p.mr)) : Value();
+  }
+
+  void deallocateBuffers() {
+    for (Value buffer : {ap, bp})
+      if (buffer)
+        memref::DeallocOp::create(kb.b(), buffer);
+  }
+
+  void emitColumnBlock(Value jc, int64_t ncb) {
+    forBlocks(kb.index(0), w.k, kc, [&](Value pc, int64_t kcb) {
+      if (p.packB)
+        emitPackB(jc, ncb, pc, kcb);
+      forBlocks(kb.index(0), w.m, mc, [&](Value ic, int64_t mcb) {
+        if (p.packA)
+          emitPackA(ic, mcb, pc, kcb);
+        forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
+          forLocalBlocks(mcb, p.mr, [&](Value ir, int64_t mrb) {
+            emitMicroTile(ic, ir, mrb, jc, jr, nrb, pc, kcb);
+          });
+        });
+      });
+    });
+  }
+
+  /// Bp[jr*kcb + k*nr + j] = B[pc+k, jc+jr+j], zero past the block's columns.
+  void emitPackB(Value jc, int64_t ncb, Value pc, int64_t kcb) {
+    forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
+      int64_t vecs = ceilDiv(nrb, p.vl);
+      Value panel = kb.mul(jr, kcb);
+      Value col = kb.add(jc, jr);
+      if (!w.transB) {
+        kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
+          Value row = kb.add(pc, k);
+          Value dst = kb.add(panel, kb.mul(k, p.nr));
+          for (int64_t v = 0; v < vecs; ++v) {
+            int64_t live = std::min(p.vl, nrb - v * p.vl);
+            Value x = kb.loadVector(ops.b, {row, kb.add(col, v * p.vl)}, p.vl,
+                                    live);
+            kb.storeVector(x, bp, {kb.add(dst, v * p.vl)}, p.vl);
+          }
+        });
+        return;
+      }
+      // B is stored N x K: each packed column is a contiguous row of B^T.
+      for (int64_t j = 0; j < vecs * p.vl; ++j) {
+        kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
+          Value dst = kb.add(kb.add(panel, kb.mul(k, p.nr)), j);
+          Value x = j < nrb ? kb.loadScalar(ops.b, {kb.add(col, j),
+                                                    kb.add(pc, k)})
+                            : kb.zeroScalar();
+          kb.storeScalar(x, bp, {dst});
+        });
+      }
+    });
+  }
+
+  /// Ap[ir*kcb + k*mr + r] = A[ic+ir+r, pc+k] for the block's rows.
+  void emitPackA(Value ic, int64_t mcb, Value pc, int64_t kcb) {
+    forLocalBlocks(mcb, p.mr, [&](Value ir, int64_t mrb) {
+      Value panel = kb.mul(ir, kcb);
+      Value row = kb.add(ic, ir);
+      kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
+        Value dst = kb.add(panel, kb.mul(k, p.mr));
+        Value kk = kb.add(pc, k);
+        for (int64_t r = 0; r < mrb; ++r)
+          kb.storeScalar(loadA(kb.add(row, r), kk), ap, {kb.add(dst, r)});
+      });
+    });
+  }
+
+  Value loadA(Value row, Value k) {
+    return w.transA ? kb.loadScalar(ops.a, {k, row})
+                    : kb.loadScalar(ops.a, {row, k});
+  }
+
+  /// One rows x cols register tile of C at (ic+ir, jc+jr), kcb updates.
+  void emitMicroTile(Value ic, Value ir, int64_t rows, Value jc, Value jr,
+                     int64_t cols, Value pc, int64_t kcb) {
+    int64_t vecs = ceilDiv(cols, p.vl);
+    auto live = [&](int64_t v) { return std::min(p.vl, cols - v * p.vl); };
+    SmallVector<Value> rowIdx, colIdx;
+    Value row0 = kb.add(ic, ir), col0 = kb.add(jc, jr);
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(kb.add(row0, r));
+    for (int64_t v = 0; v < vecs; ++v)
+      colIdx.push_back(kb.add(col0, v * p.vl));
+
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vecs; ++v)
+        init.push_back(
+            kb.loadVector(ops.c, {rowIdx[r], colIdx[v]}, p.vl, live(v)));
+
+    Value aPanel = p.packA ? kb.mul(ir, kcb) : Value();
+    Value bPanel = p.packB ? kb.mul(jr, kcb) : Value();
+    scf::ForOp kLoop;
+    SmallVector<Value> acc = kb.forWithValues(
+        kb.index(0), kb.index(kcb), 1, init,
+        [&](Value k, ValueRange carried) {
+          SmallVector<Value> bVec;
+          Value bOff = p.packB ? kb.add(bPanel, kb.mul(k, p.nr)) : Value();
+          for (int64_t v = 0; v < vecs; ++v) {
+            if (p.packB)
+              bVec.push_back(kb.loadVector(bp, {kb.add(bOff, v * p.vl)}, p.vl,
+                                           p.vl));
+            else
+              bVec.push_back(kb.loadVector(ops.b, {kb.add(pc, k), colIdx[v]},
+                                           p.vl, live(v)));
+          }
+          Value aOff = p.packA ? kb.add(aPanel, kb.mul(k, p.mr)) : Value();
+          if (p.packA && p.prefetch > 0)
+            memref::PrefetchOp::create(
+                kb.b(), ap, ValueRange{kb.add(aOff, p.prefetch * p.mr)},
+                kb.b().getBoolAttr(false), kb.b().getI32IntegerAttr(3),
+                kb.b().getBoolAttr(true));
+          SmallVector<Value> next(carried.begin(), carried.end());
+          for (int64_t r = 0; r < rows; ++r) {
+            Value a = p.packA ? kb.loadScalar(ap, {kb.add(aOff, r)})
+                              : loadA(rowIdx[r], kb.add(pc, k));
+            Value splat = kb.broadcast(a, p.vl);
+            for (int64_t v = 0; v < vecs; ++v)
+              next[r * vecs + v] = kb.fma(splat, bVec[v], next[r * vecs + v]);
+          }
+          return next;
+        },
+        &kLoop);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vecs; ++v)
+        kb.storeVector(acc[r * vecs + v], ops.c, {rowIdx[r], colIdx[v]},
+                       live(v));
+    // Unroll last: the unroller rewires the existing uses of the loop's
+    // results to its epilogue loop.
+    if (p.ku > 1 && kcb > p.ku)
+      (void)loopUnrollByFactor(kLoop, p.ku);
+  }
+
+  KernelBuilder &kb;
+  const GemmOperands &ops;
+  const GemmWorkload &w;
+  const BlockedGemmParams &p;
+  int64_t nc, mc, kc;
+  Value ap, bp;
+};
+
+} // namespace
+
+void emitBlockedGemm(OpBuilder &builder, Location loc,
+                     const GemmOperands &operands, const GemmWorkload &w,
+                     const BlockedGemmParams &params,
+                     const TargetDesc &target) {
+  Type element = cast<MemRefType>(operands.c.getType()).getElementType();
+  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  BlockedGemmEmitter(kb, operands, w, params).emit();
+}
+
+} // namespace autoconfig

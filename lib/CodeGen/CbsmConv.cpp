@@ -1,0 +1,231 @@
+//===- CbsmConv.cpp - Coefficient-broadcasting strip-mined convolution ----===//
+//
+// For layouts with W innermost (hw, NCHW/FCHW, depthwise NCHW), stride 1
+// along W:
+//
+//   for n, for f0 in F step fb
+//     for oh in [0, OH)                       (parallel when threads > 1)
+//       for each strip of sv vectors of vl output columns
+//         acc[fb][sv] = y[n, f0:+fb, oh, strip]
+//         for c in C                          (c = f for depthwise)
+//           for kh, kw                        (unrolled; taps outside the
+//             x[v] = x[n, c, ih, iw(v):+vl]    padded border are skipped)
+//             acc[i][v] += broadcast(w[f0+i, c, kh, kw]) * x[v]
+//         y[n, f0:+fb, oh, strip] = acc
+//
+// Rows and strips that touch the padding are peeled: their row and column
+// ranges are static, so the skipped taps and the lane masks of the input
+// loads are constants; interior rows and strips run in loops without checks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/CodeGen/ConvGenerators.h"
+#include "autoconfig/CodeGen/KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+class CbsmEmitter {
+public:
+  CbsmEmitter(KernelBuilder &kb, const ConvOperands &ops,
+              const ConvWorkload &w, const CbsmConvParams &p)
+      : kb(kb), ops(ops), w(w), p(p), hw(w.layout == "hw"),
+        depthwise(w.layout == "nchw_chw"), oh(w.outH()), ow(w.outW()) {}
+
+  void emit() {
+    int64_t fb = depthwise || hw ? 1 : std::min(p.fb, w.f);
+    for (int64_t n = 0; n < (hw ? 1 : w.n); ++n) {
+      Value nIdx = kb.index(n);
+      int64_t full = w.f / fb, rem = w.f % fb;
+      if (full)
+        kb.forRange(0, full * fb, fb,
+                    [&](Value f0) { emitImage(nIdx, f0, fb); });
+      if (rem)
+        emitImage(nIdx, kb.index(full * fb), rem);
+    }
+  }
+
+private:
+  /// All output rows of fbc channels from f0.
+  void emitImage(Value n, Value f0, int64_t fbc) {
+    // Rows whose taps all fall inside the input: [rowLo, rowHi).
+    int64_t rowLo = std::min(oh, ceilDiv(w.padTop, w.strideH));
+    int64_t rowHi =
+        std::clamp(floorDiv(w.h - 1 + w.padTop - (w.kh - 1) * w.dilationH,
+                            w.strideH) + 1,
+                   rowLo, oh);
+    for (int64_t r = 0; r < rowLo; ++r)
+      emitRow(n, f0, fbc, kb.index(r), r);
+    kb.parallelRange(rowLo, rowHi, 1, p.threads > 1,
+                     [&](Value r) { emitRow(n, f0, fbc, r, -1); });
+    for (int64_t r = rowHi; r < oh; ++r)
+      emitRow(n, f0, fbc, kb.index(r), r);
+  }
+
+  /// One output row; `staticRow` >= 0 for a peeled border row.
+  void emitRow(Value n, Value f0, int64_t fbc, Value row, int64_t staticRow) {
+    int64_t sw = p.sv * p.vl;
+    int64_t strips = ceilDiv(ow, sw);
+    // Strip s covers [s*sw, s*sw + sw); interior when its taps stay in [0, W).
+    auto interior = [&](int64_t s) {
+      int64_t first = s * sw - w.padLeft;
+      int64_t last = std::min(s * sw + sw, ow) - 1 - w.padLeft +
+                     (w.kw - 1) * w.dilationW;
+      return first >= 0 && last <= w.w - 1 && s * sw + sw <= ow;
+    };
+    int64_t s = 0;
+    for (; s < strips && !interior(s); ++s)
+      emitStrip(n, f0, fbc, row, staticRow, kb.index(s * sw), s * sw);
+    int64_t firstInterior = s;
+    while (s < strips && interior(s))
+      ++s;
+    kb.forRange(firstInterior * sw, s * sw, sw, [&](Value col) {
+      emitStrip(n, f0, fbc, row, staticRow, col, -1);
+    });
+    for (; s < strips; ++s)
+      emitStrip(n, f0, fbc, row, staticRow, kb.index(s * sw), s * sw);
+  }
+
+  Value inputAt(Value n, Value c, Value ih, Value iw, int64_t lanes,
+                int64_t lo, int64_t hi) {
+    SmallVector<Value> idx;
+    if (!hw)
+      idx = {n, c};
+    idx.push_back(ih);
+    idx.push_back(iw);
+    if (lo == 0 && hi == lanes)
+      return kb.loadVector(ops.input, idx, lanes, lanes);
+    if (lo == 0)
+      return kb.loadVector(ops.input, idx, lanes, hi);
+    // Lanes [lo, hi) only: the base index may point before the row; masked
+    // lanes are never accessed.
+    SmallVector<bool> bits(lanes, false);
+    for (int64_t j = lo; j < hi; ++j)
+      bits[j] = true;
+    auto maskType = VectorType::get({lanes}, kb.b().getI1Type());
+    Value mask = arith::ConstantOp::create(
+        kb.b(), DenseElementsAttr::get(maskType, ArrayRef<bool>(bits)));
+    return vector::MaskedLoadOp::create(kb.b(), kb.vectorType(lanes),
+                                        ops.input, idx, mask,
+                                        kb.zeroVector(lanes));
+  }
+
+  Value filterAt(Value f, Value c, int64_t kh, int64_t kw) {
+    if (hw)
+      return kb.loadScalar(ops.filter, {kb.index(kh), kb.index(kw)});
+    if (depthwise)
+      return kb.loadScalar(ops.filter, {f, kb.index(kh), kb.index(kw)});
+    return kb.loadScalar(ops.filter, {f, c, kb.index(kh), kb.index(kw)});
+  }
+
+  SmallVector<Value> outputIndex(Value n, Value f, Value row, Value col) {
+    if (hw)
+      return {row, col};
+    return {n, f, row, col};
+  }
+
+  /// One strip at column `col` (static `staticCol` >= 0 at borders).
+  void emitStrip(Value n, Value f0, int64_t fbc, Value row, int64_t staticRow,
+                 Value col, int64_t staticCol) {
+    int64_t vl = p.vl;
+    int64_t width = staticCol >= 0 ? std::min(p.sv * vl, ow - staticCol)
+                                   : p.sv * vl;
+    int64_t vecs = ceilDiv(width, vl);
+    auto live = [&](int64_t v) { return std::min(vl, width - v * vl); };
+    SmallVector<Value> fIdx, colIdx;
+    for (int64_t i = 0; i < fbc; ++i)
+      fIdx.push_back(kb.add(f0, i));
+    for (int64_t v = 0; v < vecs; ++v)
+      colIdx.push_back(kb.add(col, v * vl));
+
+    SmallVector<Value> init;
+    for (int64_t i = 0; i < fbc; ++i)
+      for (int64_t v = 0; v < vecs; ++v)
+        init.push_back(kb.loadVector(
+            ops.output, outputIndex(n, fIdx[i], row, colIdx[v]), vl, live(v)));
+
+    // Valid taps of a static border row.
+    auto rowValid = [&](int64_t kh) {
+      if (staticRow < 0)
+        return true;
+      int64_t ih = staticRow * w.strideH - w.padTop + kh * w.dilationH;
+      return ih >= 0 && ih < w.h;
+    };
+    Value rowBase =
+        kb.add(kb.mul(row, w.strideH), -w.padTop); // ih of kh = 0
+
+    auto taps = [&](Value c, ValueRange carried) {
+      SmallVector<Value> acc(carried.begin(), carried.end());
+      for (int64_t kh = 0; kh < w.kh; ++kh) {
+        if (!rowValid(kh))
+          continue;
+        Value ih = kb.add(rowBase, kh * w.dilationH);
+        for (int64_t kw = 0; kw < w.kw; ++kw) {
+          int64_t shift = kw * w.dilationW - w.padLeft;
+          SmallVector<Value> x(vecs);
+          for (int64_t v = 0; v < vecs; ++v) {
+            int64_t lo = 0, hi = live(v);
+            if (staticCol >= 0) {
+              int64_t iw0 = staticCol + v * vl + shift;
+              lo = std::clamp<int64_t>(-iw0, 0, vl);
+              hi = std::clamp<int64_t>(w.w - iw0, 0, hi);
+            }
+            if (lo >= hi)
+              continue;
+            x[v] = inputAt(n, c, ih, kb.add(colIdx[v], shift), vl, lo, hi);
+          }
+          for (int64_t i = 0; i < fbc; ++i) {
+            Value coeff = kb.broadcast(filterAt(fIdx[i], c, kh, kw), vl);
+            for (int64_t v = 0; v < vecs; ++v)
+              if (x[v])
+                acc[i * vecs + v] = kb.fma(coeff, x[v], acc[i * vecs + v]);
+          }
+        }
+      }
+      return acc;
+    };
+
+    SmallVector<Value> acc;
+    if (hw)
+      acc = taps(Value(), init);
+    else if (depthwise)
+      acc = taps(f0, init);
+    else
+      acc = kb.forWithValues(kb.index(0), kb.index(w.c), 1, init, taps);
+
+    for (int64_t i = 0; i < fbc; ++i)
+      for (int64_t v = 0; v < vecs; ++v)
+        kb.storeVector(acc[i * vecs + v], ops.output,
+                       outputIndex(n, fIdx[i], row, colIdx[v]), live(v));
+  }
+
+  KernelBuilder &kb;
+  const ConvOperands &ops;
+  const ConvWorkload &w;
+  const CbsmConvParams &p;
+  bool hw, depthwise;
+  int64_t oh, ow;
+};
+
+} // namespace
+
+void emitCbsmConv(OpBuilder &builder, Location loc,
+                  const ConvOperands &operands, const ConvWorkload &w,
+                  const CbsmConvParams &params, const TargetDesc &target) {
+  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
+  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  CbsmEmitter(kb, operands, w, params).emit();
+}
+
+} // namespace autoconfig

@@ -1,0 +1,60 @@
+//===- ConvDispatch.cpp - Padding folding and dispatch for convolutions ---===//
+
+#include "autoconfig/CodeGen/ConvGenerators.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+
+LogicalResult replaceConvOp(RewriterBase &rewriter, Operation *op,
+                            const ConvWorkload &w, ConvEmitter emit) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureBufferSemantics())
+    return op->emitError("autoconfig: code generation needs the op on "
+                         "memrefs (bufferize the program first)");
+  ConvOperands operands{linalgOp.getDpsInputOperand(0)->get(),
+                        linalgOp.getDpsInputOperand(1)->get(),
+                        linalgOp.getDpsInitOperand(0)->get()};
+  // Extraction folded the padding into the workload: read the real input.
+  std::optional<ZeroPaddedInput> padded;
+  if (w.padTop || w.padLeft || w.padBottom || w.padRight) {
+    padded = matchZeroPaddedInput(operands.input, op);
+    if (!padded)
+      return op->emitError("autoconfig: padded input buffer no longer "
+                           "matches the zero-padding pattern");
+    operands.input = padded->source;
+  }
+  rewriter.setInsertionPoint(op);
+  emit(rewriter, op->getLoc(), operands);
+  rewriter.eraseOp(op);
+  if (padded)
+    for (Operation *producer : padded->producers)
+      rewriter.eraseOp(producer);
+  return success();
+}
+
+template <typename Params>
+static FailureOr<Params> paramsOrError(Operation *op, const Config &config) {
+  auto params = Params::fromConfig(config);
+  if (!params)
+    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  return *params;
+}
+
+LogicalResult generateCbsmConv(RewriterBase &rewriter, Operation *op,
+                               const Workload &workload, const Config &config,
+                               const TargetDesc &target) {
+  const auto &w = std::get<ConvWorkload>(workload);
+  auto params = paramsOrError<CbsmConvParams>(op, config);
+  if (failed(params))
+    return failure();
+  return replaceConvOp(rewriter, op, w,
+                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+                         emitCbsmConv(b, loc, o, w, *params, target);
+                       });
+}
+
+} // namespace autoconfig

@@ -1,0 +1,492 @@
+//===- BlockedGemmModel.cpp - Model of the register/cache-blocked GEMM ----===//
+//
+// Parameters are derived analytically, after Low, Igual, Smith and Quintana-
+// Orti, "Analytical Modeling Is Enough for High-Performance BLIS" (TOMS 2016):
+//  - register tile: at least latency x throughput independent accumulators
+//    (Little's law) within the register file (mr*nr/vl accumulators + nr/vl
+//    B vectors + 1 broadcast), maximizing FMAs per load;
+//  - kc: the A and B micro-panels (mr x kc, kc x nr) share the L1 ways but
+//    one, each occupying whole ways (contiguous panels map to consecutive
+//    sets);
+//  - mc: the packed A block (mc x kc) fills the L2 ways left after one B
+//    micro-panel; nc likewise at the L3 (a core's share of it).
+// The predicted time is a sum of named terms: micro-kernel compute (with the
+// latency-hiding efficiency and load-issue limit), the A stream from L2 into
+// L1, packing of A and B, C traffic per kc block, loop and call overheads,
+// and thread imbalance over the jc blocks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/GemmParams.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace autoconfig {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+/// Sizes of the blocks a dimension of `total` splits into with `block`:
+/// (size, how many).
+SmallVector<std::pair<int64_t, int64_t>, 2> blocksOf(int64_t total,
+                                                     int64_t block) {
+  SmallVector<std::pair<int64_t, int64_t>, 2> result;
+  if (total / block)
+    result.push_back({block, total / block});
+  if (total % block)
+    result.push_back({total % block, 1});
+  return result;
+}
+
+/// Ways of a cache that `bytes` of contiguous data occupy.
+int64_t waysFor(double bytes, const CacheLevel &cache) {
+  double wayBytes = double(cache.sets()) * cache.lineBytes;
+  return wayBytes > 0 ? int64_t(std::ceil(bytes / wayBytes)) : 1;
+}
+
+class BlockedGemmModel final : public AlgorithmModel {
+public:
+  StringRef name() const override { return BlockedGemmParams::kName; }
+  StringRef summary() const override {
+    return "register-blocked micro-kernel with kc/mc/nc cache blocking and "
+           "packed A and B panels (Goto/BLIS)";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {{"vl", "vector lanes"},
+            {"mr", "rows of the register tile"},
+            {"nr", "columns of the register tile (multiple of vl)"},
+            {"kc", "depth of a packed panel (L1 blocking)"},
+            {"mc", "rows of the packed A block (L2 blocking)"},
+            {"nc", "columns of the packed B block (L3 blocking)"},
+            {"ku", "unroll factor of the micro-kernel's k loop"},
+            {"packA", "pack A into mr-tall panels (0/1)"},
+            {"packB", "pack B into nr-wide panels (0/1)"},
+            {"prefetch", "software prefetch distance of A, in k steps"},
+            {"threads", "threads over the jc blocks"}};
+  }
+
+  bool applies(const Workload &workload, const TargetDesc &,
+               std::string &whyNot) const override {
+    if (!isGemm(workload)) {
+      whyNot = "not a matmul";
+      return false;
+    }
+    return true;
+  }
+
+  Derivation derive(const Workload &workload,
+                    const Machine &machine) const override;
+  Prediction predict(const Workload &workload, const Config &config,
+                     const Machine &machine) const override;
+  Error verify(const Workload &workload, const Config &config,
+               const TargetDesc &target,
+               std::vector<std::string> &warnings) const override;
+  std::vector<Config> neighbours(const Workload &workload, const Config &config,
+                                 const TargetDesc &target) const override;
+  std::vector<Config> searchSpace(const Workload &workload,
+                                  const TargetDesc &target) const override;
+};
+
+/// kc such that both micro-panels fit the L1 ways but one.
+int64_t deriveKc(int64_t mr, int64_t nr, unsigned ebytes, const CacheLevel &l1,
+                 int64_t k) {
+  int64_t best = 8;
+  for (int64_t kc = 8; kc <= 2048; kc += 8)
+    if (waysFor(double(kc) * mr * ebytes, l1) +
+            waysFor(double(kc) * nr * ebytes, l1) <=
+        int64_t(l1.ways) - 1)
+      best = kc;
+  if (best >= k)
+    return k;
+  // Even blocks: kc blocks of equal size waste no partial rank update.
+  int64_t blocks = ceilDiv(k, best);
+  return roundUp(ceilDiv(k, blocks), 8);
+}
+
+Derivation BlockedGemmModel::derive(const Workload &workload,
+                                    const Machine &machine) const {
+  const auto &w = std::get<GemmWorkload>(workload);
+  const TargetDesc &t = machine.target;
+  unsigned ebytes = elementBits(w.element) / 8;
+  BlockedGemmParams p;
+  p.vl = t.lanes(elementBits(w.element));
+  double needed = fmaInFlightNeeded(machine, t.vectorBits);
+  int64_t maxVecs = ceilDiv(w.n, p.vl);
+
+  // Register tile: accumulators + B vectors + one broadcast <= registers;
+  // hide the latency; then the most FMAs per loaded element.
+  double bestScore = -1;
+  int64_t bestMr = 1, bestVecs = 1;
+  for (int64_t mr = 1; mr <= std::min<int64_t>(w.m, 16); ++mr)
+    for (int64_t nv = 1; nv <= std::min<int64_t>(maxVecs, 8); ++nv) {
+      if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
+        continue;
+      double hidden = std::min(1.0, double(mr * nv) / needed);
+      double perLoad = double(mr * nv) / double(mr + nv);
+      // Edge waste of the tile on this shape.
+      double useful = double(w.m) * w.n /
+                      (double(roundUp(w.m, mr)) * roundUp(w.n, nv * p.vl));
+      double score = hidden * perLoad * useful;
+      if (score > bestScore + 1e-9) {
+        bestScore = score;
+        bestMr = mr;
+        bestVecs = nv;
+      }
+    }
+  p.mr = bestMr;
+  p.nr = bestVecs * p.vl;
+
+  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
+  CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 16, 1};
+  const CacheLevel *l3 = t.cache(3);
+  p.kc = deriveKc(p.mr, p.nr, ebytes, l1, w.k);
+
+  int64_t l2Ways = int64_t(l2.ways) - 1 - waysFor(double(p.kc) * p.nr * ebytes, l2);
+  double l2WayBytes = double(l2.sets()) * l2.lineBytes;
+  int64_t mc = int64_t(std::max<int64_t>(l2Ways, 1) * l2WayBytes /
+                       (double(p.kc) * ebytes));
+  mc = std::max(p.mr, mc / p.mr * p.mr);
+  // Even blocks over M.
+  int64_t mBlocks = ceilDiv(w.m, mc);
+  p.mc = std::min(roundUp(ceilDiv(w.m, mBlocks), p.mr), mc);
+
+  int64_t nc = roundUp(w.n, p.nr);
+  if (l3) {
+    double share = double(l3->sizeBytes) / std::max(1u, l3->sharedByCores);
+    double usable = share * (double(l3->ways) - 1) / l3->ways;
+    nc = std::max(p.nr, int64_t(usable / (double(p.kc) * ebytes)) / p.nr * p.nr);
+  }
+  p.nc = std::min(nc, roundUp(w.n, p.nr));
+  p.ku = 4;
+  p.packA = 1;
+  p.packB = 1;
+  p.prefetch = 0;
+
+  Derivation d;
+  d.config = p.toConfig();
+  d.rationale =
+      formatv("{0}x{1} register tile ({2} accumulators >= {3:f0} in flight, "
+              "{2}+{4}+1 <= {5} registers); kc={6}: A and B micro-panels "
+              "({7} + {8}) in {9} of {10} L1 ways; mc={11}: A block ({12}) in "
+              "L2; nc={13}",
+              p.mr, p.nr, p.mr * bestVecs, needed, bestVecs, t.vectorRegisters,
+              p.kc, formatBytes(double(p.kc) * p.mr * ebytes),
+              formatBytes(double(p.kc) * p.nr * ebytes),
+              waysFor(double(p.kc) * p.mr * ebytes, l1) +
+                  waysFor(double(p.kc) * p.nr * ebytes, l1),
+              l1.ways, p.mc, formatBytes(double(p.mc) * p.kc * ebytes), p.nc)
+          .str();
+  return d;
+}
+
+Prediction BlockedGemmModel::predict(const Workload &workload,
+                                     const Config &config,
+                                     const Machine &machine) const {
+  const auto &w = std::get<GemmWorkload>(workload);
+  Prediction pred;
+  auto params = BlockedGemmParams::fromConfig(config);
+  if (!params) {
+    pred.seconds = INFINITY;
+    pred.formula = "invalid config: " + toString(params.takeError());
+    return pred;
+  }
+  const BlockedGemmParams &p = *params;
+  const TargetDesc &t = machine.target;
+  const Profile &prof = machine.profile;
+  unsigned ebytes = elementBits(w.element) / 8;
+  unsigned bits = unsigned(p.vl) * ebytes * 8;
+  const VectorCosts &v = prof.forBits(bits);
+  double needed = fmaInFlightNeeded(machine, bits);
+  // Same clamping as the generator.
+  int64_t nc = std::min(p.nc, roundUp(w.n, p.nr));
+  int64_t mc = std::min(p.mc, roundUp(w.m, p.mr));
+  int64_t kc = std::min(p.kc, w.k);
+
+  // Micro-kernel: every (tile rows, tile cols) class over the blocks.
+  double fmaTime = 0, loadTime = 0, coreTime = 0, tileOverhead = 0;
+  double vectorFmas = 0, tiles = 0, edgeTime = 0;
+  for (auto [ncb, ncount] : blocksOf(w.n, nc))
+    for (auto [nrb, nrcount] : blocksOf(ncb, p.nr))
+      for (auto [mcb, mcount] : blocksOf(w.m, mc))
+        for (auto [mrb, mrcount] : blocksOf(mcb, p.mr)) {
+          double count = double(ncount) * nrcount * mcount * mrcount;
+          int64_t vecs = ceilDiv(nrb, p.vl);
+          double perK = double(mrb * vecs);
+          double eff = std::min(1.0, perK / needed);
+          double f = perK / (v.fmaPerSecond * eff);
+          double l = double(vecs) / v.loadPerSecond +
+                     double(mrb) / v.broadcastPerSecond;
+          double k = double(w.k) * count;
+          fmaTime += f * k;
+          loadTime += l * k;
+          coreTime += std::max(f, l) * k;
+          if (mrb != p.mr || nrb != p.nr)
+            edgeTime += std::max(f, l) * k;
+          vectorFmas += perK * k;
+          // C tile in and out once per kc block, plus the k-loop set-up.
+          double kBlocks = double(ceilDiv(w.k, kc));
+          tileOverhead +=
+              count * kBlocks *
+              (perK * (1 / v.loadPerSecond + 1 / v.storePerSecond) +
+               8 * prof.loopIterationSeconds);
+          tiles += count * kBlocks;
+        }
+
+  // A micro-panels stream from L2 into L1 once per jr panel; B micro-panels
+  // stay in L1 across the ir loop when both fit the L1 ways.
+  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
+  bool panelsFit = waysFor(double(kc) * p.mr * ebytes, l1) +
+                       waysFor(double(kc) * p.nr * ebytes, l1) <=
+                   int64_t(l1.ways) - 1;
+  double aBlockBytes = double(mc) * kc * ebytes;
+  double bBlockBytes = double(kc) * nc * ebytes;
+  double aStreamBytes = double(w.m) * w.k * ebytes * ceilDiv(w.n, p.nr);
+  double aStream = aStreamBytes / prof.bandwidthFor(uint64_t(aBlockBytes), t);
+  double bStreamBytes = double(w.k) * w.n * ebytes *
+                        (panelsFit ? ceilDiv(w.m, mc) : ceilDiv(w.m, p.mr));
+  double bStream =
+      bStreamBytes / prof.bandwidthFor(uint64_t(panelsFit ? bBlockBytes
+                                                          : bBlockBytes * 4),
+                                       t);
+  double streamTime = std::max(aStream, bStream);
+
+  // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
+  double jcBlocks = double(ceilDiv(w.n, nc));
+  double aSource = prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
+  double bSource = prof.bandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
+  double packB = 0, packA = 0;
+  if (p.packB) {
+    double elems = double(w.k) * roundUp(w.n, p.nr);
+    double copy = w.transB ? elems / v.broadcastPerSecond
+                           : elems / p.vl / v.storePerSecond;
+    packB = copy + double(w.k) * w.n * ebytes / bSource;
+  }
+  if (p.packA) {
+    double elems = double(w.m) * w.k * jcBlocks;
+    packA = elems / std::min(v.broadcastPerSecond, v.storePerSecond * p.vl) +
+            elems * ebytes / aSource;
+  }
+  // C: read and written once per kc block from where it lives.
+  double cBytes = 2.0 * w.m * w.n * ebytes * ceilDiv(w.k, kc);
+  double cTime =
+      cBytes / prof.bandwidthFor(uint64_t(double(w.m) * w.n * ebytes), t);
+
+  double threads = double(std::max<int64_t>(1, p.threads));
+  double perThreadBlocks = std::ceil(jcBlocks / threads);
+  double balance = jcBlocks / (threads * perThreadBlocks);
+  double parallel = threads * balance;
+  double forkCost = p.threads > 1 ? 5e-6 : 0;
+  double overhead = prof.callOverheadSeconds + forkCost;
+
+  double body = std::max(coreTime + tileOverhead, streamTime);
+  pred.seconds = (body + packA + packB + cTime) / parallel + overhead;
+  pred.formula = "(max(micro-kernel + tile overhead, L2->L1 stream) + pack A "
+                 "+ pack B + C traffic) / (threads x balance) + overhead";
+  auto fmaDetail =
+      formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
+              "accumulators for {5:f0} in flight",
+              vectorFmas, v.fmaPerSecond, p.mr, p.nr, p.mr * (p.nr / p.vl),
+              needed)
+          .str();
+  pred.add("compute", coreTime / parallel, fmaDetail,
+           /*overlapped=*/coreTime < streamTime);
+  pred.add("load issue", loadTime / parallel,
+           formatv("{0} B vectors + {1} broadcasts per k step", p.nr / p.vl,
+                   p.mr)
+               .str(),
+           true);
+  pred.add("edge tiles", edgeTime / parallel,
+           "partial tiles at the M/N edges (part of compute)", true);
+  pred.add("tile overhead", tileOverhead / parallel,
+           formatv("{0:e2} tile visits: C in/out and loop set-up", tiles)
+               .str());
+  pred.add("L2->L1 stream", streamTime / parallel,
+           formatv("A panels {0} from the A block ({1}); B panels {2} ({3})",
+                   formatBytes(aStreamBytes), formatBytes(aBlockBytes),
+                   formatBytes(bStreamBytes),
+                   panelsFit ? "stay in L1" : "do not fit L1: re-read"),
+           streamTime <= coreTime + tileOverhead);
+  pred.add("pack A", packA / parallel,
+           p.packA ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks)
+                         .str()
+                   : "not packed");
+  pred.add("pack B", packB / parallel,
+           p.packB ? formatv("{0:e2} elements{1}",
+                             double(w.k) * roundUp(w.n, p.nr),
+                             w.transB ? " (transposing)" : "")
+                         .str()
+                   : "not packed");
+  pred.add("C traffic", cTime / parallel,
+           formatv("{0} over {1} kc blocks", formatBytes(cBytes),
+                   ceilDiv(w.k, kc))
+               .str());
+  pred.add("threads", 0,
+           formatv("{0} thread(s) over {1} jc blocks: balance {2:f2}",
+                   p.threads, jcBlocks, balance)
+               .str(),
+           true);
+  pred.add("overhead", overhead, "call + fork/join");
+  return pred;
+}
+
+Error BlockedGemmModel::verify(const Workload &workload, const Config &config,
+                               const TargetDesc &t,
+                               std::vector<std::string> &warnings) const {
+  auto params = BlockedGemmParams::fromConfig(config);
+  if (!params)
+    return params.takeError();
+  const auto &w = std::get<GemmWorkload>(workload);
+  const BlockedGemmParams &p = *params;
+  auto bad = [](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(), msg);
+  };
+  if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
+    return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
+  if (p.mr < 1 || p.mr > 32)
+    return bad("mr must be in [1, 32], got " + Twine(p.mr));
+  if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
+    return bad("nr must be a multiple of vl=" + Twine(p.vl) +
+               " with at most 16 vectors, got " + Twine(p.nr));
+  if (p.kc < 1 || p.kc > 65536)
+    return bad("kc must be in [1, 65536], got " + Twine(p.kc));
+  if (p.mc < p.mr || p.mc % p.mr)
+    return bad("mc must be a positive multiple of mr=" + Twine(p.mr) +
+               ", got " + Twine(p.mc));
+  if (p.nc < p.nr || p.nc % p.nr)
+    return bad("nc must be a positive multiple of nr=" + Twine(p.nr) +
+               ", got " + Twine(p.nc));
+  if (p.ku < 1 || p.ku > 64)
+    return bad("ku must be in [1, 64], got " + Twine(p.ku));
+  if ((p.packA != 0 && p.packA != 1) || (p.packB != 0 && p.packB != 1))
+    return bad("packA and packB must be 0 or 1");
+  if (!p.packB && w.transB)
+    return bad("packB=0 needs B untransposed (its rows are read as vectors)");
+  if (p.prefetch < 0 || p.prefetch > 1024)
+    return bad("prefetch must be in [0, 1024], got " + Twine(p.prefetch));
+  if (p.threads < 1 || p.threads > 1024)
+    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+  // Packing buffers are allocated per call (per thread): keep them sane.
+  double packBytes = double(std::min(p.kc, w.k)) *
+                     (double(std::min(p.nc, roundUp(w.n, p.nr))) +
+                      double(std::min(p.mc, roundUp(w.m, p.mr)))) *
+                     (elementBits(w.element) / 8);
+  if (packBytes > double(int64_t(1) << 32))
+    return bad(formatv("packing buffers of {0} are too large (kc x (mc + nc))",
+                       formatBytes(packBytes))
+                   .str());
+  unsigned lanes = t.lanes(elementBits(w.element));
+  if (unsigned(p.vl) > lanes)
+    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
+                               "LLVM splits each vector op",
+                               p.vl, lanes));
+  int64_t regs = p.mr * (p.nr / p.vl) + p.nr / p.vl + 1;
+  if (regs > int64_t(t.vectorRegisters))
+    warnings.push_back(formatv("mr*nr/vl + nr/vl + 1 = {0} vector registers "
+                               "exceed the target's {1}: accumulators will "
+                               "spill",
+                               regs, t.vectorRegisters));
+  return Error::success();
+}
+
+std::vector<Config> BlockedGemmModel::neighbours(const Workload &workload,
+                                                 const Config &config,
+                                                 const TargetDesc &t) const {
+  std::vector<Config> result;
+  auto params = BlockedGemmParams::fromConfig(config);
+  if (!params) {
+    consumeError(params.takeError());
+    return result;
+  }
+  const auto &w = std::get<GemmWorkload>(workload);
+  const BlockedGemmParams &base = *params;
+  auto push = [&](BlockedGemmParams q) {
+    if (q.mr < 1 || q.nr < q.vl || q.kc < 8)
+      return;
+    q.mc = std::max(q.mr, q.mc / q.mr * q.mr);
+    q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
+    if (q.mr * (q.nr / q.vl) + q.nr / q.vl + 1 > int64_t(t.vectorRegisters))
+      return;
+    result.push_back(q.toConfig());
+  };
+  for (int64_t dm : {-2, -1, 1, 2}) {
+    BlockedGemmParams q = base;
+    q.mr += dm;
+    q.mc = roundUp(base.mc, std::max<int64_t>(q.mr, 1));
+    push(q);
+  }
+  for (int64_t dv : {-1, 1}) {
+    BlockedGemmParams q = base;
+    q.nr += dv * q.vl;
+    q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
+    push(q);
+  }
+  for (double f : {0.5, 0.75, 1.5, 2.0}) {
+    BlockedGemmParams q = base;
+    q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
+    if (q.kc <= w.k + 8)
+      push(q);
+  }
+  for (double f : {0.5, 2.0}) {
+    BlockedGemmParams q = base;
+    q.mc = int64_t(base.mc * f);
+    push(q);
+    q = base;
+    q.nc = int64_t(base.nc * f);
+    push(q);
+  }
+  for (int64_t flag : {0, 1}) {
+    BlockedGemmParams q = base;
+    q.packA = flag;
+    if (q.packA != base.packA)
+      push(q);
+    q = base;
+    q.packB = flag;
+    if (q.packB != base.packB && !(flag == 0 && w.transB))
+      push(q);
+  }
+  return result;
+}
+
+std::vector<Config> BlockedGemmModel::searchSpace(const Workload &workload,
+                                                  const TargetDesc &t) const {
+  const auto &w = std::get<GemmWorkload>(workload);
+  std::vector<Config> space;
+  int64_t lanes = t.lanes(elementBits(w.element));
+  for (int64_t mr = 1; mr <= 16; ++mr)
+    for (int64_t nv = 1; nv <= 8; ++nv) {
+      if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
+        continue;
+      for (int64_t kc : {32, 64, 96, 128, 192, 256, 384, 512})
+        for (int64_t mcMul : {4, 8, 16, 32, 64})
+          for (int64_t ku : {1, 2, 4, 8})
+            for (int64_t packA : {0, 1}) {
+              BlockedGemmParams p;
+              p.vl = lanes;
+              p.mr = mr;
+              p.nr = nv * lanes;
+              p.kc = kc;
+              p.mc = mr * mcMul;
+              p.nc = roundUp(w.n, p.nr);
+              p.ku = ku;
+              p.packA = packA;
+              p.packB = 1;
+              space.push_back(p.toConfig());
+            }
+    }
+  return space;
+}
+
+} // namespace
+
+std::unique_ptr<AlgorithmModel> createBlockedGemmModel() {
+  return std::make_unique<BlockedGemmModel>();
+}
+
+} // namespace autoconfig

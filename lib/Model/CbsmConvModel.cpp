@@ -1,0 +1,264 @@
+//===- CbsmConvModel.cpp - Model of the CB-SM direct convolution ----------===//
+//
+// Loop structure: see CodeGen/CbsmConv.cpp. Per filter tap and strip the
+// tile loads sv input vectors and fb broadcast coefficients for fb*sv FMAs;
+// taps that fall in the padding are skipped (counted exactly per row, and
+// per strip at the borders). The input is re-read once per block of fb
+// output channels from the cache level that holds it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Model/ConvModels.h"
+#include "autoconfig/Model/ConvParams.h"
+#include "autoconfig/Model/GemmModels.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace autoconfig {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Taps of one output position along a dimension that read the input.
+int64_t validTaps(int64_t out, int64_t stride, int64_t pad, int64_t dilation,
+                  int64_t kernel, int64_t size) {
+  int64_t count = 0;
+  for (int64_t k = 0; k < kernel; ++k) {
+    int64_t i = out * stride - pad + k * dilation;
+    count += i >= 0 && i < size;
+  }
+  return count;
+}
+
+class CbsmConvModel final : public AlgorithmModel {
+public:
+  StringRef name() const override { return CbsmConvParams::kName; }
+  StringRef summary() const override {
+    return "coefficient broadcasting with strip mining along output rows "
+           "(direct, W innermost), fb output channels per register tile";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {{"vl", "vector lanes along OW"},
+            {"sv", "vectors per strip"},
+            {"fb", "output channels per register tile"},
+            {"threads", "threads over output rows"}};
+  }
+
+  bool applies(const Workload &workload, const TargetDesc &,
+               std::string &whyNot) const override {
+    const auto *w = std::get_if<ConvWorkload>(&workload);
+    if (!w) {
+      whyNot = "not a convolution";
+      return false;
+    }
+    if (w->layout != "hw" && w->layout != "nchw_fchw" &&
+        w->layout != "nchw_chw") {
+      whyNot = "needs W innermost (hw, NCHW or depthwise NCHW)";
+      return false;
+    }
+    if (w->strideW != 1) {
+      whyNot = "stride along W is not 1: input strips are not contiguous";
+      return false;
+    }
+    return true;
+  }
+
+  Derivation derive(const Workload &workload,
+                    const Machine &machine) const override {
+    const auto &w = std::get<ConvWorkload>(workload);
+    const TargetDesc &t = machine.target;
+    CbsmConvParams best;
+    best.vl = t.lanes(elementBits(w.element));
+    double bestTime = INFINITY;
+    bool single = w.layout != "nchw_fchw";
+    int64_t maxVecs = ceilDiv(w.outW(), best.vl);
+    // Candidates within the register file; the model ranks them.
+    for (int64_t fb = 1; fb <= (single ? 1 : std::min<int64_t>(w.f, 8)); ++fb)
+      for (int64_t sv = 1; sv <= std::min<int64_t>(maxVecs, 8); ++sv) {
+        if (fb * sv + sv + 1 > int64_t(t.vectorRegisters))
+          continue;
+        CbsmConvParams q = best;
+        q.fb = fb;
+        q.sv = sv;
+        double time = predict(workload, q.toConfig(), machine).seconds;
+        if (time < bestTime * (1 - 1e-9)) {
+          bestTime = time;
+          best = q;
+        }
+      }
+    double needed = fmaInFlightNeeded(machine, t.vectorBits);
+    Derivation d;
+    d.config = best.toConfig();
+    d.rationale =
+        formatv("strip of {0} vectors x {1} output channel(s): {2} "
+                "accumulators vs {3:f0} in flight, {2}+{0}+1 <= {4} "
+                "registers; {5:f2} FMAs per load",
+                best.sv, best.fb, best.sv * best.fb, needed, t.vectorRegisters,
+                double(best.sv * best.fb) / double(best.sv + best.fb))
+            .str();
+    return d;
+  }
+
+  Prediction predict(const Workload &workload, const Config &config,
+                     const Machine &machine) const override {
+    const auto &w = std::get<ConvWorkload>(workload);
+    Prediction pred;
+    auto params = CbsmConvParams::fromConfig(config);
+    if (!params) {
+      pred.seconds = INFINITY;
+      pred.formula = "invalid config: " + toString(params.takeError());
+      return pred;
+    }
+    const CbsmConvParams &p = *params;
+    const TargetDesc &t = machine.target;
+    const Profile &prof = machine.profile;
+    unsigned ebytes = elementBits(w.element) / 8;
+    const VectorCosts &v = prof.forBits(unsigned(p.vl) * ebytes * 8);
+    double needed = fmaInFlightNeeded(machine, unsigned(p.vl) * ebytes * 8);
+    int64_t oh = w.outH(), ow = w.outW();
+    bool single = w.layout != "nchw_fchw";
+    int64_t fb = single ? 1 : std::min(p.fb, w.f);
+    int64_t cPerF = single ? 1 : w.c;
+
+    // Row taps, exactly.
+    double rowTaps = 0;
+    for (int64_t r = 0; r < oh; ++r)
+      rowTaps += validTaps(r, w.strideH, w.padTop, w.dilationH, w.kh, w.h);
+    // Column taps per vector: a vector does a tap if any lane reads input.
+    int64_t sw = p.sv * p.vl;
+    double stripTime = 0, fmas = 0, loads = 0;
+    for (int64_t s = 0; s < ceilDiv(ow, sw); ++s) {
+      int64_t width = std::min(sw, ow - s * sw);
+      int64_t vecs = ceilDiv(width, p.vl);
+      double vecTaps = 0;
+      for (int64_t vi = 0; vi < vecs; ++vi)
+        for (int64_t k = 0; k < w.kw; ++k) {
+          int64_t lo = s * sw + vi * p.vl - w.padLeft + k * w.dilationW;
+          int64_t hi = lo + std::min(p.vl, width - vi * p.vl) - 1;
+          vecTaps += hi >= 0 && lo < w.w;
+        }
+      double perTap = vecTaps / w.kw; // vectors active per column tap
+      for (auto [fbc, count] :
+           {std::pair{fb, w.f / fb}, {w.f % fb, int64_t(1)}}) {
+        if (!fbc || !count)
+          continue;
+        double taps = rowTaps * w.kw * cPerF * count * w.n;
+        double f = perTap * fbc;
+        double eff = std::min(1.0, double(fbc * vecs) / needed);
+        double fTime = f / (v.fmaPerSecond * eff);
+        double lTime = perTap / v.loadPerSecond + fbc / v.broadcastPerSecond;
+        stripTime += taps * std::max(fTime, lTime);
+        fmas += taps * f;
+        loads += taps * (perTap + fbc);
+      }
+    }
+    double inBytes = double(w.n) * w.c * w.h * w.w * ebytes;
+    double outBytes = double(w.n) * w.f * oh * ow * ebytes;
+    double inTraffic = inBytes * (single ? 1 : ceilDiv(w.f, fb));
+    double memTime = inTraffic / prof.bandwidthFor(uint64_t(inBytes), t) +
+                     2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t);
+    double strips = double(w.n) * ceilDiv(w.f, fb) * oh * ceilDiv(ow, sw);
+    double overhead = prof.callOverheadSeconds +
+                      strips * 10 * prof.loopIterationSeconds;
+    double threads = std::min<double>(std::max<int64_t>(1, p.threads), oh);
+    double body = std::max(stripTime, memTime);
+    pred.seconds = body / threads + overhead / threads +
+                   (p.threads > 1 ? 5e-6 * w.n * ceilDiv(w.f, fb) : 0);
+    pred.formula = "max(taps x max(FMA, loads), memory) / threads + overhead";
+    pred.add("compute", stripTime / threads,
+             formatv("{0:e2} vector FMAs, {1:e2} loads; {2}x{3} tile for "
+                     "{4:f0} in flight",
+                     fmas, loads, fb, p.sv, needed)
+                 .str(),
+             stripTime < memTime);
+    pred.add("memory", memTime / threads,
+             formatv("input {0} read {1} time(s), output {2} in and out",
+                     formatBytes(inBytes), single ? 1 : ceilDiv(w.f, fb),
+                     formatBytes(outBytes))
+                 .str(),
+             memTime <= stripTime);
+    pred.add("overhead", overhead / threads,
+             formatv("{0:e2} strips", strips).str());
+    return pred;
+  }
+
+  Error verify(const Workload &workload, const Config &config,
+               const TargetDesc &t,
+               std::vector<std::string> &warnings) const override {
+    auto params = CbsmConvParams::fromConfig(config);
+    if (!params)
+      return params.takeError();
+    const CbsmConvParams &p = *params;
+    auto bad = [](const Twine &msg) {
+      return createStringError(inconvertibleErrorCode(), msg);
+    };
+    if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
+      return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
+    if (p.sv < 1 || p.sv > 32)
+      return bad("sv must be in [1, 32], got " + Twine(p.sv));
+    if (p.fb < 1 || p.fb > 32)
+      return bad("fb must be in [1, 32], got " + Twine(p.fb));
+    if (p.threads < 1 || p.threads > 1024)
+      return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+    if (p.fb * p.sv + p.sv + 1 > int64_t(t.vectorRegisters))
+      warnings.push_back(formatv("fb*sv+sv+1 = {0} vector registers exceed "
+                                 "the target's {1}: accumulators will spill",
+                                 p.fb * p.sv + p.sv + 1, t.vectorRegisters));
+    (void)workload;
+    return Error::success();
+  }
+
+  std::vector<Config> neighbours(const Workload &, const Config &config,
+                                 const TargetDesc &t) const override {
+    std::vector<Config> result;
+    auto params = CbsmConvParams::fromConfig(config);
+    if (!params) {
+      consumeError(params.takeError());
+      return result;
+    }
+    for (auto [dsv, dfb] :
+         {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
+      CbsmConvParams q = *params;
+      q.sv += dsv;
+      q.fb += dfb;
+      if (q.sv < 1 || q.fb < 1 ||
+          q.fb * q.sv + q.sv + 1 > int64_t(t.vectorRegisters))
+        continue;
+      result.push_back(q.toConfig());
+    }
+    return result;
+  }
+
+  std::vector<Config> searchSpace(const Workload &workload,
+                                  const TargetDesc &t) const override {
+    const auto &w = std::get<ConvWorkload>(workload);
+    std::vector<Config> space;
+    int64_t lanes = t.lanes(elementBits(w.element));
+    bool single = w.layout != "nchw_fchw";
+    for (int64_t vl : {lanes / 2, lanes})
+      for (int64_t sv = 1; sv <= 8; ++sv)
+        for (int64_t fb = 1; fb <= (single ? 1 : 8); ++fb) {
+          if (vl < 1 || fb * sv + sv + 1 > int64_t(t.vectorRegisters))
+            continue;
+          CbsmConvParams p;
+          p.vl = vl;
+          p.sv = sv;
+          p.fb = fb;
+          space.push_back(p.toConfig());
+        }
+    return space;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<AlgorithmModel> createCbsmConvModel() {
+  return std::make_unique<CbsmConvModel>();
+}
+
+} // namespace autoconfig

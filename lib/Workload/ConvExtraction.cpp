@@ -1,0 +1,218 @@
+//===- ConvExtraction.cpp - Convolution workloads from linalg ops ---------===//
+
+#include "autoconfig/Workload/Extraction.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+
+bool isConvOp(Operation *op) {
+  return isa<linalg::Conv2DOp, linalg::Conv2DNchwFchwOp,
+             linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwcFhwcOp,
+             linalg::DepthwiseConv2DNhwcHwcOp,
+             linalg::DepthwiseConv2DNchwChwOp>(op);
+}
+
+/// True for a constant zero (float) value.
+static bool isZero(Value v) {
+  return matchPattern(v, m_AnyZeroFloat());
+}
+
+std::optional<ZeroPaddedInput> matchZeroPaddedInput(Value input,
+                                                    Operation *consumer) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return std::nullopt;
+  ZeroPaddedInput result;
+  linalg::FillOp filler;
+  memref::SubViewOp interior;
+  memref::CopyOp copy;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == consumer)
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
+      if (filler || !isZero(fill.getInputs()[0]) ||
+          fill.getOutputs()[0] != input)
+        return std::nullopt;
+      filler = fill;
+      continue;
+    }
+    if (auto view = dyn_cast<memref::SubViewOp>(user)) {
+      if (interior || !view->hasOneUse())
+        return std::nullopt;
+      auto use = dyn_cast<memref::CopyOp>(*view->getUsers().begin());
+      if (!use || use.getTarget() != view.getResult())
+        return std::nullopt;
+      interior = view;
+      copy = use;
+      continue;
+    }
+    if (isa<memref::DeallocOp>(user)) {
+      result.producers.push_back(user);
+      continue;
+    }
+    return std::nullopt;
+  }
+  if (!filler || !interior)
+    return std::nullopt;
+  // The fill must come before the copy, and both before the consumer, in the
+  // same block (the straight-line code bufferization emits).
+  Operation *fill = filler;
+  if (fill->getBlock() != consumer->getBlock() ||
+      copy->getBlock() != consumer->getBlock() ||
+      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(consumer))
+    return std::nullopt;
+  auto type = cast<MemRefType>(input.getType());
+  auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
+  if (!sourceType || !sourceType.hasStaticShape())
+    return std::nullopt;
+  for (auto [i, offset, size, stride] :
+       llvm::enumerate(interior.getStaticOffsets(), interior.getStaticSizes(),
+                       interior.getStaticStrides())) {
+    if (ShapedType::isDynamic(offset) || ShapedType::isDynamic(size) ||
+        stride != 1 || size != sourceType.getDimSize(i))
+      return std::nullopt;
+    result.low.push_back(offset);
+    result.high.push_back(type.getDimSize(i) - offset - size);
+  }
+  result.source = copy.getSource();
+  result.producers.push_back(filler);
+  result.producers.push_back(copy);
+  result.producers.push_back(interior);
+  result.producers.push_back(alloc);
+  return result;
+}
+
+static SmallVector<int64_t, 2> pairAttr(DenseIntElementsAttr attr) {
+  SmallVector<int64_t, 2> values;
+  if (attr)
+    for (const APInt &v : attr.getValues<APInt>())
+      values.push_back(v.getSExtValue());
+  while (values.size() < 2)
+    values.push_back(1);
+  return values;
+}
+
+FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
+  Operation *raw = op.getOperation();
+  ConvWorkload w;
+  w.opName = raw->getName().getStringRef().str();
+  Value input = op.getDpsInputOperand(0)->get();
+  Value filter = op.getDpsInputOperand(1)->get();
+  Value output = op.getDpsInitOperand(0)->get();
+  if (failed(checkOperandTypes(raw, {input, filter, output},
+                               {"input", "filter", "output"}, w.element)))
+    return failure();
+  auto in = cast<ShapedType>(input.getType()).getShape();
+  auto fl = cast<ShapedType>(filter.getType()).getShape();
+  auto out = cast<ShapedType>(output.getType()).getShape();
+
+  SmallVector<int64_t, 2> strides = {1, 1}, dilations = {1, 1};
+  // Spatial dims of the input, for folding a zero-padded input buffer.
+  unsigned hDim = 0, wDim = 1;
+  int64_t oh = 0, ow = 0;
+  if (isa<linalg::Conv2DOp>(raw)) {
+    w.layout = "hw";
+    w.h = in[0], w.w = in[1], w.kh = fl[0], w.kw = fl[1];
+    oh = out[0], ow = out[1];
+  } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(raw)) {
+    w.layout = "nchw_fchw";
+    strides = pairAttr(conv.getStrides());
+    dilations = pairAttr(conv.getDilations());
+    w.n = in[0], w.c = in[1], w.h = in[2], w.w = in[3];
+    w.f = fl[0], w.kh = fl[2], w.kw = fl[3];
+    oh = out[2], ow = out[3];
+    hDim = 2, wDim = 3;
+    if (fl[1] != w.c || out[1] != w.f || out[0] != w.n)
+      return raw->emitError("autoconfig: mismatched convolution shapes");
+  } else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(raw)) {
+    w.layout = "nhwc_hwcf";
+    strides = pairAttr(conv.getStrides());
+    dilations = pairAttr(conv.getDilations());
+    w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
+    w.kh = fl[0], w.kw = fl[1], w.f = fl[3];
+    oh = out[1], ow = out[2];
+    hDim = 1, wDim = 2;
+    if (fl[2] != w.c || out[3] != w.f || out[0] != w.n)
+      return raw->emitError("autoconfig: mismatched convolution shapes");
+  } else if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(raw)) {
+    w.layout = "nhwc_fhwc";
+    strides = pairAttr(conv.getStrides());
+    dilations = pairAttr(conv.getDilations());
+    w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
+    w.f = fl[0], w.kh = fl[1], w.kw = fl[2];
+    oh = out[1], ow = out[2];
+    hDim = 1, wDim = 2;
+    if (fl[3] != w.c || out[3] != w.f || out[0] != w.n)
+      return raw->emitError("autoconfig: mismatched convolution shapes");
+  } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(raw)) {
+    w.layout = "nhwc_hwc";
+    strides = pairAttr(conv.getStrides());
+    dilations = pairAttr(conv.getDilations());
+    w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
+    w.kh = fl[0], w.kw = fl[1], w.f = w.c, w.groups = w.c;
+    oh = out[1], ow = out[2];
+    hDim = 1, wDim = 2;
+    if (fl[2] != w.c || out[3] != w.c || out[0] != w.n)
+      return raw->emitError("autoconfig: mismatched convolution shapes");
+  } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(raw)) {
+    w.layout = "nchw_chw";
+    strides = pairAttr(conv.getStrides());
+    dilations = pairAttr(conv.getDilations());
+    w.n = in[0], w.c = in[1], w.h = in[2], w.w = in[3];
+    w.kh = fl[1], w.kw = fl[2], w.f = w.c, w.groups = w.c;
+    oh = out[2], ow = out[3];
+    hDim = 2, wDim = 3;
+    if (fl[0] != w.c || out[1] != w.c || out[0] != w.n)
+      return raw->emitError("autoconfig: mismatched convolution shapes");
+  } else {
+    return raw->emitError("autoconfig: unsupported convolution '")
+           << raw->getName() << "'";
+  }
+  if (w.groups == 1 && w.c == 1 && w.f == 1 && w.layout != "hw")
+    ; // single-channel filters in a batched layout are fine
+  w.strideH = strides[0], w.strideW = strides[1];
+  w.dilationH = dilations[0], w.dilationW = dilations[1];
+  if (w.strideH < 1 || w.strideW < 1 || w.dilationH < 1 || w.dilationW < 1)
+    return raw->emitError("autoconfig: strides and dilations must be >= 1");
+
+  // Fold a zero-padded input buffer: the workload sees the real input.
+  if (auto padded = matchZeroPaddedInput(input, raw)) {
+    bool onlySpatial = true;
+    for (unsigned d = 0; d < padded->low.size(); ++d)
+      if (d != hDim && d != wDim && (padded->low[d] || padded->high[d]))
+        onlySpatial = false;
+    if (onlySpatial) {
+      w.padTop = padded->low[hDim];
+      w.padBottom = padded->high[hDim];
+      w.padLeft = padded->low[wDim];
+      w.padRight = padded->high[wDim];
+      w.h -= w.padTop + w.padBottom;
+      w.w -= w.padLeft + w.padRight;
+    }
+  }
+  if (w.outH() != oh || w.outW() != ow)
+    return raw->emitError(llvm::formatv(
+        "autoconfig: output {0}x{1} does not match input {2}x{3}, kernel "
+        "{4}x{5}, stride {6}, dilation {7}, padding {8} (expected {9}x{10})",
+        oh, ow, w.h, w.w, w.kh, w.kw, w.strideH, w.dilationH, w.padTop,
+        w.outH(), w.outW()));
+  if (w.outH() < 1 || w.outW() < 1)
+    return raw->emitError("autoconfig: kernel larger than the padded input");
+  w.constWeights = isCompileTimeConstant(filter);
+  w.name = defaultWorkloadName(
+      raw, llvm::formatv("conv_{0}x{1}x{2}x{3}_f{4}_k{5}x{6}_s{7}", w.n, w.c,
+                         w.h, w.w, w.f, w.kh, w.kw, w.strideH)
+               .str());
+  return w;
+}
+
+} // namespace autoconfig
