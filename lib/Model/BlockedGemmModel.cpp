@@ -92,6 +92,8 @@ public:
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
                                   const TargetDesc &target) const override;
+  Config complete(const Workload &workload, const Config &partial,
+                  const Machine &machine) const override;
 };
 
 /// kc such that both micro-panels fit the L1 ways but one.
@@ -108,6 +110,42 @@ int64_t deriveKc(int64_t mr, int64_t nr, unsigned ebytes, const CacheLevel &l1,
   // Even blocks: kc blocks of equal size waste no partial rank update.
   int64_t blocks = ceilDiv(k, best);
   return roundUp(ceilDiv(k, blocks), 8);
+}
+
+/// kc, mc and nc for the register tile already in `p` (Low et al.): the
+/// `keep` flags leave user-given values alone.
+void deriveBlocking(const GemmWorkload &w, const Machine &machine,
+                    BlockedGemmParams &p, bool keepKc, bool keepMc,
+                    bool keepNc) {
+  const TargetDesc &t = machine.target;
+  unsigned ebytes = elementBits(w.element) / 8;
+  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
+  CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 16, 1};
+  const CacheLevel *l3 = t.cache(3);
+  if (!keepKc)
+    p.kc = deriveKc(p.mr, p.nr, ebytes, l1, w.k);
+
+  int64_t l2Ways = int64_t(l2.ways) - 1 - waysFor(double(p.kc) * p.nr * ebytes, l2);
+  double l2WayBytes = double(l2.sets()) * l2.lineBytes;
+  int64_t mc = int64_t(std::max<int64_t>(l2Ways, 1) * l2WayBytes /
+                       (double(p.kc) * ebytes));
+  mc = std::max(p.mr, mc / p.mr * p.mr);
+  // Even blocks over M.
+  int64_t mBlocks = ceilDiv(w.m, mc);
+  if (!keepMc)
+    p.mc = std::min(roundUp(ceilDiv(w.m, mBlocks), p.mr), mc);
+
+  int64_t nc = roundUp(w.n, p.nr);
+  if (l3) {
+    double share = double(l3->sizeBytes) / std::max(1u, l3->sharedByCores);
+    double usable = share * (double(l3->ways) - 1) / l3->ways;
+    nc = std::max(p.nr, int64_t(usable / (double(p.kc) * ebytes)) / p.nr * p.nr);
+  }
+  // With threads, one jc block per thread (the generator's parallel loop).
+  if (machine.threads > 1)
+    nc = std::min(nc, roundUp(ceilDiv(w.n, machine.threads), p.nr));
+  if (!keepNc)
+    p.nc = std::min(nc, roundUp(w.n, p.nr));
 }
 
 Derivation BlockedGemmModel::derive(const Workload &workload,
@@ -143,31 +181,13 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
   p.mr = bestMr;
   p.nr = bestVecs * p.vl;
 
-  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
-  CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 16, 1};
-  const CacheLevel *l3 = t.cache(3);
-  p.kc = deriveKc(p.mr, p.nr, ebytes, l1, w.k);
-
-  int64_t l2Ways = int64_t(l2.ways) - 1 - waysFor(double(p.kc) * p.nr * ebytes, l2);
-  double l2WayBytes = double(l2.sets()) * l2.lineBytes;
-  int64_t mc = int64_t(std::max<int64_t>(l2Ways, 1) * l2WayBytes /
-                       (double(p.kc) * ebytes));
-  mc = std::max(p.mr, mc / p.mr * p.mr);
-  // Even blocks over M.
-  int64_t mBlocks = ceilDiv(w.m, mc);
-  p.mc = std::min(roundUp(ceilDiv(w.m, mBlocks), p.mr), mc);
-
-  int64_t nc = roundUp(w.n, p.nr);
-  if (l3) {
-    double share = double(l3->sizeBytes) / std::max(1u, l3->sharedByCores);
-    double usable = share * (double(l3->ways) - 1) / l3->ways;
-    nc = std::max(p.nr, int64_t(usable / (double(p.kc) * ebytes)) / p.nr * p.nr);
-  }
-  p.nc = std::min(nc, roundUp(w.n, p.nr));
+  deriveBlocking(w, machine, p, /*keepKc=*/false, /*keepMc=*/false,
+                 /*keepNc=*/false);
   p.ku = 4;
   p.packA = 1;
   p.packB = 1;
   p.prefetch = 0;
+  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
 
   Derivation d;
   d.config = p.toConfig();
@@ -184,6 +204,26 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
               l1.ways, p.mc, formatBytes(double(p.mc) * p.kc * ebytes), p.nc)
           .str();
   return d;
+}
+
+Config BlockedGemmModel::complete(const Workload &workload,
+                                  const Config &partial,
+                                  const Machine &machine) const {
+  Config merged = AlgorithmModel::complete(workload, partial, machine);
+  auto params = BlockedGemmParams::fromConfig(merged);
+  if (!params) {
+    consumeError(params.takeError());
+    return merged; // verify() reports the problem
+  }
+  // A user-given register tile changes the cache blocks it implies.
+  if (partial.has("mr") || partial.has("nr") || partial.has("vl") ||
+      partial.has("kc")) {
+    const auto &w = std::get<GemmWorkload>(workload);
+    if (params->mr >= 1 && params->nr >= 1)
+      deriveBlocking(w, machine, *params, partial.has("kc"),
+                     partial.has("mc"), partial.has("nc"));
+  }
+  return params->toConfig();
 }
 
 Prediction BlockedGemmModel::predict(const Workload &workload,
@@ -210,7 +250,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   int64_t kc = std::min(p.kc, w.k);
 
   // Micro-kernel: every (tile rows, tile cols) class over the blocks.
-  double fmaTime = 0, loadTime = 0, coreTime = 0, tileOverhead = 0;
+  double loadTime = 0, coreTime = 0, tileOverhead = 0;
   double vectorFmas = 0, tiles = 0, edgeTime = 0;
   for (auto [ncb, ncount] : blocksOf(w.n, nc))
     for (auto [nrb, nrcount] : blocksOf(ncb, p.nr))
@@ -224,7 +264,6 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           double l = double(vecs) / v.loadPerSecond +
                      double(mrb) / v.broadcastPerSecond;
           double k = double(w.k) * count;
-          fmaTime += f * k;
           loadTime += l * k;
           coreTime += std::max(f, l) * k;
           if (mrb != p.mr || nrb != p.nr)

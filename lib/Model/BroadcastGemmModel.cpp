@@ -31,6 +31,8 @@ namespace {
 /// One kind of register tile the loop nest executes, and how many times.
 struct TileKind {
   int64_t rows, vecs, lanes, count;
+  /// A remainder tile at the M or N edge.
+  bool edge;
 };
 
 class BroadcastGemmModel final : public AlgorithmModel {
@@ -86,23 +88,23 @@ std::vector<TileKind> BroadcastGemmModel::tiles(const GemmWorkload &w,
   int64_t tileCols = p.uj * p.vl;
   int64_t fullCols = w.n / tileCols, remCols = w.n % tileCols;
   int64_t remVecs = remCols / p.vl, tailLanes = remCols % p.vl;
-  auto addRows = [&](int64_t rows, int64_t blocks) {
+  auto addRows = [&](int64_t rows, int64_t blocks, bool edgeRows) {
     if (rows == 0 || blocks == 0)
       return;
     if (fullCols)
-      result.push_back({rows, p.uj, p.vl, blocks * fullCols});
+      result.push_back({rows, p.uj, p.vl, blocks * fullCols, edgeRows});
     if (remVecs)
-      result.push_back({rows, remVecs, p.vl, blocks});
+      result.push_back({rows, remVecs, p.vl, blocks, true});
     if (tailLanes) {
       if (p.mask)
-        result.push_back({rows, 1, p.vl, blocks});
+        result.push_back({rows, 1, p.vl, blocks, true});
       else
-        result.push_back({rows, tailLanes, 1, blocks});
+        result.push_back({rows, tailLanes, 1, blocks, true});
     }
   };
   int64_t ui = std::min(p.ui, w.m);
-  addRows(ui, w.m / ui);
-  addRows(w.m % ui, 1);
+  addRows(ui, w.m / ui, false);
+  addRows(w.m % ui, 1, true);
   return result;
 }
 
@@ -133,8 +135,7 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
     double loads = double(tile.vecs) * w.k * tile.count / v.loadPerSecond +
                    double(tile.rows) * w.k * tile.count / v.broadcastPerSecond;
     double core = std::max(f, loads);
-    if (tile.rows != std::min(p.ui, w.m) || tile.vecs != p.uj ||
-        tile.lanes != p.vl)
+    if (tile.edge)
       tailTime += core;
     fmaTime += f;
     loadTime += loads;

@@ -69,6 +69,9 @@ std::unique_ptr<MLIRContext> createAutoConfigContext() {
   auto context =
       std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
   context->loadAllAvailableDialects();
+  // Errors are one line with a location; the op's generic form after each
+  // would bury them.
+  context->printOpOnDiagnostic(false);
   return context;
 }
 

@@ -52,8 +52,10 @@ static void refine(const AlgorithmModel &model, const Workload &workload,
   }
 }
 
-Expected<Decision> decide(const Workload &workload, const Machine &machine,
+Expected<Decision> decide(const Workload &workload,
+                          const Machine &hardware,
                           const DecideOptions &options) {
+  Machine machine{hardware.target, hardware.profile, options.threads};
   auto start = std::chrono::steady_clock::now();
   Decision d;
   d.workload = workload;
@@ -93,6 +95,8 @@ Expected<Decision> decide(const Workload &workload, const Machine &machine,
                                      "' does not apply to " +
                                      workloadName(workload) + ": " + c.whyNot);
       c.config = model.complete(workload, *options.override, machine);
+      if (!options.override->has("threads"))
+        c.config = withThreads(c.config, options.threads);
       if (Error err =
               model.verify(workload, c.config, machine.target, d.warnings))
         return createStringError(inconvertibleErrorCode(),

@@ -74,8 +74,10 @@ public:
                                           const TargetDesc &target) const = 0;
 
   /// Fills the parameters a partial config leaves out with derived values.
-  Config complete(const Workload &workload, const Config &partial,
-                  const Machine &machine) const;
+  /// The default overlays the partial config on the derivation; models whose
+  /// parameters depend on each other re-derive the dependent ones.
+  virtual Config complete(const Workload &workload, const Config &partial,
+                          const Machine &machine) const;
 };
 
 } // namespace autoconfig

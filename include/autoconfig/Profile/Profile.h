@@ -81,6 +81,8 @@ bool fromJSON(const llvm::json::Value &value, Profile &profile,
 struct Machine {
   const TargetDesc &target;
   const Profile &profile;
+  /// Threads the generated code may use.
+  unsigned threads = 1;
 };
 
 } // namespace autoconfig
