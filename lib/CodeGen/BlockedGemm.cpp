@@ -134,24 +134,30 @@ private:
 
   /// Bp[jr*kcb + k*nr + j] = B[pc+k, jc+jr+j], zero past the block's columns.
   void emitPackB(Value jc, int64_t ncb, Value pc, int64_t kcb) {
-    forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
-      int64_t vecs = ceilDiv(nrb, p.vl);
-      Value panel = kb.mul(jr, kcb);
-      Value col = kb.add(jc, jr);
-      if (!w.transB) {
-        kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
-          Value row = kb.add(pc, k);
-          Value dst = kb.add(panel, kb.mul(k, p.nr));
-          for (int64_t v = 0; v < vecs; ++v) {
+    if (!w.transB) {
+      // Row by row of B, so that the reads stream through memory; each row
+      // scatters into the panels (the stores retire through the buffer).
+      kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
+        Value row = kb.add(pc, k);
+        Value rowOffset = kb.mul(k, p.nr);
+        forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
+          Value dst = kb.add(kb.mul(jr, kcb), rowOffset);
+          Value col = kb.add(jc, jr);
+          for (int64_t v = 0; v < ceilDiv(nrb, p.vl); ++v) {
             int64_t live = std::min(p.vl, nrb - v * p.vl);
             Value x = kb.loadVector(ops.b, {row, kb.add(col, v * p.vl)}, p.vl,
                                     live);
             kb.storeVector(x, bp, {kb.add(dst, v * p.vl)}, p.vl);
           }
         });
-        return;
-      }
-      // B is stored N x K: each packed column is a contiguous row of B^T.
+      });
+      return;
+    }
+    // B is stored N x K: each packed column is a contiguous row of B^T.
+    forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
+      int64_t vecs = ceilDiv(nrb, p.vl);
+      Value panel = kb.mul(jr, kcb);
+      Value col = kb.add(jc, jr);
       for (int64_t j = 0; j < vecs * p.vl; ++j) {
         kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
           Value dst = kb.add(kb.add(panel, kb.mul(k, p.nr)), j);
@@ -195,11 +201,10 @@ private:
     for (int64_t v = 0; v < vecs; ++v)
       colIdx.push_back(kb.add(col0, v * p.vl));
 
-    SmallVector<Value> init;
-    for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vecs; ++v)
-        init.push_back(
-            kb.loadVector(ops.c, {rowIdx[r], colIdx[v]}, p.vl, live(v)));
+    // Accumulate from zero and add C after the k loop: the C tile (often
+    // out of L2) is then read off the critical path, overlapping the next
+    // tile's FMAs, instead of stalling this tile's first ones.
+    SmallVector<Value> init(rows * vecs, kb.zeroVector(p.vl));
 
     Value aPanel = p.packA ? kb.mul(ir, kcb) : Value();
     Value bPanel = p.packB ? kb.mul(jr, kcb) : Value();
@@ -235,9 +240,12 @@ private:
         },
         &kLoop);
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vecs; ++v)
-        kb.storeVector(acc[r * vecs + v], ops.c, {rowIdx[r], colIdx[v]},
-                       live(v));
+      for (int64_t v = 0; v < vecs; ++v) {
+        Value old =
+            kb.loadVector(ops.c, {rowIdx[r], colIdx[v]}, p.vl, live(v));
+        kb.storeVector(kb.addf(old, acc[r * vecs + v]), ops.c,
+                       {rowIdx[r], colIdx[v]}, live(v));
+      }
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.
     if (p.ku > 1 && kcb > p.ku)

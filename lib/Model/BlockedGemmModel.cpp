@@ -278,23 +278,31 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           tiles += count * kBlocks;
         }
 
-  // A micro-panels stream from L2 into L1 once per jr panel; B micro-panels
-  // stay in L1 across the ir loop when both fit the L1 ways.
+  // Each rank-1 update (k step) of a tile pulls the A micro-panel's mr
+  // elements into L1 (an A panel is used once per jr panel, from the A block
+  // in L2), and the B micro-panel's nr elements too when that panel cannot
+  // stay in L1 across the ir loop: it overflows the L1 ways, or, unpacked,
+  // its rows are a multiple of 4 KiB apart and alias to the same L1 sets.
   CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
   bool panelsFit = waysFor(double(kc) * p.mr * ebytes, l1) +
                        waysFor(double(kc) * p.nr * ebytes, l1) <=
                    int64_t(l1.ways) - 1;
+  bool aliased = !p.packB && (w.ldb * ebytes) % 4096 == 0;
+  bool bPanelInL1 = panelsFit && !aliased;
   double aBlockBytes = double(mc) * kc * ebytes;
-  double bBlockBytes = double(kc) * nc * ebytes;
-  double aStreamBytes = double(w.m) * w.k * ebytes * ceilDiv(w.n, p.nr);
-  double aStream = aStreamBytes / prof.bandwidthFor(uint64_t(aBlockBytes), t);
-  double bStreamBytes = double(w.k) * w.n * ebytes *
-                        (panelsFit ? ceilDiv(w.m, mc) : ceilDiv(w.m, p.mr));
-  double bStream =
-      bStreamBytes / prof.bandwidthFor(uint64_t(panelsFit ? bBlockBytes
-                                                          : bBlockBytes * 4),
-                                       t);
-  double streamTime = std::max(aStream, bStream);
+  double bPanelBytes = double(kc) * p.nr * ebytes;
+  double kSteps = double(ceilDiv(w.m, p.mr)) * ceilDiv(w.n, p.nr) * w.k;
+  double l2Bytes =
+      kSteps * (p.mr + (bPanelInL1 ? 0 : p.nr)) * double(ebytes);
+  double l2Stream =
+      l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t);
+  // B panels first reach the core from where the B block lives (the packed
+  // kc x nc buffer, or B itself), once per ic block.
+  double bBlockBytes =
+      p.packB ? double(kc) * nc * ebytes : double(w.k) * w.n * ebytes;
+  double bFirstBytes = double(w.k) * w.n * ebytes * ceilDiv(w.m, mc);
+  double bFirst = bFirstBytes / prof.bandwidthFor(uint64_t(bBlockBytes), t);
+  double streamTime = std::max(l2Stream, bFirst);
 
   // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
   double jcBlocks = double(ceilDiv(w.n, nc));
@@ -324,10 +332,11 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double forkCost = p.threads > 1 ? 5e-6 : 0;
   double overhead = prof.callOverheadSeconds + forkCost;
 
-  double body = std::max(coreTime + tileOverhead, streamTime);
+  double body = partialOverlap({coreTime + tileOverhead, l2Stream, bFirst});
   pred.seconds = (body + packA + packB + cTime) / parallel + overhead;
-  pred.formula = "(max(micro-kernel + tile overhead, L2->L1 stream) + pack A "
-                 "+ pack B + C traffic) / (threads x balance) + overhead";
+  pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
+                 "block stream) + pack A + pack B + C traffic) / (threads x "
+                 "balance) + overhead";
   auto fmaDetail =
       formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
               "accumulators for {5:f0} in flight",
@@ -346,12 +355,18 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   pred.add("tile overhead", tileOverhead / parallel,
            formatv("{0:e2} tile visits: C in/out and loop set-up", tiles)
                .str());
-  pred.add("L2->L1 stream", streamTime / parallel,
-           formatv("A panels {0} from the A block ({1}); B panels {2} ({3})",
-                   formatBytes(aStreamBytes), formatBytes(aBlockBytes),
-                   formatBytes(bStreamBytes),
-                   panelsFit ? "stay in L1" : "do not fit L1: re-read"),
-           streamTime <= coreTime + tileOverhead);
+  pred.add("L2->L1 stream", l2Stream / parallel,
+           formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes),
+                   bPanelInL1 ? " (B panels stay in L1)"
+                              : aliased ? " and B panels (rows alias in L1)"
+                                        : " and B panels (overflow L1)")
+               .str(),
+           l2Stream <= coreTime + tileOverhead);
+  pred.add("B block stream", bFirst / parallel,
+           formatv("{0} from the B block ({1})", formatBytes(bFirstBytes),
+                   formatBytes(bBlockBytes))
+               .str(),
+           bFirst <= coreTime + tileOverhead);
   pred.add("pack A", packA / parallel,
            p.packA ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks)
                          .str()

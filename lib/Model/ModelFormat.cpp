@@ -14,6 +14,13 @@ double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits) {
   return std::max(1.0, std::round(v.fmaLatencySeconds * v.fmaPerSecond));
 }
 
+double partialOverlap(std::initializer_list<double> times) {
+  double sum = 0;
+  for (double t : times)
+    sum += t * t * t * t;
+  return std::sqrt(std::sqrt(sum));
+}
+
 std::string formatBytes(double bytes) {
   if (bytes >= 1024.0 * 1024 * 1024)
     return llvm::formatv("{0:f1} GiB", bytes / (1024.0 * 1024 * 1024)).str();

@@ -60,38 +60,40 @@ void applyIsaFacts(TargetDesc &t) {
 namespace {
 struct MicroArch {
   unsigned fmaPipes, fmaLatency, fmaDatapathBits, loadPorts, storePorts;
+  unsigned tlbEntries;
 };
 } // namespace
 
 void applyMicroarchitectureFacts(TargetDesc &t) {
   // {FMA pipes, FMA latency, FMA datapath bits, load ports, store ports}
   MicroArch m = StringSwitch<MicroArch>(t.cpu)
-                    .Case("znver5", {2, 4, 512, 2, 1})
-                    .Case("znver4", {2, 4, 256, 2, 1})
-                    .Cases({"znver3", "znver2"}, {2, 5, 256, 2, 1})
-                    .Case("znver1", {2, 5, 128, 2, 1})
+                    .Case("znver5", {2, 4, 512, 2, 1, 4096})
+                    .Case("znver4", {2, 4, 256, 2, 1, 3072})
+                    .Cases({"znver3", "znver2"}, {2, 5, 256, 2, 1, 2048})
+                    .Case("znver1", {2, 5, 128, 2, 1, 1536})
                     .Cases({"skylake-avx512", "cascadelake", "cooperlake",
                             "icelake-server", "sapphirerapids", "emeraldrapids",
                             "graniterapids"},
-                           {2, 4, 512, 2, 1})
+                           {2, 4, 512, 2, 1, 1536})
                     .Cases({"icelake-client", "tigerlake", "rocketlake"},
-                           {1, 4, 512, 2, 1})
+                           {1, 4, 512, 2, 1, 2048})
                     .Cases({"skylake", "alderlake", "raptorlake", "meteorlake",
                             "arrowlake"},
-                           {2, 4, 256, 2, 1})
-                    .Cases({"haswell", "broadwell"}, {2, 5, 256, 2, 1})
+                           {2, 4, 256, 2, 1, 1536})
+                    .Cases({"haswell", "broadwell"}, {2, 5, 256, 2, 1, 1024})
                     .Cases({"nehalem", "westmere", "sandybridge", "ivybridge"},
-                           {1, 3, 256, 1, 1})
+                           {1, 3, 256, 1, 1, 512})
                     .Cases({"neoverse-n1", "neoverse-n2", "cortex-a76"},
-                           {2, 4, 128, 2, 1})
-                    .Case("neoverse-v1", {2, 4, 256, 3, 2})
-                    .Case("neoverse-v2", {4, 4, 128, 3, 2})
-                    .Default({2, 4, t.vectorBits, 2, 1});
+                           {2, 4, 128, 2, 1, 1280})
+                    .Case("neoverse-v1", {2, 4, 256, 3, 2, 2048})
+                    .Case("neoverse-v2", {4, 4, 128, 3, 2, 2048})
+                    .Default({2, 4, t.vectorBits, 2, 1, 1536});
   t.fmaPipes = m.fmaPipes;
   t.fmaLatency = m.fmaLatency;
   t.fmaDatapathBits = m.fmaDatapathBits ? m.fmaDatapathBits : t.vectorBits;
   t.loadPorts = m.loadPorts;
   t.storePorts = m.storePorts;
+  t.tlbEntries = m.tlbEntries;
 }
 
 } // namespace autoconfig

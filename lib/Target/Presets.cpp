@@ -54,6 +54,7 @@ const std::vector<Preset> &presets() {
                      {3, 8 * MiB, 64, 16, 4}};
          t.cores = 4;
          t.frequencyGHz = 3.0;
+         t.tlbEntries = 512;
          return t;
        }},
       {"x86-avx2",
@@ -72,6 +73,7 @@ const std::vector<Preset> &presets() {
                      {3, 16 * MiB, 64, 16, 4}};
          t.cores = 8;
          t.frequencyGHz = 3.5;
+         t.tlbEntries = 1536;
          return t;
        }},
       {"x86-avx512",
@@ -91,6 +93,7 @@ const std::vector<Preset> &presets() {
                      {3, 32 * MiB, 64, 16, 8}};
          t.cores = 8;
          t.frequencyGHz = 4.0;
+         t.tlbEntries = 2048;
          return t;
        }},
       {"aarch64-neon", "Neoverse N1-class AArch64: 128-bit NEON, 32 registers",
@@ -106,6 +109,7 @@ const std::vector<Preset> &presets() {
                      {3, 32 * MiB, 64, 16, 16}};
          t.cores = 16;
          t.frequencyGHz = 2.6;
+         t.tlbEntries = 1280;
          return t;
        }},
       {"aarch64-sve256",
@@ -125,6 +129,7 @@ const std::vector<Preset> &presets() {
                      {3, 32 * MiB, 64, 16, 16}};
          t.cores = 16;
          t.frequencyGHz = 2.6;
+         t.tlbEntries = 2048;
          return t;
        }},
       {"riscv64-rvv", "RV64GCV with VLEN = 256, 32 vector registers",
@@ -144,6 +149,7 @@ const std::vector<Preset> &presets() {
                      {3, 8 * MiB, 64, 16, 4}};
          t.cores = 4;
          t.frequencyGHz = 2.0;
+         t.tlbEntries = 1024;
          return t;
        }},
   };

@@ -63,6 +63,9 @@ Error TargetDesc::validate() const {
                Twine(fmaDatapathBits));
   if (loadPorts < 1 || loadPorts > 8 || storePorts < 1 || storePorts > 8)
     return bad("'load_ports' and 'store_ports' must be in [1, 8]");
+  if (tlbEntries < 16 || tlbEntries > (1u << 20))
+    return bad("'tlb_entries' must be in [16, 1048576], got " +
+               Twine(tlbEntries));
   if (cores < 1 || cores > 4096)
     return bad("'cores' must be in [1, 4096], got " + Twine(cores));
   if (!(frequencyGHz > 0.1 && frequencyGHz < 20))
@@ -118,6 +121,7 @@ json::Value toJSON(const TargetDesc &t) {
                       {"load_ports", t.loadPorts},
                       {"store_ports", t.storePorts},
                       {"caches", std::move(caches)},
+                      {"tlb_entries", t.tlbEntries},
                       {"cores", t.cores},
                       {"frequency_ghz", t.frequencyGHz},
                       {"runs_on_host", t.runsOnHost}};
@@ -152,7 +156,9 @@ bool fromJSON(const json::Value &v, TargetDesc &t, json::Path p) {
          o.mapOptional("fma_datapath_bits", t.fmaDatapathBits) &&
          o.mapOptional("load_ports", t.loadPorts) &&
          o.mapOptional("store_ports", t.storePorts) &&
-         o.map("caches", t.caches) && o.mapOptional("cores", t.cores) &&
+         o.map("caches", t.caches) &&
+         o.mapOptional("tlb_entries", t.tlbEntries) &&
+         o.mapOptional("cores", t.cores) &&
          o.mapOptional("frequency_ghz", t.frequencyGHz);
 }
 

@@ -61,6 +61,9 @@ struct TargetDesc {
   unsigned loadPorts = 2;
   unsigned storePorts = 1;
   std::vector<CacheLevel> caches;
+  /// Entries of the last-level data TLB (4 KiB pages): beyond its reach a
+  /// strided stream walks the page table on every new page.
+  unsigned tlbEntries = 1536;
   unsigned cores = 1;
   double frequencyGHz = 3.0;
   /// True when code compiled for this target runs on this machine.
@@ -80,6 +83,7 @@ struct TargetDesc {
     return 2.0 * lanes(elementBits) * fmaPipes / fmaIssueCycles() *
            frequencyGHz * 1e9;
   }
+  uint64_t tlbReachBytes() const { return uint64_t(tlbEntries) * 4096; }
   /// The cache at `level` (1-based), or nullptr.
   const CacheLevel *cache(unsigned level) const;
   bool hasFeature(llvm::StringRef feature) const;
