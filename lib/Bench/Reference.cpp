@@ -19,6 +19,17 @@ std::vector<void *> WorkloadBuffers::pointers() {
   return result;
 }
 
+WorkloadBuffers cloneBuffers(const WorkloadBuffers &buffers) {
+  WorkloadBuffers copy;
+  copy.output = buffers.output;
+  for (const AlignedBuffer &b : buffers.operands) {
+    AlignedBuffer c(b.size(), b.size() ? b.bytes() / b.size() : 4);
+    c.copyFrom(b);
+    copy.operands.push_back(std::move(c));
+  }
+  return copy;
+}
+
 WorkloadBuffers makeBuffers(const Workload &workload, uint64_t seed) {
   WorkloadBuffers buffers;
   size_t bytes = elementBits(workloadElement(workload)) / 8;

@@ -1,7 +1,7 @@
 //===- BenchCommand.cpp - autoconfig bench --------------------------------===//
 
 #include "Options.h"
-#include "Program.h"
+#include "WorkloadInputs.h"
 
 #include "autoconfig/Bench/Peer.h"
 #include "autoconfig/Bench/Runner.h"
@@ -16,21 +16,6 @@ using namespace llvm;
 
 namespace autoconfig::cli {
 
-static cl::list<std::string>
-    gemmSpecs("gemm", cl::desc("GEMM workload M,N,K[,f64] (repeatable)"),
-              cl::value_desc("M,N,K"), cl::sub(benchCommand()));
-static cl::list<std::string> convSpecs(
-    "conv", cl::desc("Convolution workload N,C,H,W,F,KH,KW,S,P,D,G "
-                     "(repeatable)"),
-    cl::value_desc("N,C,H,W,F,KH,KW,S,P,D,G"), cl::sub(benchCommand()));
-static cl::opt<std::string> convLayout(
-    "layout", cl::desc("Layout of --conv and suite convolutions: nchw "
-                       "(NCHW/FCHW) or nhwc (NHWC/HWCF)"),
-    cl::init("nchw"), cl::sub(benchCommand()));
-static cl::opt<std::string> suiteFile("suite",
-                                      cl::desc("Workload suite CSV file"),
-                                      cl::value_desc("CSV"),
-                                      cl::sub(benchCommand()));
 static cl::opt<std::string>
     peerList("peers",
              cl::desc("Comma-separated peers (default: all available; "
@@ -40,30 +25,6 @@ static cl::opt<unsigned> samples("samples",
                                  cl::desc("Timed samples per implementation "
                                           "(at least 5)"),
                                  cl::init(7), cl::sub(benchCommand()));
-
-/// Workloads of every configurable op of a file (their own configs ignored:
-/// each is benchmarked as a standalone kernel).
-static bool workloadsFromFile(StringRef path, std::vector<Workload> &out) {
-  auto program = loadProgram(path);
-  if (!program)
-    return false;
-  bool ok = true;
-  program->module->walk([&](mlir::Operation *op) {
-    if (!isConfigurableOp(op))
-      return;
-    auto workload = extractWorkload(op);
-    if (failed(workload)) {
-      ok = false;
-      return;
-    }
-    out.push_back(*workload);
-  });
-  if (ok && out.empty()) {
-    fail("no matmul or convolution to benchmark in '" + path + "'");
-    return false;
-  }
-  return ok;
-}
 
 int runBench() {
   auto hardware = resolveHardware();
@@ -80,26 +41,8 @@ int runBench() {
     return fail("--threads must be in [1, 1024]");
 
   std::vector<Workload> workloads;
-  if (!inputFile.empty() && !workloadsFromFile(inputFile, workloads))
+  if (!collectWorkloads(workloads, "benchmark"))
     return 1;
-  for (const std::string &spec : gemmSpecs) {
-    auto gemm = parseGemmSpec(spec);
-    if (!gemm)
-      return fail(toString(gemm.takeError()));
-    workloads.push_back(*gemm);
-  }
-  for (const std::string &spec : convSpecs) {
-    auto conv = parseConvSpec(spec, convLayout);
-    if (!conv)
-      return fail(toString(conv.takeError()));
-    workloads.push_back(*conv);
-  }
-  if (!suiteFile.empty()) {
-    auto suite = loadSuite(suiteFile, convLayout);
-    if (!suite)
-      return fail(toString(suite.takeError()));
-    workloads.insert(workloads.end(), suite->begin(), suite->end());
-  }
   if (workloads.empty())
     workloads = defaultWorkloads();
 

@@ -1,9 +1,11 @@
 //===- Options.cpp - Command-line options shared by the subcommands -------===//
 
 #include "Options.h"
+#include "Program.h"
 
 #include "autoconfig/Profile/ProfileCache.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 
@@ -27,6 +29,18 @@ cl::SubCommand &benchCommand() {
       "bench", "JIT, verify and time workloads against peer libraries");
   return command;
 }
+cl::SubCommand &tuneCommand() {
+  static cl::SubCommand command(
+      "tune", "Search the config space by measurement (what the models "
+              "replace), and compare with the model's pick");
+  return command;
+}
+cl::SubCommand &reportCommand() {
+  static cl::SubCommand command(
+      "report", "Turn bench and tune logs into an HTML page with SVG plots "
+                "and Markdown tables");
+  return command;
+}
 cl::SubCommand &targetCommand() {
   static cl::SubCommand command("target",
                                 "Print the target description and its profile");
@@ -36,19 +50,19 @@ cl::SubCommand &targetCommand() {
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<FILE.mlir>"),
                                cl::sub(explainCommand()),
                                cl::sub(compileCommand()),
-                               cl::sub(benchCommand()));
+                               cl::sub(benchCommand()), cl::sub(tuneCommand()));
 cl::opt<std::string> targetName(
     "target",
     cl::desc("Target preset (host, x86-sse4.2, x86-avx2, "
              "x86-avx512, aarch64-neon, aarch64-sve256, riscv64-rvv)"),
     cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
-    cl::sub(benchCommand()), cl::sub(targetCommand()),
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(targetCommand()),
     cl::sub(calibrateCommand()));
 cl::opt<std::string>
     targetFile("target-file",
                cl::desc("Target description JSON (overrides --target)"),
                cl::sub(explainCommand()), cl::sub(compileCommand()),
-               cl::sub(benchCommand()), cl::sub(targetCommand()),
+               cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(targetCommand()),
                cl::sub(calibrateCommand()));
 cl::opt<std::string> configText(
     "config",
@@ -59,9 +73,9 @@ cl::opt<std::string> configText(
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),
-                          cl::sub(compileCommand()), cl::sub(benchCommand()));
+                          cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
-                   cl::sub(explainCommand()), cl::sub(benchCommand()),
+                   cl::sub(explainCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()),
                    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
 
 int fail(const Twine &message) {
@@ -70,6 +84,12 @@ int fail(const Twine &message) {
 }
 
 std::optional<HardwareSetup> resolveHardware() {
+  // The generated code's thread count, checked once for every command (the
+  // models would otherwise decide for, and print, an impossible count).
+  if (threads < 1 || threads > 1024) {
+    fail("--threads must be in [1, 1024], got " + Twine(threads));
+    return std::nullopt;
+  }
   auto target = resolveTarget(targetName, targetFile);
   if (!target) {
     fail(toString(target.takeError()));
@@ -78,6 +98,11 @@ std::optional<HardwareSetup> resolveHardware() {
   HardwareSetup setup;
   setup.target = std::move(*target);
   setup.profile = loadProfileOrNominal(setup.target, &setup.profileNote);
+  // A cache that exists but cannot be used (corrupt, unreadable, foreign)
+  // deserves a warning: the decisions fall back to nominal figures.
+  if (setup.target.runsOnHost && !setup.profile.measured() &&
+      sys::fs::exists(profileCachePath(setup.target)))
+    WithColor::warning(errs(), "autoconfig") << setup.profileNote << "\n";
   return setup;
 }
 
@@ -87,6 +112,10 @@ bool parseOverride(std::optional<Config> &override) {
   auto parsed = Config::parse(configText);
   if (!parsed) {
     fail(toString(parsed.takeError()));
+    return false;
+  }
+  if (Error err = checkConfigValues(*parsed)) {
+    fail(toString(std::move(err)));
     return false;
   }
   override = std::move(*parsed);

@@ -22,6 +22,8 @@ llvm::cl::SubCommand &compileCommand();
 llvm::cl::SubCommand &benchCommand();
 llvm::cl::SubCommand &targetCommand();
 llvm::cl::SubCommand &calibrateCommand();
+llvm::cl::SubCommand &tuneCommand();
+llvm::cl::SubCommand &reportCommand();
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -54,6 +56,8 @@ int runCompile();
 int runBench();
 int runTarget();
 int runCalibrate();
+int runTune();
+int runReport();
 
 } // namespace autoconfig::cli
 

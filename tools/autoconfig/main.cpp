@@ -25,7 +25,10 @@ int main(int argc, char **argv) {
           "  autoconfig bench (FILE.mlir | --gemm M,N,K | --suite CSV) "
           "[--peers LIST] [--json]\n"
           "  autoconfig target [--target PRESET] [--json]\n"
-          "  autoconfig calibrate [--force]\n",
+          "  autoconfig calibrate [--force] [--quick]\n"
+          "  autoconfig tune (FILE.mlir | --gemm | --conv | --suite) "
+          "[--trials N] [--time-budget S] [--log F] [--db]\n"
+          "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n",
           &errs()))
     return 1;
   if (explainCommand())
@@ -38,7 +41,11 @@ int main(int argc, char **argv) {
     return runTarget();
   if (calibrateCommand())
     return runCalibrate();
+  if (tuneCommand())
+    return runTune();
+  if (reportCommand())
+    return runReport();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
-            "target, calibrate); see --help\n";
+            "target, calibrate, tune, report); see --help\n";
   return 1;
 }

@@ -20,6 +20,9 @@ struct WorkloadBuffers {
   AlignedBuffer &outputBuffer() { return operands[output]; }
 };
 
+/// A deep copy (each implementation under test gets its own output).
+WorkloadBuffers cloneBuffers(const WorkloadBuffers &buffers);
+
 /// Allocates and fills random inputs and a random initial output (so that
 /// accumulation into C is checked too).
 WorkloadBuffers makeBuffers(const Workload &workload, uint64_t seed = 42);
