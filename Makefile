@@ -16,7 +16,8 @@ PACKAGES := cmake ninja-build \
   qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu \
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
 
-.PHONY: all deps configure build run test clean format
+.PHONY: all deps configure build run test clean format asan-configure \
+  test-asan fuzz
 
 all: build
 
@@ -43,8 +44,52 @@ build: configure
 run: build
 	$(BUILD)/bin/autoconfig bench
 
-test: build
+# The whole suite, then the end-to-end numerical tests under ASan + UBSan and
+# a bounded run of each fuzz target (see docs/robustness.md).
+test: build asan-configure
 	ctest --test-dir $(BUILD) --output-on-failure
+	cmake --build $(ASAN_BUILD) --target autoconfig-e2e-tests autoconfig-fuzzers
+	$(ASAN_ENV) $(ASAN_BUILD)/bin/autoconfig-e2e-tests
+	ctest --test-dir $(ASAN_BUILD) -L fuzz --output-on-failure
+
+# A second configuration with AddressSanitizer and UBSan, and the libFuzzer
+# targets (built when the compiler links -fsanitize=fuzzer).
+ASAN_BUILD ?= build-asan
+# Sanitizer reports abort, so that a crash is never mistaken for an ordinary
+# failure (lit's `not` accepts exit status 1). Leaks are not checked: LLVM's
+# and MLIR's process-lifetime allocations would drown real reports.
+ASAN_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
+FUZZ_SECONDS ?= 600
+
+asan-configure: deps
+	@[ -f $(ASAN_BUILD)/build.ninja ] || cmake -G Ninja -S . -B $(ASAN_BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-gline-tables-only \
+	  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+	  -DAUTOCONFIG_SANITIZE=ON -DAUTOCONFIG_FUZZ=ON
+
+# Unit, end-to-end and lit tests under the sanitizers. The peers load
+# libraries with RTLD_DEEPBIND, which ASan refuses: their tests are left out.
+test-asan: asan-configure
+	cmake --build $(ASAN_BUILD)
+	$(ASAN_ENV) ctest --test-dir $(ASAN_BUILD) --output-on-failure \
+	  -LE 'fuzz|guard|benchmark|cross' -E '^(Peers|ConvPeers)\.'
+
+# Each fuzz target for FUZZ_SECONDS; new inputs and crashes go to
+# $(ASAN_BUILD)/fuzz/, the seed corpus in fuzz/corpus/ is only read.
+define run-fuzzer
+	mkdir -p $(ASAN_BUILD)/fuzz/corpus/$(1) $(ASAN_BUILD)/fuzz/artifacts
+	$(ASAN_BUILD)/bin/autoconfig-fuzz-$(1) -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=$(2) -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 \
+	  -dict=fuzz/dict/$(1).dict \
+	  -artifact_prefix=$(ASAN_BUILD)/fuzz/artifacts/$(1)- \
+	  $(ASAN_BUILD)/fuzz/corpus/$(1) fuzz/corpus/$(1)
+endef
+fuzz: asan-configure
+	cmake --build $(ASAN_BUILD) --target autoconfig-fuzzers
+	$(call run-fuzzer,config,512)
+	$(call run-fuzzer,target,4096)
+	$(call run-fuzzer,extract,4096)
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format-22 -i

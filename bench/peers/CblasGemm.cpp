@@ -10,7 +10,7 @@ enum { kRowMajor = 101, kNoTrans = 111, kTrans = 112 };
 bool CblasGemmPeer::supports(const Workload &workload,
                              std::string &whyNot) const {
   if (!isGemm(workload)) {
-    whyNot = "only GEMM";
+    whyNot = "GEMM peer";
     return false;
   }
   return true;

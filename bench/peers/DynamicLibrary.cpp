@@ -36,6 +36,8 @@ static bool copyFile(int from, int to) {
 
 llvm::Expected<DynamicLibrary>
 DynamicLibrary::openPrivateCopy(const std::string &file) {
+  if (const char *why = dynamicPeersUnavailable())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
   int source = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (source < 0)
     return systemError("cannot read " + file);

@@ -14,13 +14,36 @@
 #include <initializer_list>
 #include <string>
 
+// AddressSanitizer aborts the process on dlopen with RTLD_DEEPBIND, which the
+// peers need to keep OpenBLAS and BLIS apart: under it they are unavailable.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AUTOCONFIG_PEERS_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(AUTOCONFIG_PEERS_UNDER_ASAN)
+#define AUTOCONFIG_PEERS_UNDER_ASAN 1
+#endif
+
 namespace autoconfig {
+
+/// Why dlopen-based peers are unavailable in this build, or nullptr.
+inline const char *dynamicPeersUnavailable() {
+#ifdef AUTOCONFIG_PEERS_UNDER_ASAN
+  return "not loaded in an AddressSanitizer build (RTLD_DEEPBIND, which "
+         "keeps OpenBLAS and BLIS apart, is incompatible with ASan)";
+#else
+  return nullptr;
+#endif
+}
 
 class DynamicLibrary {
 public:
   /// Opens the first of `candidates` that loads; the error lists them all.
   static llvm::Expected<DynamicLibrary>
   open(std::initializer_list<const char *> candidates) {
+    if (const char *why = dynamicPeersUnavailable())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), why);
     std::string tried;
     for (const char *name : candidates) {
       if (void *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND))

@@ -5,6 +5,8 @@
 #include "autoconfig/Bench/Reference.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -128,12 +130,19 @@ json::Value toJSON(const BenchRecord &r) {
   json::Object peers;
   for (const PeerResult &p : r.peers) {
     if (!p.error.empty()) {
-      peers[p.name] = json::Object{
-          {"measured_s", nullptr}, {"gflops", nullptr}, {"error", p.error}};
+      // Declined (not this kind of workload, ...) or failed.
+      std::string whyNot;
+      const Peer *peer = findPeer(p.name);
+      bool supported = peer && peer->supports(r.workload, whyNot);
+      peers[p.name] = json::Object{{"measured_s", nullptr},
+                                   {"gflops", nullptr},
+                                   {"supported", supported},
+                                   {"error", p.error}};
       continue;
     }
     json::Object o{{"measured_s", p.measuredSeconds},
                    {"gflops", p.gflops},
+                   {"supported", true},
                    {"verified", p.verified},
                    {"max_rel_err", p.maxRelativeError}};
     if (!p.note.empty())
@@ -164,6 +173,52 @@ json::Value toJSON(const BenchRecord &r) {
   return o;
 }
 
+/// Whether `peer` ran (and was timed) on record `r`.
+static bool peerRan(const BenchRecord &r, StringRef peer) {
+  const PeerResult *p = r.peer(peer);
+  return p && p->error.empty() && p->measuredSeconds > 0;
+}
+
+/// The "; "-separated parts of a note.
+static SmallVector<StringRef> noteParts(StringRef note) {
+  SmallVector<StringRef> parts;
+  note.split(parts, "; ", -1, /*KeepEmpty=*/false);
+  return parts;
+}
+
+/// For peers whose notes change from workload to workload (the kernel a
+/// library picks per layer), the parts of each note that are not common to
+/// all of them, one line per workload; the common parts are in the notes
+/// printed after the table.
+static void printVaryingNotes(ArrayRef<BenchRecord> records,
+                              ArrayRef<std::string> peers, size_t nameWidth,
+                              raw_ostream &os) {
+  for (const std::string &name : peers) {
+    std::vector<std::pair<const BenchRecord *, StringRef>> notes;
+    for (const BenchRecord &r : records)
+      if (const PeerResult *p = r.peer(name); p && !p->note.empty())
+        notes.push_back({&r, p->note});
+    if (llvm::all_of(notes, [&](const auto &n) {
+          return n.second == notes.front().second;
+        }))
+      continue;
+    auto common = [&](StringRef part) {
+      return llvm::all_of(notes, [&](const auto &n) {
+        return llvm::is_contained(noteParts(n.second), part);
+      });
+    };
+    os << name << ", per workload:\n";
+    for (const auto &[record, note] : notes) {
+      SmallVector<StringRef> own;
+      for (StringRef part : noteParts(note))
+        if (!common(part))
+          own.push_back(part);
+      os << "  " << left_justify(workloadName(record->workload), nameWidth)
+         << " " << join(own, "; ") << "\n";
+    }
+  }
+}
+
 void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
                      raw_ostream &os) {
   size_t nameWidth = 8, configWidth = 6;
@@ -172,11 +227,23 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
     if (r.error.empty())
       configWidth = std::max(configWidth, r.decision.config.str().size());
   }
+  // Columns only for peers that ran on some workload (GEMM-only peers have
+  // none on a convolution suite); the others are listed after the table.
+  std::vector<std::string> columns, idle;
+  for (const std::string &p : peers) {
+    bool ran = llvm::any_of(records,
+                            [&](const BenchRecord &r) { return peerRan(r, p); });
+    (ran ? columns : idle).push_back(p);
+  }
+  auto width = [](const std::string &p) {
+    return std::max<size_t>(10, p.size() + 2);
+  };
   os << formatv("{0} {1} {2,8} {3,9}", left_justify("workload", nameWidth),
                 left_justify("config", configWidth), "GFLOP/s", "pred/meas");
-  for (const std::string &p : peers)
-    os << formatv(" {0,10}", ("x " + p));
+  for (const std::string &p : columns)
+    os << " " << right_justify("x " + p, width(p));
   os << "  verified\n";
+  bool unverifiedPeer = false;
   for (const BenchRecord &r : records) {
     os << left_justify(workloadName(r.workload), nameWidth) << " ";
     if (!r.error.empty()) {
@@ -187,18 +254,65 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
     os << formatv("{0} {1,8:f1} {2,9:f2}",
                   left_justify(r.decision.config.str(), configWidth), r.gflops,
                   predicted / r.measuredSeconds);
-    for (const std::string &name : peers) {
+    for (const std::string &name : columns) {
       const PeerResult *p = r.peer(name);
-      if (!p || !p->error.empty() || p->measuredSeconds <= 0)
-        os << formatv(" {0,10}", "n/a");
-      else
-        os << formatv(" {0,10:f2}", p->measuredSeconds / r.measuredSeconds);
+      std::string cell = "n/a";
+      if (peerRan(r, name)) {
+        cell = formatv("{0:f2}", p->measuredSeconds / r.measuredSeconds);
+        if (!p->verified) {
+          cell += "!";
+          unverifiedPeer = true;
+        }
+      } else if (p && !p->error.empty()) {
+        std::string whyNot;
+        const Peer *peer = findPeer(name);
+        if (peer && peer->supports(r.workload, whyNot))
+          cell = "error"; // supported, but failed to prepare
+      }
+      os << " " << right_justify(cell, width(name));
     }
     os << "  " << (r.verified ? "yes" : "NO")
        << formatv(" ({0:e1})", r.maxRelativeError) << "\n";
   }
   os << "x PEER = PEER's time / AutoConfig's time (above 1: AutoConfig is "
-        "faster). pred/meas = model's predicted time / measured time.\n";
+        "faster). pred/meas = model's predicted time / measured time. n/a: "
+        "the peer does not run this workload.\n";
+  if (unverifiedPeer)
+    os << "!: the peer's result did not match the reference.\n";
+  // Failures of peers that do support the workload, one line per message.
+  std::vector<std::pair<std::string, std::vector<std::string>>> failures;
+  for (const BenchRecord &r : records)
+    for (const PeerResult &p : r.peers) {
+      std::string whyNot;
+      const Peer *peer = findPeer(p.name);
+      if (p.error.empty() || !peer || !peer->supports(r.workload, whyNot))
+        continue;
+      std::string message = p.name + ": " + p.error;
+      auto it = llvm::find_if(failures,
+                              [&](const auto &f) { return f.first == message; });
+      if (it == failures.end())
+        failures.push_back({message, {}});
+      (it == failures.end() ? failures.back() : *it)
+          .second.push_back(workloadName(r.workload));
+    }
+  for (const auto &[message, workloads] : failures)
+    os << "error: " << message << " ("
+       << (workloads.size() > 3 ? std::to_string(workloads.size()) +
+                                      " workloads"
+                                : join(workloads, ", "))
+       << ")\n";
+  if (!idle.empty()) {
+    os << "not run on these workloads:";
+    for (const std::string &p : idle) {
+      const PeerResult *first = records.empty() ? nullptr
+                                                : records.front().peer(p);
+      os << " " << p;
+      if (first && !first->error.empty())
+        os << " (" << first->error << ")";
+      os << (&p == &idle.back() ? "\n" : ",");
+    }
+  }
+  printVaryingNotes(records, columns, nameWidth, os);
 }
 
 } // namespace autoconfig

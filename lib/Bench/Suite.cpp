@@ -173,9 +173,20 @@ Expected<std::vector<Workload>> loadSuite(StringRef path,
       suite.push_back(*gemm);
       continue;
     }
+    if (fields.size() == 12) {
+      std::string spec = join(ArrayRef(fields).drop_front(), ",");
+      auto conv = parseConvSpec(spec, convLayout);
+      if (!conv)
+        return where(conv.takeError());
+      conv->name = fields[0].trim().str();
+      suite.push_back(*conv);
+      continue;
+    }
     return where(createStringError(
-        inconvertibleErrorCode(), "expected 'name,M,N,K[,dtype]' (GEMM), got " +
-                                      Twine(fields.size()) + " fields"));
+        inconvertibleErrorCode(),
+        "expected 'name,M,N,K[,dtype]' (GEMM) or "
+        "'name,N,C,H,W,F,KH,KW,S,P,D,G' (convolution), got " +
+            Twine(fields.size()) + " fields"));
   }
   if (suite.empty())
     return createStringError(inconvertibleErrorCode(),

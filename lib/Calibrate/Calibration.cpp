@@ -419,6 +419,40 @@ Expected<Profile> calibrate(const TargetDesc &target,
                                     point->bytesPerSecond, false);
                      }});
   }
+  // Row-strided panel streams at L2, L3 and memory working sets.
+  std::vector<std::pair<unsigned, uint64_t>> panelLevels;
+  for (auto [level, bytes] : levels)
+    if (level == 2 || level == 3)
+      panelLevels.push_back({level, bytes});
+  profile.panelBandwidth.resize(panelLevels.size());
+  for (size_t i = 0; i < panelLevels.size(); ++i) {
+    auto [level, bytes] = panelLevels[i];
+    // `bytes` is the footprint actually read (256 bytes a row); the address
+    // range is pitch/256 times larger, capped by the big buffer.
+    double spread = double(kPanelPitchFloats) * 4 / kPanelSegmentBytes;
+    uint64_t range = uint64_t(std::min(double(bytes) * spread,
+                                       double(memoryBytes) * 0.95));
+    size_t floats = workingSet(range, kPanelPitchFloats);
+    BandwidthPoint *point = &profile.panelBandwidth[i];
+    point->level = level;
+    point->workingSetBytes = floats * sizeof(float);
+    double bytesPerCall =
+        double(floats / kPanelPitchFloats) * kPanelSegmentBytes;
+    steps.push_back(
+        {level ? formatv("L{0} panel stream", level).str()
+               : std::string("memory panel stream"),
+         [&, floats, point, bytesPerCall] {
+           if (floats > small->size() && !big) {
+             auto buffer = Buffer::allocate(memoryBytes / 4);
+             if (!buffer)
+               return buffer.takeError();
+             big.emplace(std::move(*buffer));
+           }
+           const Buffer &in = floats <= small->size() ? *small : *big;
+           return timed(panelKernel(widest), in, floats, *out, out->size(),
+                        bytesPerCall, point->bytesPerSecond, false);
+         }});
+  }
   steps.push_back({"loop iteration", [&] {
                      return timed(kLoopKernel, *small, small->size(), *out,
                                   out->size(), 1.0,
@@ -456,6 +490,9 @@ Expected<Profile> calibrate(const TargetDesc &target,
           formatv("a {0}-bit figure is not a positive number; a "
                   "micro-benchmark was optimized away",
                   v.bits));
+  for (const BandwidthPoint &b : profile.panelBandwidth)
+    if (!(b.bytesPerSecond > 0))
+      return calibrationError("a panel bandwidth is not a positive number");
   for (const BandwidthPoint &b : profile.bandwidth)
     if (!positive(b.bytesPerSecond))
       return calibrationError("a bandwidth is not a positive number");

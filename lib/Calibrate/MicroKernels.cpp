@@ -52,6 +52,9 @@ std::string fmaLatencyKernel(unsigned bits) {
   return "fma_lat_" + std::to_string(bits);
 }
 std::string loadKernel(unsigned bits) { return "load_" + std::to_string(bits); }
+std::string panelKernel(unsigned bits) {
+  return "panel_" + std::to_string(bits);
+}
 std::string broadcastKernel(unsigned bits) {
   return "bcast_" + std::to_string(bits);
 }
@@ -226,6 +229,49 @@ static std::string readKernel(const MicroKernelPlan &plan, unsigned bits,
   return f.str();
 }
 
+/// One 256-byte segment per row, rows kPanelPitchFloats apart (4160 bytes:
+/// a new page almost every row, no cache-set aliasing), %n times.
+static std::string panelKernelText(unsigned bits) {
+  unsigned lanes = bits / 32;
+  unsigned vectors = std::max(1u, kPanelSegmentBytes * 8 / bits);
+  std::string vt = vectorType(lanes), vi = vectorType(lanes, "i32");
+  FunctionText f(panelKernel(bits));
+  f.line("%len = memref.dim %in, %c0 : memref<?xf32>");
+  f.line(formatv("%last = arith.subi %len, {0} : index",
+                 f.index(vectors * lanes)));
+  f.line(formatv("%z = arith.constant dense<0> : {0}", vi));
+  f.line(formatv("%r:{0} = scf.for %p = %c0 to %n step %c1 iter_args({1}) -> "
+                 "({2}) {{",
+                 vectors, iterArgs("a", "z", vectors, /*sameInit=*/true),
+                 typeList(vi, vectors)));
+  f.line(formatv("  %s:{0} = scf.for %j = %c0 to %last step {1} iter_args({2}) "
+                 "-> ({3}) {{",
+                 vectors, f.index(kPanelPitchFloats), iterArgs("x", "a", vectors),
+                 typeList(vi, vectors)));
+  for (unsigned u = 0; u < vectors; ++u) {
+    f.line(formatv("    %j{0} = arith.addi %j, {1} : index", u,
+                   f.index(u * lanes)));
+    f.line(formatv("    %v{0} = vector.load %in[%j{0}] : memref<?xf32>, {1}",
+                   u, vt));
+    f.line(formatv("    %w{0} = arith.bitcast %v{0} : {1} to {2}", u, vt, vi));
+    f.line(formatv("    %y{0} = arith.xori %x{0}, %w{0} : {1}", u, vi));
+  }
+  f.line(formatv("    scf.yield {0} : {1}", valueList("y", vectors),
+                 typeList(vi, vectors)));
+  f.line("  }");
+  std::string inner;
+  for (unsigned u = 0; u < vectors; ++u)
+    inner += formatv("{0}%s#{1}", u ? ", " : "", u).str();
+  f.line(formatv("  scf.yield {0} : {1}", inner, typeList(vi, vectors)));
+  f.line("}");
+  for (unsigned u = 0; u < vectors; ++u) {
+    f.line(formatv("%f{0} = arith.bitcast %r#{0} : {1} to {2}", u, vi, vt));
+    f.line(formatv("vector.store %f{0}, %out[{1}] : memref<?xf32>, {2}", u,
+                   f.index(u * lanes), vt));
+  }
+  return f.str();
+}
+
 /// `memoryUnroll` loaded vectors stored over all of %out, %n times.
 static std::string storeKernelText(const MicroKernelPlan &plan, unsigned bits) {
   unsigned lanes = bits / 32, unroll = plan.memoryUnroll;
@@ -289,6 +335,7 @@ std::string microKernelModuleText(const MicroKernelPlan &plan) {
     text += readKernel(plan, bits, /*broadcast=*/true);
     text += storeKernelText(plan, bits);
   }
+  text += panelKernelText(plan.widths.back());
   text += FunctionText(kEmptyKernel).str();
   text += loopKernelText();
   text += addChainKernelText(plan);

@@ -47,6 +47,11 @@ std::string fmaLatencyKernel(unsigned bits);
 std::string loadKernel(unsigned bits);
 std::string broadcastKernel(unsigned bits);
 std::string storeKernel(unsigned bits);
+/// Reads a 256-byte segment from every row of %in, rows kPanelPitchFloats
+/// apart: the row-strided stream of an unpacked matrix panel.
+std::string panelKernel(unsigned bits);
+inline constexpr unsigned kPanelPitchFloats = 1040;
+inline constexpr unsigned kPanelSegmentBytes = 256;
 inline constexpr const char *kEmptyKernel = "empty";
 inline constexpr const char *kLoopKernel = "loop";
 inline constexpr const char *kAddChainKernel = "add_chain";

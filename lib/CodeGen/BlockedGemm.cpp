@@ -18,6 +18,12 @@
 // static row counts and constant lane masks (no out-of-bounds access, no copy
 // of the user's buffers beyond the packing buffers).
 //
+// A and B are read through matrix sources (GemmGenerators.h): a 2-D memref,
+// or a virtual matrix computed while packing (im2col). A virtual A is packed
+// row-major instead (Ap panel ir/mr holds mr rows of kc contiguous columns):
+// its cheap direction is along K, and the micro-kernel's broadcasts read
+// either layout at static offsets.
+//
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/CodeGen/GemmGenerators.h"
@@ -39,9 +45,10 @@ int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 class BlockedGemmEmitter {
 public:
-  BlockedGemmEmitter(KernelBuilder &kb, const GemmOperands &ops,
-                     const GemmWorkload &w, const BlockedGemmParams &p)
-      : kb(kb), ops(ops), w(w), p(p) {
+  BlockedGemmEmitter(KernelBuilder &kb, const GemmMatrixSource &a,
+                     const GemmMatrixSource &b, Value c, const GemmWorkload &w,
+                     const BlockedGemmParams &p)
+      : kb(kb), a(a), b(b), c(c), w(w), p(p), aRowMajor(!a.memref()) {
     nc = std::min(p.nc, roundUp(w.n, p.nr));
     mc = std::min(p.mc, roundUp(w.m, p.mr));
     kc = std::min(p.kc, w.k);
@@ -134,7 +141,17 @@ private:
 
   /// Bp[jr*kcb + k*nr + j] = B[pc+k, jc+jr+j], zero past the block's columns.
   void emitPackB(Value jc, int64_t ncb, Value pc, int64_t kcb) {
-    if (!w.transB) {
+    GemmPackedBlock block{GemmPackedBlock::Layout::ColumnPanels,
+                          bp,
+                          pc,
+                          jc,
+                          kcb,
+                          ncb,
+                          p.nr,
+                          p.vl};
+    if (b.pack(kb, block))
+      return;
+    if (!b.transposed()) {
       // Row by row of B, so that the reads stream through memory; each row
       // scatters into the panels (the stores retire through the buffer).
       kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
@@ -145,8 +162,7 @@ private:
           Value col = kb.add(jc, jr);
           for (int64_t v = 0; v < ceilDiv(nrb, p.vl); ++v) {
             int64_t live = std::min(p.vl, nrb - v * p.vl);
-            Value x = kb.loadVector(ops.b, {row, kb.add(col, v * p.vl)}, p.vl,
-                                    live);
+            Value x = b.vector(kb, row, kb.add(col, v * p.vl), p.vl, live);
             kb.storeVector(x, bp, {kb.add(dst, v * p.vl)}, p.vl);
           }
         });
@@ -161,8 +177,7 @@ private:
       for (int64_t j = 0; j < vecs * p.vl; ++j) {
         kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
           Value dst = kb.add(kb.add(panel, kb.mul(k, p.nr)), j);
-          Value x = j < nrb ? kb.loadScalar(ops.b, {kb.add(col, j),
-                                                    kb.add(pc, k)})
+          Value x = j < nrb ? b.scalar(kb, kb.add(pc, k), kb.add(col, j))
                             : kb.zeroScalar();
           kb.storeScalar(x, bp, {dst});
         });
@@ -170,8 +185,26 @@ private:
     });
   }
 
-  /// Ap[ir*kcb + k*mr + r] = A[ic+ir+r, pc+k] for the block's rows.
+  /// Ap[ir*kcb + k*mr + r] = A[ic+ir+r, pc+k] for the block's rows; for a
+  /// virtual A, row-major: Ap[(ir+r)*kcb + k].
   void emitPackA(Value ic, int64_t mcb, Value pc, int64_t kcb) {
+    if (aRowMajor) {
+      GemmPackedBlock block{
+          GemmPackedBlock::Layout::RowMajor, ap, ic, pc, mcb, kcb, p.mr, p.vl};
+      if (a.pack(kb, block))
+        return;
+      // Generic: each row in vectors along K.
+      kb.forRange(kb.index(0), kb.index(mcb), 1, [&](Value r) {
+        Value row = kb.add(ic, r);
+        Value dst = kb.mul(r, kcb);
+        for (int64_t k0 = 0; k0 < kcb; k0 += p.vl) {
+          int64_t live = std::min(p.vl, kcb - k0);
+          Value x = a.vector(kb, row, kb.add(pc, k0), p.vl, live);
+          kb.storeVector(x, ap, {kb.add(dst, k0)}, live);
+        }
+      });
+      return;
+    }
     forLocalBlocks(mcb, p.mr, [&](Value ir, int64_t mrb) {
       Value panel = kb.mul(ir, kcb);
       Value row = kb.add(ic, ir);
@@ -184,10 +217,7 @@ private:
     });
   }
 
-  Value loadA(Value row, Value k) {
-    return w.transA ? kb.loadScalar(ops.a, {k, row})
-                    : kb.loadScalar(ops.a, {row, k});
-  }
+  Value loadA(Value row, Value k) { return a.scalar(kb, row, k); }
 
   /// One rows x cols register tile of C at (ic+ir, jc+jr), kcb updates.
   void emitMicroTile(Value ic, Value ir, int64_t rows, Value jc, Value jr,
@@ -216,23 +246,28 @@ private:
           Value bOff = p.packB ? kb.add(bPanel, kb.mul(k, p.nr)) : Value();
           for (int64_t v = 0; v < vecs; ++v) {
             if (p.packB)
-              bVec.push_back(kb.loadVector(bp, {kb.add(bOff, v * p.vl)}, p.vl,
-                                           p.vl));
+              bVec.push_back(
+                  kb.loadVector(bp, {kb.add(bOff, v * p.vl)}, p.vl, p.vl));
             else
-              bVec.push_back(kb.loadVector(ops.b, {kb.add(pc, k), colIdx[v]},
-                                           p.vl, live(v)));
+              bVec.push_back(
+                  b.vector(kb, kb.add(pc, k), colIdx[v], p.vl, live(v)));
           }
-          Value aOff = p.packA ? kb.add(aPanel, kb.mul(k, p.mr)) : Value();
-          if (p.packA && p.prefetch > 0)
+          // Row-major panels (virtual A): row r at aPanel + r*kcb + k.
+          Value aOff = !p.packA    ? Value()
+                       : aRowMajor ? kb.add(aPanel, k)
+                                   : kb.add(aPanel, kb.mul(k, p.mr));
+          if (p.packA && !aRowMajor && p.prefetch > 0)
             memref::PrefetchOp::create(
                 kb.b(), ap, ValueRange{kb.add(aOff, p.prefetch * p.mr)},
                 kb.b().getBoolAttr(false), kb.b().getI32IntegerAttr(3),
                 kb.b().getBoolAttr(true));
           SmallVector<Value> next(carried.begin(), carried.end());
           for (int64_t r = 0; r < rows; ++r) {
-            Value a = p.packA ? kb.loadScalar(ap, {kb.add(aOff, r)})
-                              : loadA(rowIdx[r], kb.add(pc, k));
-            Value splat = kb.broadcast(a, p.vl);
+            Value aElem =
+                p.packA
+                    ? kb.loadScalar(ap, {kb.add(aOff, aRowMajor ? r * kcb : r)})
+                    : loadA(rowIdx[r], kb.add(pc, k));
+            Value splat = kb.broadcast(aElem, p.vl);
             for (int64_t v = 0; v < vecs; ++v)
               next[r * vecs + v] = kb.fma(splat, bVec[v], next[r * vecs + v]);
           }
@@ -241,9 +276,8 @@ private:
         &kLoop);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vecs; ++v) {
-        Value old =
-            kb.loadVector(ops.c, {rowIdx[r], colIdx[v]}, p.vl, live(v));
-        kb.storeVector(kb.addf(old, acc[r * vecs + v]), ops.c,
+        Value old = kb.loadVector(c, {rowIdx[r], colIdx[v]}, p.vl, live(v));
+        kb.storeVector(kb.addf(old, acc[r * vecs + v]), c,
                        {rowIdx[r], colIdx[v]}, live(v));
       }
     // Unroll last: the unroller rewires the existing uses of the loop's
@@ -253,22 +287,54 @@ private:
   }
 
   KernelBuilder &kb;
-  const GemmOperands &ops;
+  const GemmMatrixSource &a, &b;
+  Value c;
   const GemmWorkload &w;
   const BlockedGemmParams &p;
+  /// A is virtual: packed row-major (see the file comment).
+  bool aRowMajor;
   int64_t nc, mc, kc;
   Value ap, bp;
 };
 
 } // namespace
 
+GemmMatrixSource::~GemmMatrixSource() = default;
+
+Value MemRefMatrixSource::vector(KernelBuilder &kb, Value row, Value col,
+                                 int64_t lanes, int64_t live) const {
+  if (!isTransposed)
+    return kb.loadVector(stored, {row, col}, lanes, live);
+  // Columns of a transposed matrix are strided: gather them one by one.
+  Value result = kb.zeroVector(lanes);
+  for (int64_t j = 0; j < live; ++j)
+    result = vector::InsertOp::create(kb.b(), scalar(kb, row, kb.add(col, j)),
+                                      result, j);
+  return result;
+}
+
+Value MemRefMatrixSource::scalar(KernelBuilder &kb, Value row,
+                                 Value col) const {
+  return isTransposed ? kb.loadScalar(stored, {col, row})
+                      : kb.loadScalar(stored, {row, col});
+}
+
+void emitBlockedGemm(OpBuilder &builder, Location loc,
+                     const GemmMatrixSource &a, const GemmMatrixSource &b,
+                     Value c, const GemmWorkload &w,
+                     const BlockedGemmParams &params,
+                     const TargetDesc &target) {
+  Type element = cast<MemRefType>(c.getType()).getElementType();
+  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  BlockedGemmEmitter(kb, a, b, c, w, params).emit();
+}
+
 void emitBlockedGemm(OpBuilder &builder, Location loc,
                      const GemmOperands &operands, const GemmWorkload &w,
                      const BlockedGemmParams &params,
                      const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.c.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
-  BlockedGemmEmitter(kb, operands, w, params).emit();
+  MemRefMatrixSource a(operands.a, w.transA), b(operands.b, w.transB);
+  emitBlockedGemm(builder, loc, a, b, operands.c, w, params, target);
 }
 
 } // namespace autoconfig

@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/CodeGen/ConvGenerators.h"
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -205,9 +206,13 @@ private:
       acc = kb.forWithValues(kb.index(0), kb.index(w.c), 1, init, taps);
 
     for (int64_t i = 0; i < fbc; ++i)
-      for (int64_t v = 0; v < vecs; ++v)
-        kb.storeVector(acc[i * vecs + v], ops.output,
-                       outputIndex(n, fIdx[i], row, colIdx[v]), live(v));
+      for (int64_t v = 0; v < vecs; ++v) {
+        SmallVector<Value> at = outputIndex(n, fIdx[i], row, colIdx[v]);
+        if (ops.epilogue)
+          ops.epilogue->store(kb, acc[i * vecs + v], at, live(v));
+        else
+          kb.storeVector(acc[i * vecs + v], ops.output, at, live(v));
+      }
   }
 
   KernelBuilder &kb;

@@ -1,6 +1,7 @@
 //===- ConvDispatch.cpp - Padding folding and dispatch for convolutions ---===//
 
 #include "autoconfig/CodeGen/ConvGenerators.h"
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -10,7 +11,8 @@ using namespace mlir;
 namespace autoconfig {
 
 LogicalResult replaceConvOp(RewriterBase &rewriter, Operation *op,
-                            const ConvWorkload &w, ConvEmitter emit) {
+                            const ConvWorkload &w, ConvEmitter emit,
+                            bool fuseEpilogue) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureBufferSemantics())
     return op->emitError("autoconfig: code generation needs the op on "
@@ -27,8 +29,13 @@ LogicalResult replaceConvOp(RewriterBase &rewriter, Operation *op,
                            "matches the zero-padding pattern");
     operands.input = padded->source;
   }
+  std::optional<Epilogue> epilogue;
+  if (fuseEpilogue && (epilogue = Epilogue::following(op)))
+    operands.epilogue = &*epilogue;
   rewriter.setInsertionPoint(op);
   emit(rewriter, op->getLoc(), operands);
+  if (epilogue)
+    epilogue->erase(rewriter);
   rewriter.eraseOp(op);
   if (padded)
     for (Operation *producer : padded->producers)
@@ -54,7 +61,8 @@ LogicalResult generateCbsmConv(RewriterBase &rewriter, Operation *op,
   return replaceConvOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const ConvOperands &o) {
                          emitCbsmConv(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

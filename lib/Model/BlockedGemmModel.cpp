@@ -301,7 +301,10 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double bBlockBytes =
       p.packB ? double(kc) * nc * ebytes : double(w.k) * w.n * ebytes;
   double bFirstBytes = double(w.k) * w.n * ebytes * ceilDiv(w.m, mc);
-  double bFirst = bFirstBytes / prof.bandwidthFor(uint64_t(bBlockBytes), t);
+  // Unpacked, B panels are row-strided streams of B itself.
+  double bFirst =
+      bFirstBytes / (p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
+                             : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
   double streamTime = std::max(l2Stream, bFirst);
 
   // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.

@@ -149,7 +149,9 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   double bBytes = double(w.k) * w.n * ebytes;
   int64_t rowBlocks = (w.m + p.ui - 1) / p.ui;
   double bTraffic = bBytes * rowBlocks;
-  double bBandwidth = machine.profile.bandwidthFor(uint64_t(bBytes), t);
+  // Each k step reads a segment of a new row of B: a row-strided panel
+  // stream, much slower than a sequential one once B is beyond the L2.
+  double bBandwidth = machine.profile.panelBandwidthFor(uint64_t(bBytes), t);
   double bTime = bTraffic / bBandwidth;
   // A and C stream once, from wherever the whole working set lives.
   double acBytes = double(w.m) * w.k * ebytes + 2.0 * w.m * w.n * ebytes;

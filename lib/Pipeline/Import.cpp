@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -36,6 +37,7 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -75,13 +77,108 @@ std::unique_ptr<MLIRContext> createAutoConfigContext() {
   return context;
 }
 
+/// Brackets nested deeper than this are refused before parsing: MLIR's
+/// recursive-descent parser (and every recursive walk after it) runs out of
+/// stack and crashes at a few thousand levels. Real programs nest a few
+/// dozen.
+static constexpr unsigned kMaxNestingDepth = 256;
+
+/// The position of the next token at or after `pos`: past what the MLIR
+/// lexer skips (blanks, NUL bytes, `//` comments); npos at the end.
+static size_t skipToToken(StringRef text, size_t pos) {
+  const StringRef blank(" \t\r\n\0", 5);
+  while ((pos = text.find_first_not_of(blank, pos)) != StringRef::npos &&
+         text.substr(pos).starts_with("//"))
+    pos = text.find('\n', pos);
+  return pos;
+}
+
+/// The custom form of a linalg structured op takes properties as `<{...}>`;
+/// MLIR 22's parser casts whatever attribute stands there to a dictionary
+/// and crashes on anything else (`linalg.matmul <1> ins(...)`). Returns the
+/// position of such a '<' after the op name starting at `i`, else npos.
+static size_t nonDictionaryLinalgProperties(StringRef text, size_t i) {
+  if (!text.substr(i).starts_with("linalg."))
+    return StringRef::npos;
+  if (i > 0 && (llvm::isAlnum(text[i - 1]) ||
+                StringRef("_.$#!%@^-").contains(text[i - 1])))
+    return StringRef::npos; // part of another name, an attribute or a type
+  size_t end = i + 7;
+  while (end < text.size() && (llvm::isAlnum(text[end]) || text[end] == '_'))
+    ++end;
+  size_t angle = skipToToken(text, end);
+  if (angle == StringRef::npos || text[angle] != '<')
+    return StringRef::npos;
+  size_t next = skipToToken(text, angle + 1);
+  return next != StringRef::npos && text[next] == '{' ? StringRef::npos : angle;
+}
+
+/// Scans the only buffer of `sourceMgr` for (, [, { and < (not in strings
+/// or comments; "->" does not close) and for input that crashes the MLIR
+/// parser; errors at the first offending character.
+static LogicalResult screenInput(const llvm::SourceMgr &sourceMgr,
+                                 MLIRContext &context) {
+  const llvm::MemoryBuffer *buffer =
+      sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+  StringRef text = buffer->getBuffer();
+  auto errorAt = [&](size_t i) {
+    auto [line, column] = sourceMgr.getLineAndColumn(
+        llvm::SMLoc::getFromPointer(text.data() + i));
+    return emitError(FileLineColLoc::get(
+        &context, buffer->getBufferIdentifier(), line, column));
+  };
+  unsigned depth = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == 'l') {
+      size_t angle = nonDictionaryLinalgProperties(text, i);
+      if (angle != StringRef::npos) {
+        errorAt(angle) << "expected '<{' (the properties of a linalg op are "
+                          "a dictionary)";
+        return failure();
+      }
+    }
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\')
+          ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      i = text.find('\n', i);
+      if (i == StringRef::npos)
+        break;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{' || c == '<') {
+      if (++depth <= kMaxNestingDepth)
+        continue;
+      errorAt(i) << "brackets nested deeper than " << kMaxNestingDepth
+                 << " levels are not supported";
+      return failure();
+    }
+    if ((c == ')' || c == ']' || c == '}' ||
+         (c == '>' && (i == 0 || text[i - 1] != '-'))) &&
+        depth)
+      --depth;
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> parseInputString(StringRef text, MLIRContext &context) {
   if (text.trim().empty()) {
     emitError(UnknownLoc::get(&context), "input is empty: expected an MLIR "
                                          "module");
     return nullptr;
   }
-  return parseSourceString<ModuleOp>(text, ParserConfig(&context));
+  // The MLIR lexer reads up to a terminating NUL: a StringRef into a larger
+  // buffer (or one without a terminator) would be read past its end.
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text),
+                               llvm::SMLoc());
+  if (failed(screenInput(sourceMgr, context)))
+    return nullptr;
+  return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
 }
 
 OwningOpRef<ModuleOp> parseInputFile(StringRef path, MLIRContext &context) {
@@ -93,12 +190,16 @@ OwningOpRef<ModuleOp> parseInputFile(StringRef path, MLIRContext &context) {
     return nullptr;
   }
   if ((*buffer)->getBuffer().trim().empty()) {
-    emitError(FileLineColLoc::get(&context, path, 1, 1))
+    // Named like the parser names it ("<stdin>" for "-").
+    emitError(
+        FileLineColLoc::get(&context, (*buffer)->getBufferIdentifier(), 1, 1))
         << "input file is empty: expected an MLIR module";
     return nullptr;
   }
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  if (failed(screenInput(sourceMgr, context)))
+    return nullptr;
   return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
 }
 
@@ -130,6 +231,9 @@ LogicalResult normalizeModule(ModuleOp module) {
     options.unknownTypeConversion =
         bufferization::LayoutMapOption::IdentityLayoutMap;
     pm.addPass(bufferization::createOneShotBufferizePass(options));
+    // Free every temporary buffer bufferization introduced (a compiled
+    // network runs many times); results stay owned by the caller.
+    bufferization::buildBufferDeallocationPipeline(pm);
     pm.addPass(createCanonicalizerPass());
   }
   return pm.run(module);

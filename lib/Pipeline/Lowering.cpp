@@ -64,6 +64,36 @@ static void inlineAllocaFreeScopes(ModuleOp module) {
   }
 }
 
+/// The vscale range of a scalable-vector target whose description fixes the
+/// vector length: vscale >= vectorBits / granule, up to the architectural
+/// maximum. The generators emit fixed-length vectors of vectorBits; with the
+/// minimum known, the AArch64 backend lowers 256-bit (and wider) fixed vectors
+/// to SVE instead of splitting them into NEON registers, and the RISC-V
+/// backend sizes LMUL for VLEN >= vectorBits. The code stays correct on any
+/// implementation at least that wide (it then uses vectorBits of each
+/// register). Granules: SVE 128 bits, max 2048 (Arm ARM, ZCR_ELx.LEN); RVV
+/// 64 bits (LLVM's RVVBitsPerBlock), max VLEN 2^16 (RVV 1.0 spec, section 2).
+static LLVM::VScaleRangeAttr scalableVectorRange(MLIRContext *ctx,
+                                                 const TargetDesc &target) {
+  if (!target.scalableVectors)
+    return {};
+  std::string family = target.archFamily();
+  unsigned granule = 0, maxBits = 0;
+  if (family == "aarch64") {
+    granule = 128;
+    maxBits = 2048;
+  } else if (family == "riscv64") {
+    granule = 64;
+    maxBits = 65536;
+  } else {
+    return {};
+  }
+  unsigned minVscale = std::max(1u, target.vectorBits / granule);
+  auto i32 = IntegerType::get(ctx, 32);
+  return LLVM::VScaleRangeAttr::get(ctx, IntegerAttr::get(i32, minVscale),
+                                    IntegerAttr::get(i32, maxBits / granule));
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
                                  const LoweringOptions &options) {
   bool parallel = false;
@@ -114,11 +144,14 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
   SmallVector<StringRef> features(target.features.begin(),
                                   target.features.end());
   auto featureAttr = LLVM::TargetFeaturesAttr::get(ctx, features);
+  LLVM::VScaleRangeAttr vscaleRange = scalableVectorRange(ctx, target);
   module.walk([&](LLVM::LLVMFuncOp fn) {
     if (fn.isExternal())
       return;
     fn.setTargetCpuAttr(cpu);
     fn.setTargetFeaturesAttr(featureAttr);
+    if (vscaleRange)
+      fn.setVscaleRangeAttr(vscaleRange);
   });
   return success();
 }

@@ -234,6 +234,7 @@ std::unique_ptr<Pass> createGeneratePass(TargetDesc target) {
 }
 
 void registerAutoConfigPasses() {
+  registerPass([] { return createFuseEpiloguesPass(); });
   PassRegistration<ConfigurePass>();
   PassRegistration<GeneratePass>();
 }

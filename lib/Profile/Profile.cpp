@@ -38,6 +38,19 @@ double Profile::bandwidthFor(uint64_t bytes, const TargetDesc &target) const {
   return bandwidthOfLevel(0);
 }
 
+double Profile::panelBandwidthFor(uint64_t bytes,
+                                  const TargetDesc &target) const {
+  unsigned level = 0;
+  for (unsigned l = 1; l <= 3 && !level; ++l)
+    if (const CacheLevel *c = target.cache(l))
+      if (bytes <= c->sizeBytes)
+        level = l;
+  for (const BandwidthPoint &p : panelBandwidth)
+    if (p.level == level)
+      return p.bytesPerSecond;
+  return bandwidthFor(bytes, target) / 2;
+}
+
 Profile Profile::nominal(const TargetDesc &t) {
   Profile p;
   p.source = "nominal";
@@ -96,6 +109,11 @@ json::Value toJSON(const Profile &p) {
         json::Object{{"level", b.level},
                      {"working_set", int64_t(b.workingSetBytes)},
                      {"bytes_per_s", b.bytesPerSecond}});
+  json::Array panel;
+  for (const BandwidthPoint &b : p.panelBandwidth)
+    panel.push_back(json::Object{{"level", b.level},
+                                 {"working_set", int64_t(b.workingSetBytes)},
+                                 {"bytes_per_s", b.bytesPerSecond}});
   return json::Object{{"source", p.source},
                       {"cpu", p.cpu},
                       {"feature_key", p.featureKey},
@@ -103,6 +121,7 @@ json::Value toJSON(const Profile &p) {
                       {"frequency_ghz", p.frequencyGHz},
                       {"vectors", std::move(vectors)},
                       {"bandwidth", std::move(bandwidth)},
+                      {"panel_bandwidth", std::move(panel)},
                       {"call_overhead_s", p.callOverheadSeconds},
                       {"loop_iteration_s", p.loopIterationSeconds},
                       {"max_relative_spread", p.maxRelativeSpread},
@@ -133,6 +152,7 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.map("feature_key", p.featureKey) &&
         o.map("tool_version", p.toolVersion) &&
         o.map("frequency_ghz", p.frequencyGHz) && o.map("vectors", p.vectors) &&
+        o.mapOptional("panel_bandwidth", p.panelBandwidth) &&
         o.map("bandwidth", p.bandwidth) &&
         o.map("call_overhead_s", p.callOverheadSeconds) &&
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
@@ -149,6 +169,11 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         !positive(c.loadPerSecond) || !positive(c.broadcastPerSecond) ||
         !positive(c.storePerSecond)) {
       path.field("vectors").report("every figure must be finite and > 0");
+      return false;
+    }
+  for (const BandwidthPoint &b : p.panelBandwidth)
+    if (!positive(b.bytesPerSecond)) {
+      path.field("panel_bandwidth").report("every figure must be finite and > 0");
       return false;
     }
   for (const BandwidthPoint &b : p.bandwidth)

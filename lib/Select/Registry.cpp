@@ -2,9 +2,14 @@
 
 #include "autoconfig/Select/Registry.h"
 #include "autoconfig/CodeGen/ConvGenerators.h"
+#include "autoconfig/CodeGen/GemmConvGenerators.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/LoopsFallback.h"
+#include "autoconfig/CodeGen/NhwcConvGenerators.h"
+#include "autoconfig/CodeGen/WinogradConvGenerators.h"
 #include "autoconfig/Model/ConvModels.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/LoopsParams.h"
 
 namespace autoconfig {
 
@@ -15,6 +20,14 @@ const std::vector<Algorithm> &algorithms() {
     all.push_back({createBlockedGemmModel(), generateBlockedGemm});
     all.push_back({createDotGemmModel(), generateDotGemm});
     all.push_back({createCbsmConvModel(), generateCbsmConv});
+    all.push_back({createIm2colConvModel(), generateIm2colConv});
+    all.push_back({createGemm1x1ConvModel(), generateGemm1x1Conv});
+    all.push_back({createDirectConvModel(), generateDirectConv});
+    all.push_back({createDepthwiseConvModel(), generateDepthwiseConv});
+    all.push_back({createWinogradConvModel(), generateWinogradConv});
+    // Last: applies to everything, predicted slow, chosen only when nothing
+    // vectorized applies.
+    all.push_back({createLoopsModel(), generateLoops});
     return all;
   }();
   return registry;

@@ -3,10 +3,16 @@
 #include "autoconfig/Target/TargetDesc.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 using namespace llvm;
 
@@ -127,7 +133,29 @@ json::Value toJSON(const TargetDesc &t) {
                       {"runs_on_host", t.runsOnHost}};
 }
 
+/// LLVM's fromJSON for `unsigned` truncates the integer it reads (-2 becomes
+/// 4294967294, 2^32 + 2 becomes 2): reject such values with their field.
+static bool unsignedFieldsInRange(const json::Value &v, json::Path p,
+                                  std::initializer_list<StringLiteral> keys) {
+  const json::Object *object = v.getAsObject();
+  if (!object)
+    return true; // the mapper reports it
+  for (StringLiteral key : keys) {
+    const json::Value *field = object->get(key);
+    if (!field)
+      continue;
+    std::optional<int64_t> n = field->getAsInteger();
+    if (n && (*n < 0 || *n > int64_t(UINT32_MAX))) {
+      p.field(key).report("must be an integer in [0, 4294967295]");
+      return false;
+    }
+  }
+  return true;
+}
+
 bool fromJSON(const json::Value &v, CacheLevel &c, json::Path p) {
+  if (!unsignedFieldsInRange(v, p, {"level", "line", "ways", "shared_by"}))
+    return false;
   json::ObjectMapper o(v, p);
   int64_t size = 0;
   bool ok = o && o.map("level", c.level) && o.map("size", size) &&
@@ -143,6 +171,11 @@ bool fromJSON(const json::Value &v, CacheLevel &c, json::Path p) {
 }
 
 bool fromJSON(const json::Value &v, TargetDesc &t, json::Path p) {
+  if (!unsignedFieldsInRange(v, p,
+                             {"vector_bits", "vector_registers", "fma_pipes",
+                              "fma_latency", "fma_datapath_bits", "load_ports",
+                              "store_ports", "tlb_entries", "cores"}))
+    return false;
   json::ObjectMapper o(v, p);
   return o && o.mapOptional("name", t.name) && o.map("triple", t.triple) &&
          o.map("cpu", t.cpu) && o.mapOptional("features", t.features) &&
@@ -160,6 +193,54 @@ bool fromJSON(const json::Value &v, TargetDesc &t, json::Path p) {
          o.mapOptional("tlb_entries", t.tlbEntries) &&
          o.mapOptional("cores", t.cores) &&
          o.mapOptional("frequency_ghz", t.frequencyGHz);
+}
+
+/// A target file's triple, CPU and features must be ones LLVM knows: for an
+/// unknown CPU or feature LLVM only warns, once per compiled function, then
+/// generates code for a baseline or stops with a fatal error ("64-bit code
+/// requested on a subtarget that doesn't support it").
+static Error checkKnownToLLVM(const TargetDesc &t) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Registration is idempotent: the pipeline may have done it already.
+    InitializeAllTargetInfos();
+    InitializeAllTargetMCs();
+  });
+  auto bad = [&](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(),
+                             "target '" + t.name + "': " + msg);
+  };
+  Triple triple(t.triple);
+  std::string error;
+  const Target *target = TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return bad("'triple' '" + t.triple + "' is not a target LLVM knows (" +
+               error + ")");
+  std::unique_ptr<MCSubtargetInfo> generic(
+      target->createMCSubtargetInfo(triple, "", ""));
+  if (!generic)
+    return bad("LLVM has no subtarget information for '" + t.triple + "'");
+  if (!generic->isCPUStringValid(t.cpu))
+    return bad("'cpu' '" + t.cpu + "' is not a CPU LLVM knows for " +
+               triple.getArchName());
+  for (const std::string &feature : t.features) {
+    StringRef name(feature);
+    if (!name.consume_front("+") && !name.consume_front("-"))
+      return bad("feature '" + feature + "' must start with '+' or '-'");
+    if (!llvm::any_of(
+            generic->getAllProcessorFeatures(),
+            [&](const SubtargetFeatureKV &kv) { return name == kv.Key; }))
+      return bad("feature '" + feature + "' is not one LLVM knows for " +
+                 triple.getArchName());
+  }
+  if (triple.getArch() == Triple::x86_64) {
+    std::unique_ptr<MCSubtargetInfo> chosen(
+        target->createMCSubtargetInfo(triple, t.cpu, t.featureString()));
+    if (chosen && !chosen->checkFeatures("+64bit"))
+      return bad("'cpu' '" + t.cpu + "' cannot run 64-bit code (triple '" +
+                 t.triple + "')");
+  }
+  return Error::success();
 }
 
 Expected<TargetDesc> loadTargetFile(StringRef path) {
@@ -185,6 +266,10 @@ Expected<TargetDesc> loadTargetFile(StringRef path) {
   if (target.fmaDatapathBits == 0)
     target.fmaDatapathBits = target.vectorBits;
   if (Error err = target.validate())
+    return createStringError(inconvertibleErrorCode(),
+                             "target file '" + path +
+                                 "': " + toString(std::move(err)));
+  if (Error err = checkKnownToLLVM(target))
     return createStringError(inconvertibleErrorCode(),
                              "target file '" + path +
                                  "': " + toString(std::move(err)));

@@ -32,7 +32,7 @@ std::optional<ZeroPaddedInput> matchZeroPaddedInput(Value input,
   if (!alloc)
     return std::nullopt;
   ZeroPaddedInput result;
-  linalg::FillOp filler;
+  Operation *filler = nullptr;
   memref::SubViewOp interior;
   memref::CopyOp copy;
   for (Operation *user : alloc->getUsers()) {
@@ -43,6 +43,16 @@ std::optional<ZeroPaddedInput> matchZeroPaddedInput(Value input,
           fill.getOutputs()[0] != input)
         return std::nullopt;
       filler = fill;
+      continue;
+    }
+    // What bufferization makes of tensor.pad: a linalg.map yielding zero.
+    if (auto map = dyn_cast<linalg::MapOp>(user)) {
+      auto yield = dyn_cast<linalg::YieldOp>(map.getMapper().front().back());
+      if (filler || !map.getInputs().empty() || map.getInit() != input ||
+          !yield || yield->getNumOperands() != 1 ||
+          !isZero(yield->getOperand(0)))
+        return std::nullopt;
+      filler = map;
       continue;
     }
     if (auto view = dyn_cast<memref::SubViewOp>(user)) {
@@ -181,8 +191,13 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
     ; // single-channel filters in a batched layout are fine
   w.strideH = strides[0], w.strideW = strides[1];
   w.dilationH = dilations[0], w.dilationW = dilations[1];
-  if (w.strideH < 1 || w.strideW < 1 || w.dilationH < 1 || w.dilationW < 1)
-    return raw->emitError("autoconfig: strides and dilations must be >= 1");
+  // Bounded like the operands, so that the output size arithmetic below
+  // cannot overflow.
+  for (int64_t v : {w.strideH, w.strideW, w.dilationH, w.dilationW})
+    if (v < 1 || v > kMaxOperandElements)
+      return raw->emitError("autoconfig: strides and dilations must be in "
+                            "[1, 2^31-1], got ")
+             << v;
 
   // Fold a zero-padded input buffer: the workload sees the real input.
   if (auto padded = matchZeroPaddedInput(input, raw)) {

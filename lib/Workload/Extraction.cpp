@@ -11,6 +11,7 @@
 #include "mlir/IR/SymbolTable.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -47,10 +48,18 @@ LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
       if (d == 0)
         return op->emitError("autoconfig: zero-sized dimension in operand ")
                << name << " (" << shapeText(shaped) << ")";
-    if (shaped.getNumElements() > kMaxOperandElements)
+    // Counted with overflow checks: ShapedType::getNumElements() wraps
+    // around for shapes like 2^32 x 2^32 and would let them through.
+    int64_t elements = 1;
+    bool overflow = false;
+    for (int64_t d : shaped.getShape())
+      if ((overflow = llvm::MulOverflow(elements, d, elements)))
+        break;
+    if (overflow || elements > kMaxOperandElements)
       return op->emitError("autoconfig: operand ")
              << name << " (" << shapeText(shaped) << ") has "
-             << shaped.getNumElements()
+             << (overflow ? std::string("more than 2^63")
+                          : std::to_string(elements))
              << " elements, more than the supported 2^31-1";
     Type elementType = shaped.getElementType();
     if (!elementType.isF32() && !elementType.isF64())

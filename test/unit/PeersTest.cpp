@@ -77,7 +77,12 @@ TEST(Peers, ExpectedPeersAreRegisteredOnce) {
 }
 
 TEST(Peers, ComputeGemmOnSmallOddShapes) {
+  // Convolution-only peers decline every GEMM; the others must not.
+  const std::set<std::string> convOnly = {"onednn_plain", "im2col_openblas",
+                                          "opencv"};
   for (Peer *peer : peerRegistry()) {
+    if (convOnly.count(peer->name()))
+      continue;
     for (const PeerCase &c : kCases) {
       Workload workload = peerWorkload(c);
       SCOPED_TRACE(peer->name() + " " + describe(c));

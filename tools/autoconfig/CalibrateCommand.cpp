@@ -8,6 +8,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
 
@@ -86,6 +87,17 @@ int runCalibrate() {
     WithColor::warning(errs(), "autoconfig")
         << toString(cached.takeError()) << "; measuring again\n";
   }
+
+  // A cache that cannot be written is found out before measuring for
+  // nothing ($XDG_CACHE_HOME naming a file, a directory without access).
+  StringRef cacheDir = sys::path::parent_path(path);
+  if (std::error_code ec = sys::fs::create_directories(cacheDir))
+    return fail("cannot create the calibration cache directory '" + cacheDir +
+                "': " + ec.message() + "; nothing measured");
+  if (std::error_code ec =
+          sys::fs::access(cacheDir, sys::fs::AccessMode::Write))
+    return fail("cannot write to the calibration cache directory '" + cacheDir +
+                "': " + ec.message() + "; nothing measured");
 
   CalibrationOptions options =
       quick ? CalibrationOptions::quick() : CalibrationOptions();

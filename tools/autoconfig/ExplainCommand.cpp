@@ -182,6 +182,7 @@ int runExplain() {
   options.threads = threads;
   options.decisions = &decisions;
   mlir::PassManager pm(program->context.get());
+  pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
   if (failed(pm.run(*program->module)))
     return 1;

@@ -41,6 +41,18 @@ cl::SubCommand &reportCommand() {
                 "and Markdown tables");
   return command;
 }
+cl::SubCommand &exampleCommand() {
+  static cl::SubCommand command(
+      "example", "Write an example network (resnet18, transformer) as TOSA "
+                 "MLIR with random constant weights");
+  return command;
+}
+cl::SubCommand &runCommand() {
+  static cl::SubCommand command(
+      "run", "JIT a whole program, run its entry on random inputs; compare "
+             "with / time against MLIR's default lowering");
+  return command;
+}
 cl::SubCommand &targetCommand() {
   static cl::SubCommand command("target",
                                 "Print the target description and its profile");
@@ -50,19 +62,19 @@ cl::SubCommand &targetCommand() {
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<FILE.mlir>"),
                                cl::sub(explainCommand()),
                                cl::sub(compileCommand()),
-                               cl::sub(benchCommand()), cl::sub(tuneCommand()));
+                               cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()));
 cl::opt<std::string> targetName(
     "target",
     cl::desc("Target preset (host, x86-sse4.2, x86-avx2, "
              "x86-avx512, aarch64-neon, aarch64-sve256, riscv64-rvv)"),
     cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
-    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(targetCommand()),
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()), cl::sub(targetCommand()),
     cl::sub(calibrateCommand()));
 cl::opt<std::string>
     targetFile("target-file",
                cl::desc("Target description JSON (overrides --target)"),
                cl::sub(explainCommand()), cl::sub(compileCommand()),
-               cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(targetCommand()),
+               cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()), cl::sub(targetCommand()),
                cl::sub(calibrateCommand()));
 cl::opt<std::string> configText(
     "config",
@@ -73,9 +85,9 @@ cl::opt<std::string> configText(
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),
-                          cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()));
+                          cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
-                   cl::sub(explainCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()),
+                   cl::sub(explainCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
                    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
 
 int fail(const Twine &message) {
@@ -143,6 +155,10 @@ void printProfile(const Profile &p, raw_ostream &os) {
                     b.bytesPerSecond / hz, b.workingSetBytes / 1024);
     os << "\n";
   }
+  for (const BandwidthPoint &b : p.panelBandwidth)
+    os << formatv("  panel stream L{0} (256 B per row, rows 4 KiB apart): "
+                  "{1:f1} GB/s\n",
+                  b.level, b.bytesPerSecond / 1e9);
   os << formatv("  kernel call {0:f1} ns, loop iteration {1:f2} ns ({2:f2} "
                 "cycles)\n",
                 p.callOverheadSeconds * 1e9, p.loopIterationSeconds * 1e9,

@@ -24,6 +24,8 @@ llvm::cl::SubCommand &targetCommand();
 llvm::cl::SubCommand &calibrateCommand();
 llvm::cl::SubCommand &tuneCommand();
 llvm::cl::SubCommand &reportCommand();
+llvm::cl::SubCommand &exampleCommand();
+llvm::cl::SubCommand &runCommand();
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -58,6 +60,8 @@ int runTarget();
 int runCalibrate();
 int runTune();
 int runReport();
+int runExample();
+int runRun();
 
 } // namespace autoconfig::cli
 

@@ -3,6 +3,7 @@
 #include "Program.h"
 #include "Options.h"
 
+#include "autoconfig/Model/Config.h"
 #include "autoconfig/Pipeline/Import.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -12,6 +13,8 @@
 using namespace mlir;
 
 namespace autoconfig::cli {
+
+static constexpr int64_t kConfigValueLimit = int64_t(1) << 31;
 
 void installDiagnosticPrinter(MLIRContext &context) {
   context.getDiagEngine().registerHandler([](Diagnostic &diag) {
@@ -43,6 +46,17 @@ void installDiagnosticPrinter(MLIRContext &context) {
   });
 }
 
+llvm::Error checkConfigValues(const Config &config) {
+  for (const auto &[key, value] : config.params())
+    if (value <= -kConfigValueLimit || value >= kConfigValueLimit)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "invalid config \"" + config.str() + "\": value of '" + key +
+              "' is out of range (" + std::to_string(value) +
+              "; parameters must be within +-(2^31-1))");
+  return llvm::Error::success();
+}
+
 std::optional<Program> loadProgram(llvm::StringRef path) {
   Program program;
   program.context = createAutoConfigContext();
@@ -60,6 +74,34 @@ std::optional<Program> loadProgram(llvm::StringRef path) {
          "bufferization failed; see the errors above)");
     return std::nullopt;
   }
+  // A hand-written config that is not a string would otherwise be silently
+  // replaced by the model's choice.
+  bool badConfig = false;
+  program.module->walk([&](Operation *op) {
+    Attribute config = op->getAttr(kConfigAttrName);
+    if (config && !isa<StringAttr>(config)) {
+      op->emitError("autoconfig: '")
+          << kConfigAttrName
+          << "' must be a string such as \"blocked mr=6 nr=32\", got "
+          << config;
+      badConfig = true;
+      return;
+    }
+    if (auto text = dyn_cast_or_null<StringAttr>(config)) {
+      // Parse errors are reported by the passes, with the same location.
+      llvm::Expected<Config> parsed = Config::parse(text.getValue());
+      if (!parsed) {
+        llvm::consumeError(parsed.takeError());
+        return;
+      }
+      if (llvm::Error err = checkConfigValues(*parsed)) {
+        op->emitError("autoconfig: ") << llvm::toString(std::move(err));
+        badConfig = true;
+      }
+    }
+  });
+  if (badConfig)
+    return std::nullopt;
   return program;
 }
 

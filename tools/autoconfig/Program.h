@@ -3,6 +3,8 @@
 #ifndef AUTOCONFIG_TOOLS_PROGRAM_H
 #define AUTOCONFIG_TOOLS_PROGRAM_H
 
+#include "autoconfig/Model/Config.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -23,6 +25,11 @@ std::optional<Program> loadProgram(llvm::StringRef path);
 
 /// Prints MLIR diagnostics of `context` to stderr, one line each.
 void installDiagnosticPrinter(mlir::MLIRContext &context);
+
+/// Rejects config parameters of 2^31 or more in magnitude, which no
+/// algorithm accepts: the models' arithmetic on them would overflow before
+/// verify() could say so.
+llvm::Error checkConfigValues(const Config &config);
 
 } // namespace autoconfig::cli
 

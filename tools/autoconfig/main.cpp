@@ -28,7 +28,9 @@ int main(int argc, char **argv) {
           "  autoconfig calibrate [--force] [--quick]\n"
           "  autoconfig tune (FILE.mlir | --gemm | --conv | --suite) "
           "[--trials N] [--time-budget S] [--log F] [--db]\n"
-          "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n",
+          "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n"
+          "  autoconfig example resnet18|transformer -o MODEL.mlir\n"
+          "  autoconfig run MODEL.mlir [--compare] [--bench]\n",
           &errs()))
     return 1;
   if (explainCommand())
@@ -45,7 +47,11 @@ int main(int argc, char **argv) {
     return runTune();
   if (reportCommand())
     return runReport();
+  if (exampleCommand())
+    return runExample();
+  if (runCommand())
+    return runRun();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
-            "target, calibrate, tune, report); see --help\n";
+            "target, calibrate, tune, report, example, run); see --help\n";
   return 1;
 }

@@ -15,8 +15,13 @@ namespace autoconfig {
 /// The memrefs one convolution generator works on: the real (unpadded)
 /// input, the filter and the output, in the workload's layout. Padding is
 /// the workload's: generators treat out-of-range input as zero.
+class Epilogue;
+
 struct ConvOperands {
   mlir::Value input, filter, output;
+  /// When set, the final output values go through this fused elementwise
+  /// epilogue into its destination instead of into `output`.
+  const Epilogue *epilogue = nullptr;
 };
 
 using ConvEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
@@ -24,9 +29,11 @@ using ConvEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
 
 /// Replaces a linalg convolution on memrefs by `emit`, folding away a
 /// zero-padded input buffer (alloc, fill, copy) when the workload has padding.
+/// With `fuseEpilogue`, a marked elementwise epilogue after the op is handed
+/// to the emitter (ConvOperands::epilogue) and erased afterwards.
 mlir::LogicalResult replaceConvOp(mlir::RewriterBase &rewriter,
                                   mlir::Operation *op, const ConvWorkload &w,
-                                  ConvEmitter emit);
+                                  ConvEmitter emit, bool fuseEpilogue = false);
 
 void emitCbsmConv(mlir::OpBuilder &builder, mlir::Location loc,
                   const ConvOperands &operands, const ConvWorkload &w,

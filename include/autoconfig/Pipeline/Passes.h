@@ -35,6 +35,8 @@ struct ConfigureOptions {
 
 std::unique_ptr<mlir::Pass> createConfigurePass(ConfigureOptions options);
 std::unique_ptr<mlir::Pass> createGeneratePass(TargetDesc target);
+/// Marks elementwise epilogues for fusion (see CodeGen/Epilogue.h).
+std::unique_ptr<mlir::Pass> createFuseEpiloguesPass();
 
 /// Registers both passes (with textual options: target=, target-file=,
 /// config=, threads=) for autoconfig-opt and pass pipelines.

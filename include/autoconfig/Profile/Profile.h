@@ -53,6 +53,9 @@ struct Profile {
   double frequencyGHz = 0;
   std::vector<VectorCosts> vectors;
   std::vector<BandwidthPoint> bandwidth;
+  /// Read bandwidth of row-strided panel streams (a 256-byte segment per
+  /// row, rows ~4 KiB apart), as unpacked matrix panels are read, per level.
+  std::vector<BandwidthPoint> panelBandwidth;
   /// Cost of calling a generated kernel with no work.
   double callOverheadSeconds = 0;
   /// Cost of one iteration of an empty counted loop.
@@ -68,6 +71,9 @@ struct Profile {
   double bandwidthFor(uint64_t bytes, const TargetDesc &target) const;
   /// Read bandwidth of a cache level (1..3) or memory (0).
   double bandwidthOfLevel(unsigned level) const;
+  /// Panel-stream bandwidth for a matrix of `bytes` (half the sequential
+  /// figure when the profile has none).
+  double panelBandwidthFor(uint64_t bytes, const TargetDesc &target) const;
 
   /// Nominal figures from the static description alone.
   static Profile nominal(const TargetDesc &target);

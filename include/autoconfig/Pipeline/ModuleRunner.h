@@ -1,0 +1,49 @@
+//===- ModuleRunner.h - JIT a whole program and call its entry --*- C++ -*-===//
+#ifndef AUTOCONFIG_PIPELINE_MODULERUNNER_H
+#define AUTOCONFIG_PIPELINE_MODULERUNNER_H
+
+#include "autoconfig/Bench/Buffers.h"
+#include "autoconfig/Pipeline/Jit.h"
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <memory>
+#include <vector>
+
+namespace autoconfig {
+
+/// Shape of a static f32/f64 memref argument or result.
+struct BufferShape {
+  std::vector<int64_t> dims;
+  unsigned elementBytes = 4;
+  size_t elements() const;
+};
+
+/// A program whose entry function takes statically shaped memrefs and
+/// returns zero or one memref (after normalization), JIT-compiled.
+class ModuleRunner {
+public:
+  /// `module` is normalized (and configured/generated, or not: the default
+  /// lowering then handles everything). Lowers and JIT-compiles it.
+  static llvm::Expected<std::unique_ptr<ModuleRunner>>
+  create(mlir::ModuleOp module, llvm::StringRef entry,
+         const TargetDesc &target, unsigned threads);
+
+  const std::vector<BufferShape> &argumentShapes() const { return args; }
+  const std::vector<BufferShape> &resultShapes() const { return results; }
+
+  /// Calls the entry; results (owned by the program) are copied out and
+  /// freed.
+  void run(llvm::ArrayRef<void *> arguments,
+           std::vector<AlignedBuffer> &outputs);
+
+private:
+  std::unique_ptr<JitModule> jit;
+  JitModule::PackedFn entryFn = nullptr;
+  std::vector<BufferShape> args, results;
+};
+
+} // namespace autoconfig
+
+#endif

@@ -1,0 +1,177 @@
+//===- DepthwiseConv.cpp - Depthwise NHWC convolution along channels ------===//
+//
+// For "nhwc_hwc" (filter KH x KW x C, contiguous along C): channels are the
+// vector dimension of input, filter and output alike, so no broadcast is
+// needed:
+//
+//   parallel for (n, oh)                          (threads > 1)
+//     [khLo, khHi) = kernel rows inside the input (dynamic per row)
+//     for c0 in C step cv*vl                      masked last vector
+//       for tiles of owb pixels along OW         border tiles peeled statically
+//         acc[owb][cv] = y[n, oh, ow0:+owb, c0:+cv*vl]
+//         for kh in [khLo, khHi)
+//           KW*cv filter vectors w[kh, kw, c0+v*vl:+vl]
+//           for each input column q of the tile (q = j*s + kw*d)
+//             cv input vectors x[n, ih, iw0+q, c0+v*vl:+vl], loaded once,
+//             one FMA per (pixel j, kernel column kw) pair reading it
+//         y[...] = acc
+//
+// Padding is handled as in DirectConv.cpp: per-row kernel-row range, static
+// border tiles without the taps that fall in the padding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/CodeGen/KernelBuilder.h"
+#include "autoconfig/CodeGen/NhwcConvGenerators.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+class DepthwiseEmitter {
+public:
+  DepthwiseEmitter(KernelBuilder &kb, const ConvOperands &ops,
+                   const ConvWorkload &w, const DepthwiseConvParams &p)
+      : kb(kb), ops(ops), w(w), p(p), oh(w.outH()) {
+    vl = p.vl;
+    owb = std::clamp<int64_t>(p.owb, 1, w.outW());
+    cv = std::clamp<int64_t>(p.cv, 1, ceilDiv(w.c, vl));
+  }
+
+  void emit() {
+    kb.parallelRange(0, w.n * oh, 1, p.threads > 1, [&](Value block) {
+      Value n = kb.index(0), row = block;
+      if (w.n > 1) {
+        n = arith::DivUIOp::create(kb.b(), block, kb.index(oh));
+        row = arith::RemUIOp::create(kb.b(), block, kb.index(oh));
+      }
+      emitRow(n, row);
+    });
+  }
+
+private:
+  void emitRow(Value n, Value row) {
+    auto [khLo, khHi] = nhwc::kernelRowRange(kb, w, row);
+    Value ihBase = kb.add(kb.mul(row, w.strideH), -w.padTop);
+    int64_t cb = cv * vl;
+    int64_t fullC = w.c / cb * cb, remC = w.c - fullC;
+    auto channelBlock = [&](Value c0, int64_t vecs, int64_t lastLive) {
+      nhwc::forEachRowTile(kb, w, owb,
+                           [&](Value col, int64_t staticCol, int64_t pixels) {
+                             emitTile(n, row, ihBase, khLo, khHi, c0, vecs,
+                                      lastLive, col, staticCol, pixels);
+                           });
+    };
+    kb.forRange(0, fullC, cb, [&](Value c0) { channelBlock(c0, cv, vl); });
+    if (remC)
+      channelBlock(kb.index(fullC), ceilDiv(remC, vl),
+                   remC % vl ? remC % vl : vl);
+  }
+
+  void emitTile(Value n, Value row, Value ihBase, Value khLo, Value khHi,
+                Value c0, int64_t vecs, int64_t lastLive, Value col,
+                int64_t staticCol, int64_t pixels) {
+    auto live = [&](int64_t v) { return v == vecs - 1 ? lastLive : vl; };
+    SmallVector<Value> cIdx, colIdx;
+    for (int64_t v = 0; v < vecs; ++v)
+      cIdx.push_back(kb.add(c0, v * vl));
+    for (int64_t j = 0; j < pixels; ++j)
+      colIdx.push_back(kb.add(col, j));
+    Value iwBase = kb.add(kb.mul(col, w.strideW), -w.padLeft);
+    // Input columns of the tile, relative to iwBase: column q feeds the
+    // (pixel j, kernel column kw) pairs with j*s + kw*d = q. It is loaded
+    // once and used by all of them; columns in the padding are skipped.
+    int64_t columns = (pixels - 1) * w.strideW + (w.kw - 1) * w.dilationW + 1;
+    SmallVector<SmallVector<std::pair<int64_t, int64_t>>> pairs(columns);
+    SmallVector<bool> kwUsed(w.kw, false);
+    for (int64_t j = 0; j < pixels; ++j)
+      for (int64_t kw = 0; kw < w.kw; ++kw) {
+        if (staticCol >= 0 && !nhwc::columnTapValid(w, staticCol + j, kw))
+          continue;
+        pairs[j * w.strideW + kw * w.dilationW].push_back({j, kw});
+        kwUsed[kw] = true;
+      }
+
+    // The reduction is only KH x KW taps long: accumulate onto y directly.
+    SmallVector<Value> init;
+    for (int64_t j = 0; j < pixels; ++j)
+      for (int64_t v = 0; v < vecs; ++v)
+        init.push_back(kb.loadVector(ops.output, {n, row, colIdx[j], cIdx[v]},
+                                     vl, live(v)));
+    SmallVector<Value> acc = kb.forWithValues(
+        khLo, khHi, 1, init, [&](Value kh, ValueRange carried) {
+          SmallVector<Value> next(carried.begin(), carried.end());
+          Value ih = kb.add(ihBase, kb.mul(kh, w.dilationH));
+          // All KW x cv filter vectors of this kernel row stay in registers.
+          SmallVector<Value> fVec(w.kw * vecs);
+          for (int64_t kw = 0; kw < w.kw; ++kw)
+            if (kwUsed[kw])
+              for (int64_t v = 0; v < vecs; ++v)
+                fVec[kw * vecs + v] = kb.loadVector(
+                    ops.filter, {kh, kb.index(kw), cIdx[v]}, vl, live(v));
+          for (int64_t q = 0; q < columns; ++q) {
+            if (pairs[q].empty())
+              continue;
+            Value iw = kb.add(iwBase, q);
+            for (int64_t v = 0; v < vecs; ++v) {
+              Value x =
+                  kb.loadVector(ops.input, {n, ih, iw, cIdx[v]}, vl, live(v));
+              for (auto [j, kw] : pairs[q])
+                next[j * vecs + v] =
+                    kb.fma(x, fVec[kw * vecs + v], next[j * vecs + v]);
+            }
+          }
+          return next;
+        });
+    for (int64_t j = 0; j < pixels; ++j)
+      for (int64_t v = 0; v < vecs; ++v)
+        kb.storeVector(acc[j * vecs + v], ops.output,
+                       {n, row, colIdx[j], cIdx[v]}, live(v));
+  }
+
+  KernelBuilder &kb;
+  const ConvOperands &ops;
+  const ConvWorkload &w;
+  const DepthwiseConvParams &p;
+  int64_t oh, vl, owb, cv;
+};
+
+} // namespace
+
+void emitDepthwiseConv(OpBuilder &builder, Location loc,
+                       const ConvOperands &operands, const ConvWorkload &w,
+                       const DepthwiseConvParams &params,
+                       const TargetDesc &target) {
+  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
+  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  DepthwiseEmitter(kb, operands, w, params).emit();
+}
+
+LogicalResult generateDepthwiseConv(RewriterBase &rewriter, Operation *op,
+                                    const Workload &workload,
+                                    const Config &config,
+                                    const TargetDesc &target) {
+  const auto *w = std::get_if<ConvWorkload>(&workload);
+  if (!w || w->layout != "nhwc_hwc")
+    return op->emitError("autoconfig: the depthwise algorithm needs a "
+                         "depthwise NHWC convolution (nhwc_hwc)");
+  auto params = DepthwiseConvParams::fromConfig(config);
+  if (!params)
+    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
+    return op->emitError("autoconfig: depthwise: vl must be a power of two");
+  return replaceConvOp(rewriter, op, *w,
+                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+                         emitDepthwiseConv(b, loc, o, *w, *params, target);
+                       });
+}
+
+} // namespace autoconfig

@@ -1,0 +1,228 @@
+//===- Gemm1x1Conv.cpp - 1x1 convolution as a blocked GEMM ----------------===//
+//
+// A 1x1 convolution with stride 1 and no padding is a matrix product of the
+// tensors as they are stored, with no im2col:
+//
+//   NCHW/FCHW: Y[n] (F x H*W) += W (F x C) * X[n] (C x H*W)   one per image
+//   NHWC/HWCF: Y (N*H*W x F) += X (N*H*W x C) * W (C x F)
+//   NHWC/FHWC: the same with W stored F x C (a transposed B)
+//
+// The matrices are memref.collapse_shape views (and rank-reduced subviews
+// per image); the blocked GEMM generator runs on them unchanged.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/CodeGen/GemmConvGenerators.h"
+#include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <numeric>
+
+using namespace mlir;
+
+namespace autoconfig {
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+namespace gemmconv {
+
+bool canCollapse(Value memref, ArrayRef<ReassociationIndices> groups) {
+  auto type = dyn_cast<MemRefType>(memref.getType());
+  return type && memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups);
+}
+
+Value collapse(OpBuilder &builder, Location loc, Value memref,
+               ArrayRef<ReassociationIndices> groups) {
+  return memref::CollapseShapeOp::create(builder, loc, memref, groups);
+}
+
+Value matrixAt(OpBuilder &builder, Location loc, Value memref, Value index) {
+  auto type = cast<MemRefType>(memref.getType());
+  SmallVector<OpFoldResult> offsets = {index, builder.getIndexAttr(0),
+                                       builder.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes = {builder.getIndexAttr(1),
+                                     builder.getIndexAttr(type.getDimSize(1)),
+                                     builder.getIndexAttr(type.getDimSize(2))};
+  SmallVector<OpFoldResult> strides(3, builder.getIndexAttr(1));
+  auto reduced = memref::SubViewOp::inferRankReducedResultType(
+      {type.getDimSize(1), type.getDimSize(2)}, type, offsets, sizes, strides);
+  return memref::SubViewOp::create(builder, loc, cast<MemRefType>(reduced),
+                                   memref, offsets, sizes, strides);
+}
+
+Value TransposedFilterSource::vector(KernelBuilder &kb, Value row, Value col,
+                                     int64_t lanes, int64_t live) const {
+  Value result = kb.zeroVector(lanes);
+  for (int64_t j = 0; j < live; ++j)
+    result = vector::InsertOp::create(kb.b(), scalar(kb, row, kb.add(col, j)),
+                                      result, j);
+  return result;
+}
+
+Value TransposedFilterSource::scalar(KernelBuilder &kb, Value row,
+                                     Value col) const {
+  return kb.loadScalar(stored, {col, row});
+}
+
+bool TransposedFilterSource::pack(KernelBuilder &kb,
+                                  const GemmPackedBlock &block) const {
+  if (block.layout != GemmPackedBlock::Layout::ColumnPanels)
+    return false;
+  int64_t nr = block.panel, vl = block.lanes, depth = block.rows;
+  int64_t fullDepth = depth / vl * vl;
+  // One packed vector: B rows k0+t, columns j..j+vl = stored rows j..j+vl,
+  // column k0+t: lane r of output t is element t of stored row r.
+  auto panelOf = [&](Value jr, int64_t width) {
+    Value panel = kb.mul(jr, depth);
+    for (int64_t v = 0; v < ceilDiv(width, vl); ++v) {
+      int64_t live = std::min(vl, width - v * vl);
+      Value firstRow = kb.add(kb.add(block.col0, jr), v * vl);
+      if (fullDepth)
+        kb.forRange(kb.index(0), kb.index(fullDepth), vl, [&](Value k0) {
+          Value col = kb.add(block.row0, k0);
+          Value rows;
+          for (int64_t r = 0; r < vl; ++r) {
+            Value row =
+                r < live
+                    ? kb.loadVector(stored, {kb.add(firstRow, r), col}, vl, vl)
+                    : kb.zeroVector(vl);
+            if (!rows) {
+              rows = row;
+              continue;
+            }
+            int64_t width = cast<VectorType>(rows.getType()).getNumElements();
+            SmallVector<int64_t> concat(width + vl);
+            std::iota(concat.begin(), concat.end(), 0);
+            rows = vector::ShuffleOp::create(kb.b(), rows, row, concat);
+          }
+          for (int64_t t = 0; t < vl; ++t) {
+            SmallVector<int64_t> column(vl);
+            for (int64_t r = 0; r < vl; ++r)
+              column[r] = r * vl + t;
+            Value packed =
+                vector::ShuffleOp::create(kb.b(), rows, rows, column);
+            kb.storeVector(
+                packed, block.buffer,
+                {kb.add(panel, kb.add(kb.mul(k0, nr), t * nr + v * vl))}, vl);
+          }
+        });
+      // The last rows of B (depth % vl) element by element.
+      for (int64_t k = fullDepth; k < depth; ++k) {
+        Value col = kb.add(block.row0, k);
+        Value packed = kb.zeroVector(vl);
+        for (int64_t r = 0; r < live; ++r)
+          packed = vector::InsertOp::create(
+              kb.b(), kb.loadScalar(stored, {kb.add(firstRow, r), col}), packed,
+              r);
+        kb.storeVector(packed, block.buffer, {kb.add(panel, k * nr + v * vl)},
+                       vl);
+      }
+    }
+  };
+  int64_t full = block.cols / nr, rest = block.cols % nr;
+  if (full)
+    kb.forRange(kb.index(0), kb.index(full * nr), nr,
+                [&](Value jr) { panelOf(jr, nr); });
+  if (rest)
+    panelOf(kb.index(full * nr), rest);
+  return true;
+}
+
+} // namespace gemmconv
+
+namespace {
+
+bool isNchw(const ConvWorkload &w) { return w.layout == "nchw_fchw"; }
+
+/// Reassociations of the three operands' views (input, filter, output).
+struct ViewGroups {
+  SmallVector<ReassociationIndices> input, filter, output;
+};
+
+ViewGroups viewGroups(const ConvWorkload &w) {
+  if (isNchw(w)) // X (N, C, HW); W (F, C); Y (N, F, HW)
+    return {{{0}, {1}, {2, 3}}, {{0}, {1, 2, 3}}, {{0}, {1}, {2, 3}}};
+  if (w.layout == "nhwc_hwcf") // X (NHW, C); W (C, F); Y (NHW, F)
+    return {{{0, 1, 2}, {3}}, {{0, 1, 2}, {3}}, {{0, 1, 2}, {3}}};
+  // nhwc_fhwc: W (F, C)
+  return {{{0, 1, 2}, {3}}, {{0}, {1, 2, 3}}, {{0, 1, 2}, {3}}};
+}
+
+} // namespace
+
+void emitGemm1x1Conv(OpBuilder &builder, Location loc,
+                     const ConvOperands &operands, const ConvWorkload &w,
+                     const Gemm1x1ConvParams &params,
+                     const TargetDesc &target) {
+  std::optional<GemmWorkload> gemm = equivalentGemm(w);
+  assert(gemm && "layout checked by the caller");
+  ViewGroups groups = viewGroups(w);
+  Value x = gemmconv::collapse(builder, loc, operands.input, groups.input);
+  Value filter =
+      gemmconv::collapse(builder, loc, operands.filter, groups.filter);
+  Value y = gemmconv::collapse(builder, loc, operands.output, groups.output);
+  if (w.layout == "nhwc_fhwc") {
+    MemRefMatrixSource a(x, /*transposed=*/false);
+    gemmconv::TransposedFilterSource b(filter);
+    emitBlockedGemm(builder, loc, a, b, y, *gemm, params.gemm, target);
+    return;
+  }
+  if (!isNchw(w)) {
+    emitBlockedGemm(builder, loc, GemmOperands{x, filter, y}, *gemm,
+                    params.gemm, target);
+    return;
+  }
+  Type element = cast<MemRefType>(y.getType()).getElementType();
+  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  kb.forRange(0, w.n, 1, [&](Value image) {
+    GemmOperands matrices{filter, gemmconv::matrixAt(kb.b(), loc, x, image),
+                          gemmconv::matrixAt(kb.b(), loc, y, image)};
+    emitBlockedGemm(kb.b(), loc, matrices, *gemm, params.gemm, target);
+  });
+}
+
+LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
+                                  const Workload &workload,
+                                  const Config &config,
+                                  const TargetDesc &target) {
+  const auto &w = std::get<ConvWorkload>(workload);
+  auto params = Gemm1x1ConvParams::fromConfig(config);
+  if (!params)
+    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  if (!equivalentGemm(w) || w.groups != 1)
+    return op->emitError("autoconfig: 'gemm1x1' needs an NCHW/FCHW, "
+                         "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
+           << w.layout << "' with " << w.groups << " group(s)";
+  if (w.kh != 1 || w.kw != 1 || w.strideH != 1 || w.strideW != 1 || w.padTop ||
+      w.padLeft || w.padBottom || w.padRight)
+    return op->emitError("autoconfig: 'gemm1x1' needs a 1x1 kernel, stride 1 "
+                         "and no padding (use 'im2col')");
+  if (!params->gemm.packB && equivalentGemm(w)->transB)
+    return op->emitError("autoconfig: 'gemm1x1' with packB=0 needs HWCF "
+                         "weights (FHWC weights are a transposed B)");
+  // (replaceConvOp reports an op that is not on memrefs.)
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (linalgOp && linalgOp.hasPureBufferSemantics()) {
+    ViewGroups groups = viewGroups(w);
+    std::pair<Value, const SmallVector<ReassociationIndices> *> views[] = {
+        {linalgOp.getDpsInputOperand(0)->get(), &groups.input},
+        {linalgOp.getDpsInputOperand(1)->get(), &groups.filter},
+        {linalgOp.getDpsInitOperand(0)->get(), &groups.output}};
+    for (auto [memref, reassociation] : views)
+      if (!gemmconv::canCollapse(memref, *reassociation))
+        return op->emitError("autoconfig: 'gemm1x1' needs contiguous tensors "
+                             "to view them as matrices, got ")
+               << memref.getType();
+  }
+  return replaceConvOp(rewriter, op, w,
+                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+                         emitGemm1x1Conv(b, loc, o, w, *params, target);
+                       });
+}
+
+} // namespace autoconfig

@@ -1,0 +1,395 @@
+//===- DepthwiseConvModel.cpp - Model of the NHWC depthwise convolution ---===//
+//
+// Loop structure: see CodeGen/DepthwiseConv.cpp. A depthwise layer does
+// KH*KW FMAs per output element and needs one input vector load per FMA,
+// so it is bound by load issue in the core and by the memory streams
+// outside it, which this model follows closely:
+//  - input first touch: every input row once, from where the input lives;
+//  - input re-reads: each output row reads its KH input rows (and each tile
+//    its owb*s + (KW-1)*d columns) from the cache that holds the last KH
+//    input rows (the reuse distance between neighbouring output rows);
+//  - output: read and written once, from where the output lives;
+//  - filter: KH*KW*C, reloaded per tile and kernel row from L1.
+// In the core, each input column of a tile is loaded once per kernel row
+// and feeds every (pixel, kernel column) pair that reads it, so a tile of
+// owb pixels does owb*KW*cv FMAs for ((owb-1)*s + (KW-1)*d + 1 + KW)*cv
+// loads per kernel row: wide tiles make a stride-1 layer FMA-bound.
+// Register tile (owb x cv): owb*cv accumulators + KW*cv filter vectors + cv
+// input vectors within the register file, at least latency x throughput
+// accumulators; owb as large as the registers allow (capped to bound the
+// code size), evened out over OW; cv covering C with the least lane waste.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Model/AlgorithmModel.h"
+#include "autoconfig/Model/DepthwiseConvParams.h"
+#include "autoconfig/Model/DirectConvParams.h"
+#include "autoconfig/Model/GemmModels.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace autoconfig {
+
+Expected<DepthwiseConvParams>
+DepthwiseConvParams::fromConfig(const Config &config) {
+  DepthwiseConvParams p;
+  if (Error err = config.readInto(kName, {{"vl", &p.vl},
+                                          {"owb", &p.owb},
+                                          {"cv", &p.cv},
+                                          {"threads", &p.threads}}))
+    return std::move(err);
+  return p;
+}
+
+Config DepthwiseConvParams::toConfig() const {
+  Config c(kName.str());
+  c.set("vl", vl);
+  c.set("owb", owb);
+  c.set("cv", cv);
+  c.set("threads", threads);
+  return c;
+}
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Vector registers of an owb x cv tile: accumulators, the KW filter vectors
+/// of a kernel row and the input vectors of one column.
+int64_t tileRegisters(const ConvWorkload &w, int64_t owb, int64_t cv) {
+  return cv * (owb + w.kw + 1);
+}
+
+/// Largest owb the registers allow for cv vectors (capped to bound the code
+/// size), evened out over OW.
+int64_t owbForCv(const ConvWorkload &w, int64_t cv, unsigned registers) {
+  int64_t owb = std::max<int64_t>(1, int64_t(registers) / cv - w.kw - 1);
+  owb = std::min<int64_t>({owb, 16, w.outW()});
+  int64_t tiles = ceilDiv(w.outW(), owb);
+  return ceilDiv(w.outW(), tiles);
+}
+
+class DepthwiseConvModel final : public AlgorithmModel {
+public:
+  StringRef name() const override { return DepthwiseConvParams::kName; }
+  StringRef summary() const override {
+    return "depthwise NHWC convolution vectorized along channels: owb "
+           "pixels x cv channel vectors per register tile";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {{"vl", "vector lanes along C"},
+            {"owb", "output pixels along OW per register tile"},
+            {"cv", "vectors of channels per register tile"},
+            {"threads", "threads over (n, output row)"}};
+  }
+
+  bool applies(const Workload &workload, const TargetDesc &,
+               std::string &whyNot) const override {
+    const auto *w = std::get_if<ConvWorkload>(&workload);
+    if (!w) {
+      whyNot = "not a convolution";
+      return false;
+    }
+    if (w->layout != "nhwc_hwc") {
+      whyNot = "needs a depthwise NHWC convolution (nhwc_hwc)";
+      return false;
+    }
+    return true;
+  }
+
+  Derivation derive(const Workload &workload,
+                    const Machine &machine) const override {
+    const auto &w = std::get<ConvWorkload>(workload);
+    const TargetDesc &t = machine.target;
+    const VectorCosts &v = machine.profile.forBits(t.vectorBits);
+    double needed = fmaInFlightNeeded(machine, t.vectorBits);
+    DepthwiseConvParams p;
+    p.vl = t.lanes(elementBits(w.element));
+    p.threads = machine.threads;
+    int64_t cvecs = ceilDiv(w.c, p.vl);
+    // Issue time per useful FMA: one input load per FMA, cv filter loads per
+    // tile and tap, lanes wasted at the C edge, partial tiles at OW's end.
+    double bestScore = INFINITY;
+    for (int64_t cv = 1; cv <= std::min<int64_t>(cvecs, 4); ++cv) {
+      if (tileRegisters(w, 1, cv) > int64_t(t.vectorRegisters))
+        break;
+      int64_t owb = owbForCv(w, cv, t.vectorRegisters);
+      double acc = double(owb * cv);
+      double hidden = std::min(1.0, acc / needed);
+      int64_t columns = std::min<int64_t>(
+          w.w, (owb - 1) * w.strideW + (w.kw - 1) * w.dilationW + 1);
+      // Per kernel row: acc*KW FMAs, (columns + KW)*cv loads.
+      double cycles = std::max(acc * w.kw / (v.fmaPerSecond * hidden),
+                               double(columns + w.kw) * cv / v.loadPerSecond) /
+                      w.kw;
+      int64_t blocks = ceilDiv(cvecs, cv);
+      double lanesUsed = double(w.c) / (double(blocks) * cv * p.vl);
+      double pixelsUsed =
+          double(w.outW()) / (double(ceilDiv(w.outW(), owb)) * owb);
+      double score = cycles / acc / (lanesUsed * pixelsUsed);
+      if (score < bestScore * (1 - 1e-9)) {
+        bestScore = score;
+        p.cv = cv;
+        p.owb = owb;
+      }
+    }
+    Derivation d;
+    d.config = p.toConfig();
+    d.rationale =
+        formatv("{0} pixels x {1} vector(s) of {2} channels: {3} "
+                "accumulators vs {4:f0} in flight, {3}+{1}x({6}+1) <= {5} "
+                "registers; each input column loaded once per kernel row",
+                p.owb, p.cv, p.vl, p.owb * p.cv, needed, t.vectorRegisters,
+                w.kw)
+            .str();
+    return d;
+  }
+
+  Prediction predict(const Workload &workload, const Config &config,
+                     const Machine &machine) const override {
+    const auto &w = std::get<ConvWorkload>(workload);
+    Prediction pred;
+    auto params = DepthwiseConvParams::fromConfig(config);
+    if (!params || params->vl < 1 || params->owb < 1 || params->cv < 1) {
+      pred.seconds = INFINITY;
+      pred.formula = "invalid config";
+      if (!params)
+        pred.formula += ": " + toString(params.takeError());
+      return pred;
+    }
+    const DepthwiseConvParams &p = *params;
+    const TargetDesc &t = machine.target;
+    const Profile &prof = machine.profile;
+    double ebytes = elementBits(w.element) / 8.0;
+    unsigned bits = unsigned(p.vl * ebytes * 8);
+    const VectorCosts &v = prof.forBits(std::min(bits, t.vectorBits));
+    double split = std::max(1.0, double(bits) / t.vectorBits);
+    double fmaRate = v.fmaPerSecond / split, loadRate = v.loadPerSecond / split;
+    double storeRate = v.storePerSecond / split;
+    double needed = fmaInFlightNeeded(machine, std::min(bits, t.vectorBits));
+    int64_t oh = w.outH(), ow = w.outW();
+    int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
+    int64_t cvecs = ceilDiv(w.c, p.vl);
+    int64_t cv = std::clamp<int64_t>(p.cv, 1, cvecs);
+    double regs = double(tileRegisters(w, owb, cv)) * split;
+    double spilled = std::max(0.0, regs - t.vectorRegisters);
+
+    struct CClass {
+      int64_t vecs;
+      double count;
+    };
+    SmallVector<CClass, 2> cClasses;
+    if (w.c / (cv * p.vl))
+      cClasses.push_back({cv, double(w.c / (cv * p.vl))});
+    if (w.c % (cv * p.vl))
+      cClasses.push_back({ceilDiv(w.c % (cv * p.vl), p.vl), 1});
+    double rowTaps = nhwcKernelRowTaps(w);
+    auto tiles = nhwcRowTileClasses(w, owb);
+    double compute = 0, edge = 0, fmas = 0, loads = 0, tileOverhead = 0;
+    double visits = 0;
+    for (const CClass &cc : cClasses)
+      for (const NhwcRowTileClass &tc : tiles) {
+        // One step = one valid kernel row of a tile: the filter vectors of
+        // the used kernel columns, each input column once, one FMA per
+        // valid (pixel, kernel column) pair.
+        double fmaStep = 0, loadStep = double(tc.inputColumns) * cc.vecs;
+        for (int64_t valid : tc.validTaps) {
+          fmaStep += double(valid) * cc.vecs;
+          loadStep += valid ? cc.vecs : 0;
+        }
+        double spillOps = fmaStep * spilled / std::max(1.0, regs);
+        double eff = std::min(1.0, double(tc.pixels * cc.vecs) / needed);
+        double fTime = fmaStep / (fmaRate * eff);
+        double lTime =
+            loadStep / loadRate + spillOps * (1 / loadRate + 1 / storeRate);
+        double count = cc.count * tc.count * double(w.n) * rowTaps;
+        double stepTime = std::max(fTime, lTime) * count;
+        compute += stepTime;
+        fmas += fmaStep * count;
+        loads += loadStep * count;
+        if (tc.border || cc.vecs != cv)
+          edge += stepTime;
+        double tileCount = cc.count * tc.count * double(w.n) * oh;
+        visits += tileCount;
+        tileOverhead += tileCount * (double(tc.pixels * cc.vecs) *
+                                         (1 / loadRate + 1 / storeRate) +
+                                     (w.kh + 4) * prof.loopIterationSeconds);
+      }
+
+    // Streams.
+    double rowBytes = double(w.w) * w.c * ebytes;
+    double inputBytes = double(w.n) * w.h * rowBytes;
+    double outBytes = double(w.n) * oh * ow * w.c * ebytes;
+    double inputCols = 0;
+    for (const NhwcRowTileClass &tc : tiles)
+      inputCols +=
+          tc.count *
+          double(std::min<int64_t>(w.w, (tc.pixels - 1) * w.strideW +
+                                            (w.kw - 1) * w.dilationW + 1));
+    // Rows actually read (a stride larger than the kernel skips rows).
+    double rowsRead = 0;
+    for (int64_t ih = 0; ih < w.h; ++ih) {
+      bool read = false;
+      for (int64_t k = 0; k < w.kh && !read; ++k) {
+        int64_t num = ih + w.padTop - k * w.dilationH;
+        read = num >= 0 && num % w.strideH == 0 && num / w.strideH < oh;
+      }
+      rowsRead += read;
+    }
+    double inputFirst = double(w.n) * rowsRead * rowBytes;
+    double inputFirstTime =
+        inputFirst / prof.bandwidthFor(uint64_t(inputBytes), t);
+    double inputReread = std::max(
+        0.0, double(w.n) * rowTaps * inputCols * w.c * ebytes - inputFirst);
+    double rowWindow = double(w.kh) * rowBytes + double(ow) * w.c * ebytes;
+    double inputRereadTime =
+        inputReread / prof.bandwidthFor(uint64_t(rowWindow), t);
+    double outTime = 2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t);
+
+    double threads = double(std::max<int64_t>(1, p.threads));
+    double blocks = double(w.n) * oh;
+    double perThread = std::ceil(blocks / threads);
+    double balance = blocks / (std::min(threads, blocks) * perThread);
+    double parallel = std::min(threads, blocks) * balance;
+    double overhead = prof.callOverheadSeconds + (p.threads > 1 ? 5e-6 : 0);
+    double body = partialOverlap(
+        {compute + tileOverhead, inputFirstTime, inputRereadTime, outTime});
+    pred.seconds = body / parallel + overhead;
+    pred.formula = "overlap(taps x max(FMA, loads) + tile overhead, input "
+                   "first touch, input re-reads, output) / (threads x "
+                   "balance) + overhead";
+    double streams = std::max({inputFirstTime, inputRereadTime, outTime});
+    pred.add("compute", compute / parallel,
+             formatv("{0:e2} vector FMAs, {1:e2} vector loads at {2:e2}/s; "
+                     "{3}x{4} tile, {5} accumulators for {6:f0} in flight",
+                     fmas, loads, loadRate, owb, cv, owb * cv, needed)
+                 .str(),
+             compute + tileOverhead < streams);
+    pred.add("edge tiles", edge / parallel,
+             "border and partial tiles along OW and C (part of compute)", true);
+    pred.add("tile overhead", tileOverhead / parallel,
+             formatv("{0:e2} tile visits: output in/out, loop set-up", visits)
+                 .str());
+    pred.add("input first touch", inputFirstTime / parallel,
+             formatv("{0} of {1} input", formatBytes(inputFirst),
+                     formatBytes(inputBytes))
+                 .str(),
+             inputFirstTime < compute + tileOverhead);
+    pred.add("input re-reads", inputRereadTime / parallel,
+             formatv("{0} more from the last {1} input rows ({2})",
+                     formatBytes(inputReread), w.kh, formatBytes(rowWindow))
+                 .str(),
+             inputRereadTime < compute + tileOverhead);
+    pred.add("output traffic", outTime / parallel,
+             formatv("{0} in and out", formatBytes(2 * outBytes)).str(),
+             outTime < compute + tileOverhead);
+    pred.add("threads", 0,
+             formatv("{0} thread(s) over {1} output rows: balance {2:f2}",
+                     p.threads, blocks, balance)
+                 .str(),
+             true);
+    pred.add("overhead", overhead, "call + fork/join");
+    return pred;
+  }
+
+  Error verify(const Workload &workload, const Config &config,
+               const TargetDesc &t,
+               std::vector<std::string> &warnings) const override {
+    auto params = DepthwiseConvParams::fromConfig(config);
+    if (!params)
+      return params.takeError();
+    const auto &w = std::get<ConvWorkload>(workload);
+    const DepthwiseConvParams &p = *params;
+    auto bad = [](const Twine &msg) {
+      return createStringError(inconvertibleErrorCode(), msg);
+    };
+    if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
+      return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
+    if (p.owb < 1 || p.owb > 64)
+      return bad("owb must be in [1, 64], got " + Twine(p.owb));
+    if (p.cv < 1 || p.cv > 16)
+      return bad("cv must be in [1, 16], got " + Twine(p.cv));
+    if (p.threads < 1 || p.threads > 1024)
+      return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+    unsigned lanes = t.lanes(elementBits(w.element));
+    if (unsigned(p.vl) > lanes)
+      warnings.push_back(formatv("vl={0} is wider than the target's {1} "
+                                 "lanes: LLVM splits each vector op",
+                                 p.vl, lanes));
+    int64_t cv = std::min(p.cv, ceilDiv(w.c, p.vl));
+    int64_t regs = tileRegisters(w, std::min(p.owb, w.outW()), cv);
+    if (regs > int64_t(t.vectorRegisters))
+      warnings.push_back(formatv("cv*(owb + KW + 1) = {0} vector registers "
+                                 "exceed the target's {1}: accumulators will "
+                                 "spill",
+                                 regs, t.vectorRegisters));
+    return Error::success();
+  }
+
+  std::vector<Config> neighbours(const Workload &workload, const Config &config,
+                                 const TargetDesc &t) const override {
+    std::vector<Config> result;
+    auto params = DepthwiseConvParams::fromConfig(config);
+    if (!params) {
+      consumeError(params.takeError());
+      return result;
+    }
+    const auto &w = std::get<ConvWorkload>(workload);
+    auto push = [&](DepthwiseConvParams q) {
+      q.cv = std::min(q.cv, ceilDiv(w.c, q.vl));
+      q.owb = std::min(q.owb, w.outW());
+      if (q.owb < 1 || q.cv < 1 ||
+          tileRegisters(w, q.owb, q.cv) > int64_t(t.vectorRegisters))
+        return;
+      Config c = q.toConfig();
+      if (c != config)
+        result.push_back(std::move(c));
+    };
+    for (int64_t d : {-2, -1, 1, 2}) {
+      DepthwiseConvParams q = *params;
+      q.owb += d;
+      push(q);
+    }
+    for (int64_t d : {-1, 1}) {
+      DepthwiseConvParams q = *params;
+      q.cv += d;
+      push(q);
+      if (q.cv >= 1) {
+        q.owb = owbForCv(w, q.cv, t.vectorRegisters);
+        push(q);
+      }
+    }
+    return result;
+  }
+
+  std::vector<Config> searchSpace(const Workload &workload,
+                                  const TargetDesc &t) const override {
+    const auto &w = std::get<ConvWorkload>(workload);
+    std::vector<Config> space;
+    int64_t lanes = t.lanes(elementBits(w.element));
+    for (int64_t cv = 1; cv <= std::min<int64_t>(ceilDiv(w.c, lanes), 8); ++cv)
+      for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 16); ++owb) {
+        if (tileRegisters(w, owb, cv) > int64_t(t.vectorRegisters))
+          continue;
+        DepthwiseConvParams p;
+        p.vl = lanes;
+        p.owb = owb;
+        p.cv = cv;
+        space.push_back(p.toConfig());
+      }
+    return space;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<AlgorithmModel> createDepthwiseConvModel() {
+  return std::make_unique<DepthwiseConvModel>();
+}
+
+} // namespace autoconfig

@@ -1,0 +1,689 @@
+//===- DirectConvModel.cpp - Model of the blocked direct NHWC convolution -===//
+//
+// Loop structure: see CodeGen/DirectConv.cpp and DirectConvParams.h.
+//
+// Parameters are derived analytically:
+//  - register tile owb x fv (Zhang, Franchetti and Low, ICML 2018, §4;
+//    Georganas et al., SC 2018, §III): at least latency x throughput
+//    independent accumulators (Little's law), within the register file
+//    (owb*fv accumulators + fv filter vectors + 1 broadcast <= registers);
+//    among those, the most FMAs per loaded value (owb*fv / (owb + fv)) and
+//    the least waste at the OW and F edges;
+//  - cb: the filter block kh x kw x cb x fv*vl is reused by every tile of a
+//    row block, so it must stay in the L2 next to the input rows (half of
+//    it); even blocks over C;
+//  - rb: the input rows of a row block (rb*s + (kh-1)*d rows of W x cb) are
+//    reused by every output-channel block: they share the L2 with the
+//    filter block; with threads, one block per thread at most.
+// The predicted time sums named terms: the micro-kernel (FMAs with the
+// latency-hiding efficiency, load and broadcast issue, edge tiles), tile
+// overhead (output in and out per channel block), filter/input/output
+// streams from the cache level their reuse distance reaches, filter packing
+// (FHWC), thread balance and fork cost.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Model/AlgorithmModel.h"
+#include "autoconfig/Model/DirectConvParams.h"
+#include "autoconfig/Model/GemmModels.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+using namespace llvm;
+
+namespace autoconfig {
+
+Expected<DirectConvParams> DirectConvParams::fromConfig(const Config &config) {
+  DirectConvParams p;
+  if (Error err = config.readInto(kName, {{"vl", &p.vl},
+                                          {"owb", &p.owb},
+                                          {"fv", &p.fv},
+                                          {"cb", &p.cb},
+                                          {"rb", &p.rb},
+                                          {"threads", &p.threads}}))
+    return std::move(err);
+  return p;
+}
+
+Config DirectConvParams::toConfig() const {
+  Config c(kName.str());
+  c.set("vl", vl);
+  c.set("owb", owb);
+  c.set("fv", fv);
+  c.set("cb", cb);
+  c.set("rb", rb);
+  c.set("threads", threads);
+  return c;
+}
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+bool columnTapValid(const ConvWorkload &w, int64_t col, int64_t kw) {
+  int64_t iw = col * w.strideW - w.padLeft + kw * w.dilationW;
+  return iw >= 0 && iw < w.w;
+}
+
+} // namespace
+
+SmallVector<NhwcRowTileClass> nhwcRowTileClasses(const ConvWorkload &w,
+                                                 int64_t owb) {
+  int64_t ow = w.outW();
+  owb = std::clamp<int64_t>(owb, 1, ow);
+  int64_t full = ow / owb, rem = ow % owb;
+  SmallVector<NhwcRowTileClass> classes;
+  auto make = [&](int64_t start, int64_t pixels) {
+    NhwcRowTileClass c;
+    c.pixels = pixels;
+    c.count = 1;
+    std::set<int64_t> columns;
+    for (int64_t kw = 0; kw < w.kw; ++kw) {
+      int64_t valid = 0;
+      for (int64_t j = 0; j < pixels; ++j)
+        if (columnTapValid(w, start + j, kw)) {
+          ++valid;
+          columns.insert(j * w.strideW + kw * w.dilationW);
+        }
+      c.validTaps.push_back(valid);
+      c.border |= valid != pixels;
+    }
+    c.inputColumns = int64_t(columns.size());
+    return c;
+  };
+  NhwcRowTileClass interior;
+  double interiorCount = 0;
+  for (int64_t t = 0; t < full; ++t) {
+    NhwcRowTileClass c = make(t * owb, owb);
+    if (c.border) {
+      classes.push_back(c);
+    } else {
+      interior = c;
+      ++interiorCount;
+    }
+  }
+  if (interiorCount > 0) {
+    interior.count = interiorCount;
+    classes.push_back(interior);
+  }
+  if (rem) {
+    NhwcRowTileClass c = make(full * owb, rem);
+    c.border = true; // a partial tile: counted with the edges
+    classes.push_back(c);
+  }
+  return classes;
+}
+
+double nhwcKernelRowTaps(const ConvWorkload &w) {
+  double taps = 0;
+  for (int64_t r = 0; r < w.outH(); ++r)
+    for (int64_t k = 0; k < w.kh; ++k) {
+      int64_t ih = r * w.strideH - w.padTop + k * w.dilationH;
+      taps += ih >= 0 && ih < w.h;
+    }
+  return taps;
+}
+
+namespace {
+
+CacheLevel cacheOr(const TargetDesc &t, unsigned level, uint64_t bytes,
+                   unsigned ways) {
+  if (const CacheLevel *c = t.cache(level))
+    return *c;
+  return CacheLevel{level, bytes, 64, ways, 1};
+}
+
+class DirectConvModel final : public AlgorithmModel {
+public:
+  StringRef name() const override { return DirectConvParams::kName; }
+  StringRef summary() const override {
+    return "blocked direct convolution for NHWC: owb output pixels x fv "
+           "vectors of output channels per register tile, input-channel "
+           "cache blocks";
+  }
+  std::vector<ParamSpec> params() const override {
+    return {{"vl", "vector lanes along F"},
+            {"owb", "output pixels along OW per register tile"},
+            {"fv", "vectors of output channels per register tile"},
+            {"cb", "input channels per cache block"},
+            {"rb", "output rows per row block (thread and reuse unit)"},
+            {"threads", "threads over (n, row block)"}};
+  }
+
+  bool applies(const Workload &workload, const TargetDesc &,
+               std::string &whyNot) const override {
+    const auto *w = std::get_if<ConvWorkload>(&workload);
+    if (!w) {
+      whyNot = "not a convolution";
+      return false;
+    }
+    if (w->layout != "nhwc_hwcf" && w->layout != "nhwc_fhwc") {
+      whyNot = "needs an NHWC input with an HWCF or FHWC filter";
+      return false;
+    }
+    if (w->groups != 1) {
+      whyNot = "grouped convolution";
+      return false;
+    }
+    return true;
+  }
+
+  Derivation derive(const Workload &workload,
+                    const Machine &machine) const override;
+  Prediction predict(const Workload &workload, const Config &config,
+                     const Machine &machine) const override;
+  Error verify(const Workload &workload, const Config &config,
+               const TargetDesc &target,
+               std::vector<std::string> &warnings) const override;
+  std::vector<Config> neighbours(const Workload &workload, const Config &config,
+                                 const TargetDesc &target) const override;
+  std::vector<Config> searchSpace(const Workload &workload,
+                                  const TargetDesc &target) const override;
+  Config complete(const Workload &workload, const Config &partial,
+                  const Machine &machine) const override;
+};
+
+/// Register tile for a given fv: the largest owb the register file allows,
+/// then evened out over OW (same tile count, smallest remainder).
+int64_t owbForFv(const ConvWorkload &w, int64_t fv, unsigned registers) {
+  int64_t owb = std::max<int64_t>(1, (int64_t(registers) - fv - 1) / fv);
+  owb = std::min(owb, w.outW());
+  int64_t tiles = ceilDiv(w.outW(), owb);
+  return ceilDiv(w.outW(), tiles);
+}
+
+/// cb and rb for the register tile in `p` (see the file comment); the keep
+/// flags leave user-given values alone.
+void deriveBlocking(const ConvWorkload &w, const Machine &machine,
+                    DirectConvParams &p, bool keepCb, bool keepRb) {
+  const TargetDesc &t = machine.target;
+  double ebytes = elementBits(w.element) / 8.0;
+  CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
+  double budget = double(l2.sizeBytes) / 2;
+  int64_t fvl = std::min(p.fv, ceilDiv(w.f, p.vl)) * p.vl;
+  if (!keepCb) {
+    double perChannel = double(w.kh) * w.kw * fvl * ebytes;
+    int64_t cb = std::max<int64_t>(1, int64_t(budget / perChannel));
+    if (cb < w.c) {
+      // Whole cache lines of input per block, then even blocks over C.
+      if (cb >= 16)
+        cb = cb / 16 * 16;
+      int64_t blocks = ceilDiv(w.c, cb);
+      cb = ceilDiv(w.c, blocks);
+      if (cb > 16 && cb % 16 && ceilDiv(cb, 16) * 16 * blocks <= w.c + 15)
+        cb = ceilDiv(cb, 16) * 16;
+    }
+    p.cb = std::min(cb, w.c);
+  }
+  if (!keepRb) {
+    int64_t oh = w.outH();
+    double filterBlock = double(w.kh) * w.kw * p.cb * fvl * ebytes;
+    double rowBytes = double(w.w) * std::min(p.cb, w.c) * ebytes;
+    double left = std::max(budget - filterBlock, rowBytes * w.kh);
+    int64_t rows = int64_t(left / rowBytes); // input rows that fit
+    int64_t rb = std::max<int64_t>(
+        1, (rows - (w.kh - 1) * w.dilationH - 1) / w.strideH + 1);
+    rb = std::min(rb, oh);
+    if (machine.threads > 1 && w.n < int64_t(machine.threads))
+      rb = std::min(rb, ceilDiv(oh * w.n, machine.threads));
+    int64_t blocks = ceilDiv(oh, rb);
+    p.rb = ceilDiv(oh, blocks);
+  }
+}
+
+Derivation DirectConvModel::derive(const Workload &workload,
+                                   const Machine &machine) const {
+  const auto &w = std::get<ConvWorkload>(workload);
+  const TargetDesc &t = machine.target;
+  DirectConvParams p;
+  p.vl = t.lanes(elementBits(w.element));
+  p.threads = machine.threads;
+  double needed = fmaInFlightNeeded(machine, t.vectorBits);
+  int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, p.vl), 8);
+
+  // For each fv the largest owb the registers allow; keep the tile with the
+  // best product of latency hiding, FMAs per loaded value and useful work:
+  // lanes used at the F edge, and the OW remainder tile's own latency
+  // hiding (as in the BLIS register-block derivation of Low et al.).
+  double bestScore = -1;
+  int64_t bestFv = 1, bestOwb = 1;
+  for (int64_t fv = 1; fv <= maxFv; ++fv) {
+    if (2 * fv + 1 > int64_t(t.vectorRegisters))
+      break;
+    int64_t owb = owbForFv(w, fv, t.vectorRegisters);
+    double acc = double(owb * fv);
+    double hidden = std::min(1.0, acc / needed);
+    double perLoad = acc / double(owb + fv);
+    double lanesUsed =
+        double(w.f) / (double(ceilDiv(w.f, fv * p.vl)) * fv * p.vl);
+    int64_t rem = w.outW() % owb;
+    double remHidden = std::min(1.0, double(rem * fv) / needed);
+    double pixelsUsed =
+        (double(w.outW() - rem) + rem * remHidden) / double(w.outW());
+    double score = hidden * perLoad * lanesUsed * pixelsUsed;
+    if (score > bestScore * (1 + 1e-9)) {
+      bestScore = score;
+      bestFv = fv;
+      bestOwb = owb;
+    }
+  }
+  p.fv = bestFv;
+  p.owb = bestOwb;
+  deriveBlocking(w, machine, p, false, false);
+
+  double ebytes = elementBits(w.element) / 8.0;
+  Derivation d;
+  d.config = p.toConfig();
+  d.rationale =
+      formatv("{0} pixels x {1} vector(s) of {2} channels: {3} accumulators "
+              "vs {4:f0} in flight, {3}+{1}+1 <= {5} registers, {6:f2} FMAs "
+              "per load; cb={7}: filter block {8} in half the L2; rb={9} "
+              "row(s) per block",
+              p.owb, p.fv, p.vl, p.owb * p.fv, needed, t.vectorRegisters,
+              double(p.owb * p.fv) / double(p.owb + p.fv), p.cb,
+              formatBytes(double(w.kh) * w.kw * p.cb * p.fv * p.vl * ebytes),
+              p.rb)
+          .str();
+  return d;
+}
+
+Config DirectConvModel::complete(const Workload &workload,
+                                 const Config &partial,
+                                 const Machine &machine) const {
+  Config merged = AlgorithmModel::complete(workload, partial, machine);
+  auto params = DirectConvParams::fromConfig(merged);
+  if (!params) {
+    consumeError(params.takeError());
+    return merged; // verify() reports the problem
+  }
+  const auto &w = std::get<ConvWorkload>(workload);
+  DirectConvParams &p = *params;
+  if (p.vl < 1 || p.fv < 1 || p.owb < 1)
+    return merged;
+  // A user-given fv changes the owb the registers allow, and the tile
+  // changes the cache blocks.
+  if ((partial.has("fv") || partial.has("vl")) && !partial.has("owb"))
+    p.owb = owbForFv(w, std::min(p.fv, ceilDiv(w.f, p.vl)),
+                     machine.target.vectorRegisters);
+  if (partial.has("fv") || partial.has("vl") || partial.has("owb") ||
+      partial.has("cb"))
+    deriveBlocking(w, machine, p, partial.has("cb"), partial.has("rb"));
+  return p.toConfig();
+}
+
+Prediction DirectConvModel::predict(const Workload &workload,
+                                    const Config &config,
+                                    const Machine &machine) const {
+  const auto &w = std::get<ConvWorkload>(workload);
+  Prediction pred;
+  auto params = DirectConvParams::fromConfig(config);
+  if (!params || params->vl < 1 || params->owb < 1 || params->fv < 1 ||
+      params->cb < 1 || params->rb < 1) {
+    pred.seconds = INFINITY;
+    pred.formula = "invalid config";
+    if (!params)
+      pred.formula += ": " + toString(params.takeError());
+    return pred;
+  }
+  const DirectConvParams &p = *params;
+  const TargetDesc &t = machine.target;
+  const Profile &prof = machine.profile;
+  double ebytes = elementBits(w.element) / 8.0;
+  unsigned bits = unsigned(p.vl * ebytes * 8);
+  const VectorCosts &v = prof.forBits(std::min(bits, t.vectorBits));
+  // Vectors wider than the registers are split by LLVM into several ops.
+  double split = std::max(1.0, double(bits) / t.vectorBits);
+  double fmaRate = v.fmaPerSecond / split, loadRate = v.loadPerSecond / split;
+  double bcastRate = v.broadcastPerSecond, storeRate = v.storePerSecond / split;
+  double needed = fmaInFlightNeeded(machine, std::min(bits, t.vectorBits));
+  // Same clamping as the generator.
+  int64_t oh = w.outH(), ow = w.outW();
+  int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
+  int64_t fvecs = ceilDiv(w.f, p.vl);
+  int64_t fv = std::clamp<int64_t>(p.fv, 1, fvecs);
+  int64_t cb = std::clamp<int64_t>(p.cb, 1, w.c);
+  int64_t rb = std::clamp<int64_t>(p.rb, 1, oh);
+  int64_t fBlocks = ceilDiv(w.f, fv * p.vl), cBlocks = ceilDiv(w.c, cb);
+  int64_t rowBlocks = ceilDiv(oh, rb);
+  bool packed = w.layout == "nhwc_fhwc";
+  double regs = (double(owb * fv) + fv + 1) * split;
+  double spilled = std::max(0.0, regs - t.vectorRegisters);
+
+  // Micro-kernel: one step = one (valid kernel row, input channel) of a
+  // tile; every kernel column with a valid pixel loads the fv filter
+  // vectors and broadcasts one input value per valid pixel.
+  double rowTaps = nhwcKernelRowTaps(w);
+  double steps = double(w.n) * rowTaps * w.c;
+  auto tiles = nhwcRowTileClasses(w, owb);
+  double compute = 0, edge = 0, fmas = 0, loadIssue = 0, tileVisits = 0;
+  double tileOverhead = 0, loopTime = 0;
+  struct FClass {
+    int64_t vecs;
+    double count;
+  };
+  SmallVector<FClass, 2> fClasses;
+  if (w.f / (fv * p.vl))
+    fClasses.push_back({fv, double(w.f / (fv * p.vl))});
+  if (w.f % (fv * p.vl))
+    fClasses.push_back({ceilDiv(w.f % (fv * p.vl), p.vl), 1});
+  for (const FClass &fc : fClasses)
+    for (const NhwcRowTileClass &tc : tiles) {
+      double fmaStep = 0, loadStep = 0, bcastStep = 0;
+      for (int64_t valid : tc.validTaps) {
+        fmaStep += double(valid) * fc.vecs;
+        loadStep += valid ? fc.vecs : 0;
+        bcastStep += valid;
+      }
+      // Spilled accumulators: a reload and a store per FMA, in proportion.
+      double spillOps = fmaStep * spilled / std::max(1.0, regs);
+      double eff = std::min(1.0, double(tc.pixels * fc.vecs) / needed);
+      double fTime = fmaStep / (fmaRate * eff);
+      double lTime = loadStep / loadRate + bcastStep / bcastRate +
+                     spillOps * (1 / loadRate + 1 / storeRate);
+      double count = fc.count * tc.count * steps;
+      // FMAs and the loads feeding them share the issue and retire width:
+      // they overlap only partly.
+      double stepTime = partialOverlap({fTime, lTime}) * count;
+      compute += stepTime;
+      loadIssue += lTime * count;
+      fmas += fmaStep * count;
+      if (tc.border || fc.vecs != fv)
+        edge += stepTime;
+      // The channel loop is unrolled as the generator does.
+      double perStep = double(w.kw) * tc.pixels * fc.vecs;
+      double unroll = std::clamp(std::ceil(64 / perStep), 1.0, 8.0);
+      loopTime += count / unroll * 2 * prof.loopIterationSeconds;
+      double visits = fc.count * tc.count * double(w.n) * oh * cBlocks;
+      tileVisits += visits;
+      tileOverhead +=
+          visits * (double(tc.pixels * fc.vecs) *
+                        (1 / loadRate + 1 / storeRate + 1 / fmaRate) +
+                    (w.kh + 6) * prof.loopIterationSeconds);
+    }
+  compute += loopTime;
+
+  // Streams. Filter block: reused by the tiles of a row block.
+  int64_t fvl = fv * p.vl;
+  double fPad = double(fvecs) * p.vl; // whole vectors are read
+  double filterBlock = double(w.kh) * w.kw * cb * fvl * ebytes;
+  int64_t tileCols = std::min<int64_t>(w.w, (owb - 1) * w.strideW +
+                                                (w.kw - 1) * w.dilationW + 1);
+  double tileInput = double(w.kh) * tileCols * cb * ebytes;
+  double tilesPerRow = double(ceilDiv(ow, owb));
+  double filterToCore =
+      double(w.n) * rowTaps * w.kw * w.c * fPad * ebytes * tilesPerRow;
+  double filterToCoreTime =
+      filterToCore /
+      prof.bandwidthFor(uint64_t(filterBlock + 2 * tileInput), t);
+  // The whole filter comes in again for every row block.
+  double filterBytes = double(w.kh) * w.kw * w.c * fPad * ebytes;
+  int64_t sliceRows = std::min<int64_t>(w.h, (rb - 1) * w.strideH +
+                                                 (w.kh - 1) * w.dilationH + 1);
+  double sliceBytes = double(sliceRows) * w.w * cb * ebytes;
+  double filterRefetch = filterBytes * w.n * rowBlocks;
+  double filterRefetchTime =
+      filterRefetch / prof.bandwidthFor(uint64_t(filterBytes + sliceBytes), t);
+  // Input: each tile reads its input columns once per (channel block,
+  // filter block); between filter blocks the row block's input slice (or,
+  // with one filter block, the kernel rows of the previous output row)
+  // passes through the cache.
+  double inputPerRow = 0;
+  for (const NhwcRowTileClass &tc : tiles)
+    inputPerRow +=
+        tc.count *
+        double(std::min<int64_t>(w.w, (tc.pixels - 1) * w.strideW +
+                                          (w.kw - 1) * w.dilationW + 1));
+  double inputToCore =
+      double(w.n) * rowTaps * inputPerRow * w.c * ebytes * double(fBlocks);
+  double reuseDistance =
+      (fBlocks > 1 ? sliceBytes : double(w.kh) * w.w * cb * ebytes) +
+      filterBlock;
+  double inputToCoreTime =
+      inputToCore / prof.bandwidthFor(uint64_t(reuseDistance), t);
+  double inputBytes = double(w.n) * w.h * w.w * w.c * ebytes;
+  double inputFirst = double(w.n) * rowBlocks * sliceRows * w.w * w.c * ebytes;
+  double inputFirstTime =
+      inputFirst / prof.bandwidthFor(uint64_t(inputBytes), t);
+  // Output: read and written once per channel block.
+  double outBytes = double(w.n) * oh * ow * w.f * ebytes;
+  double outTraffic = 2 * outBytes * cBlocks;
+  double outSet =
+      cBlocks > 1 ? double(rb) * ow * w.f * ebytes + sliceBytes + filterBlock
+                  : outBytes;
+  double outTime =
+      2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t) +
+      (outTraffic - 2 * outBytes) / prof.bandwidthFor(uint64_t(outSet), t);
+
+  // FHWC filter: vl x vl tiles transposed in registers into the padded HWCF
+  // buffer: vl loads, vl stores and about 2*vl*vl lane moves (extract and
+  // insert, one per cycle) per tile, plus the filter read and written.
+  double packTime = 0, packTiles = 0;
+  if (packed) {
+    packTiles = double(fvecs) * ceilDiv(w.kh * w.kw * w.c, p.vl);
+    double freq =
+        (prof.frequencyGHz > 0 ? prof.frequencyGHz : t.frequencyGHz) * 1e9;
+    packTime =
+        packTiles *
+            (p.vl / loadRate + p.vl / storeRate + 2.0 * p.vl * p.vl / freq) +
+        2 * filterBytes / prof.bandwidthFor(uint64_t(2 * filterBytes), t);
+  }
+
+  double threads = double(std::max<int64_t>(1, p.threads));
+  double blocks = double(w.n) * rowBlocks;
+  double perThread = std::ceil(blocks / threads);
+  double balance = blocks / (std::min(threads, blocks) * perThread);
+  double parallel = std::min(threads, blocks) * balance;
+  double forkCost = p.threads > 1 ? 5e-6 : 0;
+  double overhead = prof.callOverheadSeconds + forkCost;
+
+  double body = partialOverlap({compute + tileOverhead, filterToCoreTime,
+                                filterRefetchTime, inputToCoreTime,
+                                inputFirstTime, outTime});
+  pred.seconds = body / parallel + packTime + overhead;
+  pred.formula = "overlap(micro-kernel + tile overhead, filter, input and "
+                 "output streams) / (threads x balance) + filter packing + "
+                 "overhead";
+  double streams = std::max({filterToCoreTime, filterRefetchTime,
+                             inputToCoreTime, inputFirstTime, outTime});
+  pred.add("compute", compute / parallel,
+           formatv("{0:e2} vector FMAs at {1:e2}/s; {2}x{3} tile holds {4} "
+                   "accumulators for {5:f0} in flight{6}",
+                   fmas, fmaRate, owb, fv, owb * fv, needed,
+                   spilled > 0 ? formatv(", {0:f0} spilled", spilled).str()
+                               : std::string())
+               .str(),
+           compute + tileOverhead < streams);
+  pred.add("load issue", loadIssue / parallel,
+           formatv("{0} filter vectors + {1} broadcasts per tap and channel",
+                   fv, owb)
+               .str(),
+           true);
+  pred.add("edge tiles", edge / parallel,
+           formatv("border and partial tiles along OW ({0} pixels/tile) and "
+                   "F ({1} of {2} channels in the last block): part of "
+                   "compute",
+                   owb, w.f % fvl ? w.f % fvl : fvl, fvl)
+               .str(),
+           true);
+  pred.add("tile overhead", tileOverhead / parallel,
+           formatv("{0:e2} tile visits: output in/out per channel block, loop "
+                   "set-up",
+                   tileVisits)
+               .str());
+  pred.add("filter stream", filterToCoreTime / parallel,
+           formatv("{0} to the core, filter block {1}",
+                   formatBytes(filterToCore), formatBytes(filterBlock))
+               .str(),
+           true);
+  pred.add(
+      "filter refetch", filterRefetchTime / parallel,
+      formatv("filter {0} x {1} row block(s)", formatBytes(filterBytes), blocks)
+          .str(),
+      true);
+  pred.add("input stream", inputToCoreTime / parallel,
+           formatv("{0} to the core over {1} filter block(s), reuse distance "
+                   "{2}",
+                   formatBytes(inputToCore), fBlocks,
+                   formatBytes(reuseDistance))
+               .str(),
+           true);
+  pred.add("input first touch", inputFirstTime / parallel,
+           formatv("{0} ({1} input rows per block of {2})",
+                   formatBytes(inputFirst), sliceRows, rb)
+               .str(),
+           true);
+  pred.add("output traffic", outTime / parallel,
+           formatv("{0} in and out over {1} channel block(s)",
+                   formatBytes(outTraffic), cBlocks)
+               .str(),
+           true);
+  pred.add("filter packing", packTime,
+           packed ? formatv("{0:e2} {1}x{1} tiles transposed FHWC -> HWCF "
+                            "in the kernel",
+                            packTiles, p.vl)
+                        .str()
+                  : "HWCF filter used in place");
+  pred.add("threads", 0,
+           formatv("{0} thread(s) over {1} (n, row block)s: balance {2:f2}",
+                   p.threads, blocks, balance)
+               .str(),
+           true);
+  pred.add("overhead", overhead, "call + fork/join");
+  return pred;
+}
+
+Error DirectConvModel::verify(const Workload &workload, const Config &config,
+                              const TargetDesc &t,
+                              std::vector<std::string> &warnings) const {
+  auto params = DirectConvParams::fromConfig(config);
+  if (!params)
+    return params.takeError();
+  const auto &w = std::get<ConvWorkload>(workload);
+  const DirectConvParams &p = *params;
+  auto bad = [](const Twine &msg) {
+    return createStringError(inconvertibleErrorCode(), msg);
+  };
+  if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
+    return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
+  if (p.owb < 1 || p.owb > 64)
+    return bad("owb must be in [1, 64], got " + Twine(p.owb));
+  if (p.fv < 1 || p.fv > 16)
+    return bad("fv must be in [1, 16], got " + Twine(p.fv));
+  if (p.owb * p.fv > 256)
+    return bad("owb*fv must be at most 256 accumulators, got " +
+               Twine(p.owb * p.fv));
+  if (p.cb < 1)
+    return bad("cb must be at least 1, got " + Twine(p.cb));
+  if (p.rb < 1)
+    return bad("rb must be at least 1, got " + Twine(p.rb));
+  if (p.threads < 1 || p.threads > 1024)
+    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+  unsigned lanes = t.lanes(elementBits(w.element));
+  if (unsigned(p.vl) > lanes)
+    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
+                               "LLVM splits each vector op",
+                               p.vl, lanes));
+  int64_t fv = std::min(p.fv, ceilDiv(w.f, p.vl));
+  int64_t owb = std::min(p.owb, w.outW());
+  int64_t regs = owb * fv + fv + 1;
+  if (regs > int64_t(t.vectorRegisters))
+    warnings.push_back(formatv("owb*fv + fv + 1 = {0} vector registers exceed "
+                               "the target's {1}: accumulators will spill",
+                               regs, t.vectorRegisters));
+  return Error::success();
+}
+
+std::vector<Config> DirectConvModel::neighbours(const Workload &workload,
+                                                const Config &config,
+                                                const TargetDesc &t) const {
+  std::vector<Config> result;
+  auto params = DirectConvParams::fromConfig(config);
+  if (!params) {
+    consumeError(params.takeError());
+    return result;
+  }
+  const auto &w = std::get<ConvWorkload>(workload);
+  const DirectConvParams &base = *params;
+  auto push = [&](DirectConvParams q) {
+    q.fv = std::min(q.fv, ceilDiv(w.f, q.vl));
+    q.owb = std::min(q.owb, w.outW());
+    q.cb = std::min(q.cb, w.c);
+    q.rb = std::min(q.rb, w.outH());
+    if (q.owb < 1 || q.fv < 1 || q.cb < 1 || q.rb < 1 ||
+        q.owb * q.fv + q.fv + 1 > int64_t(t.vectorRegisters))
+      return;
+    Config c = q.toConfig();
+    if (c != config)
+      result.push_back(std::move(c));
+  };
+  for (int64_t d : {-2, -1, 1, 2}) {
+    DirectConvParams q = base;
+    q.owb += d;
+    push(q);
+  }
+  for (int64_t d : {-1, 1}) {
+    DirectConvParams q = base;
+    q.fv += d;
+    push(q);
+    if (q.fv >= 1) {
+      q.owb = owbForFv(w, q.fv, t.vectorRegisters);
+      push(q);
+    }
+  }
+  for (double f : {0.5, 2.0}) {
+    DirectConvParams q = base;
+    q.cb = std::max<int64_t>(1, int64_t(base.cb * f));
+    push(q);
+    q = base;
+    q.rb = std::max<int64_t>(1, int64_t(base.rb * f));
+    push(q);
+  }
+  for (int64_t d : {-1, 1}) {
+    DirectConvParams q = base;
+    q.rb += d;
+    push(q);
+  }
+  return result;
+}
+
+std::vector<Config> DirectConvModel::searchSpace(const Workload &workload,
+                                                 const TargetDesc &t) const {
+  const auto &w = std::get<ConvWorkload>(workload);
+  std::vector<Config> space;
+  int64_t lanes = t.lanes(elementBits(w.element));
+  int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, lanes), 8);
+  std::vector<int64_t> cbs = {w.c};
+  for (int64_t cb = w.c / 2; cb >= 16; cb /= 2)
+    cbs.push_back(cb);
+  std::vector<int64_t> rbs = {1, 2, 4, 8, w.outH()};
+  for (int64_t fv = 1; fv <= maxFv; ++fv)
+    for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 28); ++owb) {
+      if (owb * fv + fv + 1 > int64_t(t.vectorRegisters))
+        continue;
+      for (int64_t cb : cbs)
+        for (int64_t rb : rbs) {
+          if (rb > w.outH())
+            continue;
+          DirectConvParams p;
+          p.vl = lanes;
+          p.owb = owb;
+          p.fv = fv;
+          p.cb = cb;
+          p.rb = rb;
+          space.push_back(p.toConfig());
+        }
+    }
+  return space;
+}
+
+} // namespace
+
+std::unique_ptr<AlgorithmModel> createDirectConvModel() {
+  return std::make_unique<DirectConvModel>();
+}
+
+} // namespace autoconfig

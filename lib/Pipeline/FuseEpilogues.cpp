@@ -1,0 +1,79 @@
+//===- FuseEpilogues.cpp - Mark elementwise epilogues for fusion ----------===//
+
+#include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+/// Whether `output` is only used by ops before `producer`, by `producer`,
+/// `epilogue`, and deallocs: skipping its final contents is then invisible.
+bool deadAfter(Value output, Operation *producer, Operation *epilogue) {
+  for (Operation *user : output.getUsers()) {
+    if (user == producer || user == epilogue || isa<memref::DeallocOp>(user))
+      continue;
+    if (user->getBlock() == producer->getBlock() &&
+        user->isBeforeInBlock(producer))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+struct FuseEpiloguesPass
+    : public PassWrapper<FuseEpiloguesPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseEpiloguesPass)
+
+  StringRef getArgument() const override { return "autoconfig-fuse-epilogues"; }
+  StringRef getDescription() const override {
+    return "Mark the elementwise op (bias, ReLU, clamp, residual add) that "
+           "follows a matmul or convolution for fusion into its stores";
+  }
+
+  void runOnOperation() override {
+    SmallVector<Operation *> producers;
+    getOperation().walk([&](Operation *op) {
+      if (isConfigurableOp(op))
+        producers.push_back(op);
+    });
+    for (Operation *producer : producers) {
+      auto linalgOp = cast<linalg::LinalgOp>(producer);
+      if (!linalgOp.hasPureBufferSemantics() || linalgOp.getNumDpsInits() != 1)
+        continue;
+      Value output = linalgOp.getDpsInitOperand(0)->get();
+      // Skip allocations between the two ops: they move above the producer.
+      SmallVector<Operation *> allocs;
+      Operation *next = producer->getNextNode();
+      while (next && isa<memref::AllocOp>(next) && next->getNumOperands() == 0) {
+        allocs.push_back(next);
+        next = next->getNextNode();
+      }
+      auto generic = dyn_cast_or_null<linalg::GenericOp>(next);
+      std::string why;
+      if (!generic || !Epilogue::isFusable(generic, output, why) ||
+          !deadAfter(output, producer, generic))
+        continue;
+      Value destination = generic.getDpsInitOperand(0)->get();
+      if (llvm::is_contained(linalgOp.getDpsInputs(), destination))
+        continue;
+      for (Operation *alloc : allocs)
+        alloc->moveBefore(producer);
+      generic->setAttr(kEpilogueAttrName, UnitAttr::get(&getContext()));
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createFuseEpiloguesPass() {
+  return std::make_unique<FuseEpiloguesPass>();
+}
+
+} // namespace autoconfig

@@ -1,0 +1,118 @@
+//===- ModuleRunner.cpp - JIT a whole program and call its entry ----------===//
+
+#include "autoconfig/Pipeline/ModuleRunner.h"
+#include "autoconfig/Pipeline/KernelCompiler.h"
+#include "autoconfig/Pipeline/Lowering.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace llvm;
+using namespace mlir;
+
+namespace autoconfig {
+
+size_t BufferShape::elements() const {
+  size_t n = 1;
+  for (int64_t d : dims)
+    n *= size_t(d);
+  return n;
+}
+
+static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.hasStaticShape() || !memref.getLayout().isIdentity() ||
+      !(memref.getElementType().isF32() || memref.getElementType().isF64()))
+    return createStringError(inconvertibleErrorCode(),
+                             what + " must be a statically shaped, dense f32 "
+                                    "or f64 memref");
+  BufferShape shape;
+  shape.dims.assign(memref.getShape().begin(), memref.getShape().end());
+  shape.elementBytes = memref.getElementType().isF64() ? 8 : 4;
+  return shape;
+}
+
+Expected<std::unique_ptr<ModuleRunner>>
+ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
+                     unsigned threads) {
+  auto fn = module.lookupSymbol<func::FuncOp>(entry);
+  if (!fn || fn.isExternal())
+    return createStringError(inconvertibleErrorCode(),
+                             "no function @" + entry + " with a body");
+  auto runner = std::unique_ptr<ModuleRunner>(new ModuleRunner());
+  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
+    auto shape = shapeOf(type, "argument " + std::to_string(i));
+    if (!shape)
+      return shape.takeError();
+    runner->args.push_back(*shape);
+  }
+  if (fn.getNumResults() > 1)
+    return createStringError(inconvertibleErrorCode(),
+                             "@" + entry + " returns more than one result");
+  for (mlir::Type type : fn.getResultTypes()) {
+    auto shape = shapeOf(type, "the result");
+    if (!shape)
+      return shape.takeError();
+    runner->results.push_back(*shape);
+  }
+  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  LoweringOptions lowering;
+  lowering.threads = threads;
+  if (failed(lowerToLLVMDialect(module, target, lowering)))
+    return createStringError(inconvertibleErrorCode(),
+                             "lowering to the LLVM dialect failed");
+  auto jit = JitModule::create(module, target);
+  if (!jit)
+    return jit.takeError();
+  auto packed = (*jit)->packed(entry);
+  if (!packed)
+    return packed.takeError();
+  runner->jit = std::move(*jit);
+  runner->entryFn = *packed;
+  return runner;
+}
+
+void ModuleRunner::run(ArrayRef<void *> arguments,
+                       std::vector<AlignedBuffer> &outputs) {
+  // C interface: a returned memref comes back through a descriptor passed
+  // first; every memref argument is passed as a pointer to its descriptor.
+  std::vector<MemRefDescriptor> descriptors;
+  for (auto [data, shape] : llvm::zip(arguments, args))
+    descriptors.emplace_back(data, shape.dims);
+  std::vector<int64_t> result(results.empty()
+                                  ? 0
+                                  : 3 + 2 * results[0].dims.size());
+  std::vector<void *> pointers;
+  if (!results.empty())
+    pointers.push_back(result.data());
+  for (MemRefDescriptor &d : descriptors)
+    pointers.push_back(d.get());
+  std::vector<void *> packedArgs;
+  for (void *&p : pointers)
+    packedArgs.push_back(&p);
+  entryFn(packedArgs.data());
+  outputs.clear();
+  if (results.empty())
+    return;
+  void *allocated, *aligned;
+  std::memcpy(&allocated, &result[0], sizeof(void *));
+  std::memcpy(&aligned, &result[1], sizeof(void *));
+  const BufferShape &shape = results[0];
+  AlignedBuffer out(shape.elements(), shape.elementBytes);
+  std::memcpy(out.data(),
+              static_cast<char *>(aligned) + result[2] * shape.elementBytes,
+              out.bytes());
+  outputs.push_back(std::move(out));
+  // The program allocated the result with malloc (the lowering's default)
+  // and gave up ownership. A result that aliases an argument or a global
+  // would not be freed by the program either: only free fresh memory.
+  bool isArgument = false;
+  for (void *a : arguments)
+    isArgument |= a == aligned;
+  if (!isArgument)
+    std::free(allocated);
+}
+
+} // namespace autoconfig

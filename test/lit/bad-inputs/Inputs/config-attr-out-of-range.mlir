@@ -1,0 +1,5 @@
+func.func @mm(%A: memref<48x40xf32>, %B: memref<40x67xf32>, %C: memref<48x67xf32>) {
+  linalg.matmul {autoconfig.config = "blocked mr=0 nr=32 vl=16"}
+    ins(%A, %B : memref<48x40xf32>, memref<40x67xf32>) outs(%C : memref<48x67xf32>)
+  return
+}

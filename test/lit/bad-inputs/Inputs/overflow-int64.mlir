@@ -1,0 +1,4 @@
+func.func @huge(%A: memref<4294967296x4294967296xf32>, %B: memref<4294967296x4294967296xf32>, %C: memref<4294967296x4294967296xf32>) {
+  linalg.matmul ins(%A, %B : memref<4294967296x4294967296xf32>, memref<4294967296x4294967296xf32>) outs(%C : memref<4294967296x4294967296xf32>)
+  return
+}

@@ -1,0 +1,3 @@
+func.func @f(%A: memref<4x4xf33>) {
+  return
+}
