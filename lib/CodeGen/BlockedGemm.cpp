@@ -26,6 +26,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
@@ -47,8 +48,9 @@ class BlockedGemmEmitter {
 public:
   BlockedGemmEmitter(KernelBuilder &kb, const GemmMatrixSource &a,
                      const GemmMatrixSource &b, Value c, const GemmWorkload &w,
-                     const BlockedGemmParams &p)
-      : kb(kb), a(a), b(b), c(c), w(w), p(p), aRowMajor(!a.memref()) {
+                     const BlockedGemmParams &p, const Epilogue *epilogue)
+      : kb(kb), a(a), b(b), c(c), w(w), p(p), aRowMajor(!a.memref()),
+        epilogue(epilogue) {
     nc = std::min(p.nc, roundUp(w.n, p.nr));
     mc = std::min(p.mc, roundUp(w.m, p.mr));
     kc = std::min(p.kc, w.k);
@@ -101,6 +103,20 @@ private:
       body(kb.add(base, full * block), rem);
   }
 
+  /// Like forBlocks, telling the body whether its block is the last one (the
+  /// last full block is peeled when there is no remainder).
+  void forBlocksLast(int64_t total, int64_t block,
+                     llvm::function_ref<void(Value, int64_t, bool)> body) {
+    int64_t full = total / block, rem = total % block;
+    int64_t looped = rem ? full : full - 1;
+    if (looped == 1)
+      body(kb.index(0), block, false);
+    else if (looped > 1)
+      kb.forRange(kb.index(0), kb.index(looped * block), block,
+                  [&](Value off) { body(off, block, false); });
+    body(kb.index(looped * block), rem ? rem : block, true);
+  }
+
   /// Like forBlocks but offsets are relative (no base).
   void forLocalBlocks(int64_t total, int64_t block,
                       llvm::function_ref<void(Value, int64_t)> body) {
@@ -124,7 +140,15 @@ private:
   }
 
   void emitColumnBlock(Value jc, int64_t ncb) {
-    forBlocks(kb.index(0), w.k, kc, [&](Value pc, int64_t kcb) {
+    // With a fused epilogue, the last kc block's stores are the final ones.
+    auto kBlocks = [&](llvm::function_ref<void(Value, int64_t, bool)> body) {
+      if (epilogue)
+        forBlocksLast(w.k, kc, body);
+      else
+        forBlocks(kb.index(0), w.k, kc,
+                  [&](Value pc, int64_t kcb) { body(pc, kcb, false); });
+    };
+    kBlocks([&](Value pc, int64_t kcb, bool lastK) {
       if (p.packB)
         emitPackB(jc, ncb, pc, kcb);
       forBlocks(kb.index(0), w.m, mc, [&](Value ic, int64_t mcb) {
@@ -132,7 +156,7 @@ private:
           emitPackA(ic, mcb, pc, kcb);
         forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
           forLocalBlocks(mcb, p.mr, [&](Value ir, int64_t mrb) {
-            emitMicroTile(ic, ir, mrb, jc, jr, nrb, pc, kcb);
+            emitMicroTile(ic, ir, mrb, jc, jr, nrb, pc, kcb, lastK);
           });
         });
       });
@@ -221,7 +245,7 @@ private:
 
   /// One rows x cols register tile of C at (ic+ir, jc+jr), kcb updates.
   void emitMicroTile(Value ic, Value ir, int64_t rows, Value jc, Value jr,
-                     int64_t cols, Value pc, int64_t kcb) {
+                     int64_t cols, Value pc, int64_t kcb, bool lastK) {
     int64_t vecs = ceilDiv(cols, p.vl);
     auto live = [&](int64_t v) { return std::min(p.vl, cols - v * p.vl); };
     SmallVector<Value> rowIdx, colIdx;
@@ -277,8 +301,11 @@ private:
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vecs; ++v) {
         Value old = kb.loadVector(c, {rowIdx[r], colIdx[v]}, p.vl, live(v));
-        kb.storeVector(kb.addf(old, acc[r * vecs + v]), c,
-                       {rowIdx[r], colIdx[v]}, live(v));
+        Value sum = kb.addf(old, acc[r * vecs + v]);
+        if (epilogue && lastK)
+          epilogue->store(kb, sum, {rowIdx[r], colIdx[v]}, live(v));
+        else
+          kb.storeVector(sum, c, {rowIdx[r], colIdx[v]}, live(v));
       }
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.
@@ -288,6 +315,7 @@ private:
 
   KernelBuilder &kb;
   const GemmMatrixSource &a, &b;
+  const Epilogue *epilogue = nullptr;
   Value c;
   const GemmWorkload &w;
   const BlockedGemmParams &p;
@@ -323,10 +351,11 @@ void emitBlockedGemm(OpBuilder &builder, Location loc,
                      const GemmMatrixSource &a, const GemmMatrixSource &b,
                      Value c, const GemmWorkload &w,
                      const BlockedGemmParams &params,
-                     const TargetDesc &target) {
+                     const TargetDesc &target,
+                     const Epilogue *epilogue) {
   Type element = cast<MemRefType>(c.getType()).getElementType();
   KernelBuilder kb(builder, loc, element, target.hasFMA);
-  BlockedGemmEmitter(kb, a, b, c, w, params).emit();
+  BlockedGemmEmitter(kb, a, b, c, w, params, epilogue).emit();
 }
 
 void emitBlockedGemm(OpBuilder &builder, Location loc,
@@ -334,7 +363,8 @@ void emitBlockedGemm(OpBuilder &builder, Location loc,
                      const BlockedGemmParams &params,
                      const TargetDesc &target) {
   MemRefMatrixSource a(operands.a, w.transA), b(operands.b, w.transB);
-  emitBlockedGemm(builder, loc, a, b, operands.c, w, params, target);
+  emitBlockedGemm(builder, loc, a, b, operands.c, w, params, target,
+                  operands.epilogue);
 }
 
 } // namespace autoconfig

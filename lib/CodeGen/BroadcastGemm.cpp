@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
@@ -99,9 +100,14 @@ private:
         },
         &kLoop);
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vecs; ++v)
-        kb.storeVector(acc[r * vecs + v], ops.c, {rowIdx[r], colIdx[v]},
-                       liveLanes(v));
+      for (int64_t v = 0; v < vecs; ++v) {
+        if (ops.epilogue)
+          ops.epilogue->store(kb, acc[r * vecs + v], {rowIdx[r], colIdx[v]},
+                              liveLanes(v));
+        else
+          kb.storeVector(acc[r * vecs + v], ops.c, {rowIdx[r], colIdx[v]},
+                         liveLanes(v));
+      }
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.
     if (p.ku > 1 && w.k > p.ku)

@@ -4,6 +4,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Workload/ExtractionUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 using namespace mlir;
@@ -41,6 +42,22 @@ LogicalResult replaceConvOp(RewriterBase &rewriter, Operation *op,
     for (Operation *producer : padded->producers)
       rewriter.eraseOp(producer);
   return success();
+}
+
+std::optional<Epilogue> nhwcMatrixEpilogue(const ConvOperands &operands,
+                                           const ConvWorkload &w) {
+  if (!operands.epilogue)
+    return std::nullopt;
+  int64_t oh = w.outH(), ow = w.outW();
+  return operands.epilogue->withIndexMap(
+      [oh, ow](KernelBuilder &kb, ValueRange view) -> SmallVector<Value> {
+        Value pixels = kb.index(oh * ow), width = kb.index(ow);
+        Value n = arith::DivUIOp::create(kb.b(), view[0], pixels);
+        Value inImage = arith::RemUIOp::create(kb.b(), view[0], pixels);
+        Value row = arith::DivUIOp::create(kb.b(), inImage, width);
+        Value col = arith::RemUIOp::create(kb.b(), inImage, width);
+        return {n, row, col, view[1]};
+      });
 }
 
 template <typename Params>

@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
 
@@ -132,9 +133,13 @@ private:
           return next;
         });
     for (int64_t j = 0; j < pixels; ++j)
-      for (int64_t v = 0; v < vecs; ++v)
-        kb.storeVector(acc[j * vecs + v], ops.output,
-                       {n, row, colIdx[j], cIdx[v]}, live(v));
+      for (int64_t v = 0; v < vecs; ++v) {
+        SmallVector<Value> idx = {n, row, colIdx[j], cIdx[v]};
+        if (ops.epilogue)
+          ops.epilogue->store(kb, acc[j * vecs + v], idx, live(v));
+        else
+          kb.storeVector(acc[j * vecs + v], ops.output, idx, live(v));
+      }
   }
 
   KernelBuilder &kb;
@@ -171,7 +176,8 @@ LogicalResult generateDepthwiseConv(RewriterBase &rewriter, Operation *op,
   return replaceConvOp(rewriter, op, *w,
                        [&](OpBuilder &b, Location loc, const ConvOperands &o) {
                          emitDepthwiseConv(b, loc, o, *w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

@@ -29,6 +29,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/ConstantData.h"
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
 
@@ -152,7 +154,7 @@ public:
         rEnd = arith::MinSIOp::create(kb.b(), rEnd, kb.index(oh));
       emitRowBlock(n, r0, rEnd);
     });
-    if (packed)
+    if (packed && !packedAtCompileTime)
       memref::DeallocOp::create(kb.b(), filter);
   }
 
@@ -169,6 +171,22 @@ private:
   /// the filter vectors of the tiles are then contiguous and never masked.
   void packFilter() {
     int64_t fp = ceilDiv(w.f, vl) * vl;
+    // Constant weights are packed here, at compile time.
+    if (auto values = constantValues(ops.filter);
+        values && int64_t(values->size()) == w.f * w.kh * w.kw * w.c) {
+      std::vector<double> packedValues(size_t(w.kh * w.kw * w.c * fp), 0.0);
+      for (int64_t f = 0; f < w.f; ++f)
+        for (int64_t q = 0; q < w.kh * w.kw * w.c; ++q)
+          packedValues[size_t(q * fp + f)] =
+              (*values)[size_t(f * w.kh * w.kw * w.c + q)];
+      filter = createConstantBuffer(kb.b(), kb.b().getLoc(),
+                                    "__autoconfig_direct_filter",
+                                    {w.kh, w.kw, w.c, fp}, kb.elementType(),
+                                    packedValues);
+      filterPadded = true;
+      packedAtCompileTime = true;
+      return;
+    }
     auto type = MemRefType::get({w.kh, w.kw, w.c, fp}, kb.elementType());
     filter =
         memref::AllocOp::create(kb.b(), type, kb.b().getI64IntegerAttr(64));
@@ -381,8 +399,13 @@ private:
       for (int64_t v = 0; v < vecs; ++v) {
         SmallVector<Value> idx = {n, row, colIdx[j], fIdx[v]};
         Value old = kb.loadVector(ops.output, idx, vl, live(v));
-        kb.storeVector(kb.addf(old, acc[j * vecs + v]), ops.output, idx,
-                       live(v));
+        Value sum = kb.addf(old, acc[j * vecs + v]);
+        // The epilogue is fused only with a single channel block, whose
+        // store is the final one.
+        if (ops.epilogue && cbb == w.c)
+          ops.epilogue->store(kb, sum, idx, live(v));
+        else
+          kb.storeVector(sum, ops.output, idx, live(v));
       }
     // Unroll last (the unroller rewires existing uses of the loop results).
     for (scf::ForOp loop : cLoops)
@@ -424,6 +447,7 @@ private:
   int64_t oh, ow, vl, owb, fv, cb, rb;
   Value filter;
   bool filterPadded = false;
+  bool packedAtCompileTime = false;
   /// Views with (W, C) and (KW, C) collapsed, when the layouts allow them.
   Value flatInput, flatFilter;
   /// "Do not unroll" loop annotation, when the LLVM dialect is loaded.
@@ -456,7 +480,8 @@ LogicalResult generateDirectConv(RewriterBase &rewriter, Operation *op,
   return replaceConvOp(rewriter, op, *w,
                        [&](OpBuilder &b, Location loc, const ConvOperands &o) {
                          emitDirectConv(b, loc, o, *w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/params->cb >= w->c);
 }
 
 } // namespace autoconfig

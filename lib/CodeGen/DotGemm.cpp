@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
@@ -109,7 +110,11 @@ private:
             sum = kb.addf(sum, prod);
           }
         Value old = kb.loadScalar(ops.c, {rowIdx[r], colIdx[c]});
-        kb.storeScalar(kb.addf(old, sum), ops.c, {rowIdx[r], colIdx[c]});
+        if (ops.epilogue)
+          ops.epilogue->store(kb, kb.addf(old, sum), {rowIdx[r], colIdx[c]},
+                              1);
+        else
+          kb.storeScalar(kb.addf(old, sum), ops.c, {rowIdx[r], colIdx[c]});
       }
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -101,8 +102,9 @@ Value Epilogue::destination() const {
   return generic.getDpsInitOperand(0)->get();
 }
 
-Value Epilogue::apply(KernelBuilder &kb, Value value, ValueRange indices,
-                      int64_t live) const {
+Value Epilogue::apply(KernelBuilder &kb, Value value, ValueRange viewIndices,
+                      int64_t live, Value mask) const {
+  SmallVector<Value> indices = outputIndices(kb, viewIndices);
   auto vectorType = dyn_cast<VectorType>(value.getType());
   int64_t lanes = vectorType ? vectorType.getNumElements() : 0;
   unsigned rank = generic.getNumLoops();
@@ -128,6 +130,10 @@ Value Epilogue::apply(KernelBuilder &kb, Value value, ValueRange indices,
     Value loaded;
     if (!lanes)
       loaded = kb.loadScalar(input->get(), at);
+    else if (alongVector && mask)
+      loaded = vector::MaskedLoadOp::create(kb.b(), kb.vectorType(lanes),
+                                            input->get(), at, mask,
+                                            kb.zeroVector(lanes));
     else if (alongVector)
       loaded = kb.loadVector(input->get(), at, lanes, live);
     else
@@ -164,13 +170,38 @@ Value Epilogue::apply(KernelBuilder &kb, Value value, ValueRange indices,
   return lookup(body.getTerminator()->getOperand(0));
 }
 
-void Epilogue::store(KernelBuilder &kb, Value value, ValueRange indices,
+void Epilogue::store(KernelBuilder &kb, Value value, ValueRange viewIndices,
                      int64_t live) const {
-  Value result = apply(kb, value, indices, live);
+  Value result = apply(kb, value, viewIndices, live);
+  SmallVector<Value> indices = outputIndices(kb, viewIndices);
   if (isa<VectorType>(result.getType()))
     kb.storeVector(result, destination(), indices, live);
   else
     kb.storeScalar(result, destination(), indices);
+}
+
+void Epilogue::storeMasked(KernelBuilder &kb, Value value,
+                           ValueRange viewIndices, Value mask) const {
+  int64_t lanes = cast<VectorType>(value.getType()).getNumElements();
+  Value result = apply(kb, value, viewIndices, lanes, mask);
+  SmallVector<Value> indices = outputIndices(kb, viewIndices);
+  vector::MaskedStoreOp::create(kb.b(), destination(), indices, mask, result);
+}
+
+Epilogue Epilogue::withPrefix(ValueRange prefix) const {
+  SmallVector<Value> fixed(prefix.begin(), prefix.end());
+  return withIndexMap([fixed](KernelBuilder &, ValueRange view) {
+    SmallVector<Value> all(fixed);
+    all.append(view.begin(), view.end());
+    return all;
+  });
+}
+
+SmallVector<Value> Epilogue::outputIndices(KernelBuilder &kb,
+                                           ValueRange view) const {
+  if (indexMap)
+    return indexMap(kb, view);
+  return SmallVector<Value>(view.begin(), view.end());
 }
 
 void Epilogue::erase(RewriterBase &rewriter) const { rewriter.eraseOp(generic); }

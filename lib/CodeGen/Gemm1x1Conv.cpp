@@ -166,15 +166,17 @@ void emitGemm1x1Conv(OpBuilder &builder, Location loc,
   Value filter =
       gemmconv::collapse(builder, loc, operands.filter, groups.filter);
   Value y = gemmconv::collapse(builder, loc, operands.output, groups.output);
+  std::optional<Epilogue> epilogue = nhwcMatrixEpilogue(operands, w);
   if (w.layout == "nhwc_fhwc") {
     MemRefMatrixSource a(x, /*transposed=*/false);
     gemmconv::TransposedFilterSource b(filter);
-    emitBlockedGemm(builder, loc, a, b, y, *gemm, params.gemm, target);
+    emitBlockedGemm(builder, loc, a, b, y, *gemm, params.gemm, target,
+                    epilogue ? &*epilogue : nullptr);
     return;
   }
   if (!isNchw(w)) {
-    emitBlockedGemm(builder, loc, GemmOperands{x, filter, y}, *gemm,
-                    params.gemm, target);
+    GemmOperands matrices{x, filter, y, epilogue ? &*epilogue : nullptr};
+    emitBlockedGemm(builder, loc, matrices, *gemm, params.gemm, target);
     return;
   }
   Type element = cast<MemRefType>(y.getType()).getElementType();
@@ -222,7 +224,8 @@ LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
   return replaceConvOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const ConvOperands &o) {
                          emitGemm1x1Conv(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/!isNchw(w));
 }
 
 } // namespace autoconfig

@@ -1,5 +1,6 @@
 //===- GemmDispatch.cpp - Batch loop and algorithm dispatch for matmuls ---===//
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
@@ -29,7 +30,8 @@ static Value matrixOfBatch(OpBuilder &b, Location loc, Value memref,
 }
 
 LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
-                            const GemmWorkload &w, Gemm2DEmitter emit2D) {
+                            const GemmWorkload &w, Gemm2DEmitter emit2D,
+                            bool fuseEpilogue) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || !linalgOp.hasPureBufferSemantics())
     return op->emitError("autoconfig: code generation needs the op on "
@@ -38,8 +40,12 @@ LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
   GemmOperands operands{linalgOp.getDpsInputOperand(0)->get(),
                         linalgOp.getDpsInputOperand(1)->get(),
                         linalgOp.getDpsInitOperand(0)->get()};
+  std::optional<Epilogue> epilogue;
+  if (fuseEpilogue)
+    epilogue = Epilogue::following(op);
   rewriter.setInsertionPoint(op);
   if (!isa<linalg::BatchMatmulOp>(op)) {
+    operands.epilogue = epilogue ? &*epilogue : nullptr;
     emit2D(rewriter, loc, operands);
   } else {
     Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
@@ -52,8 +58,14 @@ LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
     GemmOperands matrix{matrixOfBatch(rewriter, loc, operands.a, batch),
                         matrixOfBatch(rewriter, loc, operands.b, batch),
                         matrixOfBatch(rewriter, loc, operands.c, batch)};
+    std::optional<Epilogue> ofMatrix;
+    if (epilogue)
+      ofMatrix = epilogue->withPrefix({batch});
+    matrix.epilogue = ofMatrix ? &*ofMatrix : nullptr;
     emit2D(rewriter, loc, matrix);
   }
+  if (epilogue)
+    epilogue->erase(rewriter);
   rewriter.eraseOp(op);
   return success();
 }
@@ -80,7 +92,8 @@ LogicalResult generateBroadcastGemm(RewriterBase &rewriter, Operation *op,
   return replaceGemmOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const GemmOperands &o) {
                          emitBroadcastGemm(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/true);
 }
 
 LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
@@ -97,7 +110,8 @@ LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
   return replaceGemmOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const GemmOperands &o) {
                          emitBlockedGemm(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/true);
 }
 
 LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
@@ -114,7 +128,8 @@ LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
   return replaceGemmOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const GemmOperands &o) {
                          emitDotGemm(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

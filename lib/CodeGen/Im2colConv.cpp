@@ -508,13 +508,16 @@ void emitIm2colConv(OpBuilder &builder, Location loc,
            : SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
   Value y = gemmconv::collapse(builder, loc, operands.output, {{0, 1, 2}, {3}});
   NhwcIm2colSource a(operands.input, w, p.kc);
+  std::optional<Epilogue> epilogue = nhwcMatrixEpilogue(operands, w);
   if (fhwc) {
     gemmconv::TransposedFilterSource b(filter);
-    emitBlockedGemm(builder, loc, a, b, y, *gemm, p, target);
+    emitBlockedGemm(builder, loc, a, b, y, *gemm, p, target,
+                    epilogue ? &*epilogue : nullptr);
     return;
   }
   MemRefMatrixSource b(filter, /*transposed=*/false);
-  emitBlockedGemm(builder, loc, a, b, y, *gemm, p, target);
+  emitBlockedGemm(builder, loc, a, b, y, *gemm, p, target,
+                  epilogue ? &*epilogue : nullptr);
 }
 
 LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
@@ -551,7 +554,8 @@ LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
   return replaceConvOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const ConvOperands &o) {
                          emitIm2colConv(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/!isNchw(w));
 }
 
 } // namespace autoconfig

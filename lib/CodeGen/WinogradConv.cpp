@@ -32,6 +32,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/ConstantData.h"
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/WinogradConvGenerators.h"
 
@@ -60,57 +62,6 @@ int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 //===----------------------------------------------------------------------===//
 // Constant filters
 //===----------------------------------------------------------------------===//
-
-std::optional<std::vector<double>> elementsAsDoubles(Attribute attr) {
-  std::vector<double> values;
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-    for (APFloat v : dense.getValues<APFloat>()) {
-      bool lost = false;
-      v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
-      values.push_back(v.convertToDouble());
-    }
-    return values;
-  }
-  if (auto blob = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
-    if (auto data = blob.tryGetAsArrayRef()) {
-      values.assign(data->begin(), data->end());
-      return values;
-    }
-  }
-  if (auto blob = dyn_cast<DenseF64ResourceElementsAttr>(attr)) {
-    if (auto data = blob.tryGetAsArrayRef()) {
-      values.assign(data->begin(), data->end());
-      return values;
-    }
-  }
-  return std::nullopt;
-}
-
-/// The filter's values (dense, in its layout) when they are known at compile
-/// time: a constant memref.global, or a constant tensor behind to_buffer.
-std::optional<std::vector<double>> constantFilterValues(Value filter) {
-  while (Operation *def = filter.getDefiningOp()) {
-    if (auto cast = dyn_cast<memref::CastOp>(def)) {
-      filter = cast.getSource();
-      continue;
-    }
-    if (auto toBuffer = dyn_cast<bufferization::ToBufferOp>(def)) {
-      filter = toBuffer.getTensor();
-      continue;
-    }
-    if (auto constant = dyn_cast<arith::ConstantOp>(def))
-      return elementsAsDoubles(constant.getValue());
-    if (auto get = dyn_cast<memref::GetGlobalOp>(def)) {
-      auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-          def, get.getNameAttr());
-      if (!global || !global.getConstant() || !global.getInitialValue())
-        return std::nullopt;
-      return elementsAsDoubles(*global.getInitialValue());
-    }
-    return std::nullopt;
-  }
-  return std::nullopt;
-}
 
 //===----------------------------------------------------------------------===//
 // The emitter
@@ -315,6 +266,13 @@ private:
   void maskedStore(Value value, Value memref, ValueRange indices, Value mask) {
     vector::MaskedStoreOp::create(kb.b(), memref, indices, mask, value);
   }
+  /// The output's final value: through the fused epilogue when there is one.
+  void finalStore(Value value, ValueRange indices, Value mask) {
+    if (ops.epilogue)
+      ops.epilogue->storeMasked(kb, value, indices, mask);
+    else
+      maskedStore(value, ops.output, indices, mask);
+  }
   void ifThen(Value cond, llvm::function_ref<void()> then) {
     auto ifOp = scf::IfOp::create(kb.b(), cond, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(kb.b());
@@ -444,7 +402,7 @@ private:
   /// U = G g G^T in the panel layout, as a new constant global, when the
   /// filter is known at compile time (computed in double, rounded once).
   Value constantTransformedFilter() {
-    auto values = constantFilterValues(ops.filter);
+    auto values = constantValues(ops.filter);
     if (!values || int64_t(values->size()) != w.f * w.c * 9)
       return Value();
     auto filterAt = [&](int64_t f, int64_t c, int64_t kh, int64_t kw) {
@@ -479,31 +437,11 @@ private:
                                (f / nr * w.c + c) * nr + f % nr)] = sum;
           }
       }
-    auto module =
-        kb.b().getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
-    if (!module)
-      return Value();
     SmallVector<int64_t> shape = {uLayout.elements()};
-    auto tensorType = RankedTensorType::get(shape, kb.elementType());
-    DenseElementsAttr init;
-    if (kb.elementType().isF32()) {
-      std::vector<float> narrowed(transformed.begin(), transformed.end());
-      init = DenseElementsAttr::get(tensorType, ArrayRef<float>(narrowed));
-    } else {
-      init = DenseElementsAttr::get(tensorType, ArrayRef<double>(transformed));
-    }
-    auto memrefType = MemRefType::get(shape, kb.elementType());
-    // Built detached, then inserted by the symbol table, which renames it
-    // when another kernel's transformed filter has the name already.
-    OpBuilder detached(module.getContext());
-    auto global = memref::GlobalOp::create(
-        detached, kb.b().getLoc(),
-        llvm::formatv("__autoconfig_winograd_f{0}_u", m).str(),
-        detached.getStringAttr("private"), memrefType, init,
-        /*constant=*/true, detached.getI64IntegerAttr(64));
-    SymbolTable(module).insert(global, module.getBody()->begin());
-    Value flat =
-        memref::GetGlobalOp::create(kb.b(), memrefType, global.getSymName());
+    Value flat = createConstantBuffer(
+        kb.b(), kb.b().getLoc(),
+        llvm::formatv("__autoconfig_winograd_f{0}_u", m).str(), shape,
+        kb.elementType(), transformed);
     return stridedView(flat, Value(), uLayout);
   }
 
@@ -867,7 +805,7 @@ private:
               Value mask = select(andI(rowOk[i], colOk[j]), fMask, noLanes);
               SmallVector<Value> idx = {n, rowIdx[i], colIdx[j], f};
               Value old = maskedLoad(ops.output, idx, mask);
-              maskedStore(kb.addf(old, y[i * m + j]), ops.output, idx, mask);
+              finalStore(kb.addf(old, y[i * m + j]), idx, mask);
             }
         });
       });
@@ -907,7 +845,7 @@ private:
                   w.f % vl == 0 ? mask : select(filterOk[l], mask, noLanes);
               SmallVector<Value> idx = {n, filterIdx[l], h, col};
               Value old = maskedLoad(ops.output, idx, fm);
-              maskedStore(kb.addf(old, filters[l]), ops.output, idx, fm);
+              finalStore(kb.addf(old, filters[l]), idx, fm);
             }
           });
         }
@@ -970,7 +908,8 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
   return replaceConvOp(rewriter, op, w,
                        [&](OpBuilder &b, Location loc, const ConvOperands &o) {
                          emitWinogradConv(b, loc, o, w, *params, target);
-                       });
+                       },
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

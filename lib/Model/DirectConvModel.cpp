@@ -462,7 +462,8 @@ Prediction DirectConvModel::predict(const Workload &workload,
   // buffer: vl loads, vl stores and about 2*vl*vl lane moves (extract and
   // insert, one per cycle) per tile, plus the filter read and written.
   double packTime = 0, packTiles = 0;
-  if (packed) {
+  // Constant weights are packed at compile time: no run-time cost.
+  if (packed && !w.constWeights) {
     packTiles = double(fvecs) * ceilDiv(w.kh * w.kw * w.c, p.vl);
     double freq =
         (prof.frequencyGHz > 0 ? prof.frequencyGHz : t.frequencyGHz) * 1e9;

@@ -242,8 +242,7 @@ private:
     std::set<std::string> seen = {config.str()};
     for (int round = 0; round < 4; ++round) {
       bool improved = false;
-      for (const Config &next :
-           neighbours(workload, config, machine.target)) {
+      for (const Config &next : neighbours(workload, config, machine.target)) {
         if (!seen.insert(next.str()).second)
           continue;
         bool keepsUserValues = llvm::all_of(partial.params(), [&](auto &kv) {

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -224,6 +225,9 @@ LogicalResult normalizeModule(ModuleOp module) {
     pm.addPass(createCanonicalizerPass());
   }
   if (hasTensors || hasTosa) {
+    // Chains of elementwise ops (a residual add then a ReLU) become one
+    // generic, which can then fuse into the producing kernel's stores.
+    pm.addPass(createLinalgElementwiseOpFusionPass());
     bufferization::OneShotBufferizePassOptions options;
     options.bufferizeFunctionBoundaries = true;
     options.functionBoundaryTypeConversion =

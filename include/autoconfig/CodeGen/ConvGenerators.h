@@ -2,6 +2,7 @@
 #ifndef AUTOCONFIG_CODEGEN_CONVGENERATORS_H
 #define AUTOCONFIG_CODEGEN_CONVGENERATORS_H
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Model/ConvParams.h"
 #include "autoconfig/Target/TargetDesc.h"
@@ -15,8 +16,6 @@ namespace autoconfig {
 /// The memrefs one convolution generator works on: the real (unpadded)
 /// input, the filter and the output, in the workload's layout. Padding is
 /// the workload's: generators treat out-of-range input as zero.
-class Epilogue;
-
 struct ConvOperands {
   mlir::Value input, filter, output;
   /// When set, the final output values go through this fused elementwise
@@ -34,6 +33,12 @@ using ConvEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
 mlir::LogicalResult replaceConvOp(mlir::RewriterBase &rewriter,
                                   mlir::Operation *op, const ConvWorkload &w,
                                   ConvEmitter emit, bool fuseEpilogue = false);
+
+/// For generators that compute an NHWC convolution as a GEMM on the
+/// (N*OH*OW) x F view of its output: the operands' epilogue with the view's
+/// (row, column) indices mapped back to (n, oh, ow, f). None without one.
+std::optional<Epilogue> nhwcMatrixEpilogue(const ConvOperands &operands,
+                                           const ConvWorkload &w);
 
 void emitCbsmConv(mlir::OpBuilder &builder, mlir::Location loc,
                   const ConvOperands &operands, const ConvWorkload &w,

@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <functional>
 #include <optional>
 
 namespace autoconfig {
@@ -44,16 +45,35 @@ public:
   /// indices through their indexing maps (broadcast when they do not vary
   /// along the last dimension).
   mlir::Value apply(KernelBuilder &kb, mlir::Value value,
-                    mlir::ValueRange indices, int64_t live) const;
+                    mlir::ValueRange indices, int64_t live,
+                    mlir::Value mask = {}) const;
 
   /// Stores apply(...) into the destination.
   void store(KernelBuilder &kb, mlir::Value value, mlir::ValueRange indices,
              int64_t live) const;
+  /// Like store, for a vector whose valid lanes are given by a run-time
+  /// `mask` (other inputs are read under the same mask).
+  void storeMasked(KernelBuilder &kb, mlir::Value value,
+                   mlir::ValueRange indices, mlir::Value mask) const;
 
   /// Erases the generic once the generator has emitted the fused stores.
   void erase(mlir::RewriterBase &rewriter) const;
 
   mlir::linalg::GenericOp op() const { return generic; }
+
+  /// The same epilogue for a generator that works on a view of the output
+  /// with leading dimensions fixed at `prefix` (a matrix of a batch).
+  Epilogue withPrefix(mlir::ValueRange prefix) const;
+
+  /// Maps the indices of a generator's view of the output to the output's
+  /// own indices; the view's last dimension must be the output's last.
+  using IndexMap = std::function<llvm::SmallVector<mlir::Value>(
+      KernelBuilder &, mlir::ValueRange)>;
+  Epilogue withIndexMap(IndexMap map) const {
+    Epilogue copy = *this;
+    copy.indexMap = std::move(map);
+    return copy;
+  }
 
 private:
   explicit Epilogue(mlir::linalg::GenericOp generic, mlir::Value output)
@@ -61,6 +81,9 @@ private:
   // Op handles are value types whose accessors are not const.
   mutable mlir::linalg::GenericOp generic;
   mlir::Value output;
+  IndexMap indexMap;
+  llvm::SmallVector<mlir::Value> outputIndices(KernelBuilder &kb,
+                                              mlir::ValueRange view) const;
 };
 
 } // namespace autoconfig

@@ -14,8 +14,13 @@ namespace autoconfig {
 
 /// The 2-D memref views one matmul generator call works on. A is M x K (or
 /// K x M when transposed), B is K x N (or N x K), C is M x N.
+class Epilogue;
+
 struct GemmOperands {
   mlir::Value a, b, c;
+  /// When set, C's final values go through this fused elementwise epilogue
+  /// into its destination (see CodeGen/Epilogue.h).
+  const Epilogue *epilogue = nullptr;
 };
 
 class KernelBuilder;
@@ -106,10 +111,13 @@ void emitBlockedGemm(mlir::OpBuilder &builder, mlir::Location loc,
 /// M, N and K (its transposition flags are the sources' business). Virtual
 /// sources should be packed (packA / packB = 1): unpacked, the micro-kernel
 /// reads them through vector() / scalar() at every k step.
+/// With `epilogue`, C's final values (after the last kc block) go through
+/// it; its index map takes C's (row, column) indices.
 void emitBlockedGemm(mlir::OpBuilder &builder, mlir::Location loc,
                      const GemmMatrixSource &a, const GemmMatrixSource &b,
                      mlir::Value c, const GemmWorkload &w,
-                     const BlockedGemmParams &params, const TargetDesc &target);
+                     const BlockedGemmParams &params, const TargetDesc &target,
+                     const Epilogue *epilogue = nullptr);
 
 /// Emits C += A * B^T as dot products along K.
 void emitDotGemm(mlir::OpBuilder &builder, mlir::Location loc,
@@ -124,7 +132,8 @@ using Gemm2DEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
 /// batch (if any) around `emit2D`, and erases the op.
 mlir::LogicalResult replaceGemmOp(mlir::RewriterBase &rewriter,
                                   mlir::Operation *op, const GemmWorkload &w,
-                                  Gemm2DEmitter emit2D);
+                                  Gemm2DEmitter emit2D,
+                                  bool fuseEpilogue = false);
 
 /// Generator entry points, one per algorithm, as the Select registry calls
 /// them: parse the config, emit the code in place of `op`, erase `op`.
