@@ -57,10 +57,13 @@ struct FuseEpiloguesPass
       }
       auto generic = dyn_cast_or_null<linalg::GenericOp>(next);
       std::string why;
-      if (!generic || !Epilogue::isFusable(generic, output, why) ||
-          !deadAfter(output, producer, generic))
+      if (!generic || !Epilogue::isFusable(generic, output, why))
         continue;
+      // In place (the epilogue writes the producer's output) the final
+      // contents are produced anyway; otherwise nobody may read them.
       Value destination = generic.getDpsInitOperand(0)->get();
+      if (destination != output && !deadAfter(output, producer, generic))
+        continue;
       if (llvm::is_contained(linalgOp.getDpsInputs(), destination))
         continue;
       for (Operation *alloc : allocs)

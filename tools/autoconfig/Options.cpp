@@ -81,7 +81,7 @@ cl::opt<std::string> configText(
     cl::desc("Config for every op without its own 'autoconfig.config' "
              "(e.g. \"broadcast ui=4\"; missing parameters are derived)"),
     cl::sub(explainCommand()), cl::sub(compileCommand()),
-    cl::sub(benchCommand()));
+    cl::sub(benchCommand()), cl::sub(runCommand()));
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),

@@ -52,6 +52,9 @@ int runRun() {
     return 1;
   if (!hardware->target.runsOnHost)
     return fail("target '" + hardware->target.name + "' cannot run here");
+  std::optional<Config> override;
+  if (!parseOverride(override))
+    return 1;
   auto program = loadProgram(inputFile);
   if (!program)
     return 1;
@@ -64,6 +67,7 @@ int runRun() {
   options.target = hardware->target;
   options.profile = hardware->profile;
   options.threads = threads;
+  options.override = override;
   mlir::PassManager pm(program->context.get());
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
