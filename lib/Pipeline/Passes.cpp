@@ -1,6 +1,7 @@
 //===- Passes.cpp - The configure and generate passes ---------------------===//
 
 #include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Registry.h"
 #include "autoconfig/Workload/Extraction.h"
@@ -11,6 +12,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 
@@ -35,6 +38,27 @@ static std::string formatLocation(Location loc) {
   llvm::raw_string_ostream os(text);
   loc.print(os);
   return text;
+}
+
+/// What a fused epilogue does ("addf, maximumf") and the traffic it saves:
+/// a separate elementwise pass reads the output and writes its own.
+static void describeEpilogue(const Epilogue &epilogue, const Machine &machine,
+                             Decision &decision) {
+  std::string ops;
+  for (Operation &op : epilogue.op().getRegion().front().without_terminator())
+    if (!isa<arith::ConstantOp>(op))
+      ops += (ops.empty() ? "" : ", ") +
+             op.getName().getStringRef().drop_front(6).str();
+  auto type = cast<MemRefType>(epilogue.destination().getType());
+  double bytes = double(type.getNumElements()) *
+                 (type.getElementType().getIntOrFloatBitWidth() / 8);
+  decision.epilogueSavedSeconds =
+      2 * bytes / machine.profile.bandwidthFor(uint64_t(bytes), machine.target);
+  decision.epilogue = llvm::formatv("fused into the stores ({0}): saves "
+                                    "{1:f1} KiB of traffic, ~{2:f1} us",
+                                    ops, 2 * bytes / 1024,
+                                    decision.epilogueSavedSeconds * 1e6)
+                          .str();
 }
 
 /// Resolves the pass's target from its textual options.
@@ -119,6 +143,8 @@ struct ConfigurePass
         op->emitWarning("autoconfig: ") << warning;
       op->setAttr(kConfigAttrName,
                   StringAttr::get(op->getContext(), decision->config.str()));
+      if (auto epilogue = Epilogue::following(op))
+        describeEpilogue(*epilogue, machine, *decision);
       if (options.decisions) {
         decision->location = formatLocation(op->getLoc());
         options.decisions->push_back(std::move(*decision));

@@ -178,6 +178,8 @@ json::Value toJSON(const Decision &d) {
     warnings.push_back(w);
   return json::Object{{"workload", toJSON(d.workload)},
                       {"location", d.location},
+      {"epilogue", d.epilogue},
+      {"epilogue_saved_s", d.epilogueSavedSeconds},
                       {"algorithm", d.winner().algorithm},
                       {"config", d.config.str()},
                       {"predicted_s", d.winner().prediction.seconds},

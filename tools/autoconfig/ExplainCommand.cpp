@@ -145,6 +145,8 @@ static void printDecision(const Decision &d, const HardwareSetup &hw,
   DecisionInputs inputs = decisionInputs(d, hw);
   os << "  facts:   " << inputs.facts << "\n";
   os << "  costs:   " << inputs.costs << "\n";
+  if (!d.epilogue.empty())
+    os << "  epilogue: " << d.epilogue << "\n";
   for (const std::string &w : d.warnings)
     os << "  warning: " << w << "\n";
   os << "  candidates:\n";

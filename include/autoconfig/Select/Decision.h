@@ -32,6 +32,11 @@ struct Decision {
   Workload workload;
   /// Where the op is in the source ("file.mlir:3:5"), when known.
   std::string location;
+  /// The fused elementwise epilogue, when one follows the op: what it does
+  /// and the memory traffic fusing it saves (a separate pass would read and
+  /// write the output once more).
+  std::string epilogue;
+  double epilogueSavedSeconds = 0;
   std::vector<Candidate> candidates;
   /// Index into candidates of the chosen one.
   int chosen = -1;
