@@ -23,17 +23,6 @@ const PeerResult *BenchRecord::peer(StringRef name) const {
   return nullptr;
 }
 
-/// A fresh copy of the initial buffers for one implementation.
-static WorkloadBuffers copyBuffers(const WorkloadBuffers &initial) {
-  WorkloadBuffers copy;
-  copy.output = initial.output;
-  for (const AlignedBuffer &b : initial.operands) {
-    AlignedBuffer c(b.size(), b.bytes() / std::max<size_t>(b.size(), 1));
-    c.copyFrom(b);
-    copy.operands.push_back(std::move(c));
-  }
-  return copy;
-}
 
 BenchRecord benchWorkload(const Workload &workload,
                           const BenchOptions &options) {
@@ -67,7 +56,7 @@ BenchRecord benchWorkload(const Workload &workload,
   std::vector<std::function<void()>> calls;
   std::vector<int> peerIndex; // -1 = AutoConfig
 
-  buffers.push_back(copyBuffers(initial));
+  buffers.push_back(cloneBuffers(initial));
   {
     auto pointers = buffers.back().pointers();
     CompiledKernel *k = kernel->get();
@@ -91,7 +80,7 @@ BenchRecord benchWorkload(const Workload &workload,
     } else if (!peer->supports(workload, whyNot)) {
       result.error = whyNot;
     } else {
-      WorkloadBuffers mine = copyBuffers(initial);
+      WorkloadBuffers mine = cloneBuffers(initial);
       auto call = peer->prepare(workload, mine, options.threads);
       if (!call) {
         result.error = toString(call.takeError());
@@ -110,9 +99,56 @@ BenchRecord benchWorkload(const Workload &workload,
     record.peers.push_back(std::move(result));
   }
 
+  // Every other applicable algorithm, with its own derived config.
+  std::vector<std::unique_ptr<CompiledKernel>> alternatives;
+  std::vector<int> algorithmIndex; // per call, -1 when not an algorithm
+  algorithmIndex.assign(calls.size(), -1);
+  if (options.compareAlgorithms) {
+    for (const Candidate &c : record.decision.candidates) {
+      if (!c.applicable || c.algorithm == "loops")
+        continue;
+      AlgorithmResult result;
+      result.algorithm = c.algorithm;
+      result.config = c.config.str();
+      result.predictedSeconds = c.prediction.seconds;
+      result.chosen = &c == &record.decision.winner();
+      if (result.chosen) {
+        result.verified = record.verified;
+        algorithmIndex[0] = int(record.algorithms.size());
+        record.algorithms.push_back(result);
+        continue;
+      }
+      auto compiled = compileKernel(workload, c.config, options.target);
+      if (!compiled) {
+        result.error = toString(compiled.takeError());
+        record.algorithms.push_back(result);
+        continue;
+      }
+      WorkloadBuffers mine = cloneBuffers(initial);
+      (*compiled)->run(mine.pointers());
+      result.verified =
+          compareToReference(workload, mine.outputBuffer(), reference).passed;
+      CompiledKernel *k = compiled->get();
+      std::vector<void *> pointers = mine.pointers();
+      buffers.push_back(std::move(mine));
+      alternatives.push_back(std::move(*compiled));
+      calls.push_back([k, pointers] { k->run(pointers); });
+      peerIndex.push_back(-2);
+      algorithmIndex.push_back(int(record.algorithms.size()));
+      record.algorithms.push_back(result);
+    }
+  }
+
   std::vector<TimingStats> stats = timeInterleaved(calls, options.timing);
   for (size_t i = 0; i < calls.size(); ++i) {
     double seconds = stats[i].medianSeconds;
+    if (algorithmIndex[i] >= 0) {
+      AlgorithmResult &a = record.algorithms[algorithmIndex[i]];
+      a.measuredSeconds = seconds;
+      a.gflops = flops / seconds / 1e9;
+    }
+    if (peerIndex[i] == -2)
+      continue;
     if (peerIndex[i] < 0) {
       record.measuredSeconds = seconds;
       record.gflops = flops / seconds / 1e9;
@@ -170,6 +206,23 @@ json::Value toJSON(const BenchRecord &r) {
   o["decide_s"] = r.decision.decideSeconds;
   o["compile_s"] = r.compileSeconds;
   o["peers"] = std::move(peers);
+  if (!r.algorithms.empty()) {
+    json::Object algorithms;
+    for (const AlgorithmResult &a : r.algorithms) {
+      json::Object entry{{"config", a.config},
+                         {"predicted_s", a.predictedSeconds},
+                         {"chosen", a.chosen}};
+      if (a.error.empty()) {
+        entry["measured_s"] = a.measuredSeconds;
+        entry["gflops"] = a.gflops;
+        entry["verified"] = a.verified;
+      } else {
+        entry["error"] = a.error;
+      }
+      algorithms[a.algorithm] = std::move(entry);
+    }
+    o["algorithms"] = std::move(algorithms);
+  }
   return o;
 }
 

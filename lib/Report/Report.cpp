@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 
 using namespace llvm;
 
@@ -284,6 +285,55 @@ Table benchTable(const ReportInputs::Run &run) {
   return t;
 }
 
+/// For runs made with `bench --algorithms`: every algorithm's GFLOP/s with
+/// its own config, and how the model's choice compares with the fastest.
+std::optional<Table> algorithmTable(const ReportInputs::Run &run) {
+  std::vector<std::string> names;
+  for (const json::Object &r : run.records)
+    if (const json::Object *a = r.getObject("algorithms"))
+      for (const auto &kv : *a)
+        if (!is_contained(names, kv.first.str()))
+          names.push_back(kv.first.str());
+  if (names.empty())
+    return std::nullopt;
+  std::sort(names.begin(), names.end());
+  Table t;
+  t.header = {"workload", "model's choice"};
+  for (const std::string &n : names)
+    t.header.push_back(n);
+  t.header.push_back("choice / fastest");
+  unsigned within = 0, rows = 0;
+  for (const json::Object &r : run.records) {
+    const json::Object *a = r.getObject("algorithms");
+    if (!a)
+      continue;
+    std::vector<std::string> row = {string(r, "workload"),
+                                    string(r, "algorithm")};
+    double best = 0, chosen = NAN;
+    for (const std::string &n : names) {
+      const json::Object *e = a->getObject(n);
+      double g = e ? number(*e, "gflops") : NAN;
+      row.push_back(fixed(g));
+      if (std::isfinite(g))
+        best = std::max(best, g);
+      if (e && e->getBoolean("chosen").value_or(false))
+        chosen = g;
+    }
+    double ratio = chosen / best;
+    row.push_back(fixed(ratio, 2));
+    ++rows;
+    within += ratio >= 0.9;
+    t.rows.push_back(row);
+  }
+  std::vector<std::string> summary = {
+      formatv("within 10% of the fastest: {0} of {1}", within, rows).str(),
+      ""};
+  for (size_t i = 0; i <= names.size(); ++i)
+    summary.push_back("");
+  t.rows.push_back(summary);
+  return t;
+}
+
 Table tuneTable(const ReportInputs::Run &run) {
   Table t;
   t.header = {"workload",    "trials",     "tune wall s", "model decides ms",
@@ -350,6 +400,11 @@ void writeHtmlReport(const ReportInputs &in, raw_ostream &os) {
     os << "<h2>GFLOP/s per workload: " << escapeXml(label(run)) << "</h2>\n";
     os << barChart(run, in.peakGflops);
     htmlTable(benchTable(run), os);
+    if (auto algorithms = algorithmTable(run)) {
+      os << "<h3>Algorithms, each with its own model-derived config "
+            "(GFLOP/s)</h3>\n";
+      htmlTable(*algorithms, os);
+    }
   }
   std::vector<std::pair<double, double>> points;
   std::vector<std::string> tips;
@@ -390,6 +445,12 @@ void writeMarkdownReport(const ReportInputs &in, raw_ostream &os) {
     os << "#### " << label(run) << " (GFLOP/s)\n\n";
     markdownTable(benchTable(run), os);
     os << "\n";
+    if (auto algorithms = algorithmTable(run)) {
+      os << "#### " << label(run)
+         << ": algorithms, each with its own derived config (GFLOP/s)\n\n";
+      markdownTable(*algorithms, os);
+      os << "\n";
+    }
   }
   for (const ReportInputs::Run &run : in.tune) {
     os << "#### " << label(run) << "\n\n";

@@ -21,6 +21,11 @@ static cl::opt<std::string>
              cl::desc("Comma-separated peers (default: all available; "
                       "'none' for none)"),
              cl::value_desc("LIST"), cl::sub(benchCommand()));
+static cl::opt<bool> compareAlgorithms(
+    "algorithms",
+    cl::desc("Also time every other applicable algorithm with its own "
+             "model-derived config (is the model's choice the fastest?)"),
+    cl::sub(benchCommand()));
 static cl::opt<unsigned> samples("samples",
                                  cl::desc("Timed samples per implementation "
                                           "(at least 5)"),
@@ -72,6 +77,7 @@ int runBench() {
   options.peers = peers;
   options.override = override;
   options.timing.samples = std::max(5u, unsigned(samples));
+  options.compareAlgorithms = compareAlgorithms;
 
   bool progress = !json && sys::Process::StandardErrIsDisplayed();
   if (!json)

@@ -23,6 +23,21 @@ struct BenchOptions {
   std::vector<std::string> peers;
   std::optional<Config> override;
   TimingOptions timing;
+  /// Also time every other applicable algorithm (its own model-derived,
+  /// refined config) in the same interleaved rounds.
+  bool compareAlgorithms = false;
+};
+
+/// One algorithm of the comparison (`bench --algorithms`).
+struct AlgorithmResult {
+  std::string algorithm;
+  std::string config;
+  double predictedSeconds = 0;
+  double measuredSeconds = 0;
+  double gflops = 0;
+  bool verified = false;
+  bool chosen = false;
+  std::string error;
 };
 
 struct PeerResult {
@@ -47,6 +62,7 @@ struct BenchRecord {
   double relativeSpread = 0;
   double compileSeconds = 0;
   std::vector<PeerResult> peers;
+  std::vector<AlgorithmResult> algorithms;
   /// Set when AutoConfig's own kernel could not be built or run.
   std::string error;
 
