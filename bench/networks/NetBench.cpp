@@ -27,7 +27,6 @@
 
 #include "mlir/Pass/PassManager.h"
 
-#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
@@ -40,33 +39,95 @@
 using namespace autoconfig;
 using namespace llvm;
 
-static cl::opt<std::string>
-    networkName("network", cl::desc("Example network: resnet18 | transformer"),
-                cl::init("resnet18"));
-static cl::opt<int64_t> width("width", cl::desc("resnet18: stem width"),
-                              cl::init(32));
-static cl::opt<int64_t> size("size",
-                             cl::desc("resnet18: input height and width "
-                                      "(2^k + 1)"),
-                             cl::init(65));
-static cl::opt<int64_t> seq("seq", cl::desc("transformer: sequence length"),
-                            cl::init(128));
-static cl::opt<int64_t> dModel("dmodel", cl::desc("transformer: model width"),
-                               cl::init(256));
-static cl::opt<int64_t> heads("heads", cl::desc("transformer: heads"),
-                              cl::init(4));
-static cl::opt<unsigned>
-    threads("threads",
-            cl::desc("Threads of AutoConfig's generated code (libomp) and of "
-                     "oneDNN (libgomp); the default lowering is serial"),
-            cl::init(1));
-static cl::opt<unsigned> samples("samples",
-                                 cl::desc("Timed samples (rounds), at least 5"),
-                                 cl::init(7));
-static cl::opt<bool> json("json", cl::desc("Print one JSON object"));
-static cl::opt<bool> showPlan("plan",
-                              cl::desc("Also print oneDNN's primitives, "
-                                       "implementations and formats"));
+namespace {
+
+/// The command line. LLVM's option registry is not used: libLLVM already
+/// registers a top-level "threads" option of its own.
+struct Options {
+  std::string network = "resnet18";
+  int64_t width = 32, size = 65;              // resnet18
+  int64_t seq = 128, dModel = 256, heads = 4; // transformer
+  unsigned threads = 1, samples = 7;
+  bool json = false, plan = false;
+};
+
+constexpr const char *kUsage =
+    "USAGE: autoconfig-netbench [options]\n"
+    "\n"
+    "Whole-network latency in one process: AutoConfig, MLIR's default "
+    "lowering\nof the same module, and the same network built layer by "
+    "layer on oneDNN;\nthe three outputs are checked against each other "
+    "first.\n"
+    "\n"
+    "  --network=resnet18|transformer  example network (default resnet18)\n"
+    "  --width=N      resnet18: stem width (default 32)\n"
+    "  --size=N       resnet18: input height and width, 2^k + 1 (default 65)\n"
+    "  --seq=N        transformer: sequence length (default 128)\n"
+    "  --dmodel=N     transformer: model width (default 256)\n"
+    "  --heads=N      transformer: heads (default 4)\n"
+    "  --threads=N    threads of AutoConfig's code (libomp) and of oneDNN\n"
+    "                 (libgomp); the default lowering is serial (default 1)\n"
+    "  --samples=N    timed rounds, at least 5 (default 7)\n"
+    "  --json         print one JSON object\n"
+    "  --plan         also print oneDNN's primitives, implementations and "
+    "formats\n";
+
+/// Parses "--name=value", "--name value" (one or two dashes) and the flags.
+Expected<Options> parseArguments(int argc, char **argv) {
+  Options o;
+  auto error = [](const Twine &message) {
+    return createStringError(inconvertibleErrorCode(), message);
+  };
+  for (int i = 1; i < argc; ++i) {
+    StringRef arg = argv[i];
+    if (!arg.consume_front("-"))
+      return error("unexpected argument '" + arg + "' (see --help)");
+    arg.consume_front("-");
+    auto [name, value] = arg.split('=');
+    bool inlineValue = arg.contains('=');
+    if (name == "help" || name == "h") {
+      outs() << kUsage;
+      std::exit(0);
+    }
+    if (name == "json" || name == "plan") {
+      if (inlineValue)
+        return error("--" + name + " takes no value");
+      (name == "json" ? o.json : o.plan) = true;
+      continue;
+    }
+    if (!inlineValue) {
+      if (i + 1 >= argc)
+        return error("--" + name + " needs a value");
+      value = argv[++i];
+    }
+    if (name == "network") {
+      o.network = value.str();
+      continue;
+    }
+    int64_t number = 0;
+    int64_t *target = name == "width"    ? &o.width
+                      : name == "size"   ? &o.size
+                      : name == "seq"    ? &o.seq
+                      : name == "dmodel" ? &o.dModel
+                      : name == "heads"  ? &o.heads
+                                         : nullptr;
+    bool isUnsigned = name == "threads" || name == "samples";
+    if (!target && !isUnsigned)
+      return error("unknown option '--" + name + "' (see --help)");
+    if (value.getAsInteger(10, number))
+      return error("--" + name + " expects an integer, got '" + value + "'");
+    if (target) {
+      *target = number;
+    } else {
+      if (number < 1 || number > 1024)
+        return error("--" + name + " must be in [1, 1024]");
+      (name == "threads" ? o.threads : o.samples) = unsigned(number);
+    }
+  }
+  return o;
+}
+
+} // namespace
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "autoconfig-netbench") << message << "\n";
@@ -86,24 +147,24 @@ static double relativeError(const float *a, const float *b, size_t count) {
   return maxDiff / std::max(maxRef, 1e-30);
 }
 
-static Expected<Network> buildNetwork() {
+static Expected<Network> buildNetwork(const Options &opts) {
   Network net;
-  if (networkName == "resnet18") {
-    if (width < 1 || width > 512 || size < 8 || size > 1024)
+  if (opts.network == "resnet18") {
+    if (opts.width < 1 || opts.width > 512 || opts.size < 8 || opts.size > 1024)
       return createStringError(inconvertibleErrorCode(),
                                "--width must be in [1, 512] and --size in "
                                "[8, 1024]");
-    net = resnet18Like(width, size);
-  } else if (networkName == "transformer") {
-    if (seq < 1 || seq > 4096 || dModel < 1 || dModel > 8192 || heads < 1 ||
-        dModel % heads)
+    net = resnet18Like(opts.width, opts.size);
+  } else if (opts.network == "transformer") {
+    if (opts.seq < 1 || opts.seq > 4096 || opts.dModel < 1 ||
+        opts.dModel > 8192 || opts.heads < 1 || opts.dModel % opts.heads)
       return createStringError(inconvertibleErrorCode(),
                                "--seq in [1, 4096], --dmodel in [1, 8192], "
                                "and --dmodel a multiple of --heads");
-    net = transformerEncoder(seq, dModel, heads);
+    net = transformerEncoder(opts.seq, opts.dModel, opts.heads);
   } else {
     return createStringError(inconvertibleErrorCode(),
-                             "unknown --network '" + networkName +
+                             "unknown --network '" + opts.network +
                                  "' (known: resnet18, transformer)");
   }
   if (Error err = net.inferShapes())
@@ -113,19 +174,17 @@ static Expected<Network> buildNetwork() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "Whole-network latency: AutoConfig against MLIR's default lowering and "
-      "oneDNN layer by layer\n");
-  if (threads < 1 || threads > 1024)
-    return fail("--threads must be in [1, 1024]");
+  auto parsed = parseArguments(argc, argv);
+  if (!parsed)
+    return fail(toString(parsed.takeError()));
+  const Options &opts = *parsed;
   // Both OpenMP runtimes share the cores: libomp's workers would otherwise
   // spin for 200 ms after each AutoConfig call and slow the oneDNN call
   // timed next. A short wait keeps them hot within one inference. Read when
   // libomp starts (the first parallel call), so it must be set here.
   setenv("KMP_BLOCKTIME", "1", /*overwrite=*/0);
 
-  auto net = buildNetwork();
+  auto net = buildNetwork(opts);
   if (!net)
     return fail(toString(net.takeError()));
   auto target = resolveTarget("", "");
@@ -146,19 +205,21 @@ int main(int argc, char **argv) {
   ConfigureOptions options;
   options.target = *target;
   options.profile = profile;
-  options.threads = threads;
+  options.threads = opts.threads;
   mlir::PassManager pm(context.get());
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
   pm.addPass(createGeneratePass(*target));
   if (failed(pm.run(*module)))
     return fail("AutoConfig's passes failed on '" + net->name + "'");
-  auto autoconfig = ModuleRunner::create(*module, "forward", *target, threads);
+  auto autoconfig =
+      ModuleRunner::create(*module, "forward", *target, opts.threads);
   if (!autoconfig)
     return fail("AutoConfig: " + toString(autoconfig.takeError()));
   double compileSeconds = nowSeconds() - compileStart;
   double defaultStart = nowSeconds();
-  auto baseline = ModuleRunner::create(*reference, "forward", *target, threads);
+  auto baseline =
+      ModuleRunner::create(*reference, "forward", *target, opts.threads);
   if (!baseline)
     return fail("default lowering: " + toString(baseline.takeError()));
   double defaultCompileSeconds = nowSeconds() - defaultStart;
@@ -178,7 +239,7 @@ int main(int argc, char **argv) {
 
   double onednnStart = nowSeconds();
   auto onednn = netbench::OneDnnNetwork::create(
-      *net, threads, input.as<float>(), onednnOutput.as<float>());
+      *net, opts.threads, input.as<float>(), onednnOutput.as<float>());
   if (!onednn)
     return fail("oneDNN: " + toString(onednn.takeError()));
   double onednnBuildSeconds = nowSeconds() - onednnStart;
@@ -192,7 +253,8 @@ int main(int argc, char **argv) {
     return fail(toString(std::move(err)));
   const float *ref = expected[0].as<float>();
   double autoconfigError = relativeError(mine[0].as<float>(), ref, outputCount);
-  double onednnError = relativeError(onednnOutput.as<float>(), ref, outputCount);
+  double onednnError =
+      relativeError(onednnOutput.as<float>(), ref, outputCount);
   // Different summation orders over tens of layers stay far below 1e-3 of
   // the output's scale unless something is wrong.
   bool agree = autoconfigError <= 1e-3 && onednnError <= 1e-3;
@@ -208,7 +270,7 @@ int main(int argc, char **argv) {
       [&] { consumeError(peer->run()); },
       [&] { baseRunner->run(arguments, scratch); }};
   TimingOptions timing;
-  timing.samples = std::max(5u, unsigned(samples));
+  timing.samples = std::max(5u, opts.samples);
   timing.warmupCalls = 1;
   std::vector<TimingStats> stats = timeInterleaved(calls, timing);
 
@@ -218,11 +280,11 @@ int main(int argc, char **argv) {
   double errors[] = {autoconfigError, onednnError, 0};
   double ratio = stats[0].medianSeconds / stats[1].medianSeconds;
   double speedup = stats[2].medianSeconds / stats[0].medianSeconds;
-  if (json) {
+  if (opts.json) {
     json::Object record{{"network", net->name},
                         {"layers", int64_t(net->layers.size())},
                         {"gflop", gflop},
-                        {"threads", int64_t(threads)},
+                        {"threads", int64_t(opts.threads)},
                         {"target", target->name},
                         {"profile", profileNote},
                         {"onednn_version", onednnName},
@@ -252,13 +314,13 @@ int main(int argc, char **argv) {
   }
 
   outs() << formatv("{0}: {1} layers, {2:f3} GFLOP, {3} thread{4}, {5}\n",
-                    net->name, net->layers.size(), gflop, threads,
-                    threads == 1 ? "" : "s", target->name);
+                    net->name, net->layers.size(), gflop, opts.threads,
+                    opts.threads == 1 ? "" : "s", target->name);
   outs() << formatv("build: AutoConfig {0:f1} s, default lowering {1:f1} s, "
                     "oneDNN {2:f2} s ({3} primitives, {4} timed reorders)\n",
                     compileSeconds, defaultCompileSeconds, onednnBuildSeconds,
                     (*onednn)->plan().size(), (*onednn)->timedReorders());
-  if (showPlan)
+  if (opts.plan)
     for (const std::string &line : (*onednn)->plan())
       outs() << "  " << line << "\n";
   const char *labels[] = {"AutoConfig", "oneDNN layer by layer",
@@ -266,12 +328,11 @@ int main(int argc, char **argv) {
   outs() << formatv("{0,-24} {1,12} {2,9} {3,8} {4,14}\n", "", "latency ms",
                     "GFLOP/s", "spread", "error vs dflt");
   for (int i = 0; i < 3; ++i)
-    outs() << formatv("{0,-24} {1,12:f3} {2,9:f1} {3,7:f1}% {4,14}\n",
-                      labels[i], stats[i].medianSeconds * 1e3,
-                      gflop / stats[i].medianSeconds,
-                      stats[i].relativeSpread * 100,
-                      i < 2 ? formatv("{0:e1}", errors[i]).str()
-                            : std::string("-"));
+    outs() << formatv(
+        "{0,-24} {1,12:f3} {2,9:f1} {3,7:f1}% {4,14}\n", labels[i],
+        stats[i].medianSeconds * 1e3, gflop / stats[i].medianSeconds,
+        stats[i].relativeSpread * 100,
+        i < 2 ? formatv("{0:e1}", errors[i]).str() : std::string("-"));
   outs() << formatv("AutoConfig / oneDNN: {0:f2}; default / AutoConfig: "
                     "{1:f1}x; outputs {2} (checksum {3:e6})\n",
                     ratio, speedup, agree ? "agree" : "DISAGREE", checksum);

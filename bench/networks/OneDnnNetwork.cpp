@@ -119,9 +119,14 @@ std::string formatOf(const dnnl_memory_desc_t &md) {
   const dnnl_blocking_desc_t &b = md.format_desc.blocking;
   std::vector<int> order(md.ndims);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-    return b.strides[x] != b.strides[y] ? b.strides[x] > b.strides[y]
-                                        : md.dims[x] > md.dims[y];
+  // Outermost first; a size-1 dimension's stride means nothing, so among
+  // equal strides the larger dimension counts as outer (as in oneDNN's tags).
+  std::sort(order.begin(), order.end(), [&](int x, int y) {
+    if (b.strides[x] != b.strides[y])
+      return b.strides[x] > b.strides[y];
+    if (md.dims[x] != md.dims[y])
+      return md.dims[x] > md.dims[y];
+    return x < y;
   });
   std::string name;
   for (int d : order) {
@@ -298,9 +303,8 @@ struct OneDnnNetwork::Impl {
       return createStringError(inconvertibleErrorCode(),
                                "a parameter is smaller than its layout");
     Memory user;
-    if (dnnl_status_t s =
-            dnnl_memory_create(user.slot(), &userMd, engine.get(),
-                               const_cast<float *>(data.data())))
+    if (dnnl_status_t s = dnnl_memory_create(user.slot(), &userMd, engine.get(),
+                                             const_cast<float *>(data.data())))
       return dnnlError("dnnl_memory_create", s);
     auto memory = newMemory(md, DNNL_MEMORY_ALLOCATE);
     if (!memory)
@@ -325,8 +329,8 @@ struct OneDnnNetwork::Impl {
                                            0.0f, 0.0f);
           break;
         case PostOp::Kind::Linear:
-          s = dnnl_post_ops_append_eltwise(
-              list.get(), 1.0f, dnnl_eltwise_linear, op.alpha, 0.0f);
+          s = dnnl_post_ops_append_eltwise(list.get(), 1.0f,
+                                           dnnl_eltwise_linear, op.alpha, 0.0f);
           break;
         case PostOp::Kind::Sum:
           s = dnnl_post_ops_append_sum(list.get(), 1.0f);
@@ -355,9 +359,9 @@ struct OneDnnNetwork::Impl {
   }
 
   /// Creates the primitive descriptor of an op writing `dst` with `attr`.
-  using MakeDesc = function_ref<dnnl_status_t(
-      const dnnl_memory_desc_t &dst, const_dnnl_primitive_attr_t attr,
-      PrimitiveDesc &pd)>;
+  using MakeDesc = function_ref<dnnl_status_t(const dnnl_memory_desc_t &dst,
+                                              const_dnnl_primitive_attr_t attr,
+                                              PrimitiveDesc &pd)>;
 
   /// A convolution or inner product with its epilogue.
   struct Produced {
@@ -547,9 +551,8 @@ struct OneDnnNetwork::Impl {
                         queryMd(produced->pd.get(), dnnl_query_src_md), l.name);
     if (!src)
       return src.takeError();
-    auto weights =
-        constant(userWeights, params[0],
-                 queryMd(produced->pd.get(), dnnl_query_weights_md));
+    auto weights = constant(userWeights, params[0],
+                            queryMd(produced->pd.get(), dnnl_query_weights_md));
     if (!weights)
       return weights.takeError();
     auto bias = constant(biasMd, params[1],
@@ -613,17 +616,15 @@ struct OneDnnNetwork::Impl {
                         queryMd(produced->pd.get(), dnnl_query_src_md), l.name);
     if (!src)
       return src.takeError();
-    auto weights =
-        constant(userWeights, params[0],
-                 queryMd(produced->pd.get(), dnnl_query_weights_md));
+    auto weights = constant(userWeights, params[0],
+                            queryMd(produced->pd.get(), dnnl_query_weights_md));
     if (!weights)
       return weights.takeError();
     auto bias = constant(biasMd, params[1],
                          queryMd(produced->pd.get(), dnnl_query_weights_md, 1));
     if (!bias)
       return bias.takeError();
-    return finishProduced(i, *produced, *src, *weights, *bias,
-                          "inner_product");
+    return finishProduced(i, *produced, *src, *weights, *bias, "inner_product");
   }
 
   /// `t` as a plain strided 3D tensor (views stay views).
@@ -653,8 +654,8 @@ struct OneDnnNetwork::Impl {
       const dnnl_dims_t &s = b->md.format_desc.blocking.strides;
       dnnl_dims_t dims = {d[0], d[2], d[1]}, strides = {s[0], s[2], s[1]};
       dnnl_memory_desc_t md;
-      if (dnnl_status_t st = dnnl_memory_desc_init_by_strides(
-              &md, 3, dims, dnnl_f32, strides))
+      if (dnnl_status_t st =
+              dnnl_memory_desc_init_by_strides(&md, 3, dims, dnnl_f32, strides))
         return dnnlError("transposed operand", st);
       auto view = viewOf(*b, md);
       if (!view)
@@ -678,8 +679,7 @@ struct OneDnnNetwork::Impl {
     std::optional<Tensor> merged;
     if (next >= 0 && layer(next).kind == Layer::Kind::MergeHeads) {
       // Written straight into the [rows, heads * columns] result.
-      dnnl_dims_t mergedDims = {m, batch * n},
-                  viewStrides = {n, batch * n, 1};
+      dnnl_dims_t mergedDims = {m, batch * n}, viewStrides = {n, batch * n, 1};
       dnnl_memory_desc_t mergedMd, viewMd;
       dnnl_memory_desc_init_by_tag(&mergedMd, 2, mergedDims, dnnl_f32, dnnl_ab);
       dnnl_memory_desc_init_by_strides(&viewMd, 3, dstDims, dnnl_f32,
@@ -705,8 +705,8 @@ struct OneDnnNetwork::Impl {
     if (!attr)
       return attr.takeError();
     dnnl_matmul_desc_t desc;
-    if (dnnl_status_t s = dnnl_matmul_desc_init(&desc, &a->md, &weights.md,
-                                                nullptr, &dst.md))
+    if (dnnl_status_t s =
+            dnnl_matmul_desc_init(&desc, &a->md, &weights.md, nullptr, &dst.md))
       return dnnlError("dnnl_matmul_desc_init", s);
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(
@@ -746,12 +746,12 @@ struct OneDnnNetwork::Impl {
                                    dnnl_format_tag_any);
     dnnl_softmax_v2_desc_t desc;
     if (dnnl_status_t s = dnnl_softmax_v2_forward_desc_init(
-            &desc, dnnl_forward_inference, dnnl_softmax_accurate, &x.md,
-            &dstMd, x.md.ndims - 1))
+            &desc, dnnl_forward_inference, dnnl_softmax_accurate, &x.md, &dstMd,
+            x.md.ndims - 1))
       return dnnlError("dnnl_softmax_v2_forward_desc_init", s);
     PrimitiveDesc pd;
-    if (dnnl_status_t s = dnnl_primitive_desc_create(
-            pd.slot(), &desc, nullptr, engine.get(), nullptr))
+    if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
+                                                     engine.get(), nullptr))
       return dnnlError("softmax primitive_desc", s);
     Tensor dst = x;
     if (!inPlace) {
@@ -788,21 +788,21 @@ struct OneDnnNetwork::Impl {
             dnnl_use_scale | dnnl_use_shift))
       return dnnlError("dnnl_layer_normalization_forward_desc_init", s);
     PrimitiveDesc pd;
-    if (dnnl_status_t s = dnnl_primitive_desc_create(
-            pd.slot(), &desc, nullptr, engine.get(), nullptr))
+    if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
+                                                     engine.get(), nullptr))
       return dnnlError("layer normalization primitive_desc", s);
     std::vector<std::vector<float>> params = net->parameters(i);
     dnnl_dims_t width = {x->md.dims[1]};
     dnnl_memory_desc_t vectorMd;
     dnnl_memory_desc_init_by_tag(&vectorMd, 1, width, dnnl_f32, dnnl_a);
-    auto scale = constant(vectorMd, params[0],
-                          queryMd(pd.get(), dnnl_query_exec_arg_md,
-                                  DNNL_ARG_SCALE));
+    auto scale =
+        constant(vectorMd, params[0],
+                 queryMd(pd.get(), dnnl_query_exec_arg_md, DNNL_ARG_SCALE));
     if (!scale)
       return scale.takeError();
-    auto shift = constant(vectorMd, params[1],
-                          queryMd(pd.get(), dnnl_query_exec_arg_md,
-                                  DNNL_ARG_SHIFT));
+    auto shift =
+        constant(vectorMd, params[1],
+                 queryMd(pd.get(), dnnl_query_exec_arg_md, DNNL_ARG_SHIFT));
     if (!shift)
       return shift.takeError();
     Tensor dst = *x;
@@ -857,8 +857,8 @@ struct OneDnnNetwork::Impl {
             &anyDst, strides, kernel, pad, pad))
       return dnnlError("dnnl_pooling_forward_desc_init", s);
     PrimitiveDesc pd;
-    if (dnnl_status_t s = dnnl_primitive_desc_create(
-            pd.slot(), &desc, nullptr, engine.get(), nullptr))
+    if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
+                                                     engine.get(), nullptr))
       return dnnlError("pooling primitive_desc", s);
     auto dst = allocate(queryMd(pd.get(), dnnl_query_dst_md));
     if (!dst)
@@ -880,8 +880,8 @@ struct OneDnnNetwork::Impl {
     dnnl_memory_desc_init_by_tag(&anyDst, a.md.ndims, a.md.dims, dnnl_f32,
                                  dnnl_format_tag_any);
     dnnl_binary_desc_t desc;
-    if (dnnl_status_t s =
-            dnnl_binary_desc_init(&desc, dnnl_binary_add, &a.md, &b.md, &anyDst))
+    if (dnnl_status_t s = dnnl_binary_desc_init(&desc, dnnl_binary_add, &a.md,
+                                                &b.md, &anyDst))
       return dnnlError("dnnl_binary_desc_init", s);
     std::vector<PostOp> ops;
     if (l.relu)
@@ -917,8 +917,8 @@ struct OneDnnNetwork::Impl {
             0.0f))
       return dnnlError("dnnl_eltwise_forward_desc_init", s);
     PrimitiveDesc pd;
-    if (dnnl_status_t s = dnnl_primitive_desc_create(
-            pd.slot(), &desc, nullptr, engine.get(), nullptr))
+    if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
+                                                     engine.get(), nullptr))
       return dnnlError("eltwise primitive_desc", s);
     auto dst = allocate(queryMd(pd.get(), dnnl_query_dst_md));
     if (!dst)
@@ -989,7 +989,8 @@ struct OneDnnNetwork::Impl {
     dnnl_status_t s;
     if (shape.size() == 4) {
       int64_t h = shape[1], w = shape[2], c = shape[3];
-      dnnl_dims_t dims = {shape[0], c, h, w}, strides = {h * w * c, 1, w * c, c};
+      dnnl_dims_t dims = {shape[0], c, h, w},
+                  strides = {h * w * c, 1, w * c, c};
       s = dnnl_memory_desc_init_by_strides(&md, 4, dims, dnnl_f32, strides);
     } else if (shape.size() >= 1 && shape.size() <= 3) {
       static const dnnl_format_tag_t tags[] = {dnnl_a, dnnl_ab, dnnl_abc};
