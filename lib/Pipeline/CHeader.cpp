@@ -308,10 +308,20 @@ void writePrototype(const CFunction &f, raw_ostream &os) {
      << (params.empty() ? "void" : llvm::join(params, ", ")) << ");\n\n";
 }
 
+/// One ranked memref of static shape: the dense wrapper copies it into the
+/// caller's buffer and frees it (the function's caller owns a returned
+/// buffer under MLIR's ownership-based deallocation).
+bool hasCopyableMemRefResult(const CFunction &f) {
+  if (f.results.size() != 1 || f.results[0].kind != CValue::Kind::RankedMemRef)
+    return false;
+  return llvm::all_of(f.results[0].shape, [](int64_t e) { return e >= 0; });
+}
+
 /// Why a function has no dense wrapper, or "" when it has one.
 std::string whyNoDenseWrapper(const CFunction &f) {
-  if (resultPassing(f) == ResultPassing::Pointer)
-    return "it returns a memref or several results; call _mlir_ciface_" +
+  if (resultPassing(f) == ResultPassing::Pointer && !hasCopyableMemRefResult(f))
+    return "it returns several results or a memref of dynamic shape; call "
+           "_mlir_ciface_" +
            f.name + " and free what the descriptors' 'allocated' point to";
   for (auto [i, v] : llvm::enumerate(f.arguments)) {
     if (v.kind == CValue::Kind::UnrankedMemRef)
@@ -376,6 +386,29 @@ void writeDenseWrapper(const CFunction &f, raw_ostream &os) {
   ResultPassing passing = resultPassing(f);
   std::string returnType =
       passing == ResultPassing::Direct ? f.results[0].elementType : "void";
+  bool copiesResult = passing == ResultPassing::Pointer;
+  if (copiesResult) {
+    const CValue &r = f.results[0];
+    params.insert(params.begin(), r.elementType + " *result");
+    shapes.insert(shapes.begin(), "result " + shapeText(r));
+    body.push_back("  " + descriptorName(r) + " r;\n");
+    callArgs.insert(callArgs.begin(), "&r");
+  }
+  // Element counts, for the caller's allocations.
+  std::string upper = StringRef(f.name).upper();
+  auto countMacro = [&](const CValue &v, StringRef what) {
+    if (v.kind != CValue::Kind::RankedMemRef ||
+        llvm::any_of(v.shape, [](int64_t e) { return e < 0; }))
+      return;
+    int64_t count = 1;
+    for (int64_t e : v.shape)
+      count *= e;
+    os << "#define " << upper << "_" << what << "_ELEMENTS " << count << "\n";
+  };
+  if (copiesResult)
+    countMacro(f.results[0], "RESULT");
+  for (auto [i, v] : llvm::enumerate(f.arguments))
+    countMacro(v, "ARG" + std::to_string(i));
   os << "/* " << f.name << " on dense row-major buffers";
   if (!shapes.empty())
     os << " (" << llvm::join(shapes, ", ") << ")";
@@ -385,7 +418,26 @@ void writeDenseWrapper(const CFunction &f, raw_ostream &os) {
     os << line;
   os << "  " << (passing == ResultPassing::Direct ? "return " : "")
      << "_mlir_ciface_" << f.name << "(" << llvm::join(callArgs, ", ")
-     << ");\n}\n\n";
+     << ");\n";
+  if (copiesResult) {
+    // The returned descriptor may be strided: copy element by element in
+    // row-major order, then free the buffer the function allocated.
+    const CValue &r = f.results[0];
+    int64_t count = 1;
+    for (int64_t e : r.shape)
+      count *= e;
+    os << "  for (int64_t i = 0; i < " << count << "; ++i) {\n"
+       << "    int64_t rest = i, at = r.offset;\n";
+    if (!r.shape.empty())
+      os << "    for (int d = " << r.shape.size() - 1 << "; d >= 0; --d) {\n"
+         << "      at += rest % r.sizes[d] * r.strides[d];\n"
+         << "      rest /= r.sizes[d];\n"
+         << "    }\n";
+    os << "    result[i] = r.aligned[at];\n"
+       << "  }\n"
+       << "  free(r.allocated);\n";
+  }
+  os << "}\n\n";
 }
 
 } // namespace
@@ -410,10 +462,12 @@ void writeCHeader(llvm::ArrayRef<CFunction> functions,
         "memref<4x8xf32>:\n"
      << " * offset 0, sizes {4, 8}, strides {8, 1}). NAME_dense wraps the "
         "call\n"
-     << " * for dense row-major buffers. Buffers need only the alignment of\n"
-     << " * their element type. */\n"
+     << " * for dense row-major buffers (a memref result is copied into the\n"
+     << " * caller's buffer and freed); NAME_ARGi_ELEMENTS and\n"
+     << " * NAME_RESULT_ELEMENTS give their sizes. Buffers need only the\n"
+     << " * alignment of their element type. */\n"
      << "#ifndef " << options.guard << "\n#define " << options.guard << "\n\n"
-     << "#include <stdbool.h>\n#include <stdint.h>\n";
+     << "#include <stdbool.h>\n#include <stdint.h>\n#include <stdlib.h>\n";
   if (options.minVectorBits && options.scalableIsa == "sve")
     os << "#if defined(__aarch64__) && defined(__linux__)\n"
        << "#include <sys/prctl.h>\n#endif\n";

@@ -66,7 +66,7 @@ func.func @rows(%m: memref<?x5xf64>, %s: f64) {
 
 // A new buffer [0, 1, ..., n-1]: the memref comes back through a pointer.
 // CHECK:      void _mlir_ciface_iota(autoconfig_memref_i32_1d *result, int64_t arg0);
-// CHECK:      /* No iota_dense: it returns a memref or several results;
+// CHECK:      /* No iota_dense: it returns several results or a memref of dynamic shape;
 func.func @iota(%n: index) -> memref<?xi32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -76,6 +76,31 @@ func.func @iota(%n: index) -> memref<?xi32> {
     memref.store %v, %buffer[%i] : memref<?xi32>
   }
   return %buffer : memref<?xi32>
+}
+
+// A new buffer of static shape: the dense wrapper copies it into the
+// caller's buffer and frees it.
+// CHECK:      #define GRID_RESULT_ELEMENTS 6
+// CHECK:      static inline void grid_dense(float *result, float arg0) {
+// CHECK:        _mlir_ciface_grid(&r, arg0);
+// CHECK:        free(r.allocated);
+func.func @grid(%s: f32) -> memref<2x3xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %buffer = memref.alloc() : memref<2x3xf32>
+  scf.for %i = %c0 to %c2 step %c1 {
+    scf.for %j = %c0 to %c3 step %c1 {
+      %row = arith.muli %i, %c3 : index
+      %k = arith.addi %row, %j : index
+      %ki = arith.index_cast %k : index to i64
+      %kf = arith.sitofp %ki : i64 to f32
+      %v = arith.addf %kf, %s : f32
+      memref.store %v, %buffer[%i, %j] : memref<2x3xf32>
+    }
+  }
+  return %buffer : memref<2x3xf32>
 }
 
 // Several results: a struct through a pointer; a rank-0 memref argument.

@@ -45,6 +45,13 @@ int main(void) {
   expect(iotaOk, "iota: memref result through the first pointer");
   free(made.allocated);
 
+  float grid[GRID_RESULT_ELEMENTS];
+  grid_dense(grid, 0.5f);
+  int gridOk = 1;
+  for (int i = 0; i < GRID_RESULT_ELEMENTS; ++i)
+    gridOk = gridOk && grid[i] == i + 0.5f;
+  expect(gridOk, "grid: static memref result copied by the dense wrapper");
+
   float value = 3.5f;
   autoconfig_memref_f32_0d scalar = {&value, &value, 0};
   pair_results pair;

@@ -10,7 +10,9 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 
 #include <cmath>
 
@@ -25,13 +27,35 @@ static cl::opt<bool>
             cl::desc("Also run MLIR's default lowering (no AutoConfig) and "
                      "compare the outputs"),
             cl::sub(runCommand()));
-static cl::opt<bool> benchmark(
-    "bench", cl::desc("Time the program (and the default lowering with "
-                      "--compare), median of interleaved samples"),
-    cl::sub(runCommand()));
+static cl::opt<bool>
+    benchmark("bench",
+              cl::desc("Time the program (and the default lowering with "
+                       "--compare), median of interleaved samples"),
+              cl::sub(runCommand()));
 static cl::opt<unsigned> runSamples("samples",
                                     cl::desc("Timed samples (at least 5)"),
                                     cl::init(7), cl::sub(runCommand()));
+
+static cl::opt<std::string> saveIo(
+    "save-io",
+    cl::desc("Write the inputs (argI.f32), the output (result0.f32) and, with "
+             "--compare, the default lowering's output (reference0.f32) as raw "
+             "little-endian arrays into this directory"),
+    cl::value_desc("DIR"), cl::sub(runCommand()));
+
+/// Writes \p buffer's bytes to DIR/NAME.
+static bool writeRaw(StringRef name, const AlignedBuffer &buffer) {
+  SmallString<256> path(saveIo.getValue());
+  sys::path::append(path, name);
+  std::error_code ec;
+  raw_fd_ostream os(path, ec);
+  if (ec) {
+    fail("cannot write '" + path.str().str() + "': " + ec.message());
+    return false;
+  }
+  os.write(static_cast<const char *>(buffer.data()), buffer.bytes());
+  return true;
+}
 
 /// max |a - b| / max |b|: the error relative to the output's scale.
 static double relativeError(const AlignedBuffer &a, const AlignedBuffer &b) {
@@ -118,6 +142,19 @@ int runRun() {
     ok = error <= 1e-3;
     record["max_rel_err"] = error;
     record["matches_reference"] = ok;
+  }
+  if (!saveIo.empty()) {
+    if (std::error_code ec = sys::fs::create_directories(saveIo.getValue()))
+      return fail("cannot create '" + saveIo.getValue() + "': " + ec.message());
+    for (auto [i, buffer] : enumerate(inputs))
+      if (!writeRaw(formatv("arg{0}.f32", i).str(), buffer))
+        return 1;
+    for (auto [i, buffer] : enumerate(outputs))
+      if (!writeRaw(formatv("result{0}.f32", i).str(), buffer))
+        return 1;
+    for (auto [i, buffer] : enumerate(expected))
+      if (!writeRaw(formatv("reference{0}.f32", i).str(), buffer))
+        return 1;
   }
   if (benchmark) {
     std::vector<std::function<void()>> calls;
