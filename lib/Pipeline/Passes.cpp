@@ -54,11 +54,11 @@ static void describeEpilogue(const Epilogue &epilogue, const Machine &machine,
                  (type.getElementType().getIntOrFloatBitWidth() / 8);
   decision.epilogueSavedSeconds =
       2 * bytes / machine.profile.bandwidthFor(uint64_t(bytes), machine.target);
-  decision.epilogue = llvm::formatv("fused into the stores ({0}): saves "
-                                    "{1:f1} KiB of traffic, ~{2:f1} us",
-                                    ops, 2 * bytes / 1024,
-                                    decision.epilogueSavedSeconds * 1e6)
-                          .str();
+  decision.epilogue =
+      llvm::formatv("fused into the stores ({0}): saves "
+                    "{1:f1} KiB of traffic, ~{2:f1} us",
+                    ops, 2 * bytes / 1024, decision.epilogueSavedSeconds * 1e6)
+          .str();
 }
 
 /// Resolves the pass's target from its textual options.
@@ -133,7 +133,17 @@ struct ConfigurePass
         }
         decideOptions.override = *parsed;
       }
+      bool fromDatabase = false;
+      if (!decideOptions.override && options.tuned)
+        if (std::optional<Config> tuned = options.tuned(*workload)) {
+          decideOptions.override = std::move(tuned);
+          fromDatabase = true;
+        }
       auto decision = decide(*workload, machine, decideOptions);
+      if (decision && fromDatabase)
+        decision->reason = "Tuned config from the tuning database "
+                           "(--use-tuned). " +
+                           decision->reason;
       if (!decision) {
         op->emitError("autoconfig: ") << llvm::toString(decision.takeError());
         failedAny = true;

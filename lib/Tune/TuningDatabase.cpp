@@ -22,8 +22,7 @@ std::string TuningDatabase::key(const TargetDesc &target,
                                 const Workload &workload) {
   // The profile's cache key identifies CPU, features, vector width and tool.
   return profileCacheKey(target) + "|" + workloadKind(workload) + " " +
-         workloadShape(workload) + " " +
-         elementName(workloadElement(workload));
+         workloadShape(workload) + " " + elementName(workloadElement(workload));
 }
 
 Expected<TuningDatabase> TuningDatabase::load(StringRef path) {
@@ -64,8 +63,10 @@ Expected<TuningDatabase> TuningDatabase::load(StringRef path) {
 }
 
 Error TuningDatabase::save(StringRef path) const {
-  if (std::error_code ec =
-          sys::fs::create_directories(sys::path::parent_path(path)))
+  StringRef directory = sys::path::parent_path(path);
+  if (std::error_code ec = directory.empty()
+                               ? std::error_code()
+                               : sys::fs::create_directories(directory))
     return createStringError(ec, "cannot create the directory of '" + path +
                                      "': " + ec.message());
   json::Object entriesJson;
@@ -80,9 +81,9 @@ Error TuningDatabase::save(StringRef path) const {
     if (ec)
       return createStringError(ec, "cannot write tuning database '" + tmp +
                                        "': " + ec.message());
-    os << formatv("{0:2}", json::Value(json::Object{
-                               {"version", 1},
-                               {"entries", std::move(entriesJson)}}))
+    os << formatv("{0:2}",
+                  json::Value(json::Object{
+                      {"version", 1}, {"entries", std::move(entriesJson)}}))
        << "\n";
     os.close();
     if (os.has_error())

@@ -79,6 +79,10 @@ int runBench() {
   options.timing.samples = std::max(5u, unsigned(samples));
   options.compareAlgorithms = compareAlgorithms;
 
+  ConfigureOptions tunedConfigs;
+  if (!loadTunedConfigs(hardware->target, tunedConfigs))
+    return 1;
+
   bool progress = !json && sys::Process::StandardErrIsDisplayed();
   if (!json)
     outs() << "target:  " << hardware->target.cpu << " ("
@@ -91,7 +95,10 @@ int runBench() {
       errs() << formatv("\r[{0}/{1}] {2}...", i + 1, workloads.size(),
                         workloadName(workloads[i]))
              << "\033[K";
-    BenchRecord record = benchWorkload(workloads[i], options);
+    BenchOptions workloadOptions = options;
+    if (!override && tunedConfigs.tuned)
+      workloadOptions.override = tunedConfigs.tuned(workloads[i]);
+    BenchRecord record = benchWorkload(workloads[i], workloadOptions);
     allVerified &= record.error.empty() && record.verified;
     if (json) {
       outs() << formatv("{0}", toJSON(record)) << "\n";

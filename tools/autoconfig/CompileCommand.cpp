@@ -187,6 +187,8 @@ int runCompile() {
   options.target = hardware->target;
   options.profile = hardware->profile;
   options.override = override;
+  if (!loadTunedConfigs(options.target, options))
+    return 1;
   options.threads = threads;
   mlir::PassManager pm(program->context.get());
   pm.addPass(createFuseEpiloguesPass());

@@ -181,6 +181,8 @@ int runExplain() {
   options.target = hardware->target;
   options.profile = hardware->profile;
   options.override = override;
+  if (!loadTunedConfigs(options.target, options))
+    return 1;
   options.threads = threads;
   options.decisions = &decisions;
   mlir::PassManager pm(program->context.get());

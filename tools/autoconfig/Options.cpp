@@ -4,6 +4,7 @@
 #include "Program.h"
 
 #include "autoconfig/Profile/ProfileCache.h"
+#include "autoconfig/Tune/TuningDatabase.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -62,20 +63,20 @@ cl::SubCommand &targetCommand() {
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<FILE.mlir>"),
                                cl::sub(explainCommand()),
                                cl::sub(compileCommand()),
-                               cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()));
+                               cl::sub(benchCommand()), cl::sub(tuneCommand()),
+                               cl::sub(runCommand()));
 cl::opt<std::string> targetName(
     "target",
     cl::desc("Target preset (host, x86-sse4.2, x86-avx2, "
              "x86-avx512, aarch64-neon, aarch64-sve256, riscv64-rvv)"),
     cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
-    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()), cl::sub(targetCommand()),
-    cl::sub(calibrateCommand()));
-cl::opt<std::string>
-    targetFile("target-file",
-               cl::desc("Target description JSON (overrides --target)"),
-               cl::sub(explainCommand()), cl::sub(compileCommand()),
-               cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()), cl::sub(targetCommand()),
-               cl::sub(calibrateCommand()));
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
+    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
+cl::opt<std::string> targetFile(
+    "target-file", cl::desc("Target description JSON (overrides --target)"),
+    cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
+    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
 cl::opt<std::string> configText(
     "config",
     cl::desc("Config for every op without its own 'autoconfig.config' "
@@ -85,10 +86,52 @@ cl::opt<std::string> configText(
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),
-                          cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()));
+                          cl::sub(compileCommand()), cl::sub(benchCommand()),
+                          cl::sub(tuneCommand()), cl::sub(runCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
-                   cl::sub(explainCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
+                   cl::sub(explainCommand()), cl::sub(benchCommand()),
+                   cl::sub(tuneCommand()), cl::sub(runCommand()),
                    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
+
+cl::opt<bool> useTuned(
+    "use-tuned",
+    cl::desc("Use the best config `autoconfig tune --db` stored for an op's "
+             "workload and target, where there is one (an op's own "
+             "'autoconfig.config' and --config take precedence)"),
+    cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()), cl::sub(runCommand()));
+cl::opt<std::string>
+    tunedDatabasePath("db-path",
+                      cl::desc("Tuning database for --use-tuned (default "
+                               "$XDG_CACHE_HOME/autoconfig/tuning.json)"),
+                      cl::sub(explainCommand()), cl::sub(compileCommand()),
+                      cl::sub(benchCommand()), cl::sub(runCommand()));
+
+bool loadTunedConfigs(const TargetDesc &target, ConfigureOptions &options) {
+  if (!useTuned) {
+    if (!tunedDatabasePath.empty())
+      WithColor::warning(errs(), "autoconfig")
+          << "--db-path has no effect without --use-tuned\n";
+    return true;
+  }
+  std::string path = tunedDatabasePath.empty() ? TuningDatabase::defaultPath()
+                                               : tunedDatabasePath.getValue();
+  if (!sys::fs::exists(path)) {
+    fail("--use-tuned: no tuning database at '" + path +
+         "' (run `autoconfig tune ... --db` first)");
+    return false;
+  }
+  auto loaded = TuningDatabase::load(path);
+  if (!loaded) {
+    fail(toString(loaded.takeError()));
+    return false;
+  }
+  auto database = std::make_shared<TuningDatabase>(std::move(*loaded));
+  options.tuned = [database, target](const Workload &workload) {
+    return database->lookup(target, workload);
+  };
+  return true;
+}
 
 int fail(const Twine &message) {
   WithColor::error(errs(), "autoconfig") << message << "\n";

@@ -4,6 +4,7 @@
 #define AUTOCONFIG_TOOLS_OPTIONS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"
 
@@ -45,6 +46,10 @@ std::optional<HardwareSetup> resolveHardware();
 
 /// The --config override, if given. Prints the error on failure.
 bool parseOverride(std::optional<Config> &override);
+
+/// With --use-tuned, loads the tuning database (--db-path or the default)
+/// and installs its lookup in \p options. Prints the error on failure.
+bool loadTunedConfigs(const TargetDesc &target, ConfigureOptions &options);
 
 /// Prints "autoconfig: error: MESSAGE" and returns 1.
 int fail(const llvm::Twine &message);

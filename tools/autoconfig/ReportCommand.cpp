@@ -13,21 +13,23 @@ using namespace llvm;
 
 namespace autoconfig::cli {
 
-static cl::list<std::string> benchLogs(
-    "bench", cl::desc("`bench --json` output; LABEL=FILE names the run"),
-    cl::value_desc("[LABEL=]FILE"), cl::sub(reportCommand()));
-static cl::list<std::string> tuneLogs(
-    "tune", cl::desc("`tune --json` output; LABEL=FILE names the run"),
-    cl::value_desc("[LABEL=]FILE"), cl::sub(reportCommand()));
+static cl::list<std::string>
+    benchLogs("bench",
+              cl::desc("`bench --json` output; LABEL=FILE names the run"),
+              cl::value_desc("[LABEL=]FILE"), cl::sub(reportCommand()));
+static cl::list<std::string>
+    tuneLogs("tune", cl::desc("`tune --json` output; LABEL=FILE names the run"),
+             cl::value_desc("[LABEL=]FILE"), cl::sub(reportCommand()));
 static cl::list<std::string>
     trialLogs("trials", cl::desc("`tune --log` output (every trial)"),
               cl::value_desc("FILE"), cl::sub(reportCommand()));
 static cl::opt<std::string> htmlOut("o", cl::desc("HTML report to write"),
                                     cl::value_desc("FILE"),
                                     cl::sub(reportCommand()));
-static cl::opt<std::string>
-    markdownOut("markdown", cl::desc("Markdown tables to write"),
-                cl::value_desc("FILE"), cl::sub(reportCommand()));
+static cl::opt<std::string> markdownOut("markdown",
+                                        cl::desc("Markdown tables to write"),
+                                        cl::value_desc("FILE"),
+                                        cl::sub(reportCommand()));
 static cl::opt<std::string> title("title", cl::desc("Report title"),
                                   cl::init("AutoConfig evaluation"),
                                   cl::sub(reportCommand()));
@@ -66,17 +68,16 @@ int runReport() {
   TargetDesc host = detectHostTarget();
   Profile profile = loadProfileOrNominal(host);
   const VectorCosts &widest = profile.forBits(host.vectorBits);
-  inputs.peakGflops = peak > 0 ? double(peak)
-                               : 2.0 * host.lanes(32) * widest.fmaPerSecond /
-                                     1e9;
-  inputs.machine = formatv("{0}, {1}-bit vectors, f32 FMA peak {2:f0} "
-                           "GFLOP/s per core ({3} profile)",
-                           host.cpu, host.vectorBits, inputs.peakGflops,
-                           profile.source)
-                       .str();
-  for (auto [path, html] :
-       {std::pair{std::string(htmlOut), true},
-        std::pair{std::string(markdownOut), false}}) {
+  inputs.peakGflops = peak > 0
+                          ? double(peak)
+                          : 2.0 * host.lanes(32) * widest.fmaPerSecond / 1e9;
+  inputs.machine =
+      formatv("{0}, {1}-bit vectors, f32 FMA peak {2:f0} "
+              "GFLOP/s per core ({3} profile)",
+              host.cpu, host.vectorBits, inputs.peakGflops, profile.source)
+          .str();
+  for (auto [path, html] : {std::pair{std::string(htmlOut), true},
+                            std::pair{std::string(markdownOut), false}}) {
     if (path.empty())
       continue;
     std::error_code ec;

@@ -92,6 +92,8 @@ int runRun() {
   options.profile = hardware->profile;
   options.threads = threads;
   options.override = override;
+  if (!loadTunedConfigs(options.target, options))
+    return 1;
   mlir::PassManager pm(program->context.get());
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));

@@ -27,8 +27,9 @@ static cl::opt<std::string>
     logFile("log", cl::desc("Write every trial as a JSON line to this file"),
             cl::value_desc("FILE"), cl::sub(tuneCommand()));
 static cl::opt<bool>
-    storeBest("db", cl::desc("Store each workload's best config in the "
-                             "tuning database (compile --use-tuned reads it)"),
+    storeBest("db",
+              cl::desc("Store each workload's best config in the "
+                       "tuning database (compile --use-tuned reads it)"),
               cl::sub(tuneCommand()));
 static cl::opt<std::string>
     dbPath("db-path",

@@ -25,9 +25,10 @@ static cl::opt<std::string> convLayout(
     cl::desc("Layout of --conv and suite convolutions: nchw (NCHW/FCHW) or "
              "nhwc (NHWC/HWCF)"),
     cl::init("nchw"), cl::sub(benchCommand()), cl::sub(tuneCommand()));
-static cl::list<std::string> suiteFiles(
-    "suite", cl::desc("Workload suite CSV file (repeatable)"),
-    cl::value_desc("CSV"), cl::sub(benchCommand()), cl::sub(tuneCommand()));
+static cl::list<std::string>
+    suiteFiles("suite", cl::desc("Workload suite CSV file (repeatable)"),
+               cl::value_desc("CSV"), cl::sub(benchCommand()),
+               cl::sub(tuneCommand()));
 
 /// Workloads of every configurable op of a file (their own configs ignored:
 /// each runs as a standalone kernel).

@@ -17,6 +17,7 @@
 
 #include "mlir/Pass/Pass.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,6 +30,9 @@ struct ConfigureOptions {
   /// Applied to every op that has no config attribute of its own.
   std::optional<Config> override;
   unsigned threads = 1;
+  /// When set, the tuned config for a workload (`--use-tuned`): used for an
+  /// op with no config attribute of its own when no override is given.
+  std::function<std::optional<Config>(const Workload &)> tuned;
   /// When set, receives every decision in program order.
   std::vector<Decision> *decisions = nullptr;
 };
