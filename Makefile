@@ -17,7 +17,7 @@ PACKAGES := cmake ninja-build \
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
 
 .PHONY: all deps configure build run test clean format asan-configure \
-  test-asan fuzz
+  test-asan fuzz evaluate
 
 all: build
 
@@ -90,6 +90,11 @@ fuzz: asan-configure
 	$(call run-fuzzer,config,512)
 	$(call run-fuzzer,target,4096)
 	$(call run-fuzzer,extract,4096)
+
+# The README's results section, end to end (about an hour; not in `make
+# test`): results/ and the README tables (scripts/evaluate.sh).
+evaluate: build
+	scripts/evaluate.sh -b $(BUILD)
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format-22 -i

@@ -1,7 +1,6 @@
 //===- CbsmConv.cpp - Coefficient-broadcasting strip-mined convolution ----===//
 //
-// For layouts with W innermost (hw, NCHW/FCHW, depthwise NCHW), stride 1
-// along W:
+// For layouts with W innermost (hw, NCHW/FCHW, depthwise NCHW):
 //
 //   for n, for f0 in F step fb
 //     for oh in [0, OH)                       (parallel when threads > 1)
@@ -16,6 +15,9 @@
 // Rows and strips that touch the padding are peeled: their row and column
 // ranges are static, so the skipped taps and the lane masks of the input
 // loads are constants; interior rows and strips run in loops without checks.
+// With a stride s > 1 along W the lanes of x[v] are s elements apart: for
+// s = 2 a contiguous load of 2*vl elements is deinterleaved by a shuffle,
+// larger strides are gathered (vector.gather, offsets 0, s, 2s, ...).
 //
 //===----------------------------------------------------------------------===//
 
@@ -80,8 +82,8 @@ private:
     int64_t strips = ceilDiv(ow, sw);
     // Strip s covers [s*sw, s*sw + sw); interior when its taps stay in [0, W).
     auto interior = [&](int64_t s) {
-      int64_t first = s * sw - w.padLeft;
-      int64_t last = std::min(s * sw + sw, ow) - 1 - w.padLeft +
+      int64_t first = s * sw * w.strideW - w.padLeft;
+      int64_t last = (std::min(s * sw + sw, ow) - 1) * w.strideW - w.padLeft +
                      (w.kw - 1) * w.dilationW;
       return first >= 0 && last <= w.w - 1 && s * sw + sw <= ow;
     };
@@ -105,6 +107,8 @@ private:
       idx = {n, c};
     idx.push_back(ih);
     idx.push_back(iw);
+    if (w.strideW > 1)
+      return gatherInput(idx, lanes, lo, hi);
     if (lo == 0 && hi == lanes)
       return kb.loadVector(ops.input, idx, lanes, lanes);
     if (lo == 0)
@@ -120,6 +124,45 @@ private:
     return vector::MaskedLoadOp::create(kb.b(), kb.vectorType(lanes),
                                         ops.input, idx, mask,
                                         kb.zeroVector(lanes));
+  }
+
+  /// Lanes [lo, hi) of input[idx + j * strideW]; masked lanes are never
+  /// accessed (the base index may lie before the row).
+  Value gatherInput(ArrayRef<Value> idx, int64_t lanes, int64_t lo,
+                    int64_t hi) {
+    auto &b = kb.b();
+    if (w.strideW == 2) {
+      // Stride 2: one masked load of 2*lanes - 1 contiguous elements (the
+      // last odd one is never needed, and may lie past the row), then the
+      // even elements (a two-source permute, vpermt2ps on AVX-512).
+      int64_t wide = 2 * lanes;
+      SmallVector<bool> bits(wide, false);
+      for (int64_t e = 2 * lo; e <= 2 * (hi - 1); ++e)
+        bits[e] = true;
+      auto maskType = VectorType::get({wide}, b.getI1Type());
+      Value mask = arith::ConstantOp::create(
+          b, DenseElementsAttr::get(maskType, ArrayRef<bool>(bits)));
+      Value row = vector::MaskedLoadOp::create(
+          b, kb.vectorType(wide), ops.input, idx, mask, kb.zeroVector(wide));
+      SmallVector<int64_t> even;
+      for (int64_t j = 0; j < lanes; ++j)
+        even.push_back(2 * j);
+      return vector::ShuffleOp::create(b, row, row, even);
+    }
+    SmallVector<int32_t> offsets;
+    for (int64_t j = 0; j < lanes; ++j)
+      offsets.push_back(int32_t(j * w.strideW));
+    auto offsetType = VectorType::get({lanes}, b.getI32Type());
+    Value offsetVector = arith::ConstantOp::create(
+        b, DenseElementsAttr::get(offsetType, ArrayRef<int32_t>(offsets)));
+    SmallVector<bool> bits(lanes, false);
+    for (int64_t j = lo; j < hi; ++j)
+      bits[j] = true;
+    auto maskType = VectorType::get({lanes}, b.getI1Type());
+    Value mask = arith::ConstantOp::create(
+        b, DenseElementsAttr::get(maskType, ArrayRef<bool>(bits)));
+    return vector::GatherOp::create(b, kb.vectorType(lanes), ops.input, idx,
+                                    offsetVector, mask, kb.zeroVector(lanes));
   }
 
   Value filterAt(Value f, Value c, int64_t kh, int64_t kw) {
@@ -178,13 +221,20 @@ private:
           for (int64_t v = 0; v < vecs; ++v) {
             int64_t lo = 0, hi = live(v);
             if (staticCol >= 0) {
-              int64_t iw0 = staticCol + v * vl + shift;
-              lo = std::clamp<int64_t>(-iw0, 0, vl);
-              hi = std::clamp<int64_t>(w.w - iw0, 0, hi);
+              // Lane j reads column iw0 + j * strideW.
+              int64_t iw0 = (staticCol + v * vl) * w.strideW + shift;
+              lo = std::clamp<int64_t>(ceilDiv(std::max<int64_t>(-iw0, 0),
+                                               w.strideW),
+                                       0, vl);
+              hi = std::clamp<int64_t>(floorDiv(w.w - 1 - iw0, w.strideW) + 1,
+                                       0, hi);
             }
             if (lo >= hi)
               continue;
-            x[v] = inputAt(n, c, ih, kb.add(colIdx[v], shift), vl, lo, hi);
+            Value iw = kb.add(w.strideW == 1 ? colIdx[v]
+                                             : kb.mul(colIdx[v], w.strideW),
+                              shift);
+            x[v] = inputAt(n, c, ih, iw, vl, lo, hi);
           }
           for (int64_t i = 0; i < fbc; ++i) {
             Value coeff = kb.broadcast(filterAt(fIdx[i], c, kh, kw), vl);

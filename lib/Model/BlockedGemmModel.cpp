@@ -92,8 +92,8 @@ public:
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
                                   const TargetDesc &target) const override;
-  Config complete(const Workload &workload, const Config &partial,
-                  const Machine &machine) const override;
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override;
 };
 
 /// kc such that both micro-panels fit the L1 ways but one.
@@ -122,6 +122,10 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
   CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
   CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 16, 1};
   const CacheLevel *l3 = t.cache(3);
+  // A hand-written tile or kc that verify() will reject: nothing to derive
+  // from (and no division by zero on the way to the error).
+  if (p.mr < 1 || p.nr < 1 || (keepKc && p.kc < 1))
+    return;
   if (!keepKc)
     p.kc = deriveKc(p.mr, p.nr, ebytes, l1, w.k);
 
@@ -206,10 +210,10 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
   return d;
 }
 
-Config BlockedGemmModel::complete(const Workload &workload,
+Config BlockedGemmModel::completeFrom(const Workload &workload,
                                   const Config &partial,
                                   const Machine &machine) const {
-  Config merged = AlgorithmModel::complete(workload, partial, machine);
+  Config merged = overlay(workload, partial, machine);
   auto params = BlockedGemmParams::fromConfig(merged);
   if (!params) {
     consumeError(params.takeError());
@@ -238,6 +242,11 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
     return pred;
   }
   const BlockedGemmParams &p = *params;
+  if (p.vl < 1 || p.mr < 1 || p.nr < 1 || p.kc < 1 || p.mc < 1 || p.nc < 1) {
+    pred.seconds = INFINITY;
+    pred.formula = "invalid config: a size below 1 (verify names it)";
+    return pred;
+  }
   const TargetDesc &t = machine.target;
   const Profile &prof = machine.profile;
   unsigned ebytes = elementBits(w.element) / 8;

@@ -61,10 +61,6 @@ public:
       whyNot = "needs W innermost (hw, NCHW or depthwise NCHW)";
       return false;
     }
-    if (w->strideW != 1) {
-      whyNot = "stride along W is not 1: input strips are not contiguous";
-      return false;
-    }
     return true;
   }
 
@@ -138,8 +134,10 @@ public:
       double vecTaps = 0;
       for (int64_t vi = 0; vi < vecs; ++vi)
         for (int64_t k = 0; k < w.kw; ++k) {
-          int64_t lo = s * sw + vi * p.vl - w.padLeft + k * w.dilationW;
-          int64_t hi = lo + std::min(p.vl, width - vi * p.vl) - 1;
+          int64_t lo = (s * sw + vi * p.vl) * w.strideW - w.padLeft +
+                       k * w.dilationW;
+          int64_t hi =
+              lo + (std::min(p.vl, width - vi * p.vl) - 1) * w.strideW;
           vecTaps += hi >= 0 && lo < w.w;
         }
       double perTap = vecTaps / w.kw; // vectors active per column tap
@@ -151,7 +149,13 @@ public:
         double f = perTap * fbc;
         double eff = std::min(1.0, double(fbc * vecs) / needed);
         double fTime = f / (v.fmaPerSecond * eff);
-        double lTime = perTap / v.loadPerSecond + fbc / v.broadcastPerSecond;
+        // Stride 2: two vector loads and a permute per input vector (the
+        // permute counted as a load); larger strides are gathered, about one
+        // scalar load per lane (the profile's broadcast rate stands in).
+        double inputLoad = w.strideW == 1   ? 1 / v.loadPerSecond
+                           : w.strideW == 2 ? 3 / v.loadPerSecond
+                                            : p.vl / v.broadcastPerSecond;
+        double lTime = perTap * inputLoad + fbc / v.broadcastPerSecond;
         stripTime += taps * std::max(fTime, lTime);
         fmas += taps * f;
         loads += taps * (perTap + fbc);

@@ -183,8 +183,8 @@ public:
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
                                   const TargetDesc &target) const override;
-  Config complete(const Workload &workload, const Config &partial,
-                  const Machine &machine) const override;
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override;
 };
 
 /// Register tile for a given fv: the largest owb the register file allows,
@@ -291,10 +291,10 @@ Derivation DirectConvModel::derive(const Workload &workload,
   return d;
 }
 
-Config DirectConvModel::complete(const Workload &workload,
+Config DirectConvModel::completeFrom(const Workload &workload,
                                  const Config &partial,
                                  const Machine &machine) const {
-  Config merged = AlgorithmModel::complete(workload, partial, machine);
+  Config merged = overlay(workload, partial, machine);
   auto params = DirectConvParams::fromConfig(merged);
   if (!params) {
     consumeError(params.takeError());

@@ -170,15 +170,15 @@ public:
     return mapConfigs(w, Config(), blocked->searchSpace(g, target));
   }
 
-  Config complete(const Workload &workload, const Config &partial,
-                  const Machine &machine) const override {
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override {
     const auto &w = std::get<ConvWorkload>(workload);
     GemmWorkload g = *equivalentGemm(w);
     bool tile = partial.has("mr") || partial.has("nr") || partial.has("vl") ||
                 partial.has("kc");
     Config completed;
     if (!tile) { // the derivation, with the given loop-level parameters
-      completed = AlgorithmModel::complete(workload, partial, machine);
+      completed = overlay(workload, partial, machine);
     } else {
       // A given register tile or kc changes the blocks the GEMM model
       // derives from it; a derived kc is then aligned as in derive().

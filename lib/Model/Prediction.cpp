@@ -23,12 +23,27 @@ json::Value toJSON(const Prediction &p) {
                       {"terms", std::move(terms)}};
 }
 
-Config AlgorithmModel::complete(const Workload &workload, const Config &partial,
-                                const Machine &machine) const {
+Config AlgorithmModel::overlay(const Workload &workload, const Config &partial,
+                               const Machine &machine) const {
   Config full = derive(workload, machine).config;
   for (const auto &[key, value] : partial.params())
     full.set(key, value);
   return full;
+}
+
+Config AlgorithmModel::completeFrom(const Workload &workload,
+                                    const Config &partial,
+                                    const Machine &machine) const {
+  return overlay(workload, partial, machine);
+}
+
+Config AlgorithmModel::complete(const Workload &workload, const Config &partial,
+                                const Machine &machine) const {
+  // Flags (mask, prefetch) may be 0; every other parameter is a size.
+  for (const auto &[key, value] : partial.params())
+    if (key != "mask" && key != "prefetch" && value < 1)
+      return overlay(workload, partial, machine);
+  return completeFrom(workload, partial, machine);
 }
 
 } // namespace autoconfig

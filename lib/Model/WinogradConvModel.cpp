@@ -478,8 +478,8 @@ public:
     return deriveWith(workload, machine, Config());
   }
 
-  Config complete(const Workload &workload, const Config &partial,
-                  const Machine &machine) const override {
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override {
     Config completed = deriveWith(workload, machine, partial).config;
     // Keep every user value, even one the search would not pick.
     for (const auto &[key, value] : partial.params())

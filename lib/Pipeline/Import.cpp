@@ -226,8 +226,9 @@ LogicalResult normalizeModule(ModuleOp module) {
   }
   if (hasTensors || hasTosa) {
     // Chains of elementwise ops (a residual add then a ReLU) become one
-    // generic, which can then fuse into the producing kernel's stores.
-    pm.addPass(createLinalgElementwiseOpFusionPass());
+    // generic, which can then fuse into the producing kernel's stores;
+    // contractions stay named.
+    pm.addPass(createFuseElementwisePass());
     bufferization::OneShotBufferizePassOptions options;
     options.bufferizeFunctionBoundaries = true;
     options.functionBoundaryTypeConversion =

@@ -262,6 +262,7 @@ Table benchTable(const ReportInputs::Run &run) {
   t.header.push_back("verified");
   t.header.push_back("pred/meas");
   std::vector<std::vector<double>> ratios(columns.size());
+  unsigned predictions = 0, withinQuarter = 0;
   for (const json::Object &r : run.records) {
     std::vector<std::string> row = {string(r, "workload"),
                                     string(r, "algorithm")};
@@ -273,14 +274,19 @@ Table benchTable(const ReportInputs::Run &run) {
       ratios[c].push_back(mine / g);
     }
     row.push_back(r.getBoolean("verified").value_or(false) ? "yes" : "NO");
-    row.push_back(fixed(number(r, "predicted_s") / number(r, "measured_s"), 2));
+    double predictedOverMeasured =
+        number(r, "predicted_s") / number(r, "measured_s");
+    row.push_back(fixed(predictedOverMeasured, 2));
+    ++predictions;
+    withinQuarter += std::fabs(predictedOverMeasured - 1) <= 0.25;
     t.rows.push_back(row);
   }
   std::vector<std::string> summary = {"geomean AutoConfig / peer", "", ""};
   for (size_t c = 1; c < columns.size(); ++c)
     summary.push_back(fixed(geomean(ratios[c]), 2) + "x");
   summary.push_back("");
-  summary.push_back("");
+  summary.push_back(
+      formatv("{0} of {1} within ±25%", withinQuarter, predictions).str());
   t.rows.push_back(summary);
   return t;
 }

@@ -4,6 +4,7 @@
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Select/Registry.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -139,6 +140,28 @@ Expected<Decision> decide(const Workload &workload,
         runnerUp += formatv("{0} {1}, ", c.algorithm,
                             formatSeconds(c.prediction.seconds))
                         .str();
+    // The rationale explains the analytical derivation; say what the
+    // refinement changed, so the text matches the chosen config.
+    std::string rationale = win.rationale;
+    if (win.config.str() != win.derived.str()) {
+      SmallVector<StringRef> before, after, changed;
+      std::string derivedText = win.derived.str(), chosenText = win.config.str();
+      StringRef(derivedText).split(before, ' ');
+      StringRef(chosenText).split(after, ' ');
+      for (StringRef token : after)
+        if (!llvm::is_contained(before, token))
+          changed.push_back(token);
+      const AlgorithmModel &model = *findAlgorithm(win.algorithm)->model;
+      double derivedSeconds =
+          model.predict(workload, win.derived, machine).seconds;
+      rationale = formatv("Derived: {0}. Refined on the model's "
+                          "neighbourhood to {1} (predicted {2} instead of {3})",
+                          StringRef(rationale).rtrim('.'),
+                          llvm::join(changed, " "),
+                          formatSeconds(win.prediction.seconds),
+                          formatSeconds(derivedSeconds))
+                      .str();
+    }
     d.reason =
         formatv("{0}: least predicted time {1}{2}. {3}.", win.algorithm,
                 formatSeconds(win.prediction.seconds),
@@ -146,7 +169,7 @@ Expected<Decision> decide(const Workload &workload,
                     ? std::string(" (the only applicable algorithm)")
                     : " (others: " + runnerUp.substr(0, runnerUp.size() - 2) +
                           ")",
-                win.rationale)
+                StringRef(rationale).rtrim('.'))
             .str();
   }
   d.decideSeconds =

@@ -74,10 +74,21 @@ public:
                                           const TargetDesc &target) const = 0;
 
   /// Fills the parameters a partial config leaves out with derived values.
-  /// The default overlays the partial config on the derivation; models whose
-  /// parameters depend on each other re-derive the dependent ones.
-  virtual Config complete(const Workload &workload, const Config &partial,
-                          const Machine &machine) const;
+  /// A size below 1 (a tile, block, unroll, vector length or thread count)
+  /// is nothing to derive from: the partial config is only overlaid on the
+  /// derivation, and verify() rejects it with the parameter's name.
+  Config complete(const Workload &workload, const Config &partial,
+                  const Machine &machine) const;
+
+protected:
+  /// complete() for sizes of at least 1. The default overlays the partial
+  /// config on the derivation; models whose parameters depend on each other
+  /// re-derive the dependent ones.
+  virtual Config completeFrom(const Workload &workload, const Config &partial,
+                              const Machine &machine) const;
+  /// The derivation with the partial config's values on top.
+  Config overlay(const Workload &workload, const Config &partial,
+                 const Machine &machine) const;
 };
 
 } // namespace autoconfig

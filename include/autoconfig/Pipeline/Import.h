@@ -6,6 +6,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/Pass.h"
 
 #include <memory>
 
@@ -30,6 +31,11 @@ mlir::OwningOpRef<mlir::ModuleOp> parseInputString(llvm::StringRef text,
 /// Brings a program to linalg on memrefs: TOSA to linalg, then one-shot
 /// bufferization across function boundaries (identity layouts).
 mlir::LogicalResult normalizeModule(mlir::ModuleOp module);
+
+/// Fuses elementwise linalg chains and folds reshapes into elementwise ops
+/// only: named contractions (batch_matmul between reshapes, as attention
+/// has) stay named so that they are configured (FuseElementwise.cpp).
+std::unique_ptr<mlir::Pass> createFuseElementwisePass();
 
 } // namespace autoconfig
 

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Reproduces the README's results section end to end (`make evaluate`):
+# calibration, the GEMM and conv suites against every peer (1 and 2
+# threads, both conv layouts, every algorithm timed for the selection
+# table), the SIMD-platform runs, the search tuner against the model, whole
+# networks, the static Arm/RISC-V analysis, then the HTML report, the
+# Markdown tables, and the README section between the results markers.
+#
+#   scripts/evaluate.sh [-b BUILD] [-o OUT] [-t TRIALS] [-q]
+#
+#   -b  build directory holding bin/ (default: build)
+#   -o  output directory (default: results)
+#   -t  tuner trials per workload (default: 50)
+#   -q  quick: the tuner and the platform runs on a few workloads only
+#
+# Takes about an hour on 2 cores (the tuner is most of it). The machine
+# should be otherwise idle: every figure is a ratio of medians measured in
+# the same process, but a busy neighbour still widens the spread.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build out=$root/results trials=50 quick=0
+while getopts "b:o:t:q" opt; do
+  case $opt in
+  b) build=$(cd "$OPTARG" && pwd) ;;
+  o) out=$OPTARG ;;
+  t) trials=$OPTARG ;;
+  q) quick=1 ;;
+  *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+  esac
+done
+suites=
+for dir in "$root/../shared/workloads" /work/shared/workloads; do
+  [ -f "$dir/gemm.csv" ] && { suites=$(cd "$dir" && pwd); break; }
+done
+[ -n "$suites" ] || { echo "evaluate: no workload suites (../shared/workloads)" >&2; exit 2; }
+gemm=$suites/gemm.csv conv=$suites/conv.csv
+ac=$build/bin/autoconfig
+mkdir -p "$out"
+log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
+
+log "calibration"
+"$ac" calibrate
+"$ac" target > "$out/target.txt"
+
+log "GEMM suite, 1 thread, every peer (OpenBLAS both ways), every algorithm"
+"$ac" bench --suite "$gemm" --algorithms --json > "$out/gemm-1t.jsonl"
+log "GEMM suite, 2 threads"
+"$ac" bench --suite "$gemm" --threads 2 --json > "$out/gemm-2t.jsonl"
+
+for layout in nchw nhwc; do
+  log "conv suite ($layout), 1 thread, every peer, every algorithm"
+  "$ac" bench --suite "$conv" --layout $layout --algorithms --json \
+    > "$out/conv-$layout.jsonl"
+done
+
+log "SIMD platforms on this machine (GEMM suite, OpenBLAS as the yardstick)"
+platform_args=(--suite "$gemm")
+[ $quick = 1 ] && platform_args=(--gemm 1024,1024,1024 --gemm 512,512,512)
+for preset in x86-sse4.2 x86-avx2 x86-avx512; do
+  "$ac" bench "${platform_args[@]}" --target $preset \
+    --peers openblas,openblas-skx,onednn --json > "$out/platform-$preset.jsonl"
+done
+
+log "search tuner ($trials trials per workload) against the model"
+tune_gemm=(--suite "$gemm") tune_conv=(--suite "$conv")
+if [ $quick = 1 ]; then
+  tune_gemm=(--gemm 1024,1024,1024 --gemm 127,255,511)
+  tune_conv=(--conv 1,64,56,56,64,3,3,1,1,1,1)
+fi
+"$ac" tune "${tune_gemm[@]}" --trials "$trials" --json \
+  --log "$out/tune-gemm-trials.jsonl" > "$out/tune-gemm.jsonl"
+"$ac" tune "${tune_conv[@]}" --layout nhwc --trials "$trials" --json \
+  --log "$out/tune-conv-trials.jsonl" > "$out/tune-conv.jsonl"
+
+log "whole networks: AutoConfig, MLIR's default lowering, oneDNN layer by layer"
+: > "$out/networks.jsonl"
+for threads in 1 2; do
+  "$build/bin/autoconfig-netbench" --network resnet18 --threads $threads \
+    --json >> "$out/networks.jsonl"
+  "$build/bin/autoconfig-netbench" --network transformer --threads $threads \
+    --json >> "$out/networks.jsonl"
+done
+
+log "Arm and RISC-V presets: decisions and llvm-mca"
+"$root/scripts/mca-report.sh" -b "$build" -o "$out/mca.md" > "$out/mca.txt"
+
+log "report"
+"$ac" report --title "AutoConfig evaluation ($(date +%Y-%m-%d))" \
+  --bench "gemm 1T=$out/gemm-1t.jsonl" --bench "gemm 2T=$out/gemm-2t.jsonl" \
+  --bench "conv NCHW=$out/conv-nchw.jsonl" --bench "conv NHWC=$out/conv-nhwc.jsonl" \
+  --bench "sse4.2=$out/platform-x86-sse4.2.jsonl" \
+  --bench "avx2=$out/platform-x86-avx2.jsonl" \
+  --bench "avx512=$out/platform-x86-avx512.jsonl" \
+  --tune "gemm=$out/tune-gemm.jsonl" --tune "conv=$out/tune-conv.jsonl" \
+  --trials "$out/tune-gemm-trials.jsonl" --trials "$out/tune-conv-trials.jsonl" \
+  -o "$out/report.html" --markdown "$out/tables.md"
+python3 "$root/scripts/networks-table.py" "$out/networks.jsonl" >> "$out/tables.md"
+
+# A look at the page as a browser renders it (and the figure the README shows).
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$browser" ]; then
+  "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+    --window-size=1400,4000 --screenshot="$out/report.png" \
+    "file://$(cd "$out" && pwd)/report.html" 2>/dev/null || true
+fi
+
+# The README's results section is the tables, between the markers.
+python3 - "$root/README.md" "$out/tables.md" <<'PY'
+import sys
+readme, tables = sys.argv[1], open(sys.argv[2]).read().strip()
+text = open(readme).read()
+begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+if begin in text and end in text:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    open(readme, "w").write(head + begin + "\n" + tables + "\n" + end + tail)
+PY
+log "done: $out/report.html, $out/tables.md, README.md"
