@@ -93,7 +93,16 @@ fuzz: asan-configure
 
 # The README's results section, end to end (about an hour; not in `make
 # test`): results/ and the README tables (scripts/evaluate.sh).
+# Chromium renders the HTML report to the PNG the README shows.
+EVALUATE_PACKAGES := chromium bc
 evaluate: build
+	@missing=""; for p in $(EVALUATE_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	scripts/evaluate.sh -b $(BUILD)
 
 format:

@@ -39,9 +39,14 @@ ac=$build/bin/autoconfig
 mkdir -p "$out"
 log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 
-log "calibration"
-"$ac" calibrate
+log "calibration (forced, timed) and its check against a hand-written FMA loop"
+"$ac" calibrate --force
+"$build/bin/autoconfig-calibration-check" > "$out/calibration.txt" || true
 "$ac" target > "$out/target.txt"
+
+log "the broadcast generator alone on 512^3 (the foundation's yardstick)"
+"$ac" bench --gemm 512,512,512 --config broadcast --peers openblas,onednn \
+  --json > "$out/broadcast-512.jsonl"
 
 log "GEMM suite, 1 thread, every peer (OpenBLAS both ways), every algorithm"
 "$ac" bench --suite "$gemm" --algorithms --json > "$out/gemm-1t.jsonl"
@@ -96,6 +101,8 @@ log "report"
   --trials "$out/tune-gemm-trials.jsonl" --trials "$out/tune-conv-trials.jsonl" \
   -o "$out/report.html" --markdown "$out/tables.md"
 python3 "$root/scripts/networks-table.py" "$out/networks.jsonl" >> "$out/tables.md"
+python3 "$root/scripts/acceptance.py" "$out" > "$out/acceptance.md"
+cat "$out/acceptance.md" "$out/tables.md" > "$out/readme-section.md"
 
 # A look at the page as a browser renders it (and the figure the README shows).
 browser=$(command -v chromium || command -v chromium-browser || true)
@@ -106,7 +113,7 @@ if [ -n "$browser" ]; then
 fi
 
 # The README's results section is the tables, between the markers.
-python3 - "$root/README.md" "$out/tables.md" <<'PY'
+python3 - "$root/README.md" "$out/readme-section.md" <<'PY'
 import sys
 readme, tables = sys.argv[1], open(sys.argv[2]).read().strip()
 text = open(readme).read()
