@@ -63,6 +63,8 @@ log "SIMD platforms on this machine (GEMM suite, OpenBLAS as the yardstick)"
 platform_args=(--suite "$gemm")
 [ $quick = 1 ] && platform_args=(--gemm 1024,1024,1024 --gemm 512,512,512)
 for preset in x86-sse4.2 x86-avx2 x86-avx512; do
+  # The preset's costs measured here, for its vector widths.
+  "$ac" calibrate --target $preset > /dev/null
   "$ac" bench "${platform_args[@]}" --target $preset \
     --peers openblas,openblas-skx,onednn --json > "$out/platform-$preset.jsonl"
 done

@@ -204,7 +204,8 @@ OwningOpRef<ModuleOp> parseInputFile(StringRef path, MLIRContext &context) {
   return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
 }
 
-LogicalResult normalizeModule(ModuleOp module) {
+LogicalResult normalizeModule(ModuleOp module,
+                              const LayoutPropagationOptions *layout) {
   bool hasTosa = false, hasTensors = false;
   module.walk([&](Operation *op) {
     if (isa<tosa::TosaDialect>(op->getDialect()))
@@ -228,6 +229,12 @@ LogicalResult normalizeModule(ModuleOp module) {
     // Chains of elementwise ops (a residual add then a ReLU) become one
     // generic, which can then fuse into the producing kernel's stores;
     // contractions stay named.
+    // NCHW convolutions the models prefer in NHWC, before elementwise
+    // fusion so that bias and activation ops are still separate generics.
+    if (layout) {
+      pm.addPass(createPropagateLayoutPass(*layout));
+      pm.addPass(createCanonicalizerPass());
+    }
     pm.addPass(createFuseElementwisePass());
     bufferization::OneShotBufferizePassOptions options;
     options.bufferizeFunctionBoundaries = true;

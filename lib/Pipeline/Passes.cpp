@@ -153,6 +153,8 @@ struct ConfigurePass
         op->emitWarning("autoconfig: ") << warning;
       op->setAttr(kConfigAttrName,
                   StringAttr::get(op->getContext(), decision->config.str()));
+      if (auto layout = op->getAttrOfType<StringAttr>("autoconfig.layout"))
+        decision->layout = layout.str();
       if (auto epilogue = Epilogue::following(op))
         describeEpilogue(*epilogue, machine, *decision);
       if (options.decisions) {

@@ -202,6 +202,7 @@ json::Value toJSON(const Decision &d) {
   return json::Object{{"workload", toJSON(d.workload)},
                       {"location", d.location},
       {"epilogue", d.epilogue},
+      {"layout", d.layout},
       {"epilogue_saved_s", d.epilogueSavedSeconds},
                       {"algorithm", d.winner().algorithm},
                       {"config", d.config.str()},

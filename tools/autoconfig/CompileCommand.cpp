@@ -81,9 +81,12 @@ static cl::opt<std::string>
 
 /// The program to compile: FILE.mlir, or the standalone kernel of the
 /// --gemm/--conv workload (the one `bench` times).
-static std::optional<Program> loadCompileInput() {
-  if (gemmSpec.empty() && convSpec.empty())
-    return loadProgram(inputFile);
+static std::optional<Program>
+loadCompileInput(const HardwareSetup &hardware) {
+  if (gemmSpec.empty() && convSpec.empty()) {
+    auto layout = layoutPropagation(hardware);
+    return loadProgram(inputFile, layout ? &*layout : nullptr);
+  }
   if (!inputFile.empty() || (!gemmSpec.empty() && !convSpec.empty())) {
     fail("give one input: FILE.mlir, --gemm or --conv");
     return std::nullopt;
@@ -162,7 +165,7 @@ int runCompile() {
   if (!headerFile.empty() && (!lowers || emitKind == EmitKind::Header))
     return fail("--header goes with --emit=llvm-dialect|llvm|asm|obj (use "
                 "--emit=header -o FILE.h for the header alone)");
-  auto program = loadCompileInput();
+  auto program = loadCompileInput(*hardware);
   if (!program)
     return 1;
   mlir::ModuleOp module = *program->module;

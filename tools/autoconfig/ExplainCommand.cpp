@@ -147,6 +147,8 @@ static void printDecision(const Decision &d, const HardwareSetup &hw,
   os << "  costs:   " << inputs.costs << "\n";
   if (!d.epilogue.empty())
     os << "  epilogue: " << d.epilogue << "\n";
+  if (!d.layout.empty())
+    os << "  layout:   " << d.layout << "\n";
   for (const std::string &w : d.warnings)
     os << "  warning: " << w << "\n";
   os << "  candidates:\n";
@@ -173,7 +175,8 @@ int runExplain() {
   std::optional<Config> override;
   if (!parseOverride(override))
     return 1;
-  auto program = loadProgram(inputFile);
+  auto layout = layoutPropagation(*hardware);
+  auto program = loadProgram(inputFile, layout ? &*layout : nullptr);
   if (!program)
     return 1;
   std::vector<Decision> decisions;

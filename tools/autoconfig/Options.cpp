@@ -107,6 +107,20 @@ cl::opt<std::string>
                       cl::sub(explainCommand()), cl::sub(compileCommand()),
                       cl::sub(benchCommand()), cl::sub(runCommand()));
 
+cl::opt<bool> propagateLayout(
+    "propagate-layout",
+    cl::desc("Run NCHW convolutions of a program on tensors in NHWC where the "
+             "models predict it faster, reorders included (default on)"),
+    cl::init(true), cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(runCommand()));
+
+std::optional<LayoutPropagationOptions>
+layoutPropagation(const HardwareSetup &hardware) {
+  if (!propagateLayout)
+    return std::nullopt;
+  return LayoutPropagationOptions{hardware.target, hardware.profile, threads};
+}
+
 bool loadTunedConfigs(const TargetDesc &target, ConfigureOptions &options) {
   if (!useTuned) {
     if (!tunedDatabasePath.empty())

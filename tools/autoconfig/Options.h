@@ -4,6 +4,7 @@
 #define AUTOCONFIG_TOOLS_OPTIONS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"
@@ -46,6 +47,11 @@ std::optional<HardwareSetup> resolveHardware();
 
 /// The --config override, if given. Prints the error on failure.
 bool parseOverride(std::optional<Config> &override);
+
+/// The layout propagation's options (--propagate-layout, on by default),
+/// for the hardware and --threads.
+std::optional<LayoutPropagationOptions>
+layoutPropagation(const HardwareSetup &hardware);
 
 /// With --use-tuned, loads the tuning database (--db-path or the default)
 /// and installs its lookup in \p options. Prints the error on failure.

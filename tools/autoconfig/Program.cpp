@@ -57,7 +57,8 @@ llvm::Error checkConfigValues(const Config &config) {
   return llvm::Error::success();
 }
 
-std::optional<Program> loadProgram(llvm::StringRef path) {
+std::optional<Program> loadProgram(llvm::StringRef path,
+                                   const LayoutPropagationOptions *layout) {
   Program program;
   program.context = createAutoConfigContext();
   installDiagnosticPrinter(*program.context);
@@ -68,7 +69,7 @@ std::optional<Program> loadProgram(llvm::StringRef path) {
   program.module = parseInputFile(path, *program.context);
   if (!program.module)
     return std::nullopt;
-  if (failed(normalizeModule(*program.module))) {
+  if (failed(normalizeModule(*program.module, layout))) {
     fail("'" + path +
          "' could not be normalized (TOSA lowering or "
          "bufferization failed; see the errors above)");

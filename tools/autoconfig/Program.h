@@ -3,6 +3,7 @@
 #ifndef AUTOCONFIG_TOOLS_PROGRAM_H
 #define AUTOCONFIG_TOOLS_PROGRAM_H
 
+#include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Model/Config.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -21,7 +22,11 @@ struct Program {
 
 /// Parses and normalizes (TOSA to linalg, bufferization) `path`. MLIR
 /// diagnostics print as one line each, "file:line:col: error: message".
-std::optional<Program> loadProgram(llvm::StringRef path);
+/// With `layout`, NCHW convolutions the models prefer in NHWC are converted
+/// on the way (see Pipeline/PropagateLayout.cpp).
+std::optional<Program>
+loadProgram(llvm::StringRef path,
+            const LayoutPropagationOptions *layout = nullptr);
 
 /// Prints MLIR diagnostics of `context` to stderr, one line each.
 void installDiagnosticPrinter(mlir::MLIRContext &context);

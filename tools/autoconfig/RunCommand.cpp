@@ -79,7 +79,8 @@ int runRun() {
   std::optional<Config> override;
   if (!parseOverride(override))
     return 1;
-  auto program = loadProgram(inputFile);
+  auto layout = layoutPropagation(*hardware);
+  auto program = loadProgram(inputFile, layout ? &*layout : nullptr);
   if (!program)
     return 1;
   mlir::OwningOpRef<mlir::ModuleOp> reference;

@@ -2,6 +2,9 @@
 #ifndef AUTOCONFIG_PIPELINE_IMPORT_H
 #define AUTOCONFIG_PIPELINE_IMPORT_H
 
+#include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Target/TargetDesc.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -28,9 +31,24 @@ mlir::OwningOpRef<mlir::ModuleOp> parseInputFile(llvm::StringRef path,
 mlir::OwningOpRef<mlir::ModuleOp> parseInputString(llvm::StringRef text,
                                                    mlir::MLIRContext &context);
 
+/// What the layout propagation asks the models with.
+struct LayoutPropagationOptions {
+  TargetDesc target;
+  Profile profile;
+  unsigned threads = 1;
+};
+
 /// Brings a program to linalg on memrefs: TOSA to linalg, then one-shot
 /// bufferization across function boundaries (identity layouts).
-mlir::LogicalResult normalizeModule(mlir::ModuleOp module);
+mlir::LogicalResult
+normalizeModule(mlir::ModuleOp module,
+                const LayoutPropagationOptions *layout = nullptr);
+
+/// NCHW convolutions (and the elementwise ops between them) run in NHWC
+/// where the models predict it faster, reorders included
+/// (PropagateLayout.cpp). On tensors, before bufferization.
+std::unique_ptr<mlir::Pass>
+createPropagateLayoutPass(LayoutPropagationOptions options);
 
 /// Fuses elementwise linalg chains and folds reshapes into elementwise ops
 /// only: named contractions (batch_matmul between reshapes, as attention

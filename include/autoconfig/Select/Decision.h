@@ -37,6 +37,9 @@ struct Decision {
   /// write the output once more).
   std::string epilogue;
   double epilogueSavedSeconds = 0;
+  /// The layout decision for an NCHW convolution of a program on tensors
+  /// (kept, or run in NHWC between reorders), when one was made.
+  std::string layout;
   std::vector<Candidate> candidates;
   /// Index into candidates of the chosen one.
   int chosen = -1;

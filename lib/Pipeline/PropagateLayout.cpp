@@ -1,0 +1,342 @@
+//===- PropagateLayout.cpp - NCHW convolutions to NHWC when the model says --===//
+//
+// The fastest convolution generators (blocked direct, im2col, Winograd) want
+// the channels innermost. On tensors, before bufferization, this pass asks the
+// models for every NCHW convolution (linalg.conv_2d_nchw_fchw and
+// linalg.depthwise_conv_2d_nchw_chw) whether the NHWC form plus the reorders
+// it costs is predicted faster than the best NCHW algorithm; if so the
+// convolution runs in NHWC between transposes:
+//
+//   y = conv_nchw(x, w)   ==>   y = transpose_back(conv_nhwc(to_nhwc(x),
+//                                                             to_hwcf(w)))
+//
+// and the layout propagates: an elementwise op (bias, ReLU, residual add)
+// reading transpose_back(t) is rewritten to run on t in NHWC, so the
+// transpose moves below it, and a converted convolution whose input is
+// transpose_back(t) reads t itself: consecutive convolutions pay one reorder
+// at each end of the chain, not two per layer. The reorders a conversion
+// cannot avoid are counted in its decision: the input's (unless the producer
+// is already NHWC), the output's (unless every user is a convolution or an
+// elementwise op), and the weights' (unless constant: constant weights are
+// transposed here, at compile time).
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/CodeGen/ConstantData.h"
+#include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Select/Decision.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+/// NCHW -> NHWC and back; FCHW -> HWCF; CHW -> HWC.
+constexpr int64_t kToNhwc[] = {0, 2, 3, 1};
+constexpr int64_t kToNchw[] = {0, 3, 1, 2};
+constexpr int64_t kToHwcf[] = {2, 3, 1, 0};
+constexpr int64_t kToHwc[] = {1, 2, 0};
+constexpr StringLiteral kBackMarker = "autoconfig.layout_back";
+
+bool isStatic(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.hasStaticShape();
+}
+
+/// The NHWC tensor t when `v` is transpose_back(t) made by this pass.
+Value nhwcSource(Value v) {
+  auto transpose = v.getDefiningOp<linalg::TransposeOp>();
+  if (!transpose || !transpose->hasAttr(kBackMarker))
+    return Value();
+  return transpose.getInput();
+}
+
+bool isElementwise(Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  return generic && generic.hasPureTensorSemantics() &&
+         generic.getNumParallelLoops() == generic.getNumLoops() &&
+         generic.getNumDpsInits() == 1 && generic.getNumLoops() == 4 &&
+         generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+             .isIdentity() &&
+         !generic.hasIndexSemantics();
+}
+
+/// `permutation` of constant `values` of `shape` (row-major).
+std::vector<double> permuteValues(ArrayRef<double> values,
+                                  ArrayRef<int64_t> shape,
+                                  ArrayRef<int64_t> permutation) {
+  int64_t rank = shape.size();
+  SmallVector<int64_t> strides(rank, 1), outShape;
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  for (int64_t d : permutation)
+    outShape.push_back(shape[d]);
+  std::vector<double> out(values.size());
+  SmallVector<int64_t> index(rank, 0); // in the output's dimensions
+  for (double &slot : out) {
+    int64_t source = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      source += index[d] * strides[permutation[d]];
+    slot = values[source];
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < outShape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+Value transposed(OpBuilder &b, Location loc, Value v,
+                 ArrayRef<int64_t> permutation, bool back = false) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : permutation)
+    shape.push_back(type.getDimSize(d));
+  // Constant weights are transposed now, at compile time.
+  if (auto constant = v.getDefiningOp<arith::ConstantOp>())
+    if (auto values = elementsAsDoubles(constant.getValue())) {
+      std::vector<double> permuted =
+          permuteValues(*values, type.getShape(), permutation);
+      auto newType = RankedTensorType::get(shape, type.getElementType());
+      Attribute attr;
+      if (type.getElementType().isF32()) {
+        SmallVector<float> narrow(permuted.begin(), permuted.end());
+        attr = DenseElementsAttr::get(newType, ArrayRef<float>(narrow));
+      } else if (type.getElementType().isF64()) {
+        attr = DenseElementsAttr::get(newType, ArrayRef<double>(permuted));
+      }
+      if (attr)
+        return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+    }
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  auto op = linalg::TransposeOp::create(b, loc, v, init, permutation);
+  if (back)
+    op->setAttr(kBackMarker, b.getUnitAttr());
+  return op->getResult(0);
+}
+
+/// The NHWC destination for an NCHW `init`: a fill is re-made in NHWC, an
+/// empty tensor is re-made, anything else is transposed.
+Value nhwcInit(OpBuilder &b, Location loc, Value init) {
+  auto type = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : kToNhwc)
+    shape.push_back(type.getDimSize(d));
+  if (Value source = nhwcSource(init))
+    return source;
+  if (init.getDefiningOp<tensor::EmptyOp>())
+    return tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    if (fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()) {
+      Value empty =
+          tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+      return linalg::FillOp::create(b, loc, fill.getInputs()[0], empty)
+          .getResult(0);
+    }
+  return transposed(b, loc, init, kToNhwc);
+}
+
+struct PropagateLayoutPass
+    : public PassWrapper<PropagateLayoutPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PropagateLayoutPass)
+
+  PropagateLayoutPass(LayoutPropagationOptions options)
+      : options(std::move(options)) {}
+
+  StringRef getArgument() const override {
+    return "autoconfig-propagate-layout";
+  }
+  StringRef getDescription() const override {
+    return "Run NCHW convolutions in NHWC where the models predict it faster, "
+           "reorders included; propagate the layout through elementwise ops";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+  }
+
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
+              op) ||
+          isElementwise(op))
+        ops.push_back(op);
+    });
+    // Program order: a producer is converted before its users are visited.
+    for (Operation *op : ops) {
+      if (isElementwise(op))
+        sinkTransposes(cast<linalg::GenericOp>(op));
+      else
+        maybeConvert(op);
+    }
+  }
+
+  /// Seconds of a reorder of `elements`: the transpose is lowered to scalar
+  /// loops, one load and one store per element.
+  double reorderSeconds(double elements, const Machine &machine) const {
+    const VectorCosts &scalar = machine.profile.forBits(128);
+    return elements * (1 / scalar.loadPerSecond + 1 / scalar.storePerSecond);
+  }
+
+  /// Every user of `v` keeps NHWC: a convolution or an elementwise op.
+  static bool usersKeepNhwc(Value v) {
+    return !v.use_empty() && llvm::all_of(v.getUsers(), [](Operation *user) {
+      return isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
+                 user) ||
+             isElementwise(user);
+    });
+  }
+
+  void maybeConvert(Operation *op) {
+    auto conv = cast<linalg::LinalgOp>(op);
+    if (!conv.hasPureTensorSemantics() ||
+        !llvm::all_of(op->getOperands(), isStatic) || op->getNumResults() != 1)
+      return;
+    FailureOr<Workload> extracted = extractWorkload(op);
+    if (failed(extracted) || !isConv(*extracted))
+      return;
+    bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
+    ConvWorkload nchw = std::get<ConvWorkload>(*extracted);
+    ConvWorkload nhwc = nchw;
+    nhwc.layout = depthwise ? "nhwc_hwc" : "nhwc_hwcf";
+
+    Machine machine{options.target, options.profile, options.threads};
+    DecideOptions decideOptions;
+    decideOptions.threads = options.threads;
+    auto asIs = decide(nchw, machine, decideOptions);
+    auto converted = decide(nhwc, machine, decideOptions);
+    if (!asIs || !converted) {
+      llvm::consumeError(asIs.takeError());
+      llvm::consumeError(converted.takeError());
+      return;
+    }
+    Value input = op->getOperand(0), filter = op->getOperand(1);
+    double inElements = double(nchw.n) * nchw.c * nchw.h * nchw.w;
+    double outElements = double(nchw.n) * nchw.f * nchw.outH() * nchw.outW();
+    double filterElements = double(nchw.f) * (nchw.c / nchw.groups) *
+                            nchw.kh * nchw.kw;
+    double inReorder =
+        nhwcSource(input) ? 0 : reorderSeconds(inElements, machine);
+    double outReorder = usersKeepNhwc(op->getResult(0))
+                            ? 0
+                            : reorderSeconds(outElements, machine);
+    double filterReorder =
+        nchw.constWeights ? 0 : reorderSeconds(filterElements, machine);
+    double tAsIs = asIs->winner().prediction.seconds;
+    double tConv = converted->winner().prediction.seconds;
+    double tConverted = tConv + inReorder + outReorder + filterReorder;
+    // A clear margin: the reorders' estimate is rough.
+    if (!(tConverted < 0.9 * tAsIs)) {
+      op->setAttr("autoconfig.layout",
+                  StringAttr::get(
+                      op->getContext(),
+                      llvm::formatv("NCHW kept: {0} ({1}) against {2} in NHWC "
+                                    "({3} {4} + reorders {5})",
+                                    formatSeconds(tAsIs),
+                                    asIs->winner().algorithm,
+                                    formatSeconds(tConverted),
+                                    converted->winner().algorithm,
+                                    formatSeconds(tConv),
+                                    formatSeconds(inReorder + outReorder +
+                                                  filterReorder))
+                          .str()));
+      return;
+    }
+
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    Value x = nhwcSource(input);
+    if (!x)
+      x = transposed(b, loc, input, kToNhwc);
+    Value w = transposed(b, loc, filter, depthwise ? ArrayRef(kToHwc)
+                                                   : ArrayRef(kToHwcf));
+    Value init = nhwcInit(b, loc, op->getOperand(2));
+    SmallVector<NamedAttribute> attributes;
+    for (StringRef name : {"strides", "dilations"})
+      if (Attribute a = op->getAttr(name))
+        attributes.push_back(b.getNamedAttr(name, a));
+    attributes.push_back(b.getNamedAttr(
+        "autoconfig.layout",
+        b.getStringAttr(llvm::formatv(
+            "NHWC instead of NCHW: {0} ({1} {2} + reorders {3}) against {4} "
+            "({5} in NCHW)",
+            formatSeconds(tConverted), converted->winner().algorithm,
+            formatSeconds(tConv),
+            formatSeconds(inReorder + outReorder + filterReorder),
+            formatSeconds(tAsIs), asIs->winner().algorithm))));
+    Operation *replacement;
+    if (depthwise)
+      replacement = linalg::DepthwiseConv2DNhwcHwcOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+          ValueRange{init}, attributes);
+    else
+      replacement = linalg::Conv2DNhwcHwcfOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+          ValueRange{init}, attributes);
+    Value back = transposed(b, loc, replacement->getResult(0), kToNchw,
+                            /*back=*/true);
+    op->getResult(0).replaceAllUsesWith(back);
+    op->erase();
+  }
+
+  /// An elementwise op reading transpose_back(t) runs on t in NHWC instead,
+  /// and its result is transposed back.
+  void sinkTransposes(linalg::GenericOp generic) {
+    if (!llvm::any_of(generic.getDpsInputs(),
+                      [](Value v) { return bool(nhwcSource(v)); }))
+      return;
+    MLIRContext *context = generic.getContext();
+    // New loops (n, h, w, c) -> old loops (n, c, h, w), and an NCHW index
+    // tuple -> the NHWC one.
+    AffineMap newToOld = AffineMap::getPermutationMap(kToNchw, context);
+    AffineMap toNhwc = AffineMap::getPermutationMap(kToNhwc, context);
+    OpBuilder b(generic);
+    Location loc = generic.getLoc();
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    for (OpOperand *operand : generic.getDpsInputOperands()) {
+      AffineMap map = generic.getMatchingIndexingMap(operand);
+      if (Value source = nhwcSource(operand->get())) {
+        inputs.push_back(source);
+        maps.push_back(toNhwc.compose(map).compose(newToOld));
+      } else {
+        inputs.push_back(operand->get());
+        maps.push_back(map.compose(newToOld));
+      }
+    }
+    Value init = nhwcInit(b, loc, generic.getDpsInits()[0]);
+    maps.push_back(AffineMap::getMultiDimIdentityMap(4, context));
+    auto replacement = linalg::GenericOp::create(
+        b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+        generic.getIteratorTypesArray());
+    replacement.getRegion().takeBody(generic.getRegion());
+    for (NamedAttribute a : generic->getDiscardableAttrs())
+      replacement->setAttr(a.getName(), a.getValue());
+    Value back = transposed(b, loc, replacement->getResult(0), kToNchw,
+                            /*back=*/true);
+    generic->getResult(0).replaceAllUsesWith(back);
+    generic->erase();
+  }
+
+  LayoutPropagationOptions options;
+};
+
+} // namespace
+
+std::unique_ptr<Pass>
+createPropagateLayoutPass(LayoutPropagationOptions options) {
+  return std::make_unique<PropagateLayoutPass>(std::move(options));
+}
+
+} // namespace autoconfig
