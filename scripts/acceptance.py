@@ -104,6 +104,14 @@ for kind in ("gemm", "conv"):
         f"{100 * statistics.median(regret):.1f}% / {100 * quantile(regret, 0.9):.1f}%")
     row(f"model decides ({kind}) vs tuner wall time, median",
         f"{statistics.median(decide):.2f} ms vs {statistics.median(wall):.0f} s")
+    match = [r.get("tuner_s_to_match_model") for r in t]
+    reached = [m for m in match if isinstance(m, (int, float))]
+    if reached:
+        row(f"tuner ({kind}) time to match the model's pick, median",
+            f"{statistics.median(reached):.1f} s ({len(reached)} of {len(t)} workloads matched it within the budget)")
+    rho = [r["spearman"] for r in t if isinstance(r.get("spearman"), (int, float))]
+    if rho:
+        row(f"Spearman rank correlation predicted vs measured ({kind}), median", f"{statistics.median(rho):.2f}")
 
 for preset in ("x86-sse4.2", "x86-avx2", "x86-avx512"):
     sq = by_name(records(f"platform-{preset}.jsonl")).get("square_1024")

@@ -17,6 +17,7 @@
 # should be otherwise idle: every figure is a ratio of medians measured in
 # the same process, but a busy neighbour still widens the spread.
 set -euo pipefail
+trap 'echo "evaluate: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build out=$root/results trials=50 quick=0

@@ -41,8 +41,8 @@ int64_t floorDiv(int64_t a, int64_t b) {
 
 class CbsmEmitter {
 public:
-  CbsmEmitter(KernelBuilder &kb, const ConvOperands &ops,
-              const ConvWorkload &w, const CbsmConvParams &p)
+  CbsmEmitter(KernelBuilder &kb, const ConvOperands &ops, const ConvWorkload &w,
+              const CbsmConvParams &p)
       : kb(kb), ops(ops), w(w), p(p), hw(w.layout == "hw"),
         depthwise(w.layout == "nchw_chw"), oh(w.outH()), ow(w.outW()) {}
 
@@ -64,10 +64,9 @@ private:
   void emitImage(Value n, Value f0, int64_t fbc) {
     // Rows whose taps all fall inside the input: [rowLo, rowHi).
     int64_t rowLo = std::min(oh, ceilDiv(w.padTop, w.strideH));
-    int64_t rowHi =
-        std::clamp(floorDiv(w.h - 1 + w.padTop - (w.kh - 1) * w.dilationH,
-                            w.strideH) + 1,
-                   rowLo, oh);
+    int64_t rowHi = std::clamp(
+        floorDiv(w.h - 1 + w.padTop - (w.kh - 1) * w.dilationH, w.strideH) + 1,
+        rowLo, oh);
     for (int64_t r = 0; r < rowLo; ++r)
       emitRow(n, f0, fbc, kb.index(r), r);
     kb.parallelRange(rowLo, rowHi, 1, p.threads > 1,
@@ -100,8 +99,8 @@ private:
       emitStrip(n, f0, fbc, row, staticRow, kb.index(s * sw), s * sw);
   }
 
-  Value inputAt(Value n, Value c, Value ih, Value iw, int64_t lanes,
-                int64_t lo, int64_t hi) {
+  Value inputAt(Value n, Value c, Value ih, Value iw, int64_t lanes, int64_t lo,
+                int64_t hi) {
     SmallVector<Value> idx;
     if (!hw)
       idx = {n, c};
@@ -121,9 +120,8 @@ private:
     auto maskType = VectorType::get({lanes}, kb.b().getI1Type());
     Value mask = arith::ConstantOp::create(
         kb.b(), DenseElementsAttr::get(maskType, ArrayRef<bool>(bits)));
-    return vector::MaskedLoadOp::create(kb.b(), kb.vectorType(lanes),
-                                        ops.input, idx, mask,
-                                        kb.zeroVector(lanes));
+    return vector::MaskedLoadOp::create(kb.b(), kb.vectorType(lanes), ops.input,
+                                        idx, mask, kb.zeroVector(lanes));
   }
 
   /// Lanes [lo, hi) of input[idx + j * strideW]; masked lanes are never
@@ -183,8 +181,8 @@ private:
   void emitStrip(Value n, Value f0, int64_t fbc, Value row, int64_t staticRow,
                  Value col, int64_t staticCol) {
     int64_t vl = p.vl;
-    int64_t width = staticCol >= 0 ? std::min(p.sv * vl, ow - staticCol)
-                                   : p.sv * vl;
+    int64_t width =
+        staticCol >= 0 ? std::min(p.sv * vl, ow - staticCol) : p.sv * vl;
     int64_t vecs = ceilDiv(width, vl);
     auto live = [&](int64_t v) { return std::min(vl, width - v * vl); };
     SmallVector<Value> fIdx, colIdx;
@@ -206,8 +204,7 @@ private:
       int64_t ih = staticRow * w.strideH - w.padTop + kh * w.dilationH;
       return ih >= 0 && ih < w.h;
     };
-    Value rowBase =
-        kb.add(kb.mul(row, w.strideH), -w.padTop); // ih of kh = 0
+    Value rowBase = kb.add(kb.mul(row, w.strideH), -w.padTop); // ih of kh = 0
 
     auto taps = [&](Value c, ValueRange carried) {
       SmallVector<Value> acc(carried.begin(), carried.end());
@@ -223,9 +220,8 @@ private:
             if (staticCol >= 0) {
               // Lane j reads column iw0 + j * strideW.
               int64_t iw0 = (staticCol + v * vl) * w.strideW + shift;
-              lo = std::clamp<int64_t>(ceilDiv(std::max<int64_t>(-iw0, 0),
-                                               w.strideW),
-                                       0, vl);
+              lo = std::clamp<int64_t>(
+                  ceilDiv(std::max<int64_t>(-iw0, 0), w.strideW), 0, vl);
               hi = std::clamp<int64_t>(floorDiv(w.w - 1 - iw0, w.strideW) + 1,
                                        0, hi);
             }

@@ -129,7 +129,8 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
   if (!keepKc)
     p.kc = deriveKc(p.mr, p.nr, ebytes, l1, w.k);
 
-  int64_t l2Ways = int64_t(l2.ways) - 1 - waysFor(double(p.kc) * p.nr * ebytes, l2);
+  int64_t l2Ways =
+      int64_t(l2.ways) - 1 - waysFor(double(p.kc) * p.nr * ebytes, l2);
   double l2WayBytes = double(l2.sets()) * l2.lineBytes;
   int64_t mc = int64_t(std::max<int64_t>(l2Ways, 1) * l2WayBytes /
                        (double(p.kc) * ebytes));
@@ -143,7 +144,8 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
   if (l3) {
     double share = double(l3->sizeBytes) / std::max(1u, l3->sharedByCores);
     double usable = share * (double(l3->ways) - 1) / l3->ways;
-    nc = std::max(p.nr, int64_t(usable / (double(p.kc) * ebytes)) / p.nr * p.nr);
+    nc =
+        std::max(p.nr, int64_t(usable / (double(p.kc) * ebytes)) / p.nr * p.nr);
   }
   // With threads, one jc block per thread (the generator's parallel loop).
   if (machine.threads > 1)
@@ -211,8 +213,8 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
 }
 
 Config BlockedGemmModel::completeFrom(const Workload &workload,
-                                  const Config &partial,
-                                  const Machine &machine) const {
+                                      const Config &partial,
+                                      const Machine &machine) const {
   Config merged = overlay(workload, partial, machine);
   auto params = BlockedGemmParams::fromConfig(merged);
   if (!params) {
@@ -224,8 +226,8 @@ Config BlockedGemmModel::completeFrom(const Workload &workload,
       partial.has("kc")) {
     const auto &w = std::get<GemmWorkload>(workload);
     if (params->mr >= 1 && params->nr >= 1)
-      deriveBlocking(w, machine, *params, partial.has("kc"),
-                     partial.has("mc"), partial.has("nc"));
+      deriveBlocking(w, machine, *params, partial.has("kc"), partial.has("mc"),
+                     partial.has("nc"));
   }
   return params->toConfig();
 }
@@ -280,10 +282,9 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           vectorFmas += perK * k;
           // C tile in and out once per kc block, plus the k-loop set-up.
           double kBlocks = double(ceilDiv(w.k, kc));
-          tileOverhead +=
-              count * kBlocks *
-              (perK * (1 / v.loadPerSecond + 1 / v.storePerSecond) +
-               8 * prof.loopIterationSeconds);
+          tileOverhead += count * kBlocks *
+                          (perK * (1 / v.loadPerSecond + 1 / v.storePerSecond) +
+                           8 * prof.loopIterationSeconds);
           tiles += count * kBlocks;
         }
 
@@ -301,8 +302,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double aBlockBytes = double(mc) * kc * ebytes;
   double bPanelBytes = double(kc) * p.nr * ebytes;
   double kSteps = double(ceilDiv(w.m, p.mr)) * ceilDiv(w.n, p.nr) * w.k;
-  double l2Bytes =
-      kSteps * (p.mr + (bPanelInL1 ? 0 : p.nr)) * double(ebytes);
+  double l2Bytes = kSteps * (p.mr + (bPanelInL1 ? 0 : p.nr)) * double(ebytes);
   double l2Stream =
       l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t);
   // B panels first reach the core from where the B block lives (the packed
@@ -311,9 +311,9 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
       p.packB ? double(kc) * nc * ebytes : double(w.k) * w.n * ebytes;
   double bFirstBytes = double(w.k) * w.n * ebytes * ceilDiv(w.m, mc);
   // Unpacked, B panels are row-strided streams of B itself.
-  double bFirst =
-      bFirstBytes / (p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
-                             : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
+  double bFirst = bFirstBytes /
+                  (p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
+                           : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
   double streamTime = std::max(l2Stream, bFirst);
 
   // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
@@ -325,7 +325,17 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
     double elems = double(w.k) * roundUp(w.n, p.nr);
     double copy = w.transB ? elems / v.broadcastPerSecond
                            : elems / p.vl / v.storePerSecond;
-    packB = copy + double(w.k) * w.n * ebytes / bSource;
+    // An untransposed B is read panel by panel: nr columns of kc rows, a
+    // row-strided stream; beyond the TLB's reach every row segment costs a
+    // page walk (~30 cycles, as in the broadcast model).
+    double bBytes = double(w.k) * w.n * ebytes;
+    double source =
+        w.transB ? bSource : prof.panelBandwidthFor(uint64_t(bBytes), t);
+    double walks = 0;
+    if (!w.transB && bBytes > double(t.tlbReachBytes()))
+      walks = double(ceilDiv(w.n, p.nr)) * w.k *
+              std::min(1.0, double(w.ldb * ebytes) / 4096.0);
+    packB = copy + bBytes / source + walks * 30 / (prof.frequencyGHz * 1e9);
   }
   if (p.packA) {
     double elems = double(w.m) * w.k * jcBlocks;
@@ -357,21 +367,21 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           .str();
   pred.add("compute", coreTime / parallel, fmaDetail,
            /*overlapped=*/coreTime < streamTime);
-  pred.add("load issue", loadTime / parallel,
-           formatv("{0} B vectors + {1} broadcasts per k step", p.nr / p.vl,
-                   p.mr)
-               .str(),
-           true);
+  pred.add(
+      "load issue", loadTime / parallel,
+      formatv("{0} B vectors + {1} broadcasts per k step", p.nr / p.vl, p.mr)
+          .str(),
+      true);
   pred.add("edge tiles", edgeTime / parallel,
            "partial tiles at the M/N edges (part of compute)", true);
-  pred.add("tile overhead", tileOverhead / parallel,
-           formatv("{0:e2} tile visits: C in/out and loop set-up", tiles)
-               .str());
+  pred.add(
+      "tile overhead", tileOverhead / parallel,
+      formatv("{0:e2} tile visits: C in/out and loop set-up", tiles).str());
   pred.add("L2->L1 stream", l2Stream / parallel,
            formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes),
                    bPanelInL1 ? " (B panels stay in L1)"
-                              : aliased ? " and B panels (rows alias in L1)"
-                                        : " and B panels (overflow L1)")
+                   : aliased  ? " and B panels (rows alias in L1)"
+                              : " and B panels (overflow L1)")
                .str(),
            l2Stream <= coreTime + tileOverhead);
   pred.add("B block stream", bFirst / parallel,
@@ -380,19 +390,19 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                .str(),
            bFirst <= coreTime + tileOverhead);
   pred.add("pack A", packA / parallel,
-           p.packA ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks)
-                         .str()
-                   : "not packed");
+           p.packA
+               ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks).str()
+               : "not packed");
   pred.add("pack B", packB / parallel,
-           p.packB ? formatv("{0:e2} elements{1}",
-                             double(w.k) * roundUp(w.n, p.nr),
-                             w.transB ? " (transposing)" : "")
-                         .str()
-                   : "not packed");
-  pred.add("C traffic", cTime / parallel,
-           formatv("{0} over {1} kc blocks", formatBytes(cBytes),
-                   ceilDiv(w.k, kc))
-               .str());
+           p.packB
+               ? formatv("{0:e2} elements{1}", double(w.k) * roundUp(w.n, p.nr),
+                         w.transB ? " (transposing)" : "")
+                     .str()
+               : "not packed");
+  pred.add(
+      "C traffic", cTime / parallel,
+      formatv("{0} over {1} kc blocks", formatBytes(cBytes), ceilDiv(w.k, kc))
+          .str());
   pred.add("threads", 0,
            formatv("{0} thread(s) over {1} jc blocks: balance {2:f2}",
                    p.threads, jcBlocks, balance)

@@ -134,10 +134,9 @@ public:
       double vecTaps = 0;
       for (int64_t vi = 0; vi < vecs; ++vi)
         for (int64_t k = 0; k < w.kw; ++k) {
-          int64_t lo = (s * sw + vi * p.vl) * w.strideW - w.padLeft +
-                       k * w.dilationW;
-          int64_t hi =
-              lo + (std::min(p.vl, width - vi * p.vl) - 1) * w.strideW;
+          int64_t lo =
+              (s * sw + vi * p.vl) * w.strideW - w.padLeft + k * w.dilationW;
+          int64_t hi = lo + (std::min(p.vl, width - vi * p.vl) - 1) * w.strideW;
           vecTaps += hi >= 0 && lo < w.w;
         }
       double perTap = vecTaps / w.kw; // vectors active per column tap
@@ -167,8 +166,8 @@ public:
     double memTime = inTraffic / prof.bandwidthFor(uint64_t(inBytes), t) +
                      2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t);
     double strips = double(w.n) * ceilDiv(w.f, fb) * oh * ceilDiv(ow, sw);
-    double overhead = prof.callOverheadSeconds +
-                      strips * 10 * prof.loopIterationSeconds;
+    double overhead =
+        prof.callOverheadSeconds + strips * 10 * prof.loopIterationSeconds;
     double threads = std::min<double>(std::max<int64_t>(1, p.threads), oh);
     double body = std::max(stripTime, memTime);
     pred.seconds = body / threads + overhead / threads +

@@ -1,4 +1,5 @@
-//===- PropagateLayout.cpp - NCHW convolutions to NHWC when the model says --===//
+//===- PropagateLayout.cpp - NCHW convolutions to NHWC when the model says
+//--===//
 //
 // The fastest convolution generators (blocked direct, im2col, Winograd) want
 // the channels innermost. On tensors, before bufferization, this pass asks the
@@ -35,6 +36,10 @@
 #include "mlir/Pass/Pass.h"
 
 #include "llvm/Support/FormatVariadic.h"
+
+#include <functional>
+#include <map>
+#include <set>
 
 using namespace mlir;
 
@@ -165,21 +170,106 @@ struct PropagateLayoutPass
     registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
   }
 
+  /// One NCHW convolution: its predicted times in both layouts and the
+  /// reorders converting it alone would cost.
+  struct Candidate {
+    Operation *op;
+    double asIs = 0, converted = 0; // the convolution alone
+    std::string asIsAlgorithm, convertedAlgorithm;
+    double inReorder = 0, outReorder = 0, filterReorder = 0;
+    int chain = -1;
+  };
+
   void runOnOperation() override {
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
-      if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
-              op) ||
+      if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op) ||
           isElementwise(op))
         ops.push_back(op);
     });
+    std::vector<Candidate> candidates;
+    DenseMap<Operation *, int> index;
+    for (Operation *op : ops)
+      if (!isElementwise(op))
+        if (std::optional<Candidate> c = analyze(op)) {
+          index[op] = int(candidates.size());
+          candidates.push_back(std::move(*c));
+        }
+    // Chains: convolutions connected through elementwise ops. Inside a
+    // chain the reorders between layers cancel; only its ends pay.
+    std::vector<int> parent(candidates.size());
+    for (size_t i = 0; i < parent.size(); ++i)
+      parent[i] = int(i);
+    std::function<int(int)> root = [&](int i) {
+      return parent[i] == i ? i : parent[i] = root(parent[i]);
+    };
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      SmallVector<Operation *> producers;
+      convProducers(candidates[i].op->getOperand(0), producers, 0);
+      for (Operation *producer : producers)
+        if (index.count(producer))
+          parent[root(index[producer])] = root(int(i));
+    }
+    // A chain converts as a whole when its NHWC time, reorders at its ends
+    // included, is clearly below its NCHW time (the reorders' estimate is
+    // rough: a 10% margin).
+    std::map<int, std::pair<double, double>> chainTimes;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      Candidate &c = candidates[i];
+      c.chain = root(int(i));
+      SmallVector<Operation *> producers;
+      convProducers(c.op->getOperand(0), producers, 0);
+      bool inChain = llvm::any_of(producers, [&](Operation *p) {
+        return index.count(p) && root(index[p]) == c.chain;
+      });
+      double reorders =
+          (inChain ? 0 : c.inReorder) + c.outReorder + c.filterReorder;
+      chainTimes[c.chain].first += c.asIs;
+      chainTimes[c.chain].second += c.converted + reorders;
+    }
+    std::set<Operation *> convert;
+    for (Candidate &c : candidates) {
+      auto [asIs, converted] = chainTimes[c.chain];
+      bool yes = options.always || converted < 0.9 * asIs;
+      if (yes)
+        convert.insert(c.op);
+      describe(c, yes, asIs, converted);
+    }
     // Program order: a producer is converted before its users are visited.
     for (Operation *op : ops) {
       if (isElementwise(op))
         sinkTransposes(cast<linalg::GenericOp>(op));
-      else
-        maybeConvert(op);
+      else if (convert.count(op))
+        rewrite(op);
     }
+  }
+
+  /// The convolutions `v` comes from through elementwise ops.
+  static void convProducers(Value v, SmallVectorImpl<Operation *> &producers,
+                            int depth) {
+    Operation *def = v.getDefiningOp();
+    if (!def || depth > 8)
+      return;
+    if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(def)) {
+      producers.push_back(def);
+      return;
+    }
+    if (isElementwise(def))
+      for (Value input : cast<linalg::GenericOp>(def).getDpsInputs())
+        if (input.getType() == def->getResult(0).getType())
+          convProducers(input, producers, depth + 1);
+  }
+
+  /// Every use of `v` stays NHWC: convolutions, or elementwise ops whose
+  /// results do.
+  static bool keepsNhwc(Value v, int depth) {
+    if (v.use_empty() || depth > 8)
+      return false;
+    return llvm::all_of(v.getUsers(), [&](Operation *user) {
+      if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(user))
+        return true;
+      return isElementwise(user) && keepsNhwc(user->getResult(0), depth + 1);
+    });
   }
 
   /// Seconds of a reorder of `elements`: the transpose is lowered to scalar
@@ -189,23 +279,15 @@ struct PropagateLayoutPass
     return elements * (1 / scalar.loadPerSecond + 1 / scalar.storePerSecond);
   }
 
-  /// Every user of `v` keeps NHWC: a convolution or an elementwise op.
-  static bool usersKeepNhwc(Value v) {
-    return !v.use_empty() && llvm::all_of(v.getUsers(), [](Operation *user) {
-      return isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(
-                 user) ||
-             isElementwise(user);
-    });
-  }
-
-  void maybeConvert(Operation *op) {
+  std::optional<Candidate> analyze(Operation *op) {
     auto conv = cast<linalg::LinalgOp>(op);
-    if (!conv.hasPureTensorSemantics() ||
+    // A hand-written config is for the layout the user wrote.
+    if (!conv.hasPureTensorSemantics() || op->hasAttr("autoconfig.config") ||
         !llvm::all_of(op->getOperands(), isStatic) || op->getNumResults() != 1)
-      return;
+      return std::nullopt;
     FailureOr<Workload> extracted = extractWorkload(op);
     if (failed(extracted) || !isConv(*extracted))
-      return;
+      return std::nullopt;
     bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
     ConvWorkload nchw = std::get<ConvWorkload>(*extracted);
     ConvWorkload nhwc = nchw;
@@ -219,71 +301,70 @@ struct PropagateLayoutPass
     if (!asIs || !converted) {
       llvm::consumeError(asIs.takeError());
       llvm::consumeError(converted.takeError());
-      return;
+      return std::nullopt;
     }
-    Value input = op->getOperand(0), filter = op->getOperand(1);
+    Candidate c;
+    c.op = op;
+    c.asIs = asIs->winner().prediction.seconds;
+    c.asIsAlgorithm = asIs->winner().algorithm;
+    c.converted = converted->winner().prediction.seconds;
+    c.convertedAlgorithm = converted->winner().algorithm;
     double inElements = double(nchw.n) * nchw.c * nchw.h * nchw.w;
     double outElements = double(nchw.n) * nchw.f * nchw.outH() * nchw.outW();
-    double filterElements = double(nchw.f) * (nchw.c / nchw.groups) *
-                            nchw.kh * nchw.kw;
-    double inReorder =
-        nhwcSource(input) ? 0 : reorderSeconds(inElements, machine);
-    double outReorder = usersKeepNhwc(op->getResult(0))
-                            ? 0
-                            : reorderSeconds(outElements, machine);
-    double filterReorder =
+    double filterElements =
+        double(nchw.f) * (nchw.c / nchw.groups) * nchw.kh * nchw.kw;
+    c.inReorder = reorderSeconds(inElements, machine);
+    c.outReorder = keepsNhwc(op->getResult(0), 0)
+                       ? 0
+                       : reorderSeconds(outElements, machine);
+    // Constant weights are transposed at compile time.
+    c.filterReorder =
         nchw.constWeights ? 0 : reorderSeconds(filterElements, machine);
-    double tAsIs = asIs->winner().prediction.seconds;
-    double tConv = converted->winner().prediction.seconds;
-    double tConverted = tConv + inReorder + outReorder + filterReorder;
-    // A clear margin: the reorders' estimate is rough.
-    if (!(tConverted < 0.9 * tAsIs)) {
-      op->setAttr("autoconfig.layout",
-                  StringAttr::get(
-                      op->getContext(),
-                      llvm::formatv("NCHW kept: {0} ({1}) against {2} in NHWC "
-                                    "({3} {4} + reorders {5})",
-                                    formatSeconds(tAsIs),
-                                    asIs->winner().algorithm,
-                                    formatSeconds(tConverted),
-                                    converted->winner().algorithm,
-                                    formatSeconds(tConv),
-                                    formatSeconds(inReorder + outReorder +
-                                                  filterReorder))
-                          .str()));
-      return;
-    }
+    return c;
+  }
 
+  /// The decision, for `explain`.
+  void describe(const Candidate &c, bool converted, double chainAsIs,
+                double chainConverted) {
+    c.op->setAttr(
+        "autoconfig.layout",
+        StringAttr::get(
+            c.op->getContext(),
+            llvm::formatv("{0}: this convolution {1} ({2}) in NCHW, {3} ({4}) "
+                          "in NHWC; its chain of convolutions {5} in NCHW "
+                          "against {6} in NHWC with the reorders at its ends",
+                          converted ? "NHWC instead of NCHW" : "NCHW kept",
+                          formatSeconds(c.asIs), c.asIsAlgorithm,
+                          formatSeconds(c.converted), c.convertedAlgorithm,
+                          formatSeconds(chainAsIs),
+                          formatSeconds(chainConverted))
+                .str()));
+  }
+
+  void rewrite(Operation *op) {
+    bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
+    Value input = op->getOperand(0), filter = op->getOperand(1);
     OpBuilder b(op);
     Location loc = op->getLoc();
     Value x = nhwcSource(input);
     if (!x)
       x = transposed(b, loc, input, kToNhwc);
-    Value w = transposed(b, loc, filter, depthwise ? ArrayRef(kToHwc)
-                                                   : ArrayRef(kToHwcf));
+    Value w = transposed(b, loc, filter,
+                         depthwise ? ArrayRef(kToHwc) : ArrayRef(kToHwcf));
     Value init = nhwcInit(b, loc, op->getOperand(2));
     SmallVector<NamedAttribute> attributes;
-    for (StringRef name : {"strides", "dilations"})
+    for (StringRef name : {"strides", "dilations", "autoconfig.layout"})
       if (Attribute a = op->getAttr(name))
         attributes.push_back(b.getNamedAttr(name, a));
-    attributes.push_back(b.getNamedAttr(
-        "autoconfig.layout",
-        b.getStringAttr(llvm::formatv(
-            "NHWC instead of NCHW: {0} ({1} {2} + reorders {3}) against {4} "
-            "({5} in NCHW)",
-            formatSeconds(tConverted), converted->winner().algorithm,
-            formatSeconds(tConv),
-            formatSeconds(inReorder + outReorder + filterReorder),
-            formatSeconds(tAsIs), asIs->winner().algorithm))));
     Operation *replacement;
     if (depthwise)
       replacement = linalg::DepthwiseConv2DNhwcHwcOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{x, w},
-          ValueRange{init}, attributes);
+          b, loc, TypeRange{init.getType()}, ValueRange{x, w}, ValueRange{init},
+          attributes);
     else
       replacement = linalg::Conv2DNhwcHwcfOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{x, w},
-          ValueRange{init}, attributes);
+          b, loc, TypeRange{init.getType()}, ValueRange{x, w}, ValueRange{init},
+          attributes);
     Value back = transposed(b, loc, replacement->getResult(0), kToNchw,
                             /*back=*/true);
     op->getResult(0).replaceAllUsesWith(back);

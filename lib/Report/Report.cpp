@@ -32,8 +32,7 @@ Expected<std::vector<json::Object>> readJsonLines(StringRef path) {
     if (!value)
       return createStringError(inconvertibleErrorCode(),
                                formatv("{0}:{1}: not a JSON line: {2}", path,
-                                       index + 1,
-                                       toString(value.takeError()))
+                                       index + 1, toString(value.takeError()))
                                    .str());
     if (!value->getAsObject())
       return createStringError(
@@ -118,8 +117,8 @@ std::string label(const ReportInputs::Run &run) {
 std::string fixed(double v, int digits = 1) {
   if (!std::isfinite(v))
     return "n/a";
-  return formatv("{0}", format(("%." + std::to_string(digits) + "f").c_str(),
-                               v))
+  return formatv("{0}",
+                 format(("%." + std::to_string(digits) + "f").c_str(), v))
       .str();
 }
 
@@ -332,8 +331,7 @@ std::optional<Table> algorithmTable(const ReportInputs::Run &run) {
     t.rows.push_back(row);
   }
   std::vector<std::string> summary = {
-      formatv("within 10% of the fastest: {0} of {1}", within, rows).str(),
-      ""};
+      formatv("within 10% of the fastest: {0} of {1}", within, rows).str(), ""};
   for (size_t i = 0; i <= names.size(); ++i)
     summary.push_back("");
   t.rows.push_back(summary);
@@ -342,21 +340,22 @@ std::optional<Table> algorithmTable(const ReportInputs::Run &run) {
 
 Table tuneTable(const ReportInputs::Run &run) {
   Table t;
-  t.header = {"workload",    "trials",     "tune wall s", "model decides ms",
-              "model's pick ms", "tuner's best ms", "regret", "spearman"};
+  t.header = {"workload",         "trials",          "tune wall s",
+              "model decides ms", "model's pick ms", "tuner's best ms",
+              "regret",           "spearman"};
   std::vector<double> regrets, decide, wall;
   for (const json::Object &r : run.records) {
     double regret = number(r, "regret");
     regrets.push_back(regret);
     decide.push_back(number(r, "model_config_s"));
     wall.push_back(number(r, "tune_wall_s"));
-    t.rows.push_back(
-        {string(r, "workload"), fixed(number(r, "trials"), 0),
-         fixed(number(r, "tune_wall_s"), 1),
-         fixed(number(r, "model_config_s") * 1e3, 2),
-         fixed(number(r, "model_measured_s") * 1e3, 3),
-         fixed(number(r, "best_measured_s") * 1e3, 3),
-         fixed(regret * 100, 1) + "%", fixed(number(r, "spearman"), 2)});
+    t.rows.push_back({string(r, "workload"), fixed(number(r, "trials"), 0),
+                      fixed(number(r, "tune_wall_s"), 1),
+                      fixed(number(r, "model_config_s") * 1e3, 2),
+                      fixed(number(r, "model_measured_s") * 1e3, 3),
+                      fixed(number(r, "best_measured_s") * 1e3, 3),
+                      fixed(regret * 100, 1) + "%",
+                      fixed(number(r, "spearman"), 2)});
   }
   t.rows.push_back({"median / p90", "", fixed(quantile(wall, 0.5), 1) + " s",
                     fixed(quantile(decide, 0.5) * 1e3, 2) + " ms", "", "",

@@ -53,8 +53,7 @@ static void refine(const AlgorithmModel &model, const Workload &workload,
   }
 }
 
-Expected<Decision> decide(const Workload &workload,
-                          const Machine &hardware,
+Expected<Decision> decide(const Workload &workload, const Machine &hardware,
                           const DecideOptions &options) {
   Machine machine{hardware.target, hardware.profile, options.threads};
   auto start = std::chrono::steady_clock::now();
@@ -145,7 +144,8 @@ Expected<Decision> decide(const Workload &workload,
     std::string rationale = win.rationale;
     if (win.config.str() != win.derived.str()) {
       SmallVector<StringRef> before, after, changed;
-      std::string derivedText = win.derived.str(), chosenText = win.config.str();
+      std::string derivedText = win.derived.str(),
+                  chosenText = win.config.str();
       StringRef(derivedText).split(before, ' ');
       StringRef(chosenText).split(after, ' ');
       for (StringRef token : after)
@@ -154,13 +154,13 @@ Expected<Decision> decide(const Workload &workload,
       const AlgorithmModel &model = *findAlgorithm(win.algorithm)->model;
       double derivedSeconds =
           model.predict(workload, win.derived, machine).seconds;
-      rationale = formatv("Derived: {0}. Refined on the model's "
-                          "neighbourhood to {1} (predicted {2} instead of {3})",
-                          StringRef(rationale).rtrim('.'),
-                          llvm::join(changed, " "),
-                          formatSeconds(win.prediction.seconds),
-                          formatSeconds(derivedSeconds))
-                      .str();
+      rationale =
+          formatv("Derived: {0}. Refined on the model's "
+                  "neighbourhood to {1} (predicted {2} instead of {3})",
+                  StringRef(rationale).rtrim('.'), llvm::join(changed, " "),
+                  formatSeconds(win.prediction.seconds),
+                  formatSeconds(derivedSeconds))
+              .str();
     }
     d.reason =
         formatv("{0}: least predicted time {1}{2}. {3}.", win.algorithm,
@@ -201,9 +201,9 @@ json::Value toJSON(const Decision &d) {
     warnings.push_back(w);
   return json::Object{{"workload", toJSON(d.workload)},
                       {"location", d.location},
-      {"epilogue", d.epilogue},
-      {"layout", d.layout},
-      {"epilogue_saved_s", d.epilogueSavedSeconds},
+                      {"epilogue", d.epilogue},
+                      {"layout", d.layout},
+                      {"epilogue_saved_s", d.epilogueSavedSeconds},
                       {"algorithm", d.winner().algorithm},
                       {"config", d.config.str()},
                       {"predicted_s", d.winner().prediction.seconds},

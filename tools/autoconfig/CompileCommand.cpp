@@ -81,8 +81,7 @@ static cl::opt<std::string>
 
 /// The program to compile: FILE.mlir, or the standalone kernel of the
 /// --gemm/--conv workload (the one `bench` times).
-static std::optional<Program>
-loadCompileInput(const HardwareSetup &hardware) {
+static std::optional<Program> loadCompileInput(const HardwareSetup &hardware) {
   if (gemmSpec.empty() && convSpec.empty()) {
     auto layout = layoutPropagation(hardware);
     return loadProgram(inputFile, layout ? &*layout : nullptr);

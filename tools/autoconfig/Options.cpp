@@ -107,18 +107,25 @@ cl::opt<std::string>
                       cl::sub(explainCommand()), cl::sub(compileCommand()),
                       cl::sub(benchCommand()), cl::sub(runCommand()));
 
-cl::opt<bool> propagateLayout(
+enum class LayoutMode { Auto, Off, Always };
+cl::opt<LayoutMode> propagateLayout(
     "propagate-layout",
-    cl::desc("Run NCHW convolutions of a program on tensors in NHWC where the "
-             "models predict it faster, reorders included (default on)"),
-    cl::init(true), cl::sub(explainCommand()), cl::sub(compileCommand()),
-    cl::sub(runCommand()));
+    cl::desc("NCHW convolutions of a program on tensors (and the elementwise "
+             "ops between them) in NHWC:"),
+    cl::values(clEnumValN(LayoutMode::Auto, "auto",
+                          "where the models predict it faster, reorders "
+                          "included (default)"),
+               clEnumValN(LayoutMode::Off, "off", "never"),
+               clEnumValN(LayoutMode::Always, "always", "every one")),
+    cl::init(LayoutMode::Auto), cl::sub(explainCommand()),
+    cl::sub(compileCommand()), cl::sub(runCommand()));
 
 std::optional<LayoutPropagationOptions>
 layoutPropagation(const HardwareSetup &hardware) {
-  if (!propagateLayout)
+  if (propagateLayout == LayoutMode::Off)
     return std::nullopt;
-  return LayoutPropagationOptions{hardware.target, hardware.profile, threads};
+  return LayoutPropagationOptions{hardware.target, hardware.profile, threads,
+                                  propagateLayout == LayoutMode::Always};
 }
 
 bool loadTunedConfigs(const TargetDesc &target, ConfigureOptions &options) {

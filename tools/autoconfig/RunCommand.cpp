@@ -83,9 +83,16 @@ int runRun() {
   auto program = loadProgram(inputFile, layout ? &*layout : nullptr);
   if (!program)
     return 1;
+  // The reference is the program as written: MLIR's default lowering with
+  // no AutoConfig pass at all, layout propagation included.
+  std::optional<Program> referenceProgram;
   mlir::OwningOpRef<mlir::ModuleOp> reference;
-  if (compare)
-    reference = program->module->clone();
+  if (compare) {
+    referenceProgram = loadProgram(inputFile);
+    if (!referenceProgram)
+      return 1;
+    reference = std::move(referenceProgram->module);
+  }
 
   double compileStart = nowSeconds();
   ConfigureOptions options;

@@ -36,6 +36,9 @@ struct LayoutPropagationOptions {
   TargetDesc target;
   Profile profile;
   unsigned threads = 1;
+  /// Convert every NCHW convolution whatever the models predict (tests,
+  /// experiments).
+  bool always = false;
 };
 
 /// Brings a program to linalg on memrefs: TOSA to linalg, then one-shot
