@@ -60,7 +60,8 @@ if g1:
     peers = sorted({p for r in g1 for p in r.get("peers", {})})
     for p in peers:
         ratios = [r["gflops"] / peer(r, p) for r in g1 if peer(r, p)]
-        row(f"GEMM suite geomean AutoConfig / {p}", f"{geomean(ratios):.2f}x over {len(ratios)}")
+        if ratios:
+            row(f"GEMM suite geomean AutoConfig / {p}", f"{geomean(ratios):.2f}x over {len(ratios)}")
     err = [r["predicted_s"] / r["measured_s"] for r in g1 if r.get("predicted_s")]
     within = sum(abs(e - 1) <= 0.25 for e in err)
     row("GEMM predicted / measured within ±25%",

@@ -6,27 +6,29 @@
 # networks, the static Arm/RISC-V analysis, then the HTML report, the
 # Markdown tables, and the README section between the results markers.
 #
-#   scripts/evaluate.sh [-b BUILD] [-o OUT] [-t TRIALS] [-q]
+#   scripts/evaluate.sh [-b BUILD] [-o OUT] [-t TRIALS] [-q] [-r]
 #
 #   -b  build directory holding bin/ (default: build)
 #   -o  output directory (default: results)
 #   -t  tuner trials per workload (default: 50)
 #   -q  quick: the tuner and the platform runs on a few workloads only
+#   -r  report only: rebuild the report, tables and README from OUT
 #
-# Takes about an hour on 2 cores (the tuner is most of it). The machine
+# Takes about 40 minutes on 2 cores (the tuner is a third of it). The machine
 # should be otherwise idle: every figure is a ratio of medians measured in
 # the same process, but a busy neighbour still widens the spread.
 set -euo pipefail
 trap 'echo "evaluate: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build out=$root/results trials=50 quick=0
-while getopts "b:o:t:q" opt; do
+build=$root/build out=$root/results trials=50 quick=0 report_only=0
+while getopts "b:o:t:qr" opt; do
   case $opt in
   b) build=$(cd "$OPTARG" && pwd) ;;
   o) out=$OPTARG ;;
   t) trials=$OPTARG ;;
   q) quick=1 ;;
+  r) report_only=1 ;;
   *) sed -n '2,17p' "$0" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +42,7 @@ ac=$build/bin/autoconfig
 mkdir -p "$out"
 log() { printf '\n== %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 
+if [ $report_only = 0 ]; then
 log "calibration (forced, timed) and its check against a hand-written FMA loop"
 "$ac" calibrate --force
 "$build/bin/autoconfig-calibration-check" > "$out/calibration.txt" || true
@@ -51,8 +54,12 @@ log "the broadcast generator alone on 512^3 (the foundation's yardstick)"
 
 log "GEMM suite, 1 thread, every peer (OpenBLAS both ways), every algorithm"
 "$ac" bench --suite "$gemm" --algorithms --json > "$out/gemm-1t.jsonl"
+# Against oneDNN only: OpenBLAS, BLIS and XNNPACK keep their own thread pools
+# spinning between calls, which on 2 cores takes the core the next
+# implementation timed needs (OpenMP runtimes are set to passive waiting by
+# bench itself).
 log "GEMM suite, 2 threads"
-"$ac" bench --suite "$gemm" --threads 2 --json > "$out/gemm-2t.jsonl"
+"$ac" bench --suite "$gemm" --threads 2 --peers onednn --json > "$out/gemm-2t.jsonl"
 
 for layout in nchw nhwc; do
   log "conv suite ($layout), 1 thread, every peer, every algorithm"
@@ -93,6 +100,8 @@ done
 log "Arm and RISC-V presets: decisions and llvm-mca"
 "$root/scripts/mca-report.sh" -b "$build" -o "$out/mca.md" > "$out/mca.txt"
 
+fi
+
 log "report"
 "$ac" report --title "AutoConfig evaluation ($(date +%Y-%m-%d))" \
   --bench "gemm 1T=$out/gemm-1t.jsonl" --bench "gemm 2T=$out/gemm-2t.jsonl" \
@@ -111,9 +120,24 @@ cat "$out/acceptance.md" "$out/tables.md" > "$out/readme-section.md"
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -n "$browser" ]; then
   "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-    --window-size=1400,4000 --screenshot="$out/report.png" \
+    --window-size=1400,14000 --screenshot="$out/report.png" \
     "file://$(cd "$out" && pwd)/report.html" 2>/dev/null || true
 fi
+
+# The figures on their own, for the README: every inline SVG of the page,
+# named after the heading above it.
+python3 - "$out/report.html" "$out/figures" <<'PY'
+import os, re, sys
+html, outdir = open(sys.argv[1]).read(), sys.argv[2]
+os.makedirs(outdir, exist_ok=True)
+heading = "figure"
+for part in re.split(r"(<h[23]>.*?</h[23]>|<svg.*?</svg>)", html, flags=re.S):
+    if part.startswith("<h"):
+        heading = re.sub(r"<.*?>", "", part)
+    elif part.startswith("<svg"):
+        name = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+        open(os.path.join(outdir, name + ".svg"), "w").write(part)
+PY
 
 # The README's results section is the tables, between the markers.
 python3 - "$root/README.md" "$out/readme-section.md" <<'PY'

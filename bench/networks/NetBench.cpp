@@ -27,6 +27,8 @@
 
 #include "mlir/Pass/PassManager.h"
 
+#include "autoconfig/Bench/OpenMPWaitPolicy.h"
+
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
@@ -173,6 +175,9 @@ static Expected<Network> buildNetwork(const Options &opts) {
 }
 
 int main(int argc, char **argv) {
+  // oneDNN (libgomp) and AutoConfig (libomp) are timed in turn: idle
+  // threads sleep.
+  ensurePassiveOpenMPWaiting(argv);
   InitLLVM init(argc, argv);
   auto parsed = parseArguments(argc, argv);
   if (!parsed)

@@ -147,12 +147,15 @@ public:
         double taps = rowTaps * w.kw * cPerF * count * w.n;
         double f = perTap * fbc;
         double eff = std::min(1.0, double(fbc * vecs) / needed);
-        double fTime = f / (v.fmaPerSecond * eff);
-        // Stride 2: two vector loads and a permute per input vector (the
-        // permute counted as a load); larger strides are gathered, about one
-        // scalar load per lane (the profile's broadcast rate stands in).
+        // Stride 2: two vector loads and a two-source permute per input
+        // vector; the permute issues on the vector pipes the FMAs use, so it
+        // is counted as one more FMA slot. Larger strides are gathered,
+        // about one scalar load per lane (the profile's broadcast rate
+        // stands in).
+        double permutes = w.strideW == 2 ? perTap : 0;
+        double fTime = (f + permutes) / (v.fmaPerSecond * eff);
         double inputLoad = w.strideW == 1   ? 1 / v.loadPerSecond
-                           : w.strideW == 2 ? 3 / v.loadPerSecond
+                           : w.strideW == 2 ? 2 / v.loadPerSecond
                                             : p.vl / v.broadcastPerSecond;
         double lTime = perTap * inputLoad + fbc / v.broadcastPerSecond;
         stripTime += taps * std::max(fTime, lTime);

@@ -85,6 +85,7 @@ void Svg::text(double x, double y, StringRef text, double size,
 std::string Svg::finish() {
   return formatv("<svg xmlns='http://www.w3.org/2000/svg' width='{0}' "
                  "height='{1}' viewBox='0 0 {0} {1}' "
+                 "style='max-width:100%;height:auto' "
                  "font-family='sans-serif'>\n{2}</svg>\n",
                  width, height, body)
       .str();

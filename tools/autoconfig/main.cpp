@@ -2,6 +2,8 @@
 
 #include "Options.h"
 
+#include "autoconfig/Bench/OpenMPWaitPolicy.h"
+
 #include "autoconfig/Version.h"
 
 #include "llvm/Support/InitLLVM.h"
@@ -11,6 +13,10 @@ using namespace llvm;
 using namespace autoconfig::cli;
 
 int main(int argc, char **argv) {
+  // bench times AutoConfig (libomp) and peers (oneDNN: libgomp) in turn:
+  // idle threads sleep.
+  if (argc > 1 && StringRef(argv[1]) == "bench")
+    autoconfig::ensurePassiveOpenMPWaiting(argv);
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) {
     os << "autoconfig " << AUTOCONFIG_VERSION_STRING << " (MLIR "
