@@ -141,9 +141,8 @@ static void convReference(const ConvWorkload &w, const WorkloadBuffers &in,
                 int64_t iw = j * w.strideW - w.padLeft + kw * w.dilationW;
                 if (iw < 0 || iw >= w.w)
                   continue;
-                double xv =
-                    at<T>(x, offset4(layout, n, g * cg + c, ih, iw, w.c, w.h,
-                                     w.w));
+                double xv = at<T>(
+                    x, offset4(layout, n, g * cg + c, ih, iw, w.c, w.h, w.w));
                 double fv = at<T>(f, filterOffset(w, o, c, kh, kw));
                 sum += xv * fv;
                 mag += std::fabs(xv * fv);

@@ -23,7 +23,6 @@ const PeerResult *BenchRecord::peer(StringRef name) const {
   return nullptr;
 }
 
-
 BenchRecord benchWorkload(const Workload &workload,
                           const BenchOptions &options) {
   BenchRecord record;
@@ -284,8 +283,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
   // none on a convolution suite); the others are listed after the table.
   std::vector<std::string> columns, idle;
   for (const std::string &p : peers) {
-    bool ran = llvm::any_of(records,
-                            [&](const BenchRecord &r) { return peerRan(r, p); });
+    bool ran = llvm::any_of(
+        records, [&](const BenchRecord &r) { return peerRan(r, p); });
     (ran ? columns : idle).push_back(p);
   }
   auto width = [](const std::string &p) {
@@ -341,8 +340,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
       if (p.error.empty() || !peer || !peer->supports(r.workload, whyNot))
         continue;
       std::string message = p.name + ": " + p.error;
-      auto it = llvm::find_if(failures,
-                              [&](const auto &f) { return f.first == message; });
+      auto it = llvm::find_if(
+          failures, [&](const auto &f) { return f.first == message; });
       if (it == failures.end())
         failures.push_back({message, {}});
       (it == failures.end() ? failures.back() : *it)
@@ -350,15 +349,15 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
     }
   for (const auto &[message, workloads] : failures)
     os << "error: " << message << " ("
-       << (workloads.size() > 3 ? std::to_string(workloads.size()) +
-                                      " workloads"
-                                : join(workloads, ", "))
+       << (workloads.size() > 3
+               ? std::to_string(workloads.size()) + " workloads"
+               : join(workloads, ", "))
        << ")\n";
   if (!idle.empty()) {
     os << "not run on these workloads:";
     for (const std::string &p : idle) {
-      const PeerResult *first = records.empty() ? nullptr
-                                                : records.front().peer(p);
+      const PeerResult *first =
+          records.empty() ? nullptr : records.front().peer(p);
       os << " " << p;
       if (first && !first->error.empty())
         os << " (" << first->error << ")";

@@ -60,8 +60,8 @@ Error validateWorkload(const Workload &workload) {
                            (c.w + c.padLeft + c.padRight),
                        "the (padded) input"))
     return e;
-  if (Error e = tooBig(double(c.f) * (c.c / c.groups) * c.kh * c.kw,
-                       "the filter"))
+  if (Error e =
+          tooBig(double(c.f) * (c.c / c.groups) * c.kh * c.kw, "the filter"))
     return e;
   return tooBig(double(c.n) * c.f * c.outH() * c.outW(), "the output");
 }
@@ -105,8 +105,7 @@ Expected<ConvWorkload> parseConvSpec(StringRef spec, StringRef layout) {
     return std::move(e);
   if (Error e = parseDims(spec, ArrayRef(fields).slice(8, 1), {"P"}, d, 0))
     return std::move(e);
-  if (Error e = parseDims(spec, ArrayRef(fields).slice(9, 2), {"D", "G"}, d,
-                          1))
+  if (Error e = parseDims(spec, ArrayRef(fields).slice(9, 2), {"D", "G"}, d, 1))
     return std::move(e);
   if (layout != "nchw" && layout != "nhwc")
     return specError(spec, "layout must be nchw or nhwc, got '" + layout + "'");
@@ -123,8 +122,7 @@ Expected<ConvWorkload> parseConvSpec(StringRef spec, StringRef layout) {
   if (w.groups > 1 && !depthwise)
     return specError(spec, "grouped convolution with 1 < G < C is not "
                            "supported (only G = 1 and depthwise G = C = F)");
-  if (w.n == 1 && w.c == 1 && w.f == 1 && w.strideH == 1 &&
-      w.dilationH == 1)
+  if (w.n == 1 && w.c == 1 && w.f == 1 && w.strideH == 1 && w.dilationH == 1)
     w.layout = "hw";
   else if (depthwise)
     w.layout = layout == "nhwc" ? "nhwc_hwc" : "nchw_chw";
@@ -182,11 +180,11 @@ Expected<std::vector<Workload>> loadSuite(StringRef path,
       suite.push_back(*conv);
       continue;
     }
-    return where(createStringError(
-        inconvertibleErrorCode(),
-        "expected 'name,M,N,K[,dtype]' (GEMM) or "
-        "'name,N,C,H,W,F,KH,KW,S,P,D,G' (convolution), got " +
-            Twine(fields.size()) + " fields"));
+    return where(
+        createStringError(inconvertibleErrorCode(),
+                          "expected 'name,M,N,K[,dtype]' (GEMM) or "
+                          "'name,N,C,H,W,F,KH,KW,S,P,D,G' (convolution), got " +
+                              Twine(fields.size()) + " fields"));
   }
   if (suite.empty())
     return createStringError(inconvertibleErrorCode(),

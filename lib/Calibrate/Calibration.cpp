@@ -430,8 +430,8 @@ Expected<Profile> calibrate(const TargetDesc &target,
     // `bytes` is the footprint actually read (256 bytes a row); the address
     // range is pitch/256 times larger, capped by the big buffer.
     double spread = double(kPanelPitchFloats) * 4 / kPanelSegmentBytes;
-    uint64_t range = uint64_t(std::min(double(bytes) * spread,
-                                       double(memoryBytes) * 0.95));
+    uint64_t range =
+        uint64_t(std::min(double(bytes) * spread, double(memoryBytes) * 0.95));
     size_t floats = workingSet(range, kPanelPitchFloats);
     BandwidthPoint *point = &profile.panelBandwidth[i];
     point->level = level;

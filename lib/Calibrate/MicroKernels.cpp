@@ -246,13 +246,13 @@ static std::string panelKernelText(unsigned bits) {
                  typeList(vi, vectors)));
   f.line(formatv("  %s:{0} = scf.for %j = %c0 to %last step {1} iter_args({2}) "
                  "-> ({3}) {{",
-                 vectors, f.index(kPanelPitchFloats), iterArgs("x", "a", vectors),
-                 typeList(vi, vectors)));
+                 vectors, f.index(kPanelPitchFloats),
+                 iterArgs("x", "a", vectors), typeList(vi, vectors)));
   for (unsigned u = 0; u < vectors; ++u) {
     f.line(formatv("    %j{0} = arith.addi %j, {1} : index", u,
                    f.index(u * lanes)));
-    f.line(formatv("    %v{0} = vector.load %in[%j{0}] : memref<?xf32>, {1}",
-                   u, vt));
+    f.line(formatv("    %v{0} = vector.load %in[%j{0}] : memref<?xf32>, {1}", u,
+                   vt));
     f.line(formatv("    %w{0} = arith.bitcast %v{0} : {1} to {2}", u, vt, vi));
     f.line(formatv("    %y{0} = arith.xori %x{0}, %w{0} : {1}", u, vi));
   }

@@ -350,8 +350,7 @@ Value MemRefMatrixSource::scalar(KernelBuilder &kb, Value row,
 void emitBlockedGemm(OpBuilder &builder, Location loc,
                      const GemmMatrixSource &a, const GemmMatrixSource &b,
                      Value c, const GemmWorkload &w,
-                     const BlockedGemmParams &params,
-                     const TargetDesc &target,
+                     const BlockedGemmParams &params, const TargetDesc &target,
                      const Epilogue *epilogue) {
   Type element = cast<MemRefType>(c.getType()).getElementType();
   KernelBuilder kb(builder, loc, element, target.hasFMA);

@@ -75,11 +75,12 @@ LogicalResult generateCbsmConv(RewriterBase &rewriter, Operation *op,
   auto params = paramsOrError<CbsmConvParams>(op, config);
   if (failed(params))
     return failure();
-  return replaceConvOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-                         emitCbsmConv(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/true);
+  return replaceConvOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+        emitCbsmConv(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

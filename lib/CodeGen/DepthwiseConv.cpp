@@ -173,11 +173,12 @@ LogicalResult generateDepthwiseConv(RewriterBase &rewriter, Operation *op,
     return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
   if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
     return op->emitError("autoconfig: depthwise: vl must be a power of two");
-  return replaceConvOp(rewriter, op, *w,
-                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-                         emitDepthwiseConv(b, loc, o, *w, *params, target);
-                       },
-                       /*fuseEpilogue=*/true);
+  return replaceConvOp(
+      rewriter, op, *w,
+      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+        emitDepthwiseConv(b, loc, o, *w, *params, target);
+      },
+      /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

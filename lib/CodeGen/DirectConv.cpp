@@ -179,10 +179,9 @@ private:
         for (int64_t q = 0; q < w.kh * w.kw * w.c; ++q)
           packedValues[size_t(q * fp + f)] =
               (*values)[size_t(f * w.kh * w.kw * w.c + q)];
-      filter = createConstantBuffer(kb.b(), kb.b().getLoc(),
-                                    "__autoconfig_direct_filter",
-                                    {w.kh, w.kw, w.c, fp}, kb.elementType(),
-                                    packedValues);
+      filter = createConstantBuffer(
+          kb.b(), kb.b().getLoc(), "__autoconfig_direct_filter",
+          {w.kh, w.kw, w.c, fp}, kb.elementType(), packedValues);
       filterPadded = true;
       packedAtCompileTime = true;
       return;
@@ -477,11 +476,12 @@ LogicalResult generateDirectConv(RewriterBase &rewriter, Operation *op,
     return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
   if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
     return op->emitError("autoconfig: direct: vl must be a power of two");
-  return replaceConvOp(rewriter, op, *w,
-                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-                         emitDirectConv(b, loc, o, *w, *params, target);
-                       },
-                       /*fuseEpilogue=*/params->cb >= w->c);
+  return replaceConvOp(
+      rewriter, op, *w,
+      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+        emitDirectConv(b, loc, o, *w, *params, target);
+      },
+      /*fuseEpilogue=*/params->cb >= w->c);
 }
 
 } // namespace autoconfig

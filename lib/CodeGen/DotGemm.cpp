@@ -111,8 +111,7 @@ private:
           }
         Value old = kb.loadScalar(ops.c, {rowIdx[r], colIdx[c]});
         if (ops.epilogue)
-          ops.epilogue->store(kb, kb.addf(old, sum), {rowIdx[r], colIdx[c]},
-                              1);
+          ops.epilogue->store(kb, kb.addf(old, sum), {rowIdx[r], colIdx[c]}, 1);
         else
           kb.storeScalar(kb.addf(old, sum), ops.c, {rowIdx[r], colIdx[c]});
       }

@@ -204,6 +204,8 @@ SmallVector<Value> Epilogue::outputIndices(KernelBuilder &kb,
   return SmallVector<Value>(view.begin(), view.end());
 }
 
-void Epilogue::erase(RewriterBase &rewriter) const { rewriter.eraseOp(generic); }
+void Epilogue::erase(RewriterBase &rewriter) const {
+  rewriter.eraseOp(generic);
+}
 
 } // namespace autoconfig

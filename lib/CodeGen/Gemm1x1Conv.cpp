@@ -221,11 +221,12 @@ LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
                              "to view them as matrices, got ")
                << memref.getType();
   }
-  return replaceConvOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-                         emitGemm1x1Conv(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/!isNchw(w));
+  return replaceConvOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+        emitGemm1x1Conv(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/!isNchw(w));
 }
 
 } // namespace autoconfig

@@ -89,11 +89,12 @@ LogicalResult generateBroadcastGemm(RewriterBase &rewriter, Operation *op,
     return failure();
   if (w.transB)
     return op->emitError("autoconfig: 'broadcast' needs B untransposed");
-  return replaceGemmOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const GemmOperands &o) {
-                         emitBroadcastGemm(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/true);
+  return replaceGemmOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const GemmOperands &o) {
+        emitBroadcastGemm(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/true);
 }
 
 LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
@@ -107,11 +108,12 @@ LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
   if (!params->packB && w.transB)
     return op->emitError("autoconfig: 'blocked' with packB=0 needs B "
                          "untransposed");
-  return replaceGemmOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const GemmOperands &o) {
-                         emitBlockedGemm(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/true);
+  return replaceGemmOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const GemmOperands &o) {
+        emitBlockedGemm(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/true);
 }
 
 LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
@@ -125,11 +127,12 @@ LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
     return op->emitError("autoconfig: 'dot' needs rows of A and columns of "
                          "B contiguous along K (A untransposed; B transposed "
                          "or N = 1)");
-  return replaceGemmOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const GemmOperands &o) {
-                         emitDotGemm(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/true);
+  return replaceGemmOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const GemmOperands &o) {
+        emitDotGemm(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

@@ -551,11 +551,12 @@ LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
                              "and output to view them as matrices, got ")
                << memref.getType();
   }
-  return replaceConvOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-                         emitIm2colConv(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/!isNchw(w));
+  return replaceConvOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+        emitIm2colConv(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/!isNchw(w));
 }
 
 } // namespace autoconfig

@@ -905,11 +905,12 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
       (!filterType || !memref::CollapseShapeOp::isGuaranteedCollapsible(
                           filterType, {{0}, {1, 2, 3}})))
     return op->emitError("autoconfig: winograd needs a contiguous filter");
-  return replaceConvOp(rewriter, op, w,
-                       [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-                         emitWinogradConv(b, loc, o, w, *params, target);
-                       },
-                       /*fuseEpilogue=*/true);
+  return replaceConvOp(
+      rewriter, op, w,
+      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
+        emitWinogradConv(b, loc, o, w, *params, target);
+      },
+      /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

@@ -292,8 +292,8 @@ Derivation DirectConvModel::derive(const Workload &workload,
 }
 
 Config DirectConvModel::completeFrom(const Workload &workload,
-                                 const Config &partial,
-                                 const Machine &machine) const {
+                                     const Config &partial,
+                                     const Machine &machine) const {
   Config merged = overlay(workload, partial, machine);
   auto params = DirectConvParams::fromConfig(merged);
   if (!params) {

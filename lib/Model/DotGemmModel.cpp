@@ -125,8 +125,8 @@ public:
       }
     // Reductions: log2(vl) shuffle+add pairs, latency-bound, per output.
     double reduce = double(w.m) * w.n *
-                    (Log2_64_Ceil(uint64_t(std::max<int64_t>(vl, 2))) * 2 +
-                     2 + 2 * scalarTail) /
+                    (Log2_64_Ceil(uint64_t(std::max<int64_t>(vl, 2))) * 2 + 2 +
+                     2 * scalarTail) /
                     (prof.frequencyGHz * 1e9);
     double bBytes = double(w.n) * w.k * ebytes;
     double bTraffic = bBytes * ceilDiv(w.m, ui);
@@ -136,15 +136,14 @@ public:
     double memTime = bTime + aTime;
     double threads = std::min<double>(std::max<int64_t>(1, p.threads),
                                       double(ceilDiv(w.m, ui)));
-    double overhead =
-        prof.callOverheadSeconds + (p.threads > 1 ? 5e-6 : 0);
+    double overhead = prof.callOverheadSeconds + (p.threads > 1 ? 5e-6 : 0);
     pred.seconds = (std::max(core, memTime) + reduce) / threads + overhead;
     pred.formula = "(max(K-vector FMAs and loads, memory) + reductions) / "
                    "threads + overhead";
-    pred.add("compute", core / threads,
-             formatv("{0:e2} vector FMAs at {1:e2}/s", fmas, v.fmaPerSecond)
-                 .str(),
-             core < memTime);
+    pred.add(
+        "compute", core / threads,
+        formatv("{0:e2} vector FMAs at {1:e2}/s", fmas, v.fmaPerSecond).str(),
+        core < memTime);
     pred.add("memory", memTime / threads,
              formatv("B^T ({0}) re-read {1} times", formatBytes(bBytes),
                      ceilDiv(w.m, ui))

@@ -30,7 +30,8 @@ Config BroadcastGemmParams::toConfig() const {
   return c;
 }
 
-Expected<BlockedGemmParams> BlockedGemmParams::fromConfig(const Config &config) {
+Expected<BlockedGemmParams>
+BlockedGemmParams::fromConfig(const Config &config) {
   BlockedGemmParams p;
   if (Error err = config.readInto(kName, {{"vl", &p.vl},
                                           {"mr", &p.mr},

@@ -40,8 +40,7 @@ Error Network::inferShapes() {
       int64_t ow = (x[2] + 2 * l.pad - l.kernel) / l.stride + 1;
       if (oh < 1 || ow < 1)
         return layerError(l, "kernel larger than the padded input");
-      l.shape = {x[0], oh, ow,
-                 l.kind == Layer::Kind::Conv ? l.filters : x[3]};
+      l.shape = {x[0], oh, ow, l.kind == Layer::Kind::Conv ? l.filters : x[3]};
       break;
     }
     case Layer::Kind::GlobalAvgPool:
@@ -100,9 +99,9 @@ static std::vector<float> uniform(uint64_t seed, size_t layer, size_t slot,
 
 std::vector<std::vector<float>> Network::parameters(size_t index) const {
   const Layer &l = layers[index];
-  const std::vector<int64_t> &x =
-      l.inputs.empty() || l.inputs[0] < 0 ? inputShape
-                                          : layers[l.inputs[0]].shape;
+  const std::vector<int64_t> &x = l.inputs.empty() || l.inputs[0] < 0
+                                      ? inputShape
+                                      : layers[l.inputs[0]].shape;
   switch (l.kind) {
   case Layer::Kind::Conv: {
     int64_t fanIn = l.kernel * l.kernel * x[3];
@@ -138,8 +137,8 @@ double Network::flops() const {
     const std::vector<int64_t> &x =
         l.inputs[0] < 0 ? inputShape : layers[l.inputs[0]].shape;
     if (l.kind == Layer::Kind::Conv)
-      total += 2.0 * l.shape[1] * l.shape[2] * l.filters * l.kernel *
-               l.kernel * x[3];
+      total += 2.0 * l.shape[1] * l.shape[2] * l.filters * l.kernel * l.kernel *
+               x[3];
     else if (l.kind == Layer::Kind::Dense)
       total += 2.0 * l.shape[0] * l.units * x.back();
     else if (l.kind == Layer::Kind::MatMul)
@@ -245,8 +244,8 @@ Network transformerEncoder(int64_t seq, int64_t dModel, int64_t heads) {
   int attn = dense("out_proj", context, dModel, false);
   int res1 = add(make(Layer::Kind::Add, "residual1", {attn, -1}));
   int norm1 = add(make(Layer::Kind::LayerNorm, "norm1", {res1}));
-  int ffn = dense("ffn2", dense("ffn1", norm1, 4 * dModel, true), dModel,
-                  false);
+  int ffn =
+      dense("ffn2", dense("ffn1", norm1, 4 * dModel, true), dModel, false);
   int res2 = add(make(Layer::Kind::Add, "residual2", {ffn, norm1}));
   add(make(Layer::Kind::LayerNorm, "norm2", {res2}));
   cantFail(net.inferShapes());

@@ -38,14 +38,14 @@ public:
     for (size_t i = 0; i < net.layers.size(); ++i)
       names.push_back(layer(i));
     const Layer &last = net.layers.back();
-    std::string text = formatv("func.func @forward(%input: {0}) -> {1} {{\n",
-                               tensorType(net.inputShape),
-                               tensorType(last.shape))
-                           .str();
+    std::string text =
+        formatv("func.func @forward(%input: {0}) -> {1} {{\n",
+                tensorType(net.inputShape), tensorType(last.shape))
+            .str();
     text += body;
-    text += formatv("  return {0} : {1}\n}\n", names.back(),
-                    tensorType(last.shape))
-                .str();
+    text +=
+        formatv("  return {0} : {1}\n}\n", names.back(), tensorType(last.shape))
+            .str();
     text += "{-#\n  dialect_resources: {\n    builtin: {\n";
     for (size_t i = 0; i < blobs.size(); ++i)
       text += formatv("      w{0}: \"0x04000000{1}\"{2}\n", i, blobs[i],
@@ -129,8 +129,8 @@ private:
                    result, a, b, tensorType(sa), tensorType(sb),
                    tensorType(out)));
     else
-      line(formatv("{0} = tosa.{1} {2}, {3} : ({4}, {5}) -> {6}", result, op,
-                   a, b, tensorType(sa), tensorType(sb), tensorType(out)));
+      line(formatv("{0} = tosa.{1} {2}, {3} : ({4}, {5}) -> {6}", result, op, a,
+                   b, tensorType(sa), tensorType(sb), tensorType(out)));
     return result;
   }
   std::string unary(StringRef op, StringRef x, ArrayRef<int64_t> shape) {
@@ -167,13 +167,14 @@ private:
           constant({l.filters, l.kernel, l.kernel, xs[3]}, params[0]);
       std::string b = constant({l.filters}, params[1]);
       std::string y = fresh();
-      line(formatv("{0} = tosa.conv2d {1}, {2}, {3}, %zp, %zp {{acc_type = "
-                   "f32, dilation = array<i64: 1, 1>, pad = array<i64: {4}, "
-                   "{4}, {4}, {4}>, stride = array<i64: {5}, {5}>} : ({6}, {7}, "
-                   "{8}, tensor<1xf32>, tensor<1xf32>) -> {9}",
-                   y, x, w, b, l.pad, l.stride, tensorType(xs),
-                   tensorType({l.filters, l.kernel, l.kernel, xs[3]}),
-                   tensorType({l.filters}), tensorType(l.shape)));
+      line(
+          formatv("{0} = tosa.conv2d {1}, {2}, {3}, %zp, %zp {{acc_type = "
+                  "f32, dilation = array<i64: 1, 1>, pad = array<i64: {4}, "
+                  "{4}, {4}, {4}>, stride = array<i64: {5}, {5}>} : ({6}, {7}, "
+                  "{8}, tensor<1xf32>, tensor<1xf32>) -> {9}",
+                  y, x, w, b, l.pad, l.stride, tensorType(xs),
+                  tensorType({l.filters, l.kernel, l.kernel, xs[3]}),
+                  tensorType({l.filters}), tensorType(l.shape)));
       return l.relu ? relu(y, l.shape) : y;
     }
     case Layer::Kind::MaxPool: {
@@ -195,8 +196,7 @@ private:
       return y;
     }
     case Layer::Kind::Add: {
-      std::string y =
-          binary("add", x, input(l, 1), xs, shapeOf(l, 1), l.shape);
+      std::string y = binary("add", x, input(l, 1), xs, shapeOf(l, 1), l.shape);
       return l.relu ? relu(y, l.shape) : y;
     }
     case Layer::Kind::Dense: {
@@ -238,7 +238,8 @@ private:
       rs[axis] = 1;
       std::string m = reduce("reduce_max", x, xs, axis);
       std::string e = unary("exp", binary("sub", x, m, xs, rs, xs), xs);
-      std::string s = unary("reciprocal", reduce("reduce_sum", e, xs, axis), rs);
+      std::string s =
+          unary("reciprocal", reduce("reduce_sum", e, xs, axis), rs);
       return binary("mul", e, s, xs, rs, xs);
     }
     case Layer::Kind::LayerNorm: {
@@ -282,8 +283,6 @@ private:
 
 } // namespace
 
-std::string emitTosa(const Network &network) {
-  return Emitter(network).run();
-}
+std::string emitTosa(const Network &network) { return Emitter(network).run(); }
 
 } // namespace autoconfig

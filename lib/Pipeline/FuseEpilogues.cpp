@@ -51,7 +51,8 @@ struct FuseEpiloguesPass
       // Skip allocations between the two ops: they move above the producer.
       SmallVector<Operation *> allocs;
       Operation *next = producer->getNextNode();
-      while (next && isa<memref::AllocOp>(next) && next->getNumOperands() == 0) {
+      while (next && isa<memref::AllocOp>(next) &&
+             next->getNumOperands() == 0) {
         allocs.push_back(next);
         next = next->getNextNode();
       }

@@ -81,9 +81,8 @@ void ModuleRunner::run(ArrayRef<void *> arguments,
   std::vector<MemRefDescriptor> descriptors;
   for (auto [data, shape] : llvm::zip(arguments, args))
     descriptors.emplace_back(data, shape.dims);
-  std::vector<int64_t> result(results.empty()
-                                  ? 0
-                                  : 3 + 2 * results[0].dims.size());
+  std::vector<int64_t> result(results.empty() ? 0
+                                              : 3 + 2 * results[0].dims.size());
   std::vector<void *> pointers;
   if (!results.empty())
     pointers.push_back(result.data());

@@ -173,7 +173,8 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
     }
   for (const BandwidthPoint &b : p.panelBandwidth)
     if (!positive(b.bytesPerSecond)) {
-      path.field("panel_bandwidth").report("every figure must be finite and > 0");
+      path.field("panel_bandwidth")
+          .report("every figure must be finite and > 0");
       return false;
     }
   for (const BandwidthPoint &b : p.bandwidth)

@@ -74,7 +74,8 @@ void Svg::text(double x, double y, StringRef text, double size,
                StringRef anchor, double rotate, StringRef fill) {
   std::string transform =
       rotate != 0
-          ? formatv(" transform='rotate({0} {1:f1} {2:f1})'", rotate, x, y).str()
+          ? formatv(" transform='rotate({0} {1:f1} {2:f1})'", rotate, x, y)
+                .str()
           : "";
   body += formatv("<text x='{0:f1}' y='{1:f1}' font-size='{2}' "
                   "text-anchor='{3}' fill='{4}'{5}>{6}</text>\n",

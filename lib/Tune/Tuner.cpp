@@ -200,8 +200,8 @@ Expected<TuneResult> tune(const Workload &workload,
       if (leaders.size() > 3)
         leaders.pop_back();
     }
-    if (trial.error.empty() &&
-        (result.bestSeconds == 0 || trial.measuredSeconds < result.bestSeconds)) {
+    if (trial.error.empty() && (result.bestSeconds == 0 ||
+                                trial.measuredSeconds < result.bestSeconds)) {
       result.bestSeconds = trial.measuredSeconds;
       result.bestConfig = trial.config;
     }
@@ -210,8 +210,7 @@ Expected<TuneResult> tune(const Workload &workload,
       json::Value fields = toJSON(trial);
       for (auto &kv : *fields.getAsObject())
         line[kv.first] = kv.second;
-      *options.trialLog << formatv("{0}", json::Value(std::move(line)))
-                        << "\n";
+      *options.trialLog << formatv("{0}", json::Value(std::move(line))) << "\n";
       options.trialLog->flush();
     }
     result.trials.push_back(std::move(trial));
@@ -229,8 +228,7 @@ Expected<TuneResult> tune(const Workload &workload,
   measure(result.modelConfig, winnerModel, /*modelPick=*/true);
   if (!result.trials.front().error.empty())
     return createStringError(inconvertibleErrorCode(),
-                             "the model's config '" +
-                                 result.modelConfig.str() +
+                             "the model's config '" + result.modelConfig.str() +
                                  "' failed: " + result.trials.front().error);
   result.modelSeconds = result.trials.front().measuredSeconds;
 
@@ -273,8 +271,8 @@ Expected<TuneResult> tune(const Workload &workload,
         std::vector<std::string> warnings;
         if (tried.count(n.str()))
           continue;
-        if (Error err = bestAlgorithm->model->verify(workload, n,
-                                                     options.target, warnings)) {
+        if (Error err = bestAlgorithm->model->verify(
+                workload, n, options.target, warnings)) {
           consumeError(std::move(err));
           continue;
         }
@@ -360,9 +358,9 @@ json::Value toJSON(const TuneResult &r) {
       {"model_measured_s", r.modelSeconds},
       {"model_predicted_s", r.modelPredictedSeconds},
       {"model_config_s", r.modelConfigSeconds},
-      {"tuner_s_to_match_model",
-       r.secondsToMatchModel < 0 ? json::Value(nullptr)
-                                 : json::Value(r.secondsToMatchModel)},
+      {"tuner_s_to_match_model", r.secondsToMatchModel < 0
+                                     ? json::Value(nullptr)
+                                     : json::Value(r.secondsToMatchModel)},
       {"regret", r.regret},
       {"spearman", r.spearman}};
 }

@@ -22,9 +22,7 @@ bool isConvOp(Operation *op) {
 }
 
 /// True for a constant zero (float) value.
-static bool isZero(Value v) {
-  return matchPattern(v, m_AnyZeroFloat());
-}
+static bool isZero(Value v) { return matchPattern(v, m_AnyZeroFloat()); }
 
 std::optional<ZeroPaddedInput> matchZeroPaddedInput(Value input,
                                                     Operation *consumer) {

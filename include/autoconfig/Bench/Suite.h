@@ -21,8 +21,8 @@ llvm::Expected<ConvWorkload> parseConvSpec(llvm::StringRef spec,
 
 /// Reads a suite file: '#' comments, then "name,M,N,K[,dtype]" rows (GEMM)
 /// or "name,N,C,H,W,F,KH,KW,S,P,D,G" rows (convolution).
-llvm::Expected<std::vector<Workload>> loadSuite(llvm::StringRef path,
-                                               llvm::StringRef convLayout = "nchw");
+llvm::Expected<std::vector<Workload>>
+loadSuite(llvm::StringRef path, llvm::StringRef convLayout = "nchw");
 
 /// The workloads `make run` benchmarks when given nothing else.
 std::vector<Workload> defaultWorkloads();

@@ -1,4 +1,5 @@
-//===- Epilogue.h - Elementwise epilogues fused into a kernel's stores -*- C++ -*-===//
+//===- Epilogue.h - Elementwise epilogues fused into a kernel's stores -*- C++
+//-*-===//
 //
 // A bias add, ReLU/ReLU6/clamp or residual add that follows a matmul or
 // convolution is an elementwise linalg.generic reading the op's output. The
@@ -83,7 +84,7 @@ private:
   mlir::Value output;
   IndexMap indexMap;
   llvm::SmallVector<mlir::Value> outputIndices(KernelBuilder &kb,
-                                              mlir::ValueRange view) const;
+                                               mlir::ValueRange view) const;
 };
 
 } // namespace autoconfig

@@ -103,8 +103,7 @@ void emitBroadcastGemm(mlir::OpBuilder &builder, mlir::Location loc,
 /// Emits C += A * B with register and cache blocking and packing.
 void emitBlockedGemm(mlir::OpBuilder &builder, mlir::Location loc,
                      const GemmOperands &operands, const GemmWorkload &w,
-                     const BlockedGemmParams &params,
-                     const TargetDesc &target);
+                     const BlockedGemmParams &params, const TargetDesc &target);
 
 /// Emits C += A * B with the blocked algorithm, A and B read through matrix
 /// sources and C a 2-D memref (view) of the element type. The workload gives

@@ -1,4 +1,5 @@
-//===- LoopsFallback.h - The scalar loop-nest fallback generator -*- C++ -*-===//
+//===- LoopsFallback.h - The scalar loop-nest fallback generator -*- C++
+//-*-===//
 #ifndef AUTOCONFIG_CODEGEN_LOOPSFALLBACK_H
 #define AUTOCONFIG_CODEGEN_LOOPSFALLBACK_H
 
@@ -12,8 +13,7 @@ namespace autoconfig {
 
 /// Lowers the op to linalg's scalar loop nest (the "loops" algorithm).
 mlir::LogicalResult generateLoops(mlir::RewriterBase &rewriter,
-                                  mlir::Operation *op,
-                                  const Workload &workload,
+                                  mlir::Operation *op, const Workload &workload,
                                   const Config &config,
                                   const TargetDesc &target);
 

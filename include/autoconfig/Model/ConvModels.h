@@ -1,4 +1,5 @@
-//===- ConvModels.h - Analysis models of the convolution algorithms -*- C++ -*-===//
+//===- ConvModels.h - Analysis models of the convolution algorithms -*- C++
+//-*-===//
 #ifndef AUTOCONFIG_MODEL_CONVMODELS_H
 #define AUTOCONFIG_MODEL_CONVMODELS_H
 

@@ -1,4 +1,5 @@
-//===- ConvParams.h - Typed parameters of the convolution algorithms -*- C++ -*-===//
+//===- ConvParams.h - Typed parameters of the convolution algorithms -*- C++
+//-*-===//
 #ifndef AUTOCONFIG_MODEL_CONVPARAMS_H
 #define AUTOCONFIG_MODEL_CONVPARAMS_H
 

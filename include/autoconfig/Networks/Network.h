@@ -23,17 +23,17 @@ namespace autoconfig {
 /// input).
 struct Layer {
   enum class Kind {
-    Conv,      // NHWC conv, OHWI weights, bias, optional fused ReLU
-    MaxPool,   // NHWC max pooling
+    Conv,    // NHWC conv, OHWI weights, bias, optional fused ReLU
+    MaxPool, // NHWC max pooling
     GlobalAvgPool,
-    Add,       // elementwise sum of two inputs, optional ReLU
-    Dense,     // [M, K] x [K, N] + bias, optional ReLU
-    MatMul,    // batched [B, M, K] x [B, K, N] (attention), optional B^T
-    Softmax,   // along the last dimension
-    LayerNorm, // along the last dimension, learned scale and shift
+    Add,        // elementwise sum of two inputs, optional ReLU
+    Dense,      // [M, K] x [K, N] + bias, optional ReLU
+    MatMul,     // batched [B, M, K] x [B, K, N] (attention), optional B^T
+    Softmax,    // along the last dimension
+    LayerNorm,  // along the last dimension, learned scale and shift
     SplitHeads, // [S, H*dh] -> [H, S, dh]
     MergeHeads, // [H, S, dh] -> [S, H*dh]
-    Scale,     // multiply by a constant
+    Scale,      // multiply by a constant
   };
   Kind kind = Kind::Conv;
   std::string name;

@@ -27,8 +27,8 @@ public:
   /// `module` is normalized (and configured/generated, or not: the default
   /// lowering then handles everything). Lowers and JIT-compiles it.
   static llvm::Expected<std::unique_ptr<ModuleRunner>>
-  create(mlir::ModuleOp module, llvm::StringRef entry,
-         const TargetDesc &target, unsigned threads);
+  create(mlir::ModuleOp module, llvm::StringRef entry, const TargetDesc &target,
+         unsigned threads);
 
   const std::vector<BufferShape> &argumentShapes() const { return args; }
   const std::vector<BufferShape> &resultShapes() const { return results; }

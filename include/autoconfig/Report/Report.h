@@ -1,4 +1,5 @@
-//===- Report.h - HTML/SVG and Markdown reports from bench and tune logs -*- C++ -*-===//
+//===- Report.h - HTML/SVG and Markdown reports from bench and tune logs -*- C++
+//-*-===//
 #ifndef AUTOCONFIG_REPORT_REPORT_H
 #define AUTOCONFIG_REPORT_REPORT_H
 

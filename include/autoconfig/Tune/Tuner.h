@@ -1,4 +1,5 @@
-//===- Tuner.h - Search tuner over the same configs and generators -*- C++ -*-===//
+//===- Tuner.h - Search tuner over the same configs and generators -*- C++
+//-*-===//
 //
 // What AutoConfig's models replace: measure candidate configs of every
 // applicable algorithm through the very same generators and JIT, keep the

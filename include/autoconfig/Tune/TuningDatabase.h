@@ -1,4 +1,5 @@
-//===- TuningDatabase.h - Best tuned config per workload and target -*- C++ -*-===//
+//===- TuningDatabase.h - Best tuned config per workload and target -*- C++
+//-*-===//
 #ifndef AUTOCONFIG_TUNE_TUNINGDATABASE_H
 #define AUTOCONFIG_TUNE_TUNINGDATABASE_H
 
