@@ -351,7 +351,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double perThreadBlocks = std::ceil(jcBlocks / threads);
   double balance = jcBlocks / (threads * perThreadBlocks);
   double parallel = threads * balance;
-  double forkCost = p.threads > 1 ? 5e-6 : 0;
+  double forkCost = p.threads > 1 ? kForkJoinSeconds : 0;
   double overhead = prof.callOverheadSeconds + forkCost;
 
   double body = partialOverlap({coreTime + tileOverhead, l2Stream, bFirst});

@@ -173,8 +173,9 @@ public:
         prof.callOverheadSeconds + strips * 10 * prof.loopIterationSeconds;
     double threads = std::min<double>(std::max<int64_t>(1, p.threads), oh);
     double body = std::max(stripTime, memTime);
-    pred.seconds = body / threads + overhead / threads +
-                   (p.threads > 1 ? 5e-6 * w.n * ceilDiv(w.f, fb) : 0);
+    pred.seconds =
+        body / threads + overhead / threads +
+        (p.threads > 1 ? kForkJoinSeconds * w.n * ceilDiv(w.f, fb) : 0);
     pred.formula = "max(taps x max(FMA, loads), memory) / threads + overhead";
     pred.add("compute", stripTime / threads,
              formatv("{0:e2} vector FMAs, {1:e2} loads; {2}x{3} tile for "

@@ -256,7 +256,8 @@ public:
     double perThread = std::ceil(blocks / threads);
     double balance = blocks / (std::min(threads, blocks) * perThread);
     double parallel = std::min(threads, blocks) * balance;
-    double overhead = prof.callOverheadSeconds + (p.threads > 1 ? 5e-6 : 0);
+    double overhead =
+        prof.callOverheadSeconds + (p.threads > 1 ? kForkJoinSeconds : 0);
     double body = partialOverlap(
         {compute + tileOverhead, inputFirstTime, inputRereadTime, outTime});
     pred.seconds = body / parallel + overhead;

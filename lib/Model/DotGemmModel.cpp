@@ -136,7 +136,8 @@ public:
     double memTime = bTime + aTime;
     double threads = std::min<double>(std::max<int64_t>(1, p.threads),
                                       double(ceilDiv(w.m, ui)));
-    double overhead = prof.callOverheadSeconds + (p.threads > 1 ? 5e-6 : 0);
+    double overhead =
+        prof.callOverheadSeconds + (p.threads > 1 ? kForkJoinSeconds : 0);
     pred.seconds = (std::max(core, memTime) + reduce) / threads + overhead;
     pred.formula = "(max(K-vector FMAs and loads, memory) + reductions) / "
                    "threads + overhead";
