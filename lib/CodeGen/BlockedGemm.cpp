@@ -48,9 +48,11 @@ class BlockedGemmEmitter {
 public:
   BlockedGemmEmitter(KernelBuilder &kb, const GemmMatrixSource &a,
                      const GemmMatrixSource &b, Value c, const GemmWorkload &w,
-                     const BlockedGemmParams &p, const Epilogue *epilogue)
-      : kb(kb), a(a), b(b), c(c), w(w), p(p), aRowMajor(!a.memref()),
-        epilogue(epilogue) {
+                     const BlockedGemmParams &p, const Epilogue *epilogue,
+                     int64_t lineElements)
+      : kb(kb), a(a), b(b), epilogue(epilogue), c(c), w(w), p(p),
+        aRowMajor(!a.memref()),
+        lineElements(std::max<int64_t>(1, lineElements)) {
     nc = std::min(p.nc, roundUp(w.n, p.nr));
     mc = std::min(p.mc, roundUp(w.m, p.mr));
     kc = std::min(p.kc, w.k);
@@ -259,6 +261,17 @@ private:
     // out of L2) is then read off the critical path, overlapping the next
     // tile's FMAs, instead of stalling this tile's first ones.
     SmallVector<Value> init(rows * vecs, kb.zeroVector(p.vl));
+    // Prefetch the C tile for writing as its k loop starts (one prefetch per
+    // cache line of each row): with a short K the C tile's in/out is a large
+    // share of the tile's traffic, and a tile's worth of misses at the end of
+    // the k loop would otherwise stall the next tile (BLIS micro-kernels
+    // prefetch C the same way; Van Zee and van de Geijn, TOMS 2015).
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t col = 0; col < cols; col += lineElements)
+        memref::PrefetchOp::create(kb.b(), c,
+                                   ValueRange{rowIdx[r], kb.add(col0, col)},
+                                   /*isWrite=*/true, /*localityHint=*/3,
+                                   /*isDataCache=*/true);
 
     Value aPanel = p.packA ? kb.mul(ir, kcb) : Value();
     Value bPanel = p.packB ? kb.mul(jr, kcb) : Value();
@@ -321,6 +334,8 @@ private:
   const BlockedGemmParams &p;
   /// A is virtual: packed row-major (see the file comment).
   bool aRowMajor;
+  /// Elements of C per L1 line (one prefetch each).
+  int64_t lineElements;
   int64_t nc, mc, kc;
   Value ap, bp;
 };
@@ -354,7 +369,12 @@ void emitBlockedGemm(OpBuilder &builder, Location loc,
                      const Epilogue *epilogue) {
   Type element = cast<MemRefType>(c.getType()).getElementType();
   KernelBuilder kb(builder, loc, element, target.hasFMA);
-  BlockedGemmEmitter(kb, a, b, c, w, params, epilogue).emit();
+  const CacheLevel *l1 = target.cache(1);
+  int64_t lineBytes = l1 ? l1->lineBytes : 64;
+  int64_t elementBytes = element.getIntOrFloatBitWidth() / 8;
+  BlockedGemmEmitter(kb, a, b, c, w, params, epilogue,
+                     lineBytes / std::max<int64_t>(1, elementBytes))
+      .emit();
 }
 
 void emitBlockedGemm(OpBuilder &builder, Location loc,

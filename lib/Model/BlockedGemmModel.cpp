@@ -280,11 +280,19 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           if (mrb != p.mr || nrb != p.nr)
             edgeTime += std::max(f, l) * k;
           vectorFmas += perK * k;
-          // C tile in and out once per kc block, plus the k-loop set-up.
+          // C tile in and out once per kc block, plus the k-loop set-up. The
+          // C loads and stores go through the load/store ports beside the
+          // FMAs of the k loop (they only add issue time where the ports are
+          // the bottleneck); the additions take FMA-pipe slots.
           double kBlocks = double(ceilDiv(w.k, kc));
-          tileOverhead += count * kBlocks *
-                          (perK * (1 / v.loadPerSecond + 1 / v.storePerSecond) +
-                           8 * prof.loopIterationSeconds);
+          double perKBlock = double(std::min(kc, w.k));
+          double ports = l * perKBlock +
+                         perK * (1 / v.loadPerSecond + 1 / v.storePerSecond);
+          double fmaPipe = f * perKBlock + perK / v.fmaPerSecond;
+          tileOverhead +=
+              count * kBlocks *
+              (std::max(fmaPipe, ports) - std::max(f, l) * perKBlock +
+               8 * prof.loopIterationSeconds);
           tiles += count * kBlocks;
         }
 
@@ -342,6 +350,17 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
     packA = elems / std::min(v.broadcastPerSecond, v.storePerSecond * p.vl) +
             elems * ebytes / aSource;
   }
+  // Unpacked, an A micro-panel is mr row segments of A itself (kc column
+  // segments when A is transposed). When those are a page or more apart and
+  // the A block spans beyond the TLB's reach, every segment of every tile
+  // visit costs a page walk (~30 cycles, as for packing B) that the
+  // micro-kernel waits for: A must be packed then.
+  double aWalks = 0;
+  int64_t aSegments = w.transA ? kc : p.mr;
+  double aSpan = double(w.transA ? kc : mc) * w.lda * ebytes;
+  if (!p.packA && aSpan > double(t.tlbReachBytes()))
+    aWalks = tiles * aSegments * std::min(1.0, double(w.lda * ebytes) / 4096.0);
+  double aWalkTime = aWalks * 30 / (prof.frequencyGHz * 1e9);
   // C: read and written once per kc block from where it lives.
   double cBytes = 2.0 * w.m * w.n * ebytes * ceilDiv(w.k, kc);
   double cTime =
@@ -354,11 +373,14 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double forkCost = p.threads > 1 ? kForkJoinSeconds : 0;
   double overhead = prof.callOverheadSeconds + forkCost;
 
-  double body = partialOverlap({coreTime + tileOverhead, l2Stream, bFirst});
-  pred.seconds = (body + packA + packB + cTime) / parallel + overhead;
+  // The generator prefetches each C tile when its k loop starts and adds it
+  // after, so C streams in under the tile's FMAs (as BLIS micro-kernels do).
+  double body =
+      partialOverlap({coreTime + tileOverhead, l2Stream, bFirst, cTime});
+  pred.seconds = (body + packA + packB + aWalkTime) / parallel + overhead;
   pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
-                 "block stream) + pack A + pack B + C traffic) / (threads x "
-                 "balance) + overhead";
+                 "block stream, C traffic) + pack A + pack B + A page walks) / "
+                 "(threads x balance) + overhead";
   auto fmaDetail =
       formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
               "accumulators for {5:f0} in flight",
@@ -374,9 +396,11 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
       true);
   pred.add("edge tiles", edgeTime / parallel,
            "partial tiles at the M/N edges (part of compute)", true);
-  pred.add(
-      "tile overhead", tileOverhead / parallel,
-      formatv("{0:e2} tile visits: C in/out and loop set-up", tiles).str());
+  pred.add("tile overhead", tileOverhead / parallel,
+           formatv("{0:e2} tile visits: C additions, C in/out past the ports' "
+                   "slack, loop set-up",
+                   tiles)
+               .str());
   pred.add("L2->L1 stream", l2Stream / parallel,
            formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes),
                    bPanelInL1 ? " (B panels stay in L1)"
@@ -399,10 +423,19 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                          w.transB ? " (transposing)" : "")
                      .str()
                : "not packed");
+  if (!p.packA)
+    pred.add("A page walks", aWalkTime / parallel,
+             aWalks > 0
+                 ? formatv("{0:e2} segments of unpacked A beyond the TLB "
+                           "reach ({1})",
+                           aWalks, formatBytes(double(t.tlbReachBytes())))
+                       .str()
+                 : "the A block is within the TLB reach");
   pred.add(
       "C traffic", cTime / parallel,
       formatv("{0} over {1} kc blocks", formatBytes(cBytes), ceilDiv(w.k, kc))
-          .str());
+          .str(),
+      cTime <= coreTime + tileOverhead);
   pred.add("threads", 0,
            formatv("{0} thread(s) over {1} jc blocks: balance {2:f2}",
                    p.threads, jcBlocks, balance)

@@ -169,8 +169,11 @@ public:
     double memTime = inTraffic / prof.bandwidthFor(uint64_t(inBytes), t) +
                      2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t);
     double strips = double(w.n) * ceilDiv(w.f, fb) * oh * ceilDiv(ow, sw);
-    double overhead =
-        prof.callOverheadSeconds + strips * 10 * prof.loopIterationSeconds;
+    // With fb > 1 the filter rows are a loop of their own (the generator
+    // keeps LLVM from hoisting every tap's broadcasts and spilling).
+    double rowIterations = fb > 1 && w.kh > 1 ? strips * cPerF * w.kh : 0;
+    double overhead = prof.callOverheadSeconds +
+                      (strips * 10 + rowIterations) * prof.loopIterationSeconds;
     double threads = std::min<double>(std::max<int64_t>(1, p.threads), oh);
     double body = std::max(stripTime, memTime);
     pred.seconds =

@@ -27,3 +27,20 @@ func.func @nchw_stride3(%x: memref<1x2x16x50xf32>, %w: memref<3x2x3x3xf32>, %y: 
     ins(%x, %w : memref<1x2x16x50xf32>, memref<3x2x3x3xf32>) outs(%y : memref<1x3x5x16xf32>)
   return
 }
+
+// Several output channels and a 7x7 filter: the filter rows run in a loop
+// carrying the fb x sv accumulators (KW unrolled in its body), so LLVM does
+// not hoist 49 taps' broadcasts and spill them.
+// CHECK-LABEL: func.func @nchw_7x7_rows_in_a_loop(
+// CHECK-NOT:   linalg.
+// CHECK:       scf.for %[[KH:.*]] = %c0 to %c7 step %c1 iter_args(
+// CHECK:         memref.load %{{.*}}[%{{.*}}, %{{.*}}, %[[KH]], %c0] : memref<4x3x7x7xf32>
+// CHECK:         vector.fma {{.*}} : vector<16xf32>
+// CHECK:         memref.load %{{.*}}[%{{.*}}, %{{.*}}, %[[KH]], %c6] : memref<4x3x7x7xf32>
+// CHECK:         vector.fma {{.*}} : vector<16xf32>
+// CHECK:         scf.yield
+func.func @nchw_7x7_rows_in_a_loop(%x: memref<1x3x40x69xf32>, %w: memref<4x3x7x7xf32>, %y: memref<1x4x17x32xf32>) {
+  linalg.conv_2d_nchw_fchw {autoconfig.config = "cbsm vl=16 sv=1 fb=4 threads=1", dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}
+    ins(%x, %w : memref<1x3x40x69xf32>, memref<4x3x7x7xf32>) outs(%y : memref<1x4x17x32xf32>)
+  return
+}

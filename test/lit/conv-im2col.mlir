@@ -166,6 +166,8 @@ func.func @nhwc_taps(%x: memref<1x6x6x64xf32>, %w: memref<16x3x3x64xf32>, %y: me
 // CHECK-DAG:     %[[C:.*]] = memref.subview %[[YV]][%[[N]], 0, 0] [1, 32, 49] [1, 1, 1]
 // CHECK:         vector.load %[[B]]
 // CHECK:         memref.load %[[A]]
+// The C tile is prefetched for writing, one line per row, before its k loop.
+// CHECK:         memref.prefetch %[[C]][%{{.*}}, %{{.*}}], write, locality<3>, data
 // CHECK:         vector.fma
 // CHECK:         vector.store %{{.*}}, %[[C]]
 // CHECK:       return
