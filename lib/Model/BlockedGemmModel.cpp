@@ -361,10 +361,16 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   if (!p.packA && aSpan > double(t.tlbReachBytes()))
     aWalks = tiles * aSegments * std::min(1.0, double(w.lda * ebytes) / 4096.0);
   double aWalkTime = aWalks * 30 / (prof.frequencyGHz * 1e9);
-  // C: read and written once per kc block from where it lives.
-  double cBytes = 2.0 * w.m * w.n * ebytes * ceilDiv(w.k, kc);
-  double cTime =
-      cBytes / prof.bandwidthFor(uint64_t(double(w.m) * w.n * ebytes), t);
+  // C: read and written once per kc block from where it lives. The first
+  // pass streams in under the FMAs (prefetched, see below); each further
+  // pass re-reads what the previous one wrote back, competing with the A and
+  // B streams: measured on Zen 4, every extra pass costs about its traffic.
+  double cPass = 2.0 * w.m * w.n * ebytes;
+  double cBytes = cPass * ceilDiv(w.k, kc);
+  double cBandwidth =
+      prof.bandwidthFor(uint64_t(double(w.m) * w.n * ebytes), t);
+  double cTime = cPass / cBandwidth;
+  double cRepeatTime = (cBytes - cPass) / cBandwidth;
 
   double threads = double(std::max<int64_t>(1, p.threads));
   double perThreadBlocks = std::ceil(jcBlocks / threads);
@@ -377,10 +383,11 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // after, so C streams in under the tile's FMAs (as BLIS micro-kernels do).
   double body =
       partialOverlap({coreTime + tileOverhead, l2Stream, bFirst, cTime});
-  pred.seconds = (body + packA + packB + aWalkTime) / parallel + overhead;
+  pred.seconds =
+      (body + cRepeatTime + packA + packB + aWalkTime) / parallel + overhead;
   pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
-                 "block stream, C traffic) + pack A + pack B + A page walks) / "
-                 "(threads x balance) + overhead";
+                 "block stream, C first pass) + C further passes + pack A + "
+                 "pack B + A page walks) / (threads x balance) + overhead";
   auto fmaDetail =
       formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
               "accumulators for {5:f0} in flight",
@@ -431,11 +438,13 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                            aWalks, formatBytes(double(t.tlbReachBytes())))
                        .str()
                  : "the A block is within the TLB reach");
-  pred.add(
-      "C traffic", cTime / parallel,
-      formatv("{0} over {1} kc blocks", formatBytes(cBytes), ceilDiv(w.k, kc))
-          .str(),
-      cTime <= coreTime + tileOverhead);
+  pred.add("C first pass", cTime / parallel,
+           formatv("{0} in and out, prefetched", formatBytes(cPass)).str(),
+           cTime <= coreTime + tileOverhead);
+  pred.add("C further passes", cRepeatTime / parallel,
+           formatv("{0} over {1} more kc block(s)", formatBytes(cBytes - cPass),
+                   ceilDiv(w.k, kc) - 1)
+               .str());
   pred.add("threads", 0,
            formatv("{0} thread(s) over {1} jc blocks: balance {2:f2}",
                    p.threads, jcBlocks, balance)
