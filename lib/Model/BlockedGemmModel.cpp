@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 using namespace llvm;
 
@@ -49,6 +50,27 @@ SmallVector<std::pair<int64_t, int64_t>, 2> blocksOf(int64_t total,
 int64_t waysFor(double bytes, const CacheLevel &cache) {
   double wayBytes = double(cache.sets()) * cache.lineBytes;
   return wayBytes > 0 ? int64_t(std::ceil(bytes / wayBytes)) : 1;
+}
+
+/// Whether `rows` row segments of `rowBytes`, `strideBytes` apart, stay in
+/// `ways` ways of `cache`. A line-multiple stride maps the rows' first lines
+/// to sets / gcd(sets, stride in lines) distinct sets only (set-associative
+/// mapping), so a strided panel can overflow a cache it would fit in if it
+/// were contiguous (Hennessy and Patterson, "Computer Architecture", 5.3).
+bool stridedPanelFits(double rows, double rowBytes, int64_t strideBytes,
+                      const CacheLevel &cache, int64_t ways) {
+  int64_t line = std::max<int64_t>(1, cache.lineBytes);
+  int64_t sets = std::max<int64_t>(1, int64_t(cache.sets()));
+  int64_t linesPerRow =
+      std::max<int64_t>(1, int64_t(std::ceil(rowBytes / line)));
+  int64_t usableSets = sets;
+  if (strideBytes > 0 && strideBytes % line == 0) {
+    int64_t strideLines = (strideBytes / line) % sets;
+    int64_t period = strideLines ? sets / std::gcd(sets, strideLines) : 1;
+    usableSets = std::min(sets, period * linesPerRow);
+  }
+  return rows * double(linesPerRow) <=
+         double(usableSets) * double(std::max<int64_t>(0, ways));
 }
 
 class BlockedGemmModel final : public AlgorithmModel {
@@ -300,19 +322,33 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // elements into L1 (an A panel is used once per jr panel, from the A block
   // in L2), and the B micro-panel's nr elements too when that panel cannot
   // stay in L1 across the ir loop: it overflows the L1 ways, or, unpacked,
-  // its rows are a multiple of 4 KiB apart and alias to the same L1 sets.
+  // its rows are strided so that they share too few L1 sets. Such a panel
+  // comes from L2, or from where B lives when its rows alias in L2 as well.
   CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
-  bool panelsFit = waysFor(double(kc) * p.mr * ebytes, l1) +
-                       waysFor(double(kc) * p.nr * ebytes, l1) <=
-                   int64_t(l1.ways) - 1;
-  bool aliased = !p.packB && (w.ldb * ebytes) % 4096 == 0;
+  CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 8, 1};
+  int64_t aWaysL1 = waysFor(double(kc) * p.mr * ebytes, l1);
+  bool panelsFit =
+      aWaysL1 + waysFor(double(kc) * p.nr * ebytes, l1) <= int64_t(l1.ways) - 1;
+  int64_t bStride = p.packB ? p.nr * ebytes : w.ldb * ebytes;
+  bool aliased =
+      !p.packB && !stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride,
+                                    l1, int64_t(l1.ways) - 1 - aWaysL1);
   bool bPanelInL1 = panelsFit && !aliased;
   double aBlockBytes = double(mc) * kc * ebytes;
   double bPanelBytes = double(kc) * p.nr * ebytes;
+  bool bPanelInL2 =
+      p.packB ||
+      stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride, l2,
+                       int64_t(l2.ways) - waysFor(aBlockBytes, l2));
   double kSteps = double(ceilDiv(w.m, p.mr)) * ceilDiv(w.n, p.nr) * w.k;
-  double l2Bytes = kSteps * (p.mr + (bPanelInL1 ? 0 : p.nr)) * double(ebytes);
+  bool bFromL2 = !bPanelInL1 && bPanelInL2;
+  double l2Bytes = kSteps * (p.mr + (bFromL2 ? p.nr : 0)) * double(ebytes);
+  double farBytes =
+      !bPanelInL1 && !bPanelInL2 ? kSteps * p.nr * double(ebytes) : 0;
   double l2Stream =
-      l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t);
+      l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t) +
+      farBytes /
+          prof.panelBandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
   // B panels first reach the core from where the B block lives (the packed
   // kc x nc buffer, or B itself), once per ic block.
   double bBlockBytes =
@@ -409,8 +445,10 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                    tiles)
                .str());
   pred.add("L2->L1 stream", l2Stream / parallel,
-           formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes),
+           formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes + farBytes),
                    bPanelInL1 ? " (B panels stay in L1)"
+                   : !bFromL2 ? " and B panels from beyond L2 (rows alias in "
+                                "L1 and L2)"
                    : aliased  ? " and B panels (rows alias in L1)"
                               : " and B panels (overflow L1)")
                .str(),
