@@ -12,27 +12,12 @@
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Select/Registry.h"
 
+#include "PresetMachine.h"
 #include "gtest/gtest.h"
 
 using namespace autoconfig;
 
 namespace {
-
-struct PresetMachine {
-  explicit PresetMachine(const std::string &name) {
-    auto preset = getTargetPreset(name);
-    EXPECT_TRUE(bool(preset));
-    if (!preset) {
-      llvm::consumeError(preset.takeError());
-      return;
-    }
-    target = *preset;
-    profile = Profile::nominal(target);
-  }
-  Machine machine() const { return Machine{target, profile}; }
-  TargetDesc target;
-  Profile profile;
-};
 
 ConvWorkload pointwiseNchw(int64_t c, int64_t f, int64_t hw) {
   ConvWorkload w;

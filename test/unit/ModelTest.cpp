@@ -11,6 +11,7 @@
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Select/Registry.h"
 
+#include "PresetMachine.h"
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -31,24 +32,6 @@ GemmWorkload gemm(int64_t m, int64_t n, int64_t k,
   w.setDenseStrides();
   return w;
 }
-
-/// A preset with its nominal profile (owned here: Machine holds references).
-struct PresetMachine {
-  explicit PresetMachine(const std::string &name) {
-    auto preset = getTargetPreset(name);
-    if (!preset) {
-      error = llvm::toString(preset.takeError());
-      return;
-    }
-    target = *preset;
-    profile = Profile::nominal(target);
-  }
-  Machine machine() const { return Machine{target, profile}; }
-
-  TargetDesc target;
-  Profile profile;
-  std::string error;
-};
 
 const AlgorithmModel &broadcastModel() {
   const Algorithm *algorithm = findAlgorithm("broadcast");

@@ -12,6 +12,7 @@
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Select/Registry.h"
 
+#include "PresetMachine.h"
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -214,22 +215,6 @@ ConvWorkload conv3x3(int64_t c, int64_t f, int64_t hw, int64_t pad,
   w.padTop = w.padBottom = w.padLeft = w.padRight = pad;
   return w;
 }
-
-struct PresetMachine {
-  explicit PresetMachine(const std::string &name) {
-    auto preset = getTargetPreset(name);
-    EXPECT_TRUE(bool(preset));
-    if (!preset) {
-      llvm::consumeError(preset.takeError());
-      return;
-    }
-    target = *preset;
-    profile = Profile::nominal(target);
-  }
-  Machine machine() const { return Machine{target, profile}; }
-  TargetDesc target;
-  Profile profile;
-};
 
 const AlgorithmModel &winogradModel() {
   const Algorithm *algorithm = findAlgorithm("winograd");
