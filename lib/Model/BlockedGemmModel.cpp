@@ -307,7 +307,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           // FMAs of the k loop (they only add issue time where the ports are
           // the bottleneck); the additions take FMA-pipe slots.
           double kBlocks = double(ceilDiv(w.k, kc));
-          double perKBlock = double(std::min(kc, w.k));
+          double perKBlock = double(kc);
           double ports = l * perKBlock +
                          perK * (1 / v.loadPerSecond + 1 / v.storePerSecond);
           double fmaPipe = f * perKBlock + perK / v.fmaPerSecond;
@@ -329,7 +329,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   int64_t aWaysL1 = waysFor(double(kc) * p.mr * ebytes, l1);
   bool panelsFit =
       aWaysL1 + waysFor(double(kc) * p.nr * ebytes, l1) <= int64_t(l1.ways) - 1;
-  int64_t bStride = p.packB ? p.nr * ebytes : w.ldb * ebytes;
+  int64_t bStride = w.ldb * ebytes; // unpacked B's rows
   bool aliased =
       !p.packB && !stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride,
                                     l1, int64_t(l1.ways) - 1 - aWaysL1);

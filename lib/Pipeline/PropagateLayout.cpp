@@ -1,5 +1,4 @@
-//===- PropagateLayout.cpp - NCHW convolutions to NHWC when the model says
-//--===//
+//===- PropagateLayout.cpp - NCHW convolutions to NHWC by the models ----===//
 //
 // The fastest convolution generators (blocked direct, im2col, Winograd) want
 // the channels innermost. On tensors, before bufferization, this pass asks the
@@ -35,11 +34,9 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
+#include "llvm/ADT/IntEqClasses.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/FormatVariadic.h"
-
-#include <functional>
-#include <map>
-#include <set>
 
 using namespace mlir;
 
@@ -197,37 +194,32 @@ struct PropagateLayoutPass
         }
     // Chains: convolutions connected through elementwise ops. Inside a
     // chain the reorders between layers cancel; only its ends pay.
-    std::vector<int> parent(candidates.size());
-    for (size_t i = 0; i < parent.size(); ++i)
-      parent[i] = int(i);
-    std::function<int(int)> root = [&](int i) {
-      return parent[i] == i ? i : parent[i] = root(parent[i]);
-    };
+    llvm::IntEqClasses chains(unsigned(candidates.size()));
+    std::vector<SmallVector<int>> producersOf(candidates.size());
     for (size_t i = 0; i < candidates.size(); ++i) {
       SmallVector<Operation *> producers;
       convProducers(candidates[i].op->getOperand(0), producers, 0);
       for (Operation *producer : producers)
-        if (index.count(producer))
-          parent[root(index[producer])] = root(int(i));
+        if (auto it = index.find(producer); it != index.end()) {
+          producersOf[i].push_back(it->second);
+          chains.join(unsigned(it->second), unsigned(i));
+        }
     }
     // A chain converts as a whole when its NHWC time, reorders at its ends
     // included, is clearly below its NCHW time (the reorders' estimate is
     // rough: a 10% margin).
-    std::map<int, std::pair<double, double>> chainTimes;
+    DenseMap<int, std::pair<double, double>> chainTimes;
     for (size_t i = 0; i < candidates.size(); ++i) {
       Candidate &c = candidates[i];
-      c.chain = root(int(i));
-      SmallVector<Operation *> producers;
-      convProducers(c.op->getOperand(0), producers, 0);
-      bool inChain = llvm::any_of(producers, [&](Operation *p) {
-        return index.count(p) && root(index[p]) == c.chain;
-      });
+      c.chain = int(chains.findLeader(unsigned(i)));
+      // Every producer found is in the same chain: the input is NHWC already.
+      bool inChain = !producersOf[i].empty();
       double reorders =
           (inChain ? 0 : c.inReorder) + c.outReorder + c.filterReorder;
       chainTimes[c.chain].first += c.asIs;
       chainTimes[c.chain].second += c.converted + reorders;
     }
-    std::set<Operation *> convert;
+    SmallPtrSet<Operation *, 16> convert;
     for (Candidate &c : candidates) {
       auto [asIs, converted] = chainTimes[c.chain];
       bool yes = options.always || converted < 0.9 * asIs;

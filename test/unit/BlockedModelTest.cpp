@@ -60,11 +60,17 @@ Decision decideWith(const Workload &w, const PresetMachine &pm,
   return *decision;
 }
 
+/// The prediction of the blocked model's winner under `config` (empty, with
+/// the failure reported, when there is none).
+Prediction predictionOf(const Workload &w, const PresetMachine &pm,
+                        const std::string &config) {
+  Decision d = decideWith(w, pm, config);
+  return d.candidates.empty() ? Prediction() : d.winner().prediction;
+}
+
 TEST(BlockedModel, CFirstPassStreamsUnderTheTiles) {
   PresetMachine pm("x86-avx512");
-  Decision d = decideWith(gemm(256, 3136, 64), pm, "blocked kc=64");
-  ASSERT_FALSE(d.candidates.empty());
-  const Prediction &pred = d.winner().prediction;
+  Prediction pred = predictionOf(gemm(256, 3136, 64), pm, "blocked kc=64");
   const CostTerm *compute = pred.term("compute");
   const CostTerm *first = pred.term("C first pass");
   const CostTerm *further = pred.term("C further passes");
@@ -86,12 +92,10 @@ TEST(BlockedModel, CFirstPassStreamsUnderTheTiles) {
 // L1 with either kc, so only the C passes differ.
 TEST(BlockedModel, FurtherKcPassesAreCharged) {
   PresetMachine pm("x86-avx512");
-  auto predictWith = [&](const std::string &config) {
-    Decision d = decideWith(gemm(1024, 196, 256), pm, config);
-    return d.candidates.empty() ? Prediction() : d.winner().prediction;
-  };
-  Prediction four = predictWith("blocked mr=8 nr=16 kc=64 packB=1");
-  Prediction one = predictWith("blocked mr=8 nr=16 kc=256 packB=1");
+  Prediction four = predictionOf(gemm(1024, 196, 256), pm,
+                                 "blocked mr=8 nr=16 kc=64 packB=1");
+  Prediction one = predictionOf(gemm(1024, 196, 256), pm,
+                                "blocked mr=8 nr=16 kc=256 packB=1");
   const CostTerm *first = four.term("C first pass");
   const CostTerm *further = four.term("C further passes");
   ASSERT_NE(first, nullptr);
@@ -103,9 +107,7 @@ TEST(BlockedModel, FurtherKcPassesAreCharged) {
 
 TEST(BlockedModel, CInAndOutUseThePortsSlack) {
   PresetMachine pm("x86-avx512");
-  Decision d = decideWith(gemm(256, 3136, 64), pm, "blocked mr=8 nr=16");
-  ASSERT_FALSE(d.candidates.empty());
-  const Prediction &pred = d.winner().prediction;
+  Prediction pred = predictionOf(gemm(256, 3136, 64), pm, "blocked mr=8 nr=16");
   const CostTerm *compute = pred.term("compute");
   const CostTerm *tiles = pred.term("tile overhead");
   ASSERT_NE(compute, nullptr);
@@ -129,10 +131,8 @@ TEST(BlockedModel, CInAndOutUseThePortsSlack) {
 TEST(BlockedModel, StridedBPanelsAliasInL2) {
   PresetMachine pm("x86-avx2");
   auto streamOf = [&](const std::string &config) {
-    Decision d = decideWith(gemm(128, 3072, 768), pm, config);
-    const CostTerm *term = d.candidates.empty()
-                               ? nullptr
-                               : d.winner().prediction.term("L2->L1 stream");
+    Prediction pred = predictionOf(gemm(128, 3072, 768), pm, config);
+    const CostTerm *term = pred.term("L2->L1 stream");
     return term ? term->detail : std::string("missing");
   };
   EXPECT_NE(streamOf("blocked mr=4 nr=24 kc=768 packB=0").find("beyond L2"),
