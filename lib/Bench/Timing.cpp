@@ -14,7 +14,9 @@ double nowSeconds() {
       .count();
 }
 
-static double quantile(std::vector<double> sorted, double q) {
+double quantile(std::vector<double> sorted, double q) {
+  if (sorted.empty())
+    return 0;
   std::sort(sorted.begin(), sorted.end());
   double pos = q * (sorted.size() - 1);
   size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));

@@ -78,13 +78,6 @@ struct Figure {
 };
 } // namespace
 
-static double quantile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  double pos = q * double(values.size() - 1);
-  size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
-  return values[lo] + (values[hi] - values[lo]) * (pos - double(lo));
-}
-
 static Figure summarize(const std::vector<double> &perRepetition) {
   Figure f;
   f.seconds = quantile(perRepetition, 0.5);

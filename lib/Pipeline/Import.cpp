@@ -1,6 +1,7 @@
 //===- Import.cpp - Context set-up, parsing and normalization -------------===//
 
 #include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Pipeline/Idioms.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -31,6 +32,8 @@
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -47,20 +50,10 @@ using namespace mlir;
 namespace autoconfig {
 
 void registerAutoConfigDialects(DialectRegistry &registry) {
-  registry
-      .insert<affine::AffineDialect, arith::ArithDialect,
-              bufferization::BufferizationDialect, cf::ControlFlowDialect,
-              func::FuncDialect, index::IndexDialect, LLVM::LLVMDialect,
-              linalg::LinalgDialect, math::MathDialect, memref::MemRefDialect,
-              omp::OpenMPDialect, scf::SCFDialect, tensor::TensorDialect,
-              tosa::TosaDialect, ub::UBDialect, vector::VectorDialect>();
-  arith::registerBufferizableOpInterfaceExternalModels(registry);
-  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
-      registry);
-  linalg::registerBufferizableOpInterfaceExternalModels(registry);
-  scf::registerBufferizableOpInterfaceExternalModels(registry);
-  tensor::registerBufferizableOpInterfaceExternalModels(registry);
-  vector::registerBufferizableOpInterfaceExternalModels(registry);
+  // Every upstream dialect and its interfaces (bufferization models of
+  // ml_program, tensor, ...): whatever mlir-opt parses, autoconfig parses.
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerOpenMPDialectTranslation(registry);
@@ -71,7 +64,14 @@ std::unique_ptr<MLIRContext> createAutoConfigContext() {
   registerAutoConfigDialects(registry);
   auto context =
       std::make_unique<MLIRContext>(registry, MLIRContext::Threading::DISABLED);
-  context->loadAllAvailableDialects();
+  // The dialects the pipeline creates ops of; others load when parsed.
+  context->loadDialect<
+      affine::AffineDialect, arith::ArithDialect,
+      bufferization::BufferizationDialect, cf::ControlFlowDialect,
+      func::FuncDialect, index::IndexDialect, LLVM::LLVMDialect,
+      linalg::LinalgDialect, math::MathDialect, memref::MemRefDialect,
+      omp::OpenMPDialect, scf::SCFDialect, tensor::TensorDialect,
+      tosa::TosaDialect, ub::UBDialect, vector::VectorDialect>();
   // Errors are one line with a location; the op's generic form after each
   // would bury them.
   context->printOpOnDiagnostic(false);
@@ -226,6 +226,11 @@ LogicalResult normalizeModule(ModuleOp module,
     pm.addPass(createCanonicalizerPass());
   }
   if (hasTensors || hasTosa) {
+    // Frontend idioms in the kernels' forms first (transposes as operand
+    // layouts, batch norm in the weights), so that the layout propagation
+    // and the fusions below see the kernels as they will run.
+    pm.addPass(createNormalizeIdiomsPass());
+    pm.addPass(createCanonicalizerPass());
     // Chains of elementwise ops (a residual add then a ReLU) become one
     // generic, which can then fuse into the producing kernel's stores;
     // contractions stay named.

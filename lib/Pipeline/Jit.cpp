@@ -4,13 +4,18 @@
 #include "autoconfig/Pipeline/Lowering.h"
 #include "autoconfig/Version.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 using namespace llvm;
@@ -59,8 +64,70 @@ static std::string openMPRuntimePath() {
   return "";
 }
 
+/// Constants of at least this size are handed to the JIT as host memory
+/// instead of being translated to LLVM IR and assembled into the object:
+/// LLVM handles an initializer element by element (nested constant arrays),
+/// which made the compile time of a network grow with its weights (seconds
+/// for ResNet-18's 45 MB). Smaller ones stay, for the optimizer to see.
+static constexpr uint64_t kHostConstantBytes = 64 * 1024;
+
+/// Moves every large constant global of `module` (LLVM dialect) into a host
+/// buffer of `buffers`: the global becomes an external declaration that
+/// `symbols` resolves to the buffer.
+static void externalizeLargeConstants(
+    mlir::ModuleOp module,
+    std::vector<std::unique_ptr<char, JitModule::FreeDeleter>> &buffers,
+    JitModule::HostSymbols &symbols) {
+  module.walk([&](mlir::LLVM::GlobalOp global) {
+    if (!global.getConstant() ||
+        global.getLinkage() == mlir::LLVM::Linkage::External)
+      return;
+    auto elements = dyn_cast_or_null<mlir::ElementsAttr>(global.getValueAttr());
+    if (!elements)
+      return;
+    mlir::Type elementType = elements.getElementType();
+    unsigned bits = elementType.getIntOrFloatBitWidth();
+    if (!elementType.isIntOrFloat() || bits % 8 != 0)
+      return;
+    uint64_t elementBytes = bits / 8;
+    uint64_t bytes = uint64_t(elements.getNumElements()) * elementBytes;
+    if (bytes < kHostConstantBytes)
+      return;
+    ArrayRef<char> raw;
+    bool splat = false;
+    if (auto dense = dyn_cast<mlir::DenseElementsAttr>(elements)) {
+      raw = dense.getRawData();
+      splat = dense.isSplat();
+    } else if (auto resource =
+                   dyn_cast<mlir::DenseResourceElementsAttr>(elements)) {
+      if (mlir::AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+        raw = blob->getData();
+    }
+    if (raw.size() != (splat ? elementBytes : bytes))
+      return; // not a layout this copies byte for byte
+    uint64_t alignment =
+        std::max<uint64_t>(64, global.getAlignment().value_or(elementBytes));
+    char *data = static_cast<char *>(
+        std::aligned_alloc(alignment, alignTo(bytes, alignment)));
+    if (!data)
+      return;
+    if (splat)
+      for (uint64_t offset = 0; offset < bytes; offset += elementBytes)
+        std::memcpy(data + offset, raw.data(), elementBytes);
+    else
+      std::memcpy(data, raw.data(), bytes);
+    buffers.emplace_back(data);
+    global.setValueAttr(nullptr);
+    global.setLinkage(mlir::LLVM::Linkage::External);
+    global.setUnnamedAddr(std::nullopt);
+    global.setDsoLocal(false);
+    symbols.push_back({global.getSymName().str(), data});
+  });
+}
+
 Expected<std::unique_ptr<JitModule>>
-JitModule::create(mlir::ModuleOp module, const TargetDesc &target) {
+JitModule::create(mlir::ModuleOp module, const TargetDesc &target,
+                  const HostSymbols &hostSymbols) {
   if (!target.runsOnHost)
     return createStringError(inconvertibleErrorCode(),
                              "target '" + target.name +
@@ -81,10 +148,12 @@ JitModule::create(mlir::ModuleOp module, const TargetDesc &target) {
   options.transformer = transformer;
   options.jitCodeGenOptLevel = CodeGenOptLevel::Aggressive;
   std::string omp;
-  // MLIR's C runner utilities: memrefCopy for copies of strided memrefs
-  // that the rest of a program (not AutoConfig's kernels) may contain.
-  SmallVector<StringRef, 2> libs = {AUTOCONFIG_LLVM_LIBDIR
-                                    "/libmlir_c_runner_utils.so"};
+  // MLIR's runner utilities: memrefCopy for copies of strided memrefs that
+  // the rest of a program (not AutoConfig's kernels) may contain, and what
+  // programs written for mlir-runner call (printMemrefF32, rtclock...).
+  SmallVector<StringRef, 3> libs = {
+      AUTOCONFIG_LLVM_LIBDIR "/libmlir_c_runner_utils.so",
+      AUTOCONFIG_LLVM_LIBDIR "/libmlir_runner_utils.so"};
   if (usesOpenMP(module)) {
     omp = openMPRuntimePath();
     if (omp.empty())
@@ -94,11 +163,21 @@ JitModule::create(mlir::ModuleOp module, const TargetDesc &target) {
     libs.push_back(omp);
   }
   options.sharedLibPaths = libs;
+  HostSymbols allSymbols = hostSymbols;
+  externalizeLargeConstants(module, result->hostConstants, allSymbols);
   auto engine =
       mlir::ExecutionEngine::create(module, options, std::move(*codegen));
   if (!engine)
     return engine.takeError();
   result->engine = std::move(*engine);
+  if (!allSymbols.empty())
+    result->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap map;
+      for (const auto &[name, address] : allSymbols)
+        map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                               JITSymbolFlags::Exported};
+      return map;
+    });
   result->engine->initialize();
   return result;
 }

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -36,7 +37,8 @@ static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
 
 Expected<std::unique_ptr<ModuleRunner>>
 ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
-                     unsigned threads) {
+                     unsigned threads,
+                     const JitModule::HostSymbols &hostSymbols) {
   auto fn = module.lookupSymbol<func::FuncOp>(entry);
   if (!fn || fn.isExternal())
     return createStringError(inconvertibleErrorCode(),
@@ -60,10 +62,16 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   LoweringOptions lowering;
   lowering.threads = threads;
+  auto start = std::chrono::steady_clock::now();
   if (failed(lowerToLLVMDialect(module, target, lowering)))
     return createStringError(inconvertibleErrorCode(),
                              "lowering to the LLVM dialect failed");
-  auto jit = JitModule::create(module, target);
+  auto lowered = std::chrono::steady_clock::now();
+  auto jit = JitModule::create(module, target, hostSymbols);
+  runner->lowering = std::chrono::duration<double>(lowered - start).count();
+  runner->llvm =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - lowered)
+          .count();
   if (!jit)
     return jit.takeError();
   auto packed = (*jit)->packed(entry);
@@ -72,6 +80,31 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
   runner->jit = std::move(*jit);
   runner->entryFn = *packed;
   return runner;
+}
+
+Expected<std::string> ModuleRunner::defaultEntry(ModuleOp module) {
+  llvm::DenseSet<StringRef> called;
+  module.walk([&](func::CallOp call) { called.insert(call.getCallee()); });
+  SmallVector<StringRef> publicFns, roots;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (fn.isExternal() || !fn.isPublic())
+      continue;
+    publicFns.push_back(fn.getName());
+    if (!called.contains(fn.getName()))
+      roots.push_back(fn.getName());
+  }
+  if (roots.size() == 1)
+    return roots.front().str();
+  if (publicFns.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "the program has no public function with a body "
+                             "to run");
+  std::string list;
+  for (StringRef name : roots.empty() ? publicFns : roots)
+    list += (list.empty() ? "@" : ", @") + name.str();
+  return createStringError(inconvertibleErrorCode(),
+                           "several functions could be the entry (" + list +
+                               "): name one with --entry");
 }
 
 void ModuleRunner::run(ArrayRef<void *> arguments,

@@ -2,6 +2,7 @@
 
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/Pipeline/Idioms.h"
 #include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Registry.h"
@@ -275,6 +276,7 @@ std::unique_ptr<Pass> createGeneratePass(TargetDesc target) {
 void registerAutoConfigPasses() {
   registerPass([] { return createFuseEpiloguesPass(); });
   registerPass([] { return createFuseElementwisePass(); });
+  registerPass([] { return createNormalizeIdiomsPass(); });
   PassRegistration<ConfigurePass>();
   PassRegistration<GeneratePass>();
 }

@@ -31,6 +31,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
@@ -73,6 +74,17 @@ bool isElementwise(Operation *op) {
          !generic.hasIndexSemantics();
 }
 
+/// A 4-D `tensor.pad` with a constant padding value: it commutes with a
+/// transpose (the padding amounts are permuted along).
+bool isPlainPad(Operation *op) {
+  auto pad = dyn_cast<tensor::PadOp>(op);
+  return pad && pad.getSourceType().getRank() == 4 &&
+         pad.getResultType().hasStaticShape() &&
+         pad.getConstantPaddingValue() &&
+         llvm::none_of(pad.getStaticLow(), ShapedType::isDynamic) &&
+         llvm::none_of(pad.getStaticHigh(), ShapedType::isDynamic);
+}
+
 /// `permutation` of constant `values` of `shape` (row-major).
 std::vector<double> permuteValues(ArrayRef<double> values,
                                   ArrayRef<int64_t> shape,
@@ -105,8 +117,13 @@ Value transposed(OpBuilder &b, Location loc, Value v,
   SmallVector<int64_t> shape;
   for (int64_t d : permutation)
     shape.push_back(type.getDimSize(d));
-  // Constant weights are transposed now, at compile time.
-  if (auto constant = v.getDefiningOp<arith::ConstantOp>())
+  // Constant weights are transposed now, at compile time (a splat stays a
+  // splat: no dense copy of a value repeated).
+  if (auto constant = v.getDefiningOp<arith::ConstantOp>()) {
+    if (auto splat = dyn_cast<SplatElementsAttr>(constant.getValue()))
+      return arith::ConstantOp::create(b, loc,
+                                       splat.resizeSplat(RankedTensorType::get(
+                                           shape, type.getElementType())));
     if (auto values = elementsAsDoubles(constant.getValue())) {
       std::vector<double> permuted =
           permuteValues(*values, type.getShape(), permutation);
@@ -121,6 +138,7 @@ Value transposed(OpBuilder &b, Location loc, Value v,
       if (attr)
         return arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
     }
+  }
   Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
   auto op = linalg::TransposeOp::create(b, loc, v, init, permutation);
   if (back)
@@ -181,13 +199,13 @@ struct PropagateLayoutPass
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op) ||
-          isElementwise(op))
+          isElementwise(op) || isPlainPad(op))
         ops.push_back(op);
     });
     std::vector<Candidate> candidates;
     DenseMap<Operation *, int> index;
     for (Operation *op : ops)
-      if (!isElementwise(op))
+      if (!isElementwise(op) && !isPlainPad(op))
         if (std::optional<Candidate> c = analyze(op)) {
           index[op] = int(candidates.size());
           candidates.push_back(std::move(*c));
@@ -231,6 +249,8 @@ struct PropagateLayoutPass
     for (Operation *op : ops) {
       if (isElementwise(op))
         sinkTransposes(cast<linalg::GenericOp>(op));
+      else if (isPlainPad(op))
+        sinkTransposeThroughPad(cast<tensor::PadOp>(op));
       else if (convert.count(op))
         rewrite(op);
     }
@@ -250,6 +270,8 @@ struct PropagateLayoutPass
       for (Value input : cast<linalg::GenericOp>(def).getDpsInputs())
         if (input.getType() == def->getResult(0).getType())
           convProducers(input, producers, depth + 1);
+    if (isPlainPad(def))
+      convProducers(cast<tensor::PadOp>(def).getSource(), producers, depth + 1);
   }
 
   /// Every use of `v` stays NHWC: convolutions, or elementwise ops whose
@@ -260,7 +282,8 @@ struct PropagateLayoutPass
     return llvm::all_of(v.getUsers(), [&](Operation *user) {
       if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(user))
         return true;
-      return isElementwise(user) && keepsNhwc(user->getResult(0), depth + 1);
+      return (isElementwise(user) || isPlainPad(user)) &&
+             keepsNhwc(user->getResult(0), depth + 1);
     });
   }
 
@@ -400,6 +423,32 @@ struct PropagateLayoutPass
                             /*back=*/true);
     generic->getResult(0).replaceAllUsesWith(back);
     generic->erase();
+  }
+
+  /// A pad of transpose_back(t) pads t in NHWC instead (its amounts
+  /// permuted), and the result is transposed back: the next convolution
+  /// converted reads the NHWC padded tensor.
+  void sinkTransposeThroughPad(tensor::PadOp pad) {
+    Value source = nhwcSource(pad.getSource());
+    if (!source)
+      return;
+    SmallVector<int64_t> low, high, shape;
+    for (int64_t d : kToNhwc) {
+      low.push_back(pad.getStaticLow()[d]);
+      high.push_back(pad.getStaticHigh()[d]);
+      shape.push_back(pad.getResultType().getDimSize(d));
+    }
+    OpBuilder b(pad);
+    Location loc = pad.getLoc();
+    auto type =
+        RankedTensorType::get(shape, pad.getResultType().getElementType());
+    auto nhwc = tensor::PadOp::create(
+        b, loc, type, source, getAsIndexOpFoldResult(b.getContext(), low),
+        getAsIndexOpFoldResult(b.getContext(), high),
+        pad.getConstantPaddingValue());
+    Value back = transposed(b, loc, nhwc.getResult(), kToNchw, /*back=*/true);
+    pad.getResult().replaceAllUsesWith(back);
+    pad->erase();
   }
 
   LayoutPropagationOptions options;

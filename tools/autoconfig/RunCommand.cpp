@@ -5,9 +5,9 @@
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
+#include "autoconfig/Pipeline/OpProfile.h"
 #include "autoconfig/Pipeline/Passes.h"
 
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -20,8 +20,12 @@ using namespace llvm;
 
 namespace autoconfig::cli {
 
-static cl::opt<std::string> entry("entry", cl::desc("Function to call"),
-                                  cl::init("forward"), cl::sub(runCommand()));
+static cl::opt<std::string>
+    entry("entry",
+          cl::desc("Function to call (default: the only public function with "
+                   "a body that no other function calls, as mlir-runner's -e "
+                   "would name it)"),
+          cl::sub(runCommand()));
 static cl::opt<bool>
     compare("compare",
             cl::desc("Also run MLIR's default lowering (no AutoConfig) and "
@@ -32,6 +36,12 @@ static cl::opt<bool>
               cl::desc("Time the program (and the default lowering with "
                        "--compare), median of interleaved samples"),
               cl::sub(runCommand()));
+static cl::opt<bool> profileOps(
+    "profile",
+    cl::desc("Measure the time of every op of the program (configured kernel "
+             "with its fused epilogue, or other op) and print them sorted by "
+             "time"),
+    cl::sub(runCommand()));
 static cl::opt<unsigned> runSamples("samples",
                                     cl::desc("Timed samples (at least 5)"),
                                     cl::init(7), cl::sub(runCommand()));
@@ -61,13 +71,57 @@ static bool writeRaw(StringRef name, const AlignedBuffer &buffer) {
 static double relativeError(const AlignedBuffer &a, const AlignedBuffer &b) {
   double maxDiff = 0, maxRef = 0;
   for (size_t i = 0; i < b.size(); ++i) {
-    double x = a.as<float>()[i], y = b.as<float>()[i];
+    double x = a.elementAsDouble(i), y = b.elementAsDouble(i);
     if (!std::isfinite(x))
       return INFINITY;
     maxDiff = std::max(maxDiff, std::fabs(x - y));
     maxRef = std::max(maxRef, std::fabs(y));
   }
   return maxDiff / std::max(maxRef, 1e-30);
+}
+
+/// The per-op table of `--profile`: measured seconds (median over samples)
+/// beside what each op is, sorted by time.
+struct OpTiming {
+  const ProfiledOp *op;
+  double seconds;
+};
+
+static json::Value profileToJSON(ArrayRef<OpTiming> timings, double total) {
+  json::Array rows;
+  for (const OpTiming &t : timings) {
+    json::Object row{{"op", t.op->op},
+                     {"kind", t.op->kind},
+                     {"time_s", t.seconds},
+                     {"share", total > 0 ? t.seconds / total : 0.0},
+                     {"lowering", t.op->lowering},
+                     {"shapes", t.op->shapes},
+                     {"location", t.op->location}};
+    if (t.op->flops > 0 && t.seconds > 0)
+      row["gflops"] = t.op->flops / t.seconds / 1e9;
+    if (t.op->bytes > 0 && t.seconds > 0)
+      row["gbytes_per_s"] = t.op->bytes / t.seconds / 1e9;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+static void printProfileTable(ArrayRef<OpTiming> timings, double total,
+                              raw_ostream &os) {
+  os << formatv("{0,10} {1,7} {2,-11} {3,10}  {4}\n", "time", "share", "kind",
+                "rate", "op (lowering) at location");
+  for (const OpTiming &t : timings) {
+    std::string rate;
+    if (t.op->flops > 0 && t.seconds > 0)
+      rate = formatv("{0:f1} GF/s", t.op->flops / t.seconds / 1e9).str();
+    else if (t.op->bytes > 0 && t.seconds > 0)
+      rate = formatv("{0:f1} GB/s", t.op->bytes / t.seconds / 1e9).str();
+    os << formatv("{0,7:f3} ms {1,6:f1}% {2,-11} {3,10}  {4} ({5}) {6} at "
+                  "{7}\n",
+                  t.seconds * 1e3, total > 0 ? 100 * t.seconds / total : 0.0,
+                  t.op->kind, rate, t.op->op, t.op->lowering, t.op->shapes,
+                  t.op->location);
+  }
 }
 
 int runRun() {
@@ -80,21 +134,19 @@ int runRun() {
   if (!parseOverride(override))
     return 1;
   auto layout = layoutPropagation(*hardware);
+
+  double compileStart = nowSeconds();
   auto program = loadProgram(inputFile, layout ? &*layout : nullptr);
   if (!program)
     return 1;
-  // The reference is the program as written: MLIR's default lowering with
-  // no AutoConfig pass at all, layout propagation included.
-  std::optional<Program> referenceProgram;
-  mlir::OwningOpRef<mlir::ModuleOp> reference;
-  if (compare) {
-    referenceProgram = loadProgram(inputFile);
-    if (!referenceProgram)
-      return 1;
-    reference = std::move(referenceProgram->module);
+  double loaded = nowSeconds();
+  std::string entryName = entry;
+  if (entryName.empty()) {
+    auto found = ModuleRunner::defaultEntry(*program->module);
+    if (!found)
+      return fail(toString(found.takeError()));
+    entryName = *found;
   }
-
-  double compileStart = nowSeconds();
   ConfigureOptions options;
   options.target = hardware->target;
   options.profile = hardware->profile;
@@ -102,24 +154,64 @@ int runRun() {
   options.override = override;
   if (!loadTunedConfigs(options.target, options))
     return 1;
-  mlir::PassManager pm(program->context.get());
-  pm.addPass(createFuseEpiloguesPass());
-  pm.addPass(createConfigurePass(options));
-  pm.addPass(createGeneratePass(hardware->target));
-  if (failed(pm.run(*program->module)))
-    return 1;
-  auto runner =
-      ModuleRunner::create(*program->module, entry, hardware->target, threads);
+  {
+    mlir::PassManager pm(program->context.get());
+    pm.addPass(createFuseEpiloguesPass());
+    pm.addPass(createConfigurePass(options));
+    if (failed(pm.run(*program->module)))
+      return 1;
+  }
+  double configured = nowSeconds();
+  // --profile runs a second compilation of the same configured program with
+  // the timer calls; the latency is measured on the uninstrumented one.
+  mlir::OwningOpRef<mlir::ModuleOp> instrumented;
+  std::vector<ProfiledOp> profiledOps;
+  if (profileOps) {
+    instrumented = program->module->clone();
+    mlir::PassManager pm(program->context.get());
+    pm.addPass(createInstrumentProfilePass(&profiledOps));
+    pm.addPass(createGeneratePass(hardware->target));
+    if (failed(pm.run(*instrumented)))
+      return 1;
+  }
+  {
+    mlir::PassManager pm(program->context.get());
+    pm.addPass(createGeneratePass(hardware->target));
+    if (failed(pm.run(*program->module)))
+      return 1;
+  }
+  double generated = nowSeconds();
+  auto runner = ModuleRunner::create(*program->module, entryName,
+                                     hardware->target, threads);
   if (!runner)
     return fail(toString(runner.takeError()));
   double compileSeconds = nowSeconds() - compileStart;
+
+  // The reference is the program as written: MLIR's default lowering with
+  // no AutoConfig pass at all, layout propagation included.
   std::unique_ptr<ModuleRunner> baseline;
+  std::optional<Program> referenceProgram;
+  double referenceCompileSeconds = 0;
   if (compare) {
-    auto created =
-        ModuleRunner::create(*reference, entry, hardware->target, threads);
+    double start = nowSeconds();
+    referenceProgram = loadProgram(inputFile);
+    if (!referenceProgram)
+      return 1;
+    auto created = ModuleRunner::create(*referenceProgram->module, entryName,
+                                        hardware->target, threads);
     if (!created)
       return fail("default lowering: " + toString(created.takeError()));
     baseline = std::move(*created);
+    referenceCompileSeconds = nowSeconds() - start;
+  }
+  std::unique_ptr<ModuleRunner> profiler;
+  if (profileOps) {
+    auto created =
+        ModuleRunner::create(*instrumented, entryName, hardware->target,
+                             threads, OpTimers::symbols());
+    if (!created)
+      return fail("instrumented program: " + toString(created.takeError()));
+    profiler = std::move(*created);
   }
 
   std::vector<AlignedBuffer> inputs;
@@ -133,13 +225,21 @@ int runRun() {
   std::vector<AlignedBuffer> outputs, expected;
   (*runner)->run(pointers, outputs);
   json::Object record{{"program", inputFile.getValue()},
-                      {"entry", entry.getValue()},
+                      {"entry", entryName},
                       {"threads", threads.getValue()},
                       {"compile_s", compileSeconds}};
+  record["compile_phases"] =
+      json::Object{{"load_s", loaded - compileStart},
+                   {"configure_s", configured - loaded},
+                   {"generate_s", generated - configured},
+                   {"lower_s", (*runner)->loweringSeconds()},
+                   {"llvm_s", (*runner)->llvmSeconds()}};
+  if (compare)
+    record["default_compile_s"] = referenceCompileSeconds;
   double checksum = 0;
   for (AlignedBuffer &o : outputs)
     for (size_t i = 0; i < o.size(); ++i)
-      checksum += o.as<float>()[i];
+      checksum += o.elementAsDouble(i);
   record["checksum"] = checksum;
   bool ok = true;
   if (baseline) {
@@ -150,8 +250,12 @@ int runRun() {
     // Different summation orders over tens of layers: far below 1e-3 of the
     // output's scale unless something is wrong.
     ok = error <= 1e-3;
-    record["max_rel_err"] = error;
-    record["matches_reference"] = ok;
+    if (outputs.empty()) {
+      record["matches_default"] = nullptr;
+    } else {
+      record["max_rel_err"] = error;
+      record["matches_default"] = ok;
+    }
   }
   if (!saveIo.empty()) {
     if (std::error_code ec = sys::fs::create_directories(saveIo.getValue()))
@@ -166,6 +270,9 @@ int runRun() {
       if (!writeRaw(formatv("reference{0}.f32", i).str(), buffer))
         return 1;
   }
+  TimingOptions timing;
+  timing.samples = std::max(5u, unsigned(runSamples));
+  timing.warmupCalls = 1;
   if (benchmark) {
     std::vector<std::function<void()>> calls;
     std::vector<AlignedBuffer> scratch;
@@ -174,32 +281,78 @@ int runRun() {
     ModuleRunner *base = baseline.get();
     if (base)
       calls.push_back([&, base] { base->run(pointers, scratch); });
-    TimingOptions timing;
-    timing.samples = std::max(5u, unsigned(runSamples));
-    timing.warmupCalls = 1;
     std::vector<TimingStats> stats = timeInterleaved(calls, timing);
     record["latency_s"] = stats[0].medianSeconds;
     if (base) {
-      record["reference_latency_s"] = stats[1].medianSeconds;
+      record["default_latency_s"] = stats[1].medianSeconds;
       record["speedup"] = stats[1].medianSeconds / stats[0].medianSeconds;
     }
+  }
+  std::vector<OpTiming> timings;
+  double profiledSeconds = 0, kernelSeconds = 0;
+  if (profiler) {
+    // Median per op over the samples, after a warm-up run.
+    std::vector<AlignedBuffer> scratch;
+    profiler->run(pointers, scratch);
+    std::vector<std::vector<double>> samples(profiledOps.size());
+    std::vector<double> totals;
+    for (unsigned s = 0; s < timing.samples; ++s) {
+      OpTimers::reset(profiledOps.size());
+      double start = nowSeconds();
+      profiler->run(pointers, scratch);
+      totals.push_back(nowSeconds() - start);
+      std::vector<double> seconds = OpTimers::seconds();
+      for (size_t i = 0; i < seconds.size(); ++i)
+        samples[i].push_back(seconds[i]);
+    }
+    for (size_t i = 0; i < profiledOps.size(); ++i) {
+      double median = quantile(samples[i], 0.5);
+      timings.push_back({&profiledOps[i], median});
+      profiledSeconds += median;
+      if (profiledOps[i].kind == "kernel")
+        kernelSeconds += median;
+    }
+    llvm::stable_sort(timings, [](const OpTiming &a, const OpTiming &b) {
+      return a.seconds > b.seconds;
+    });
+    record["profile"] = profileToJSON(timings, profiledSeconds);
+    record["profiled_s"] = profiledSeconds;
+    record["instrumented_latency_s"] = quantile(totals, 0.5);
+    record["kernel_share"] =
+        profiledSeconds > 0 ? kernelSeconds / profiledSeconds : 0.0;
   }
   if (json) {
     outs() << formatv("{0}", json::Value(std::move(record))) << "\n";
   } else {
-    outs() << formatv("{0}: compiled in {1:f2} s; output checksum {2:e6}\n",
-                      inputFile, compileSeconds, checksum);
+    outs() << formatv("{0} (@{1}): compiled in {2:f2} s", inputFile, entryName,
+                      compileSeconds);
+    if (compare)
+      outs() << formatv(" (default lowering: {0:f2} s)",
+                        referenceCompileSeconds);
+    if (!outputs.empty())
+      outs() << formatv("; output checksum {0:e6}", checksum);
+    outs() << "\n";
     if (auto e = record.getNumber("max_rel_err"))
       outs() << formatv("default lowering: max error {0:e2} of the output's "
                         "scale: {1}\n",
                         *e, ok ? "match" : "MISMATCH");
+    else if (compare)
+      outs() << "default lowering: the entry returns nothing to compare\n";
     if (auto l = record.getNumber("latency_s"))
       outs() << formatv("latency {0:f3} ms", *l * 1e3);
-    if (auto r = record.getNumber("reference_latency_s"))
+    if (auto r = record.getNumber("default_latency_s"))
       outs() << formatv("; default lowering {0:f3} ms ({1:f1}x faster)",
                         *r * 1e3, *r / *record.getNumber("latency_s"));
     if (record.getNumber("latency_s"))
       outs() << "\n";
+    if (profiler) {
+      outs() << formatv(
+          "profile: {0} ops, {1:f3} ms in all, configured "
+          "kernels {2:f1}% of it\n",
+          timings.size(), profiledSeconds * 1e3,
+          profiledSeconds > 0 ? 100 * kernelSeconds / profiledSeconds : 0.0);
+      printProfileTable(timings, profiledSeconds, outs());
+    }
   }
   return ok ? 0 : 2;
 }

@@ -24,6 +24,10 @@ public:
   }
   size_t size() const { return count; }
   size_t bytes() const { return count * elementBytes; }
+  /// Element `i` of an f32 or f64 buffer, widened.
+  double elementAsDouble(size_t i) const {
+    return elementBytes == 8 ? as<double>()[i] : double(as<float>()[i]);
+  }
 
   /// Uniform values in [-1, 1) from a fixed seed (reproducible runs).
   void fillRandom(uint64_t seed);

@@ -37,6 +37,10 @@ std::vector<TimingStats>
 timeInterleaved(const std::vector<std::function<void()>> &functions,
                 const TimingOptions &options = {});
 
+/// The q-quantile (0..1) of `values`, linearly interpolated between order
+/// statistics (Hyndman and Fan's definition 7, as numpy's default).
+double quantile(std::vector<double> values, double q);
+
 /// Monotonic wall clock in seconds.
 double nowSeconds();
 

@@ -28,9 +28,18 @@ public:
   /// lowering then handles everything). Lowers and JIT-compiles it.
   static llvm::Expected<std::unique_ptr<ModuleRunner>>
   create(mlir::ModuleOp module, llvm::StringRef entry, const TargetDesc &target,
-         unsigned threads);
+         unsigned threads, const JitModule::HostSymbols &hostSymbols = {});
+
+  /// The function `run` calls when none is named, as `mlir-runner -e` would
+  /// be given: the only public function with a body that no other function
+  /// of the module calls. Otherwise an error listing the candidates.
+  static llvm::Expected<std::string> defaultEntry(mlir::ModuleOp module);
 
   const std::vector<BufferShape> &argumentShapes() const { return args; }
+  /// Seconds spent lowering to the LLVM dialect and in LLVM (translation,
+  /// optimization, code generation) when the runner was created.
+  double loweringSeconds() const { return lowering; }
+  double llvmSeconds() const { return llvm; }
   const std::vector<BufferShape> &resultShapes() const { return results; }
 
   /// Calls the entry; results (owned by the program) are copied out and
@@ -42,6 +51,7 @@ private:
   std::unique_ptr<JitModule> jit;
   JitModule::PackedFn entryFn = nullptr;
   std::vector<BufferShape> args, results;
+  double lowering = 0, llvm = 0;
 };
 
 } // namespace autoconfig

@@ -1,0 +1,77 @@
+//===- NormalizeIdioms.cpp - The frontend-idiom patterns as one pass ------===//
+
+#include "autoconfig/Pipeline/Idioms.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+/// Gives every destination-passing user of a tensor `linalg.fill` its own
+/// fill. One-shot bufferization writes an op's result into its output
+/// operand's buffer; a fill shared by several ops (torch-mlir zero-fills one
+/// tensor for all the convolutions of a shape) becomes one buffer that is
+/// copied for each op. A fill of its own is written in place instead, and a
+/// kernel that accumulates into it sees the zero init it can fold.
+void duplicateSharedFills(ModuleOp module) {
+  SmallVector<linalg::FillOp> fills;
+  module.walk([&](linalg::FillOp fill) {
+    if (fill.hasPureTensorSemantics() && !fill->getResult(0).hasOneUse())
+      fills.push_back(fill);
+  });
+  OpBuilder builder(module.getContext());
+  for (linalg::FillOp fill : fills) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : fill->getResult(0).getUses())
+      uses.push_back(&use);
+    // The first use keeps the original.
+    for (OpOperand *use : llvm::drop_begin(uses)) {
+      auto user = dyn_cast<DestinationStyleOpInterface>(use->getOwner());
+      if (!user || !user.isDpsInit(use))
+        continue;
+      builder.setInsertionPoint(use->getOwner());
+      use->set(builder.clone(*fill)->getResult(0));
+    }
+  }
+}
+
+struct NormalizeIdiomsPass
+    : public PassWrapper<NormalizeIdiomsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(NormalizeIdiomsPass)
+
+  StringRef getArgument() const override {
+    return "autoconfig-normalize-idioms";
+  }
+  StringRef getDescription() const override {
+    return "Bring frontend idioms to the kernels' forms: contraction generics "
+           "as named ops, transposes as operand layouts, per-channel affine "
+           "ops folded into constant weights, padded taps dropped";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+  }
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateContractionGenericPatterns(patterns);
+    populateTransposeFoldingPatterns(patterns);
+    populateAffineIntoWeightsPatterns(patterns);
+    populateDropPaddedTapsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    duplicateSharedFills(getOperation());
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> createNormalizeIdiomsPass() {
+  return std::make_unique<NormalizeIdiomsPass>();
+}
+
+} // namespace autoconfig
