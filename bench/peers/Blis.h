@@ -4,10 +4,11 @@
 // (the OpenMP one here), built for the x86_64 configuration family: one
 // library holding several sub-configurations (skx, haswell, zen3, ...), of
 // which it picks one when it initializes, from the CPU model it recognizes
-// or from the environment variable BLIS_ARCH_TYPE (BLIS 0.9 reads it as the
-// numeric arch_t id, docs/ConfigurationHowTo.md). A peer that forces one
-// therefore loads its own private copy of the library with the variable set
-// and initializes it there, so that both settings run in one process.
+// or from the environment variable BLIS_ARCH_TYPE. BLIS 0.9 reads that as a
+// number, the sub-configuration's arch_t id in blis.h (a name reads as 0,
+// skx: BLIS_ARCH_DEBUG=1 shows the choice). A peer that forces one therefore
+// loads its own private copy of the library with the variable set and
+// initializes it there, so that both settings run in one process.
 //
 // BLIS exports the same cblas_* symbols as OpenBLAS, hence the isolated
 // load. Its API is declared by hand rather than through blis.h, which would
