@@ -31,6 +31,7 @@ public:
   /// The library it runs ("OpenBLAS"): peers of one library are
   /// configurations of it.
   virtual std::string library() const = 0;
+  /// Which configuration of its library it is (`--peers best`/`defaults`).
   virtual PeerRole role() const = 0;
   /// Whether the library can run this workload; if not, why.
   virtual bool supports(const Workload &workload,
