@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the README's results section end to end (`make evaluate`):
-# calibration, the GEMM and conv suites against every peer (1 and 2
-# threads, both conv layouts, every algorithm timed for the selection
-# table), the SIMD-platform runs, the search tuner against the model, whole
+# calibration, the GEMM and conv suites against every library at its
+# strongest and out of the box (`--peers best,defaults`; 1 and 2 threads,
+# both conv layouts, every algorithm timed for the selection table), the
+# SIMD-platform runs, the search tuner against the model, whole
 # networks, the static Arm/RISC-V analysis, then the HTML report, the
 # Markdown tables, and the README section between the results markers.
 #
@@ -52,29 +53,41 @@ log "the broadcast generator alone on 512^3 (the foundation's yardstick)"
 "$ac" bench --gemm 512,512,512 --config broadcast --peers openblas,onednn \
   --json > "$out/broadcast-512.jsonl"
 
-log "GEMM suite, 1 thread, every peer (OpenBLAS both ways), every algorithm"
-"$ac" bench --suite "$gemm" --algorithms --json > "$out/gemm-1t.jsonl"
+# The README's tables are against the strongest configuration of each
+# library (`best`: kernels forced to the CPU's ISA, oneDNN's weights
+# pre-packed); the defaults, and oneDNN's matmul primitive on plain
+# operands, are measured in the same run for the geomeans beside them.
+log "GEMM suite, 1 thread, every library at its strongest and by default, every algorithm"
+"$ac" bench --suite "$gemm" --peers best,defaults,onednn-matmul --algorithms \
+  --json > "$out/gemm-1t.jsonl"
 # Against oneDNN only: OpenBLAS, BLIS and XNNPACK keep their own thread pools
 # spinning between calls, which on 2 cores takes the core the next
 # implementation timed needs (OpenMP runtimes are set to passive waiting by
 # bench itself).
 log "GEMM suite, 2 threads"
-"$ac" bench --suite "$gemm" --threads 2 --peers onednn --json > "$out/gemm-2t.jsonl"
+"$ac" bench --suite "$gemm" --threads 2 --peers onednn-prepacked,onednn \
+  --json > "$out/gemm-2t.jsonl"
 
+# For convolution `defaults` would add nothing but a second copy of oneDNN's
+# primitive at its best (`onednn` runs convolutions as onednn-prepacked
+# does); the primitive fed from the plain buffers and the im2col baseline
+# are the other configurations measured.
 for layout in nchw nhwc; do
-  log "conv suite ($layout), 1 thread, every peer, every algorithm"
-  "$ac" bench --suite "$conv" --layout $layout --algorithms --json \
+  log "conv suite ($layout), 1 thread, every library at its strongest, every algorithm"
+  "$ac" bench --suite "$conv" --layout $layout \
+    --peers best,onednn_plain,im2col_openblas --algorithms --json \
     > "$out/conv-$layout.jsonl"
 done
 
-log "SIMD platforms on this machine (GEMM suite, OpenBLAS as the yardstick)"
+log "SIMD platforms on this machine (GEMM suite, OpenBLAS and oneDNN as the yardsticks)"
 platform_args=(--suite "$gemm")
 [ $quick = 1 ] && platform_args=(--gemm 1024,1024,1024 --gemm 512,512,512)
 for preset in x86-sse4.2 x86-avx2 x86-avx512; do
   # The preset's costs measured here, for its vector widths.
   "$ac" calibrate --target $preset > /dev/null
   "$ac" bench "${platform_args[@]}" --target $preset \
-    --peers openblas,openblas-skx,onednn --json > "$out/platform-$preset.jsonl"
+    --peers openblas-best,onednn-prepacked,openblas,onednn --json \
+    > "$out/platform-$preset.jsonl"
 done
 
 log "search tuner ($trials trials per workload) against the model"

@@ -19,7 +19,7 @@ bool CblasGemmPeer::supports(const Workload &workload,
 llvm::Expected<std::function<void()>>
 CblasGemmPeer::prepare(const Workload &workload, WorkloadBuffers &buffers,
                        unsigned threads) {
-  if (!library)
+  if (!loaded)
     if (llvm::Error err = load())
       return std::move(err);
   if (!setThreads)

@@ -38,7 +38,8 @@ protected:
   std::function<void(unsigned)> setThreads;
   /// The thread count of the last prepare(), for note().
   unsigned threads = 1;
-  std::optional<DynamicLibrary> library;
+  /// The instance the calls go to (the process's, or a private copy).
+  std::optional<DynamicLibrary> loaded;
 };
 
 } // namespace autoconfig

@@ -125,6 +125,8 @@ std::string simdSets() {
 class EigenPeer final : public Peer {
 public:
   std::string name() const override { return "eigen"; }
+  std::string library() const override { return "Eigen"; }
+  PeerRole role() const override { return PeerRole::DefaultAndStrongest; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload);

@@ -97,6 +97,10 @@ void im2colNhwc(const ConvWorkload &w, const float *image, int64_t c0,
 class Im2colOpenBlasPeer final : public Peer {
 public:
   std::string name() const override { return "im2col_openblas"; }
+  std::string library() const override { return "im2col + OpenBLAS"; }
+  /// It runs OpenBLAS's own kernel choice: not the strongest where OpenBLAS
+  /// misidentifies the CPU (openblas-best forces the core for GEMM).
+  PeerRole role() const override { return PeerRole::Default; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     const auto *w = std::get_if<ConvWorkload>(&workload);
@@ -153,7 +157,7 @@ public:
   }
 
   std::string note() const override {
-    if (!library)
+    if (!openblas)
       return "";
     return std::string("im2col (1 thread) + cblas_sgemm, both timed; OpenBLAS "
                        "kernel ") +
@@ -163,7 +167,7 @@ public:
 
 private:
   llvm::Error load() {
-    if (library)
+    if (openblas)
       return llvm::Error::success();
     auto lib = DynamicLibrary::open({"libopenblas.so.0", "libopenblas.so"});
     if (!lib)
@@ -173,11 +177,11 @@ private:
     if (llvm::Error e = lib->bind("openblas_set_num_threads", setThreads))
       return e;
     coreName = lib->optionalSymbol<const char *(*)()>("openblas_get_corename");
-    library = std::move(*lib);
+    openblas = std::move(*lib);
     return llvm::Error::success();
   }
 
-  std::optional<DynamicLibrary> library;
+  std::optional<DynamicLibrary> openblas;
   SgemmFn sgemm = nullptr;
   void (*setThreads)(int) = nullptr;
   const char *(*coreName)() = nullptr;

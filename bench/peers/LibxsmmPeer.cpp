@@ -104,6 +104,8 @@ template <typename T> struct Plan {
 class LibxsmmPeer final : public Peer {
 public:
   std::string name() const override { return "libxsmm"; }
+  std::string library() const override { return "libxsmm"; }
+  PeerRole role() const override { return PeerRole::DefaultAndStrongest; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     const auto *w = std::get_if<GemmWorkload>(&workload);

@@ -1,13 +1,16 @@
 //===- OneDnn.h - oneDNN peers: GEMM and convolution ------------*- C++ -*-===//
 //
-// Two peers share this code: `onednn` (dnnl_sgemm for GEMM; for convolution
-// the primitive at its best, on operands reordered to the formats it chose,
-// reorders outside the timed region) and `onednn_plain` (the same convolution
-// primitive fed from, and writing back to, the plain NCHW/NHWC buffers, the
-// reorders timed).
+// The oneDNN peers share this code:
+// - `onednn`: dnnl_sgemm for GEMM; for convolution the primitive at its
+//   best, on operands reordered to the formats it chose, reorders outside
+//   the timed region;
+// - `onednn_plain`: the same convolution primitive fed from, and writing
+//   back to, the plain NCHW/NHWC buffers, the reorders timed;
+// - `onednn-matmul`: the matmul primitive on A and B as they are;
+// - `onednn-prepacked`: the matmul primitive with B (the weights) reordered
+//   beforehand into the layout it prefers; for convolution, as `onednn`.
 //
-// The C API is used: this project builds without exceptions, and the C++ API
-// of oneDNN 2.6 then traps on any error instead of reporting it.
+// The C API is used (see OneDnnApi.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef AUTOCONFIG_BENCH_PEERS_ONEDNN_H
@@ -38,10 +41,28 @@ enum class ConvMode {
 };
 
 /// Builds the primitive and its reorders; `note` receives the implementation
-/// name and the formats chosen.
+/// name and the formats chosen, `implementation` the name alone.
 llvm::Expected<std::function<void()>>
 prepareConv(const ConvWorkload &w, WorkloadBuffers &buffers, unsigned threads,
-            ConvMode mode, std::string &note);
+            ConvMode mode, std::string &note, std::string &implementation);
+
+/// Whether the matmul primitive takes this workload.
+bool supportsMatmul(const GemmWorkload &w, std::string &whyNot);
+
+enum class WeightsMode {
+  /// A and B are read where they are, in the workload's layout.
+  AsGiven,
+  /// B is reordered into the primitive's preferred layout in prepare()
+  /// (format_tag::any), as a library user does once for constant weights.
+  Prepacked,
+};
+
+/// Creates the matmul primitive (C += op(A) op(B) through a sum post-op,
+/// batches as a 3-D problem) and, for Prepacked, reorders B; the timed call
+/// is the primitive alone.
+llvm::Expected<std::function<void()>>
+prepareMatmul(const GemmWorkload &w, WorkloadBuffers &buffers, unsigned threads,
+              WeightsMode mode, std::string &note, std::string &implementation);
 
 } // namespace autoconfig::onednn
 

@@ -21,62 +21,13 @@
 
 #include "ConvLayouts.h"
 #include "OneDnn.h"
+#include "OneDnnApi.h"
 
 #include "llvm/ADT/StringExtras.h"
 
-#include <dlfcn.h>
-#include <dnnl.h>
-#include <dnnl_debug.h>
-
-#include <algorithm>
 #include <memory>
-#include <numeric>
 
 namespace autoconfig::onednn {
-
-bool setGompThreads(unsigned threads) {
-  if (void *gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD))
-    if (auto set = reinterpret_cast<void (*)(int)>(
-            dlsym(gomp, "omp_set_num_threads"))) {
-      set(int(threads));
-      return true;
-    }
-  return false;
-}
-
-static const char *isaName(dnnl_cpu_isa_t isa) {
-  switch (isa) {
-  case dnnl_cpu_isa_sse41:
-    return "sse41";
-  case dnnl_cpu_isa_avx:
-    return "avx";
-  case dnnl_cpu_isa_avx2:
-    return "avx2";
-  case dnnl_cpu_isa_avx2_vnni:
-    return "avx2_vnni";
-  case dnnl_cpu_isa_avx512_mic:
-    return "avx512_mic";
-  case dnnl_cpu_isa_avx512_mic_4ops:
-    return "avx512_mic_4ops";
-  case dnnl_cpu_isa_avx512_core:
-    return "avx512_core";
-  case dnnl_cpu_isa_avx512_core_vnni:
-    return "avx512_core_vnni";
-  case dnnl_cpu_isa_avx512_core_bf16:
-    return "avx512_core_bf16";
-  case dnnl_cpu_isa_avx512_core_amx:
-    return "avx512_core_amx";
-  default:
-    return "unknown";
-  }
-}
-
-std::string versionAndIsa() {
-  const dnnl_version_t *v = dnnl_version();
-  return "oneDNN " + std::to_string(v->major) + "." + std::to_string(v->minor) +
-         "." + std::to_string(v->patch) + ", JIT for " +
-         isaName(dnnl_get_effective_cpu_isa());
-}
 
 bool supportsConv(const ConvWorkload &w, std::string &whyNot) {
   if (w.element != ElementKind::F32) {
@@ -93,43 +44,6 @@ bool supportsConv(const ConvWorkload &w, std::string &whyNot) {
 }
 
 namespace {
-
-llvm::Error dnnlError(const char *what, dnnl_status_t status) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "oneDNN: %s failed (%s)", what,
-                                 dnnl_status2str(status));
-}
-
-/// Owning handles of the C API.
-template <typename T, dnnl_status_t (*Destroy)(T)> struct Handle {
-  T raw = nullptr;
-  Handle() = default;
-  Handle(const Handle &) = delete;
-  Handle &operator=(const Handle &) = delete;
-  ~Handle() { reset(); }
-  void reset() {
-    if (raw)
-      Destroy(raw);
-    raw = nullptr;
-  }
-  /// Where a C API call that creates the object stores it.
-  T *slot() { return &raw; }
-  operator T() const { return raw; }
-};
-using Engine = Handle<dnnl_engine_t, dnnl_engine_destroy>;
-using Stream = Handle<dnnl_stream_t, dnnl_stream_destroy>;
-using Memory = Handle<dnnl_memory_t, dnnl_memory_destroy>;
-using PrimitiveDesc =
-    Handle<dnnl_primitive_desc_t, dnnl_primitive_desc_destroy>;
-using Primitive = Handle<dnnl_primitive_t, dnnl_primitive_destroy>;
-using Attr = Handle<dnnl_primitive_attr_t, dnnl_primitive_attr_destroy>;
-using PostOps = Handle<dnnl_post_ops_t, dnnl_post_ops_destroy>;
-
-/// A reorder between two memories, ready to execute.
-struct Reorder {
-  Primitive primitive;
-  dnnl_memory_t from = nullptr, to = nullptr;
-};
 
 /// Everything one prepared convolution owns.
 struct ConvPlan {
@@ -148,10 +62,7 @@ struct ConvPlan {
   bool outputEveryCall = false;
   unsigned syncCalls = 0;
 
-  dnnl_status_t execute(const Reorder &r) const {
-    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, r.from}, {DNNL_ARG_TO, r.to}};
-    return dnnl_primitive_execute(r.primitive, stream, 2, args);
-  }
+  dnnl_status_t execute(const Reorder &r) const { return r.execute(stream); }
   dnnl_status_t executeConv() const {
     dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, convSrc},
                               {DNNL_ARG_WEIGHTS, convWeights},
@@ -160,75 +71,6 @@ struct ConvPlan {
     return dnnl_primitive_execute(conv, stream, scratchpad ? 4 : 3, args);
   }
 };
-
-/// oneDNN-style name of a memory format: dimensions from outermost to
-/// innermost, blocked ones in capitals, then the inner blocks ("nChw16c").
-std::string formatName(const dnnl_memory_desc_t &md, const char *letters) {
-  if (md.format_kind == dnnl_format_kind_wino)
-    return "wino";
-  if (md.format_kind != dnnl_blocked)
-    return dnnl_fmt_kind2str(md.format_kind);
-  const dnnl_blocking_desc_t &b = md.format_desc.blocking;
-  std::vector<int> order(md.ndims);
-  std::iota(order.begin(), order.end(), 0);
-  // Equal strides come with dimensions of size 1, whose stride means
-  // nothing: those count as inner, as in oneDNN's own tag names.
-  std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
-    if (b.strides[x] != b.strides[y])
-      return b.strides[x] > b.strides[y];
-    return md.dims[x] > md.dims[y];
-  });
-  std::string name;
-  for (int d : order) {
-    bool blocked = false;
-    for (int i = 0; i < b.inner_nblks; ++i)
-      blocked |= b.inner_idxs[i] == d;
-    name += blocked ? char(letters[d] - 'a' + 'A') : letters[d];
-  }
-  for (int i = 0; i < b.inner_nblks; ++i)
-    name += std::to_string(b.inner_blks[i]) + letters[b.inner_idxs[i]];
-  return name;
-}
-
-llvm::Error makeMemory(Memory &memory, const dnnl_memory_desc_t &md,
-                       dnnl_engine_t engine, void *data) {
-  dnnl_status_t s = dnnl_memory_create(memory.slot(), &md, engine, data);
-  return s == dnnl_success ? llvm::Error::success()
-                           : dnnlError("dnnl_memory_create", s);
-}
-
-/// A reorder from `from` to `to` (memories of `fromMd` and `toMd`); with
-/// `accumulate`, to = to + from (sum post-op).
-llvm::Expected<std::unique_ptr<Reorder>>
-makeReorder(dnnl_engine_t engine, const dnnl_memory_desc_t &fromMd,
-            dnnl_memory_t from, const dnnl_memory_desc_t &toMd,
-            dnnl_memory_t to, bool accumulate) {
-  Attr attr;
-  if (accumulate) {
-    PostOps ops;
-    dnnl_status_t s = dnnl_post_ops_create(ops.slot());
-    if (s == dnnl_success)
-      s = dnnl_post_ops_append_sum(ops, 1.0f);
-    if (s == dnnl_success)
-      s = dnnl_primitive_attr_create(attr.slot());
-    if (s == dnnl_success)
-      s = dnnl_primitive_attr_set_post_ops(attr, ops);
-    if (s != dnnl_success)
-      return dnnlError("reorder attributes", s);
-  }
-  PrimitiveDesc desc;
-  dnnl_status_t s = dnnl_reorder_primitive_desc_create(
-      desc.slot(), &fromMd, engine, &toMd, engine, attr);
-  if (s != dnnl_success)
-    return dnnlError("dnnl_reorder_primitive_desc_create", s);
-  auto reorder = std::make_unique<Reorder>();
-  s = dnnl_primitive_create(reorder->primitive.slot(), desc);
-  if (s != dnnl_success)
-    return dnnlError("dnnl_primitive_create (reorder)", s);
-  reorder->from = from;
-  reorder->to = to;
-  return reorder;
-}
 
 /// The caller's buffer layouts as oneDNN memory descriptors (logical
 /// dimensions N,C,H,W and [G,]O,I,KH,KW; the layout in the strides).
@@ -271,7 +113,7 @@ llvm::Expected<PlainDescs> plainDescs(const ConvWorkload &w) {
 
 llvm::Expected<std::function<void()>>
 prepareConv(const ConvWorkload &w, WorkloadBuffers &buffers, unsigned threads,
-            ConvMode mode, std::string &note) {
+            ConvMode mode, std::string &note, std::string &implementation) {
   // The JIT kernels split the work for omp_get_max_threads() when the
   // primitive is created: set it first.
   if (!setGompThreads(threads))
@@ -280,13 +122,8 @@ prepareConv(const ConvWorkload &w, WorkloadBuffers &buffers, unsigned threads,
                                    "libgomp is not loaded");
   bool bestCase = mode == ConvMode::BestCase;
   auto plan = std::make_shared<ConvPlan>();
-  dnnl_status_t s = dnnl_engine_create(plan->engine.slot(), dnnl_cpu, 0);
-  if (s != dnnl_success)
-    return dnnlError("dnnl_engine_create", s);
-  s = dnnl_stream_create(plan->stream.slot(), plan->engine,
-                         dnnl_stream_default_flags);
-  if (s != dnnl_success)
-    return dnnlError("dnnl_stream_create", s);
+  if (llvm::Error e = makeEngineAndStream(plan->engine, plan->stream))
+    return std::move(e);
 
   auto plain = plainDescs(w);
   if (!plain)
@@ -304,7 +141,7 @@ prepareConv(const ConvWorkload &w, WorkloadBuffers &buffers, unsigned threads,
               dilates = {w.dilationH - 1, w.dilationW - 1},
               padL = {w.padTop, w.padLeft}, padR = {w.padBottom, w.padRight};
   dnnl_convolution_desc_t convDesc;
-  s = dnnl_dilated_convolution_forward_desc_init(
+  dnnl_status_t s = dnnl_dilated_convolution_forward_desc_init(
       &convDesc, dnnl_forward_inference, dnnl_convolution_auto, &anySrc,
       &anyWeights, nullptr, &anyDst, strides, dilates, padL, padR);
   if (s != dnnl_success)
@@ -313,37 +150,24 @@ prepareConv(const ConvWorkload &w, WorkloadBuffers &buffers, unsigned threads,
   // Best case accumulates in the primitive (sum post-op); plain adds in the
   // output reorder instead, unless the primitive writes the caller's format.
   // A scratchpad the caller owns is allocated once, here.
-  auto makeDesc = [&](bool sum) -> dnnl_status_t {
+  auto makeDesc = [&](bool sum) -> llvm::Error {
     Attr attr;
-    dnnl_status_t st = dnnl_primitive_attr_create(attr.slot());
-    if (st == dnnl_success)
-      st = dnnl_primitive_attr_set_scratchpad_mode(attr,
-                                                   dnnl_scratchpad_mode_user);
-    if (st == dnnl_success && sum) {
-      PostOps ops;
-      st = dnnl_post_ops_create(ops.slot());
-      if (st == dnnl_success)
-        st = dnnl_post_ops_append_sum(ops, 1.0f);
-      if (st == dnnl_success)
-        st = dnnl_primitive_attr_set_post_ops(attr, ops);
-    }
-    if (st == dnnl_success) {
-      plan->convDesc.reset();
-      st = dnnl_primitive_desc_create(plan->convDesc.slot(), &convDesc, attr,
-                                      plan->engine, nullptr);
-    }
-    return st;
+    if (llvm::Error e = makeAttr(attr, /*userScratchpad=*/true, sum))
+      return e;
+    plan->convDesc.reset();
+    dnnl_status_t st = dnnl_primitive_desc_create(
+        plan->convDesc.slot(), &convDesc, attr, plan->engine, nullptr);
+    return st == dnnl_success ? llvm::Error::success()
+                              : dnnlError("convolution primitive_desc", st);
   };
-  s = makeDesc(/*sum=*/true);
-  if (s != dnnl_success)
-    return dnnlError("convolution primitive_desc", s);
+  if (llvm::Error e = makeDesc(/*sum=*/true))
+    return std::move(e);
   const dnnl_memory_desc_t *dstMd =
       dnnl_primitive_desc_query_md(plan->convDesc, dnnl_query_dst_md, 0);
   bool dstIsPlain = dnnl_memory_desc_equal(dstMd, &plain->dst);
   if (!bestCase && !dstIsPlain) {
-    s = makeDesc(/*sum=*/false);
-    if (s != dnnl_success)
-      return dnnlError("convolution primitive_desc", s);
+    if (llvm::Error e = makeDesc(/*sum=*/false))
+      return std::move(e);
     dstMd = dnnl_primitive_desc_query_md(plan->convDesc, dnnl_query_dst_md, 0);
     dstIsPlain = dnnl_memory_desc_equal(dstMd, &plain->dst);
   }
@@ -432,15 +256,14 @@ prepareConv(const ConvWorkload &w, WorkloadBuffers &buffers, unsigned threads,
   if ((s = dnnl_stream_wait(plan->stream)) != dnnl_success)
     return dnnlError("dnnl_stream_wait", s);
 
-  const char *impl = nullptr;
-  dnnl_primitive_desc_query(plan->convDesc, dnnl_query_impl_info_str, 0, &impl);
+  implementation = implementationName(plan->convDesc);
   const char *weightLetters = plain->weights.ndims == 5 ? "goihw" : "oihw";
   std::string formats = "src " + formatName(*srcMd, "nchw") + ", weights " +
                         formatName(*weightsMd, weightLetters) + ", dst " +
                         formatName(*dstMd, "nchw");
   // The parts that change from layer to layer come first (the bench table
   // lists them per workload), the constant ones after.
-  note = std::string(impl ? impl : "unknown") + " (" + formats + ")";
+  note = implementation + " (" + formats + ")";
   if (bestCase) {
     note += "; timed: the primitive alone, accumulating by a sum post-op, on "
             "operands reordered to its formats beforehand (a dst in another "

@@ -39,6 +39,11 @@ std::string threadsNote(unsigned threads) {
 class OneDnnPeer final : public Peer {
 public:
   std::string name() const override { return "onednn"; }
+  std::string library() const override { return "oneDNN"; }
+  /// dnnl_sgemm is oneDNN's BLAS-like entry point, what a user calling
+  /// oneDNN for a GEMM writes first; onednn-prepacked is its strongest.
+  PeerRole role() const override { return PeerRole::Default; }
+  std::string implementation() const override { return lastImplementation; }
 
   /// dnnl_sgemm is not a primitive, so it has no implementation name and
   /// ONEDNN_VERBOSE logs nothing for it (2.6); the ISA its JIT kernels are
@@ -60,24 +65,28 @@ public:
                                                 unsigned threads) override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload))
       return onednn::prepareConv(*conv, buffers, threads,
-                                 onednn::ConvMode::BestCase, lastNote);
+                                 onednn::ConvMode::BestCase, lastNote,
+                                 lastImplementation);
     if (!onednn::setGompThreads(threads))
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "cannot set oneDNN's thread count: "
                                      "libgomp is not loaded");
-    lastNote =
-        "dnnl_sgemm (" + onednn::versionAndIsa() + "), " + threadsNote(threads);
+    lastImplementation = "dnnl_sgemm (" + onednn::versionAndIsa() + ")";
+    lastNote = lastImplementation + ", " + threadsNote(threads);
     return prepareGemm(std::get<GemmWorkload>(workload), buffers);
   }
 
 private:
-  std::string lastNote;
+  std::string lastNote, lastImplementation;
 };
 
 class OneDnnPlainPeer final : public Peer {
 public:
   std::string name() const override { return "onednn_plain"; }
+  std::string library() const override { return "oneDNN"; }
+  PeerRole role() const override { return PeerRole::Variant; }
   std::string note() const override { return lastNote; }
+  std::string implementation() const override { return lastImplementation; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     const auto *conv = std::get_if<ConvWorkload>(&workload);
@@ -92,11 +101,12 @@ public:
                                                 WorkloadBuffers &buffers,
                                                 unsigned threads) override {
     return onednn::prepareConv(std::get<ConvWorkload>(workload), buffers,
-                               threads, onednn::ConvMode::Plain, lastNote);
+                               threads, onednn::ConvMode::Plain, lastNote,
+                               lastImplementation);
   }
 
 private:
-  std::string lastNote;
+  std::string lastNote, lastImplementation;
 };
 
 PeerRegistration<OneDnnPeer> registration;

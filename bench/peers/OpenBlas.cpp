@@ -18,7 +18,8 @@ llvm::Error OpenBlasPeerBase::load() {
     return lib.takeError();
   const char *fromEnvironment = std::getenv(kCoreVariable);
   environmentCore = fromEnvironment ? fromEnvironment : "";
-  if (coreType) {
+  forced = chooseCore();
+  if (const char *coreType = forced.core) {
     // setenv is not thread-safe; peers are prepared on the main thread while
     // no library is running.
     std::string file = lib->loadedFile();
@@ -46,18 +47,26 @@ llvm::Error OpenBlasPeerBase::load() {
   dgemm = *d;
   setThreads = [fn = *set](unsigned n) { fn(int(n)); };
   coreName = lib->optionalSymbol<const char *(*)()>("openblas_get_corename");
-  library = std::move(*lib);
+  loaded = std::move(*lib);
   return llvm::Error::success();
 }
 
-std::string OpenBlasPeerBase::note() const {
-  if (!library)
+std::string OpenBlasPeerBase::implementation() const {
+  if (!loaded)
     return "";
-  std::string core = coreName ? coreName() : "unknown";
-  std::string note = "kernel " + core;
-  if (coreType) {
-    note += std::string(" (") + kCoreVariable + "=" + coreType +
+  return coreName ? coreName() : "unknown";
+}
+
+std::string OpenBlasPeerBase::note() const {
+  if (!loaded)
+    return "";
+  std::string note = "kernel " + implementation();
+  if (forced.core) {
+    note += std::string(" (") + kCoreVariable + "=" + forced.core +
+            (forced.why.empty() ? "" : " forced for " + forced.why) +
             ", private copy of " + ordinary->loadedFile() + ")";
+  } else if (!forced.why.empty()) {
+    note += " (detected by OpenBLAS; nothing forced: " + forced.why + ")";
   } else {
     note += environmentCore.empty()
                 ? " (detected by OpenBLAS)"

@@ -15,17 +15,25 @@ namespace autoconfig {
 
 class OpenBlasPeerBase : public CblasGemmPeer {
 public:
+  std::string library() const override { return "OpenBLAS"; }
   std::string note() const override;
+  /// The core OpenBLAS runs (openblas_get_corename).
+  std::string implementation() const override;
 
 protected:
-  /// `coreType`: an OPENBLAS_CORETYPE value, or null for the library's own
-  /// choice (the process's instance).
-  explicit OpenBlasPeerBase(const char *coreType) : coreType(coreType) {}
+  /// An OPENBLAS_CORETYPE value to force and the ISA it is for ("the
+  /// host's AVX2 and FMA"), or no core for the library's own choice (the
+  /// process's instance) and why.
+  struct CoreChoice {
+    const char *core = nullptr;
+    std::string why;
+  };
+  virtual CoreChoice chooseCore() const = 0;
 
 private:
   llvm::Error load() override;
 
-  const char *coreType;
+  CoreChoice forced;
   const char *(*coreName)() = nullptr;
   /// The process's own instance, kept loaded while a private copy exists.
   std::optional<DynamicLibrary> ordinary;

@@ -7,8 +7,11 @@ namespace {
 
 class OpenBlasPeer final : public OpenBlasPeerBase {
 public:
-  OpenBlasPeer() : OpenBlasPeerBase(nullptr) {}
   std::string name() const override { return "openblas"; }
+  PeerRole role() const override { return PeerRole::Default; }
+
+private:
+  CoreChoice chooseCore() const override { return {}; }
 };
 
 PeerRegistration<OpenBlasPeer> registration;

@@ -1,11 +1,13 @@
 //===- OpenBlasSkxPeer.cpp - OpenBLAS forced to its SkylakeX kernels ------===//
 //
 // OpenBLAS 0.3.21 may not recognize a CPU newer than itself and then falls
-// back to an older core's (AVX2) kernels; OPENBLAS_CORETYPE=SkylakeX selects
-// its AVX-512 kernels. Both peers run in one process: see OpenBlas.h.
+// back to an older core's kernels; OPENBLAS_CORETYPE=SkylakeX selects its
+// AVX-512 kernels. Both peers run in one process: see OpenBlas.h.
+// `openblas-best` chooses the core from the host's ISA instead.
 //
 //===----------------------------------------------------------------------===//
 
+#include "HostIsa.h"
 #include "OpenBlas.h"
 
 namespace autoconfig {
@@ -13,23 +15,22 @@ namespace {
 
 class OpenBlasSkxPeer final : public OpenBlasPeerBase {
 public:
-  OpenBlasSkxPeer() : OpenBlasPeerBase("SkylakeX") {}
   std::string name() const override { return "openblas-skx"; }
+  PeerRole role() const override { return PeerRole::Variant; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (!OpenBlasPeerBase::supports(workload, whyNot))
       return false;
     // OpenBLAS does not check that a forced core fits the CPU.
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx512f") ||
-        !__builtin_cpu_supports("avx512bw") ||
-        !__builtin_cpu_supports("avx512dq") ||
-        !__builtin_cpu_supports("avx512vl")) {
+    if (!hasSkylakeAvx512(hostTarget())) {
       whyNot = "the CPU lacks the AVX-512 subsets of SkylakeX";
       return false;
     }
     return true;
   }
+
+private:
+  CoreChoice chooseCore() const override { return {"SkylakeX", ""}; }
 };
 
 PeerRegistration<OpenBlasSkxPeer> registration;

@@ -46,6 +46,8 @@ struct FilterPlan {
 class OpenCvPeer final : public Peer {
 public:
   std::string name() const override { return "opencv"; }
+  std::string library() const override { return "OpenCV"; }
+  PeerRole role() const override { return PeerRole::DefaultAndStrongest; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     const auto *w = std::get_if<ConvWorkload>(&workload);

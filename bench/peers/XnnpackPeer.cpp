@@ -260,6 +260,8 @@ llvm::Expected<std::function<void()>> prepareConv(const ConvWorkload &w,
 class XnnpackPeer final : public Peer {
 public:
   std::string name() const override { return "xnnpack"; }
+  std::string library() const override { return "XNNPACK"; }
+  PeerRole role() const override { return PeerRole::DefaultAndStrongest; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (workloadElement(workload) != ElementKind::F32) {

@@ -90,6 +90,7 @@ BenchRecord benchWorkload(const Workload &workload,
         result.verified = cmp.passed;
         result.maxRelativeError = cmp.maxRelativeError;
         result.note = peer->note();
+        result.implementation = peer->implementation();
         buffers.push_back(std::move(mine));
         calls.push_back(*call);
         peerIndex.push_back(int(record.peers.size()));
@@ -164,15 +165,24 @@ BenchRecord benchWorkload(const Workload &workload,
 json::Value toJSON(const BenchRecord &r) {
   json::Object peers;
   for (const PeerResult &p : r.peers) {
+    const Peer *peer = findPeer(p.name);
+    // Which configuration of which library it is: reports pick the
+    // strongest of each library from these.
+    auto describe = [&](json::Object o) {
+      if (peer) {
+        o["library"] = peer->library();
+        o["role"] = peerRoleName(peer->role());
+      }
+      return o;
+    };
     if (!p.error.empty()) {
       // Declined (not this kind of workload, ...) or failed.
       std::string whyNot;
-      const Peer *peer = findPeer(p.name);
       bool supported = peer && peer->supports(r.workload, whyNot);
-      peers[p.name] = json::Object{{"measured_s", nullptr},
-                                   {"gflops", nullptr},
-                                   {"supported", supported},
-                                   {"error", p.error}};
+      peers[p.name] = describe(json::Object{{"measured_s", nullptr},
+                                            {"gflops", nullptr},
+                                            {"supported", supported},
+                                            {"error", p.error}});
       continue;
     }
     json::Object o{{"measured_s", p.measuredSeconds},
@@ -180,9 +190,11 @@ json::Value toJSON(const BenchRecord &r) {
                    {"supported", true},
                    {"verified", p.verified},
                    {"max_rel_err", p.maxRelativeError}};
+    if (!p.implementation.empty())
+      o["implementation"] = p.implementation;
     if (!p.note.empty())
       o["note"] = p.note;
-    peers[p.name] = std::move(o);
+    peers[p.name] = describe(std::move(o));
   }
   json::Object o{{"workload", workloadName(r.workload)},
                  {"kind", workloadKind(r.workload)},
@@ -271,6 +283,40 @@ static void printVaryingNotes(ArrayRef<BenchRecord> records,
   }
 }
 
+/// The cell of `peer` on record `r`: its time over AutoConfig's, "n/a" when
+/// it does not run the workload, "error" when it failed to.
+static std::string ratioCell(const BenchRecord &r, const std::string &name,
+                             bool &unverified) {
+  const PeerResult *p = r.peer(name);
+  if (peerRan(r, name)) {
+    std::string cell =
+        formatv("{0:f2}", p->measuredSeconds / r.measuredSeconds).str();
+    if (!p->verified) {
+      cell += "!";
+      unverified = true;
+    }
+    return cell;
+  }
+  std::string whyNot;
+  const Peer *peer = findPeer(name);
+  if (p && !p->error.empty() && peer && peer->supports(r.workload, whyNot))
+    return "error"; // supported, but failed to prepare
+  return "n/a";
+}
+
+/// The geomean over the records of `peer`'s time over AutoConfig's.
+static std::string geomeanCell(ArrayRef<BenchRecord> records,
+                               const std::string &name) {
+  double logSum = 0;
+  unsigned count = 0;
+  for (const BenchRecord &r : records)
+    if (r.error.empty() && peerRan(r, name)) {
+      logSum += std::log(r.peer(name)->measuredSeconds / r.measuredSeconds);
+      ++count;
+    }
+  return count ? formatv("{0:f2}", std::exp(logSum / count)).str() : "n/a";
+}
+
 void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
                      raw_ostream &os) {
   size_t nameWidth = 8, configWidth = 6;
@@ -281,11 +327,17 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
   }
   // Columns only for peers that ran on some workload (GEMM-only peers have
   // none on a convolution suite); the others are listed after the table.
-  std::vector<std::string> columns, idle;
+  // A library's other configurations, when its strongest is listed too, go
+  // to a second table.
+  std::vector<std::string> secondary = secondaryConfigurations(peers);
+  std::vector<std::string> columns, secondaryColumns, idle;
   for (const std::string &p : peers) {
     bool ran = llvm::any_of(
         records, [&](const BenchRecord &r) { return peerRan(r, p); });
-    (ran ? columns : idle).push_back(p);
+    if (!ran)
+      idle.push_back(p);
+    else
+      (is_contained(secondary, p) ? secondaryColumns : columns).push_back(p);
   }
   auto width = [](const std::string &p) {
     return std::max<size_t>(10, p.size() + 2);
@@ -306,29 +358,46 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
     os << formatv("{0} {1,8:f1} {2,9:f2}",
                   left_justify(r.decision.config.str(), configWidth), r.gflops,
                   predicted / r.measuredSeconds);
-    for (const std::string &name : columns) {
-      const PeerResult *p = r.peer(name);
-      std::string cell = "n/a";
-      if (peerRan(r, name)) {
-        cell = formatv("{0:f2}", p->measuredSeconds / r.measuredSeconds);
-        if (!p->verified) {
-          cell += "!";
-          unverifiedPeer = true;
-        }
-      } else if (p && !p->error.empty()) {
-        std::string whyNot;
-        const Peer *peer = findPeer(name);
-        if (peer && peer->supports(r.workload, whyNot))
-          cell = "error"; // supported, but failed to prepare
-      }
-      os << " " << right_justify(cell, width(name));
-    }
+    for (const std::string &name : columns)
+      os << " "
+         << right_justify(ratioCell(r, name, unverifiedPeer), width(name));
     os << "  " << (r.verified ? "yes" : "NO")
        << formatv(" ({0:e1})", r.maxRelativeError) << "\n";
   }
+  if (!columns.empty() && records.size() > 1) {
+    os << left_justify("geomean", nameWidth) << " "
+       << std::string(configWidth + 1 + 8 + 1 + 9, ' ');
+    for (const std::string &name : columns)
+      os << " " << right_justify(geomeanCell(records, name), width(name));
+    os << "\n";
+  }
+  if (!secondaryColumns.empty()) {
+    os << "\nThe same run, against the other configurations listed of "
+          "these libraries (a default is what users get out of the box):\n"
+       << left_justify("workload", nameWidth);
+    for (const std::string &p : secondaryColumns)
+      os << " " << right_justify("x " + p, width(p));
+    os << "\n";
+    for (const BenchRecord &r : records) {
+      if (!r.error.empty())
+        continue;
+      os << left_justify(workloadName(r.workload), nameWidth);
+      for (const std::string &name : secondaryColumns)
+        os << " "
+           << right_justify(ratioCell(r, name, unverifiedPeer), width(name));
+      os << "\n";
+    }
+    if (records.size() > 1) {
+      os << left_justify("geomean", nameWidth);
+      for (const std::string &name : secondaryColumns)
+        os << " " << right_justify(geomeanCell(records, name), width(name));
+      os << "\n";
+    }
+  }
   os << "x PEER = PEER's time / AutoConfig's time (above 1: AutoConfig is "
-        "faster). pred/meas = model's predicted time / measured time. n/a: "
-        "the peer does not run this workload.\n";
+        "faster; geomean over the workloads it ran). pred/meas = model's "
+        "predicted time / measured time. n/a: the peer does not run this "
+        "workload.\n";
   if (unverifiedPeer)
     os << "!: the peer's result did not match the reference.\n";
   // Failures of peers that do support the workload, one line per message.
@@ -364,6 +433,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
       os << (&p == &idle.back() ? "\n" : ",");
     }
   }
+  columns.insert(columns.end(), secondaryColumns.begin(),
+                 secondaryColumns.end());
   printVaryingNotes(records, columns, nameWidth, os);
 }
 

@@ -3,6 +3,8 @@
 #include "autoconfig/Report/Report.h"
 #include "Svg.h"
 
+#include "autoconfig/Bench/PeerRole.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -71,12 +73,43 @@ implementations(const json::Object &record) {
 }
 
 /// Peer names of a run with at least one figure, in first-seen order.
-std::vector<std::string> columnsOf(const ReportInputs::Run &run) {
-  std::vector<std::string> names = {"autoconfig"};
+std::vector<std::string> peersWithFigures(const ReportInputs::Run &run) {
+  std::vector<std::string> names;
   for (const json::Object &r : run.records)
     for (auto &[name, gflops] : implementations(r))
-      if (std::isfinite(gflops) && !is_contained(names, name))
+      if (name != "autoconfig" && std::isfinite(gflops) &&
+          !is_contained(names, name))
         names.push_back(name);
+  return names;
+}
+
+/// The peers of a run that are not their library's strongest configuration
+/// while that one ran too, from the library and role `bench --json` records
+/// (runs without them have none).
+std::vector<std::string> secondaryPeers(const ReportInputs::Run &run) {
+  std::vector<PeerConfiguration> configurations;
+  for (const std::string &name : peersWithFigures(run))
+    for (const json::Object &r : run.records) {
+      const json::Object *peers = r.getObject("peers");
+      const json::Object *p = peers ? peers->getObject(name) : nullptr;
+      auto library = p ? p->getString("library") : std::nullopt;
+      auto role = p ? p->getString("role") : std::nullopt;
+      if (library && role && parsePeerRole(*role)) {
+        configurations.push_back({name, library->str(), *parsePeerRole(*role)});
+        break;
+      }
+    }
+  return secondaryConfigurations(configurations);
+}
+
+/// The implementations a run's table and chart show: AutoConfig, then the
+/// strongest configuration of each library (the others: secondaryTable()).
+std::vector<std::string> columnsOf(const ReportInputs::Run &run) {
+  std::vector<std::string> names = {"autoconfig"};
+  std::vector<std::string> secondary = secondaryPeers(run);
+  for (const std::string &name : peersWithFigures(run))
+    if (!is_contained(secondary, name))
+      names.push_back(name);
   return names;
 }
 
@@ -290,6 +323,26 @@ Table benchTable(const ReportInputs::Run &run) {
   return t;
 }
 
+/// The geomeans against the other configurations of the libraries in the
+/// table (their defaults, ...), measured in the same run.
+std::optional<Table> secondaryTable(const ReportInputs::Run &run) {
+  std::vector<std::string> secondary = secondaryPeers(run);
+  if (secondary.empty())
+    return std::nullopt;
+  Table t;
+  t.header = {"other configurations, same run"};
+  std::vector<std::string> row = {"geomean AutoConfig / peer"};
+  for (const std::string &name : secondary) {
+    std::vector<double> ratios;
+    for (const json::Object &r : run.records)
+      ratios.push_back(gflopsOf(r, "autoconfig") / gflopsOf(r, name));
+    t.header.push_back(name);
+    row.push_back(fixed(geomean(ratios), 2) + "x");
+  }
+  t.rows.push_back(row);
+  return t;
+}
+
 /// For runs made with `bench --algorithms`: every algorithm's GFLOP/s with
 /// its own config, and how the model's choice compares with the fastest.
 std::optional<Table> algorithmTable(const ReportInputs::Run &run) {
@@ -405,6 +458,8 @@ void writeHtmlReport(const ReportInputs &in, raw_ostream &os) {
     os << "<h2>GFLOP/s per workload: " << escapeXml(label(run)) << "</h2>\n";
     os << barChart(run, in.peakGflops);
     htmlTable(benchTable(run), os);
+    if (auto secondary = secondaryTable(run))
+      htmlTable(*secondary, os);
     if (auto algorithms = algorithmTable(run)) {
       os << "<h3>Algorithms, each with its own model-derived config "
             "(GFLOP/s)</h3>\n";
@@ -450,6 +505,10 @@ void writeMarkdownReport(const ReportInputs &in, raw_ostream &os) {
     os << "#### " << label(run) << " (GFLOP/s)\n\n";
     markdownTable(benchTable(run), os);
     os << "\n";
+    if (auto secondary = secondaryTable(run)) {
+      markdownTable(*secondary, os);
+      os << "\n";
+    }
     if (auto algorithms = algorithmTable(run)) {
       os << "#### " << label(run)
          << ": algorithms, each with its own derived config (GFLOP/s)\n\n";

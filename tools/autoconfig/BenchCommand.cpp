@@ -16,11 +16,12 @@ using namespace llvm;
 
 namespace autoconfig::cli {
 
-static cl::opt<std::string>
-    peerList("peers",
-             cl::desc("Comma-separated peers (default: all available; "
-                      "'none' for none)"),
-             cl::value_desc("LIST"), cl::sub(benchCommand()));
+static cl::opt<std::string> peerList(
+    "peers",
+    cl::desc("Comma-separated peers and groups: 'best' (every library at its "
+             "strongest), 'defaults' (every library out of the box), 'all', "
+             "'none'"),
+    cl::value_desc("LIST"), cl::init("best,defaults"), cl::sub(benchCommand()));
 static cl::opt<bool> compareAlgorithms(
     "algorithms",
     cl::desc("Also time every other applicable algorithm with its own "
@@ -51,30 +52,15 @@ int runBench() {
   if (workloads.empty())
     workloads = defaultWorkloads();
 
-  std::vector<std::string> peers;
-  if (peerList.getNumOccurrences() == 0) {
-    for (Peer *p : peerRegistry())
-      peers.push_back(p->name());
-  } else if (peerList != "none") {
-    SmallVector<StringRef> names;
-    StringRef(peerList).split(names, ',', -1, false);
-    for (StringRef name : names) {
-      if (!findPeer(name.trim())) {
-        std::vector<std::string> known;
-        for (Peer *p : peerRegistry())
-          known.push_back(p->name());
-        return fail("unknown peer '" + name.trim() +
-                    "' (available: " + join(known, ", ") + ")");
-      }
-      peers.push_back(name.trim().str());
-    }
-  }
+  auto peers = expandPeerList(peerList);
+  if (!peers)
+    return fail(toString(peers.takeError()));
 
   BenchOptions options;
   options.target = hardware->target;
   options.profile = hardware->profile;
   options.threads = threads;
-  options.peers = peers;
+  options.peers = *peers;
   options.override = override;
   options.timing.samples = std::max(5u, unsigned(samples));
   options.compareAlgorithms = compareAlgorithms;
@@ -109,7 +95,7 @@ int runBench() {
   if (progress)
     errs() << "\r\033[K";
   if (!json) {
-    printBenchTable(records, peers, outs());
+    printBenchTable(records, *peers, outs());
     for (const BenchRecord &r : records)
       for (const PeerResult &p : r.peers)
         if (!p.note.empty() && &r == &records.front())

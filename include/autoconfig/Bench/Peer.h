@@ -10,6 +10,7 @@
 #ifndef AUTOCONFIG_BENCH_PEER_H
 #define AUTOCONFIG_BENCH_PEER_H
 
+#include "autoconfig/Bench/PeerRole.h"
 #include "autoconfig/Bench/Reference.h"
 #include "autoconfig/Workload/Workload.h"
 
@@ -27,6 +28,11 @@ public:
   virtual ~Peer() = default;
   /// Short lowercase name used in --peers and in the JSON output.
   virtual std::string name() const = 0;
+  /// The library it runs ("OpenBLAS"): peers of one library are
+  /// configurations of it.
+  virtual std::string library() const = 0;
+  /// Which configuration of its library it is (`--peers best`/`defaults`).
+  virtual PeerRole role() const = 0;
   /// Whether the library can run this workload; if not, why.
   virtual bool supports(const Workload &workload,
                         std::string &whyNot) const = 0;
@@ -38,11 +44,26 @@ public:
           unsigned threads) = 0;
   /// Optional note shown in reports (kernel chosen, environment used).
   virtual std::string note() const { return ""; }
+  /// The implementation the library chose for the last prepared workload,
+  /// in its own words where it names it (oneDNN's impl_info_str, OpenBLAS's
+  /// core name, BLIS's sub-configuration); empty if it does not say.
+  virtual std::string implementation() const { return ""; }
 };
 
 /// All linked-in peers, by name.
 std::vector<Peer *> &peerRegistry();
 Peer *findPeer(llvm::StringRef name);
+
+/// Expands a comma-separated `--peers` list into peer names, in order and
+/// without repeats. Besides names it takes `best` (the strongest
+/// configuration of every library), `defaults` (every library out of the
+/// box), `all` and `none`. An unknown name is an error that lists the known
+/// ones.
+llvm::Expected<std::vector<std::string>> expandPeerList(llvm::StringRef list);
+
+/// secondaryConfigurations() of the registered peers among `names`.
+std::vector<std::string>
+secondaryConfigurations(llvm::ArrayRef<std::string> names);
 
 template <typename T> struct PeerRegistration {
   PeerRegistration() {

@@ -49,6 +49,8 @@ struct PeerResult {
   bool verified = false;
   double maxRelativeError = 0;
   std::string note;
+  /// The implementation the library chose (Peer::implementation()).
+  std::string implementation;
 };
 
 struct BenchRecord {
@@ -77,7 +79,9 @@ BenchRecord benchWorkload(const Workload &workload,
 llvm::json::Value toJSON(const BenchRecord &record);
 
 /// The human-readable table: workload, algorithm, config, GFLOP/s, ratio
-/// to each peer, verified.
+/// to each peer and their geomeans, verified. Libraries listed both at their
+/// strongest and out of the box get the strongest in the table and the
+/// default in a second, narrower one (supersededDefaults()).
 void printBenchTable(llvm::ArrayRef<BenchRecord> records,
                      llvm::ArrayRef<std::string> peers, llvm::raw_ostream &os);
 

@@ -1,0 +1,82 @@
+//===- BenchTableTest.cpp - The bench table against the strongest peers ---===//
+//
+// `bench` prints a library's strongest configuration in its table and the
+// library's other configurations of the same run in a second one, each
+// with the geomean over the workloads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Bench/Runner.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include "gtest/gtest.h"
+
+using namespace autoconfig;
+
+namespace {
+
+/// A verified record whose peers took `peerSeconds` where AutoConfig took 1 s.
+BenchRecord record(const char *name,
+                   std::vector<std::pair<std::string, double>> peerSeconds) {
+  BenchRecord r;
+  GemmWorkload w;
+  w.name = name;
+  w.m = w.n = w.k = 64;
+  w.setDenseStrides();
+  r.workload = w;
+  Candidate c;
+  c.algorithm = "blocked";
+  c.applicable = true;
+  c.prediction.seconds = 1;
+  r.decision.candidates = {c};
+  r.decision.chosen = 0;
+  r.decision.config = Config("blocked");
+  r.verified = true;
+  r.measuredSeconds = 1;
+  r.gflops = 1;
+  for (auto [peer, seconds] : peerSeconds) {
+    PeerResult p;
+    p.name = peer;
+    p.measuredSeconds = seconds;
+    p.gflops = 1 / seconds;
+    p.verified = true;
+    r.peers.push_back(p);
+  }
+  return r;
+}
+
+TEST(BenchTable, DefaultsGoToASecondTableWithTheirGeomean) {
+  std::vector<BenchRecord> records = {
+      record("first", {{"openblas-best", 2}, {"openblas", 3}}),
+      record("second", {{"openblas-best", 8}, {"openblas", 12}})};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printBenchTable(records, {"openblas-best", "openblas"}, os);
+
+  llvm::StringRef out(text);
+  auto [main, rest] = out.split("The same run");
+  ASSERT_FALSE(rest.empty()) << text;
+  llvm::StringRef mainHeader = main.split('\n').first;
+  EXPECT_TRUE(mainHeader.contains("x openblas-best")) << text;
+  EXPECT_FALSE(mainHeader.contains("x openblas ")) << text;
+  // geomean(2, 8) = 4; geomean(3, 12) = 6.
+  EXPECT_TRUE(main.contains("4.00")) << text;
+  EXPECT_TRUE(rest.split('\n').second.split('\n').first.contains("x openblas"))
+      << text;
+  EXPECT_TRUE(rest.contains("6.00")) << text;
+}
+
+TEST(BenchTable, ADefaultAloneStaysInTheTable) {
+  std::vector<BenchRecord> records = {record("first", {{"openblas", 2}}),
+                                      record("second", {{"openblas", 8}})};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printBenchTable(records, {"openblas"}, os);
+  EXPECT_TRUE(llvm::StringRef(text).split('\n').first.contains("x openblas"))
+      << text;
+  EXPECT_FALSE(llvm::StringRef(text).contains("The same run")) << text;
+  EXPECT_TRUE(llvm::StringRef(text).contains("4.00")) << text;
+}
+
+} // namespace
