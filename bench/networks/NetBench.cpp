@@ -214,7 +214,7 @@ int main(int argc, char **argv) {
   mlir::PassManager pm(context.get());
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
-  pm.addPass(createGeneratePass(*target));
+  pm.addPass(createGeneratePass(*target, /*outlineKernels=*/true));
   if (failed(pm.run(*module)))
     return fail("AutoConfig's passes failed on '" + net->name + "'");
   auto autoconfig =

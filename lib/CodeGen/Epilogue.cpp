@@ -3,20 +3,29 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
 namespace autoconfig {
 
-/// Elementwise arith ops an epilogue body may contain.
+/// Ops an epilogue body may contain: any side-effect-free elementwise op of
+/// the arith or math dialects on scalars (bias, ReLU and clamps, but also
+/// SiLU, GELU with erf or tanh, sigmoid, exp...), which the epilogue widens
+/// to the kernel's vectors op by op.
 static bool isElementwiseArith(Operation *op) {
-  return isa<arith::AddFOp, arith::SubFOp, arith::MulFOp, arith::DivFOp,
-             arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
-             arith::MinNumFOp, arith::NegFOp, arith::CmpFOp, arith::SelectOp,
-             arith::ConstantOp>(op);
+  if (isa<arith::ConstantOp>(op))
+    return true;
+  if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+      !op->hasTrait<OpTrait::Elementwise>() || !isMemoryEffectFree(op))
+    return false;
+  auto scalar = [](Type t) { return t.isIntOrIndexOrFloat(); };
+  return llvm::all_of(op->getOperandTypes(), scalar) &&
+         llvm::all_of(op->getResultTypes(), scalar);
 }
 
 bool Epilogue::isFusable(linalg::GenericOp generic, Value output,
@@ -72,7 +81,7 @@ bool Epilogue::isFusable(linalg::GenericOp generic, Value output,
   for (Operation &op : body.without_terminator())
     if (!isElementwiseArith(&op) || op.getNumRegions()) {
       why = "body op '" + op.getName().getStringRef().str() +
-            "' is not elementwise arith";
+            "' is not an elementwise arith or math op";
       return false;
     }
   for (Operation &op : body)

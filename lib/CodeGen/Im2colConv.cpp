@@ -173,17 +173,21 @@ public:
         int64_t live = std::min(vl, width - v * vl);
         Value j0 = kb.add(kb.add(block.col0, jr), v * vl);
         Value oh0 = divIndex(kb, j0, ow), ow0 = remIndex(kb, j0, ow);
-        for (int64_t kh = 0; kh < w.kh; ++kh)
+        // The filter rows in a loop (their masks are computed at run time
+        // anyway), the columns unrolled: a 7x7 filter would otherwise unroll
+        // 49 copies of the mask arithmetic per vector.
+        kb.forRange(kb.index(0), kb.index(w.kh), 1, [&](Value kh) {
           for (int64_t kw = 0; kw < w.kw; ++kw) {
-            Segments segs =
-                segments(kb, kb.index(kh), kb.index(kw), oh0, ow0, vl, live);
-            Value dst = kb.add(panel, (kh * w.kw + kw) * nr + v * vl);
+            Segments segs = segments(kb, kh, kb.index(kw), oh0, ow0, vl, live);
+            Value dst =
+                kb.add(kb.add(panel, kb.mul(kh, w.kw * nr)), kw * nr + v * vl);
             kb.forRange(kb.index(0), kb.index(channels), 1, [&](Value cc) {
               Value x = load(kb, segs, kb.add(c0, cc), vl);
               kb.storeVector(x, block.buffer,
                              {kb.add(dst, kb.mul(cc, taps * nr))}, vl);
             });
           }
+        });
       }
     });
     return true;

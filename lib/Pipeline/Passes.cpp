@@ -4,6 +4,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Pipeline/Idioms.h"
 #include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Pipeline/OutlineKernels.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Registry.h"
 #include "autoconfig/Workload/Extraction.h"
@@ -190,7 +191,10 @@ struct GeneratePass
   GeneratePass(const GeneratePass &other) : PassWrapper(other) {
     injected = other.injected;
   }
-  explicit GeneratePass(TargetDesc target) : injected(std::move(target)) {}
+  GeneratePass(TargetDesc target, bool outlineKernels)
+      : injected(std::move(target)) {
+    outline = outlineKernels;
+  }
 
   StringRef getArgument() const override { return "autoconfig-generate"; }
   StringRef getDescription() const override {
@@ -219,10 +223,18 @@ struct GeneratePass
         configured.push_back(op);
     });
     IRRewriter rewriter(module.getContext());
+    SmallVector<scf::ExecuteRegionOp> regions;
     for (Operation *op : configured) {
+      if (outline) {
+        SmallVector<Operation *> group = {op};
+        if (std::optional<Epilogue> epilogue = Epilogue::following(op))
+          group.push_back(epilogue->op());
+        regions.push_back(wrapInRegion(group));
+      }
       if (failed(generateOp(rewriter, op, target)))
         return signalPassFailure();
     }
+    outlineRegions(module, regions, "__autoconfig_kernel_");
   }
 
   static LogicalResult generateOp(RewriterBase &rewriter, Operation *op,
@@ -261,6 +273,11 @@ struct GeneratePass
                                  llvm::cl::init("host")};
   Option<std::string> targetFile{*this, "target-file",
                                  llvm::cl::desc("Target description JSON")};
+  Option<bool> outline{
+      *this, "outline",
+      llvm::cl::desc("Generate each kernel as a private function, one per "
+                     "distinct kernel (shorter compile times for networks)"),
+      llvm::cl::init(false)};
 };
 
 } // namespace
@@ -269,8 +286,9 @@ std::unique_ptr<Pass> createConfigurePass(ConfigureOptions options) {
   return std::make_unique<ConfigurePass>(std::move(options));
 }
 
-std::unique_ptr<Pass> createGeneratePass(TargetDesc target) {
-  return std::make_unique<GeneratePass>(std::move(target));
+std::unique_ptr<Pass> createGeneratePass(TargetDesc target,
+                                         bool outlineKernels) {
+  return std::make_unique<GeneratePass>(std::move(target), outlineKernels);
 }
 
 void registerAutoConfigPasses() {

@@ -196,7 +196,7 @@ int runCompile() {
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
   if (emitKind != EmitKind::Config)
-    pm.addPass(createGeneratePass(hardware->target));
+    pm.addPass(createGeneratePass(hardware->target, /*outlineKernels=*/true));
   if (failed(pm.run(module)))
     return 1;
 

@@ -170,13 +170,13 @@ int runRun() {
     instrumented = program->module->clone();
     mlir::PassManager pm(program->context.get());
     pm.addPass(createInstrumentProfilePass(&profiledOps));
-    pm.addPass(createGeneratePass(hardware->target));
+    pm.addPass(createGeneratePass(hardware->target, /*outlineKernels=*/true));
     if (failed(pm.run(*instrumented)))
       return 1;
   }
   {
     mlir::PassManager pm(program->context.get());
-    pm.addPass(createGeneratePass(hardware->target));
+    pm.addPass(createGeneratePass(hardware->target, /*outlineKernels=*/true));
     if (failed(pm.run(*program->module)))
       return 1;
   }

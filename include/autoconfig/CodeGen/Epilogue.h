@@ -1,8 +1,10 @@
 //===- Epilogue.h - Elementwise epilogues fused into a kernel's stores -*- C++
 //-*-===//
 //
-// A bias add, ReLU/ReLU6/clamp or residual add that follows a matmul or
-// convolution is an elementwise linalg.generic reading the op's output. The
+// Any elementwise consumer of a matmul or convolution (bias add,
+// ReLU/ReLU6/clamp, residual add, SiLU, GELU, sigmoid...: a linalg.generic of
+// side-effect-free arith and math ops, with broadcast operands) reads the
+// op's output. The
 // fuse-epilogues pass marks such a generic (attribute `autoconfig.epilogue`)
 // when it directly follows the op; a generator that supports epilogues then
 // applies the generic's body to each final output vector in registers and
@@ -33,7 +35,8 @@ public:
 
   /// Whether `generic` can be fused after an op whose output is `output`:
   /// all-parallel, identity output of the same shape, `output` read once
-  /// with the identity map, a body of elementwise arith ops. Sets `why`.
+  /// with the identity map, a body of elementwise arith and math ops. Sets
+  /// `why`.
   static bool isFusable(mlir::linalg::GenericOp generic, mlir::Value output,
                         std::string &why);
 

@@ -38,7 +38,11 @@ struct ConfigureOptions {
 };
 
 std::unique_ptr<mlir::Pass> createConfigurePass(ConfigureOptions options);
-std::unique_ptr<mlir::Pass> createGeneratePass(TargetDesc target);
+/// With `outlineKernels`, each configured op becomes a call of a private
+/// function, one per distinct kernel (OutlineKernels.h): whole programs
+/// compile each repeated layer once.
+std::unique_ptr<mlir::Pass> createGeneratePass(TargetDesc target,
+                                               bool outlineKernels = false);
 /// Marks elementwise epilogues for fusion (see CodeGen/Epilogue.h).
 std::unique_ptr<mlir::Pass> createFuseEpiloguesPass();
 

@@ -1,0 +1,27 @@
+//===- OutlineKernels.h - One function per distinct generated kernel -*- C++
+//-*-===//
+#ifndef AUTOCONFIG_PIPELINE_OUTLINEKERNELS_H
+#define AUTOCONFIG_PIPELINE_OUTLINEKERNELS_H
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace autoconfig {
+
+/// Moves `ops` (consecutive, in one block) into a new result-less
+/// `scf.execute_region` at their place, for a generator to rewrite them
+/// there.
+mlir::scf::ExecuteRegionOp wrapInRegion(llvm::ArrayRef<mlir::Operation *> ops);
+
+/// Turns each region into a call of a private function named from `prefix`
+/// whose arguments are the values the region uses from outside (scalar
+/// constants are copied in instead; get_globals of constant buffers are
+/// hoisted out, to become arguments); functions with identical bodies are
+/// merged into one.
+void outlineRegions(mlir::ModuleOp module,
+                    llvm::ArrayRef<mlir::scf::ExecuteRegionOp> regions,
+                    llvm::StringRef prefix);
+
+} // namespace autoconfig
+
+#endif
