@@ -36,7 +36,7 @@ static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
 
 Expected<std::unique_ptr<ModuleRunner>>
 ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
-                     unsigned threads) {
+                     unsigned threads, bool approximateMath) {
   auto fn = module.lookupSymbol<func::FuncOp>(entry);
   if (!fn || fn.isExternal())
     return createStringError(inconvertibleErrorCode(),
@@ -60,6 +60,7 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   LoweringOptions lowering;
   lowering.threads = threads;
+  lowering.approximateMath = approximateMath;
   if (failed(lowerToLLVMDialect(module, target, lowering)))
     return createStringError(inconvertibleErrorCode(),
                              "lowering to the LLVM dialect failed");

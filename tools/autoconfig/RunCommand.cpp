@@ -106,6 +106,11 @@ int runRun() {
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
   pm.addPass(createGeneratePass(hardware->target));
+  LowerStreamingOptions streaming;
+  streaming.target = hardware->target;
+  streaming.profile = hardware->profile;
+  streaming.threads = threads;
+  pm.addPass(createLowerStreamingPass(streaming));
   if (failed(pm.run(*program->module)))
     return 1;
   auto runner =
@@ -115,8 +120,8 @@ int runRun() {
   double compileSeconds = nowSeconds() - compileStart;
   std::unique_ptr<ModuleRunner> baseline;
   if (compare) {
-    auto created =
-        ModuleRunner::create(*reference, entry, hardware->target, threads);
+    auto created = ModuleRunner::create(*reference, entry, hardware->target,
+                                        threads, /*approximateMath=*/false);
     if (!created)
       return fail("default lowering: " + toString(created.takeError()));
     baseline = std::move(*created);

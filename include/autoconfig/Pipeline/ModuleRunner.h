@@ -25,10 +25,11 @@ struct BufferShape {
 class ModuleRunner {
 public:
   /// `module` is normalized (and configured/generated, or not: the default
-  /// lowering then handles everything). Lowers and JIT-compiles it.
+  /// lowering then handles everything). Lowers and JIT-compiles it; with
+  /// approximateMath false, math functions call libm (the reference).
   static llvm::Expected<std::unique_ptr<ModuleRunner>>
   create(mlir::ModuleOp module, llvm::StringRef entry, const TargetDesc &target,
-         unsigned threads);
+         unsigned threads, bool approximateMath = true);
 
   const std::vector<BufferShape> &argumentShapes() const { return args; }
   const std::vector<BufferShape> &resultShapes() const { return results; }
