@@ -20,12 +20,13 @@ using namespace mlir;
 
 namespace autoconfig {
 
-/// Functions whose approximations were checked against libm to ~1e-6
-/// relative error over their domains (test/e2e/StreamingTest.cpp).
+/// Functions whose approximations agree with libm within 2e-6 relative
+/// error over their domains (test/e2e/StreamingTest.cpp). Not expm1 and
+/// log1p: near 0 they lose digits (5e-6 and 3e-5 measured).
 static bool approximated(StringRef name) {
   name.consume_front("math.");
-  static const llvm::StringSet<> names = {"exp",  "expm1", "log", "log1p",
-                                          "log2", "tanh",  "erf", "erfc"};
+  static const llvm::StringSet<> names = {"exp",  "log", "log2",
+                                          "tanh", "erf", "erfc"};
   return names.contains(name);
 }
 
