@@ -123,23 +123,27 @@ void Generator::buildViews() {
       views.push_back(view);
       continue;
     }
-    // The memref dimensions of the fused loops, if it indexes them.
+    // The memref dimensions of the fused loops, if it indexes them, become
+    // one dimension.
     int groupStart = -1;
     if (count > 1)
       for (auto [r, index] : llvm::enumerate(o.indices))
         if (index.pureLoop() == int(first))
           groupStart = int(r);
     SmallVector<ReassociationIndices> reassociation;
+    SmallVector<int64_t> shape;
     for (unsigned r = 0; r < o.indices.size(); ++r) {
       bool grouped = groupStart >= 0 && r >= unsigned(groupStart) &&
                      r < unsigned(groupStart) + count;
       if (grouped && r != unsigned(groupStart)) {
         reassociation.back().push_back(r);
         view.strides.back() = o.strides[r];
+        shape.back() *= o.shape[r];
         continue;
       }
       reassociation.push_back({int64_t(r)});
       view.strides.push_back(o.strides[r]);
+      shape.push_back(o.shape[r]);
       LinearIndex index;
       index.coeffs.assign(fusedCount, 0);
       index.constant = o.indices[r].constant;
@@ -148,7 +152,17 @@ void Generator::buildViews() {
           index.coeffs[fusedLoop[l]] += c;
       view.indices.push_back(index);
     }
-    if (groupStart >= 0)
+    // Unit dimensions after the vector's own (NCHW with H = W = 1) join it,
+    // so that the vector runs along the view's last dimension.
+    int row = rowDimension(view.indices, shape, view.strides, vdim);
+    if (row >= 0 && unsigned(row) + 1 < view.indices.size()) {
+      for (unsigned r = row + 1; r < view.indices.size(); ++r)
+        llvm::append_range(reassociation[row], reassociation[r]);
+      reassociation.resize(row + 1);
+      view.indices.resize(row + 1);
+      view.strides.resize(row + 1);
+    }
+    if (reassociation.size() != o.indices.size())
       view.memref =
           memref::CollapseShapeOp::create(b(), o.value, reassociation);
     views.push_back(view);

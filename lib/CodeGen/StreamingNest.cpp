@@ -83,6 +83,24 @@ static bool isVectorizableBodyOp(Operation &op) {
   return op.getResult(0).getType().isIntOrIndexOrFloat();
 }
 
+int rowDimension(ArrayRef<LinearIndex> indices, ArrayRef<int64_t> shape,
+                 ArrayRef<int64_t> strides, unsigned loop) {
+  int row = -1;
+  for (auto [r, index] : llvm::enumerate(indices)) {
+    if (index.coeffs[loop] == 0)
+      continue;
+    if (row >= 0)
+      return -1;
+    row = int(r);
+  }
+  if (row < 0 || strides[row] != 1)
+    return -1;
+  for (unsigned r = row + 1; r < shape.size(); ++r)
+    if (shape[r] != 1)
+      return -1;
+  return row;
+}
+
 FailureOr<StreamingNest> StreamingNest::analyze(linalg::LinalgOp op,
                                                 std::string &whyNot) {
   if (!op.hasPureBufferSemantics()) {
@@ -163,6 +181,11 @@ FailureOr<StreamingNest> StreamingNest::analyze(linalg::LinalgOp op,
         whyNot = "non-linear indexing map";
         return failure();
       }
+      // A loop of one iteration indexes nothing (a global pool's output
+      // position): without it the window's indices become plain loops.
+      for (unsigned l = 0; l < loops; ++l)
+        if (nest.extents[l] == 1)
+          index->coeffs[l] = 0;
       nestOperand.indices.push_back(*index);
     }
     nest.operands.push_back(nestOperand);
@@ -205,16 +228,11 @@ FailureOr<StreamingNest> StreamingNest::analyze(linalg::LinalgOp op,
     m.footprintElements = 1;
     for (unsigned l = 0; l < loops; ++l) {
       int64_t stride = 0;
-      bool rowLocal = true;
-      for (auto [r, index] : llvm::enumerate(o.indices)) {
+      for (auto [r, index] : llvm::enumerate(o.indices))
         stride += index.coeffs[l] * o.strides[r];
-        if (index.coeffs[l] != 0 && r + 1 != o.indices.size())
-          rowLocal = false;
-      }
-      if (!o.strides.empty() && o.strides.back() != 1)
-        rowLocal = false;
       m.strides.push_back(stride);
-      m.rowLocal.push_back(rowLocal);
+      m.rowLocal.push_back(stride == 0 ||
+                           rowDimension(o.indices, o.shape, o.strides, l) >= 0);
     }
     for (auto [r, index] : llvm::enumerate(o.indices)) {
       int64_t span = 1;

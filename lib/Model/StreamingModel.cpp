@@ -249,9 +249,14 @@ Prediction StreamingModel::predict(const StreamingWorkload &w,
         stores += outputScalars;
         continue;
       }
-      stores += outputVectors * std::max(1.0, perVector);
+      // An output that is not contiguous is stored (and read) lane by
+      // lane, each lane extracted.
+      double perStore = access == LaneAccess::Contiguous ? 1 : c.vl;
+      stores += outputVectors * perStore;
       if (op.readsOutput)
-        loads += outputVectors * std::max(1.0, perVector);
+        loads += outputVectors * perStore;
+      if (perStore > 1)
+        shuffles += outputVectors * c.vl;
       continue;
     }
     if (access == LaneAccess::Uniform) {
@@ -259,8 +264,11 @@ Prediction StreamingModel::predict(const StreamingWorkload &w,
       continue;
     }
     loads += vectors * perVector;
-    if (access == LaneAccess::Strided || access == LaneAccess::Gather)
+    // A strided window is one shuffle per vector; a gather inserts each lane.
+    if (access == LaneAccess::Strided)
       shuffles += vectors;
+    if (access == LaneAccess::Gather)
+      shuffles += vectors * c.vl;
   }
   // A reduction along the vector ends each output with a horizontal
   // reduction: log2(vl) shuffle + combine steps.

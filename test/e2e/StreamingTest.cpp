@@ -161,41 +161,56 @@ func.func @forward(%x: tensor<2x13x7x9xf32>, %b: tensor<13xf32>) -> tensor<2x13x
 // Row softmax as torch-mlir writes it: max, exp(x - max), sum, divide.
 std::string softmax(int rows, int cols) {
   std::string r = std::to_string(rows), c = std::to_string(cols);
-  std::string t = "tensor<" + r + "x" + c + "xf32>", v = "tensor<" + r + "xf32>";
+  std::string t = "tensor<" + r + "x" + c + "xf32>",
+              v = "tensor<" + r + "xf32>";
   return R"mlir(
-func.func @forward(%x: )mlir" + t + ") -> " + t + R"mlir( {
+func.func @forward(%x: )mlir" +
+         t + ") -> " + t + R"mlir( {
   %ninf = arith.constant 0xFF800000 : f32
   %zero = arith.constant 0.0 : f32
-  %e0 = tensor.empty() : )mlir" + v + R"mlir(
-  %mi = linalg.fill ins(%ninf : f32) outs(%e0 : )mlir" + v + ") -> " + v + R"mlir(
+  %e0 = tensor.empty() : )mlir" +
+         v + R"mlir(
+  %mi = linalg.fill ins(%ninf : f32) outs(%e0 : )mlir" +
+         v + ") -> " + v + R"mlir(
   %max = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
-    ins(%x : )mlir" + t + ") outs(%mi : " + v + R"mlir() {
+    ins(%x : )mlir" +
+         t + ") outs(%mi : " + v + R"mlir() {
   ^bb0(%in: f32, %out: f32):
     %m = arith.maximumf %in, %out : f32
     linalg.yield %m : f32
-  } -> )mlir" + v + R"mlir(
-  %e1 = tensor.empty() : )mlir" + t + R"mlir(
+  } -> )mlir" +
+         v + R"mlir(
+  %e1 = tensor.empty() : )mlir" +
+         t + R"mlir(
   %ex = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
-    ins(%x, %max : )mlir" + t + ", " + v + ") outs(%e1 : " + t + R"mlir() {
+    ins(%x, %max : )mlir" +
+         t + ", " + v + ") outs(%e1 : " + t + R"mlir() {
   ^bb0(%in: f32, %m: f32, %out: f32):
     %d = arith.subf %in, %m : f32
     %e = math.exp %d : f32
     linalg.yield %e : f32
-  } -> )mlir" + t + R"mlir(
-  %si = linalg.fill ins(%zero : f32) outs(%e0 : )mlir" + v + ") -> " + v + R"mlir(
+  } -> )mlir" +
+         t + R"mlir(
+  %si = linalg.fill ins(%zero : f32) outs(%e0 : )mlir" +
+         v + ") -> " + v + R"mlir(
   %sum = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>], iterator_types = ["parallel", "reduction"]}
-    ins(%ex : )mlir" + t + ") outs(%si : " + v + R"mlir() {
+    ins(%ex : )mlir" +
+         t + ") outs(%si : " + v + R"mlir() {
   ^bb0(%in: f32, %out: f32):
     %a = arith.addf %in, %out : f32
     linalg.yield %a : f32
-  } -> )mlir" + v + R"mlir(
+  } -> )mlir" +
+         v + R"mlir(
   %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
-    ins(%ex, %sum : )mlir" + t + ", " + v + ") outs(%e1 : " + t + R"mlir() {
+    ins(%ex, %sum : )mlir" +
+         t + ", " + v + ") outs(%e1 : " + t + R"mlir() {
   ^bb0(%in: f32, %s: f32, %out: f32):
     %q = arith.divf %in, %s : f32
     linalg.yield %q : f32
-  } -> )mlir" + t + R"mlir(
-  return %y : )mlir" + t + R"mlir(
+  } -> )mlir" +
+         t + R"mlir(
+  return %y : )mlir" +
+         t + R"mlir(
 }
 )mlir";
 }
@@ -506,9 +521,9 @@ TEST(Streaming, Concat) { checkCase(kConcat); }
 TEST(Streaming, ColumnSum) { checkCase(kColumnSum); }
 TEST(Streaming, MeanOverHeightAndWidth) { checkCase(kMeanHw); }
 TEST(Streaming, TwoThreads) {
-  checkCase(softmax(64, 1000),
-            {.threads = 2, .lowering = "vector threads=2",
-             .expectParallel = true});
+  checkCase(
+      softmax(64, 1000),
+      {.threads = 2, .lowering = "vector threads=2", .expectParallel = true});
 }
 
 // The polynomial approximations against libm, element by element.

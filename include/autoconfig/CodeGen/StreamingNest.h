@@ -52,6 +52,13 @@ struct NestOperand {
   bool isScalar() const { return scalar; }
 };
 
+/// The memref dimension along which `loop` moves an operand when that stays
+/// inside one row: one index uses the loop, with unit stride, and the
+/// dimensions after it have size 1. Else -1.
+int rowDimension(llvm::ArrayRef<LinearIndex> indices,
+                 llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> strides,
+                 unsigned loop);
+
 class StreamingNest {
 public:
   /// The nest of `op`, or failure with the reason in `whyNot`.
