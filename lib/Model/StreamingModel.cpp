@@ -81,9 +81,10 @@ Expected<StreamingConfig> StreamingConfig::fromConfig(const Config &config) {
                                              {"unroll", &unroll},
                                              {"threads", &threads}}))
     return std::move(err);
-  auto check = [](StringRef name, int64_t value, int64_t lo,
-                  int64_t hi) -> Error {
-    if (value != (name == "dim" ? -1 : 0) && (value < lo || value > hi))
+  // A parameter given is checked; one left out is chosen by the model.
+  auto check = [&](StringRef name, int64_t value, int64_t lo,
+                   int64_t hi) -> Error {
+    if (config.has(name) && (value < lo || value > hi))
       return createStringError(inconvertibleErrorCode(),
                                formatv("lowering parameter '{0}' must be in "
                                        "[{1}, {2}], got {3}",
@@ -405,6 +406,15 @@ Error StreamingModel::verify(const StreamingWorkload &w,
   return Error::success();
 }
 
+/// The core's share of a prediction: max(issue, chain) + loops.
+static double coreSeconds(const Prediction &p) {
+  auto term = [&](const char *name) {
+    const CostTerm *t = p.term(name);
+    return t ? t->seconds : 0.0;
+  };
+  return std::max(term("issue"), term("chain")) + term("loops");
+}
+
 /// Vectors of `vl` lanes in one row of the vectorized (fused) loop.
 static int64_t rowVectorsOf(const StreamingWorkload &w, unsigned dim,
                             unsigned collapse, unsigned vl) {
@@ -431,18 +441,22 @@ StreamingDecision StreamingModel::decide(const StreamingWorkload &w,
   unsigned lanes = std::max(1u, machine.target.lanes(w.elementBits));
   unsigned minLanes = std::max(1u, std::min(lanes, 128u / w.elementBits));
   bool found = false;
-  double bestLanes = 0;
+  double bestLanes = 0, bestCore = 0;
   auto consider = [&](const StreamingConfig &c) {
     Prediction p = predict(w, c);
     FusedNest nest = fuseLoops(w, c.dim, c.collapse);
     double processed = std::ceil(double(nest.loops[nest.dim].extent) / c.vl) *
                        c.vl * double(w.totalIterations()) /
                        double(nest.loops[nest.dim].extent);
-    // Within 1%, fewer lanes processed (less waste on short rows), then
-    // fewer threads, then less unroll.
+    // Within 1% (a memory-bound op, typically): less core time (fewer
+    // instructions leave the core free), then fewer lanes processed (less
+    // waste on short rows), then fewer threads, then less unroll.
+    double core = coreSeconds(p);
     bool better = !found || p.seconds < best.prediction.seconds * 0.99;
     if (found && !better && p.seconds <= best.prediction.seconds * 1.01) {
-      if (processed != bestLanes)
+      if (std::abs(core - bestCore) > 0.01 * std::max(core, bestCore))
+        better = core < bestCore;
+      else if (processed != bestLanes)
         better = processed < bestLanes;
       else if (c.threads != best.config.threads)
         better = c.threads < best.config.threads;
@@ -455,6 +469,7 @@ StreamingDecision StreamingModel::decide(const StreamingWorkload &w,
     best.config = c;
     best.prediction = std::move(p);
     bestLanes = processed;
+    bestCore = core;
   };
   // A user's partial config fixes its nonzero fields.
   auto matches = [&](unsigned StreamingConfig::*field, unsigned value) {
