@@ -275,7 +275,12 @@ Prediction StreamingModel::predict(const StreamingWorkload &w,
   // reduction: log2(vl) shuffle + combine steps.
   double horizontal =
       vectorReduces ? outputScalars * 2 * std::log2(std::max(2u, c.vl)) : 0;
-  double ops = vectors * w.bodyOps + shuffles + horizontal;
+  // Without native predication a masked tail access is emulated (a blend
+  // or a masked move that costs about one more operation).
+  double tails = vloop.extent % c.vl ? outer : 0;
+  double masking =
+      machine.target.nativeMasking ? 0 : tails * double(w.operands.size());
+  double ops = vectors * w.bodyOps + shuffles + horizontal + masking;
 
   unsigned bits = c.vl * w.elementBits;
   const VectorCosts &v = profile.forBits(std::max(bits, 128u));
@@ -288,10 +293,11 @@ Prediction StreamingModel::predict(const StreamingWorkload &w,
   // accumulators (one per vector of a row chunk) run side by side. The
   // measured FMA latency stands for the add/max latency.
   double chain = hasReduction ? vectors / c.unroll * v.fmaLatencySeconds : 0;
-  // The vector loop runs full/unroll times; the rest is straight-line code.
-  double loopIters =
-      outer *
-      (1 + std::floor(std::floor(vloop.extent / double(c.vl)) / c.unroll));
+  // The vector loop runs full/unroll times (no loop for one); the rest is
+  // straight-line code.
+  double mainIters =
+      std::floor(std::floor(vloop.extent / double(c.vl)) / c.unroll);
+  double loopIters = outer * (1 + (mainIters > 1 ? mainIters : 0));
   double loops = loopIters * profile.loopIterationSeconds;
 
   // Threads share out one parallel loop; the levels hold the same share.

@@ -143,6 +143,17 @@ struct LowerStreamingPass
       if (isContiguousCopy(copy) && !(fixed && fixed->vectorize)) {
         decision.reason = "contiguous on both sides: one memcpy";
         decision.shape = "memcpy";
+        // Read once, written once.
+        auto type = cast<MemRefType>(copy.getSource().getType());
+        if (type.hasStaticShape()) {
+          decision.bytes = 2.0 * double(type.getNumElements()) *
+                           double(type.getElementTypeBitWidth()) / 8;
+          double bandwidth = options.profile.bandwidthFor(
+              uint64_t(decision.bytes), options.target);
+          decision.prediction.seconds = decision.bytes / bandwidth;
+          decision.prediction.add("memory", decision.prediction.seconds,
+                                  "read and written once");
+        }
         record();
         return success();
       }
