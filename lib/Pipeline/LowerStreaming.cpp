@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/StreamingNest.h"
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
@@ -228,6 +229,9 @@ struct LowerStreamingPass
       decision.reason =
           "the user's lowering (completed by the model): " + decision.reason;
     }
+    if (op->hasAttr(kEpilogueAttrName))
+      decision.reason += " (marked as the epilogue of the kernel before it: "
+                         "fused into its stores when its generator can)";
     op->setAttr(kLoweringAttrName,
                 StringAttr::get(op->getContext(), decision.config.str()));
     if (!options.rewrite || !decision.config.vectorize)
