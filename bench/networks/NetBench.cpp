@@ -215,6 +215,11 @@ int main(int argc, char **argv) {
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
   pm.addPass(createGeneratePass(*target, /*outlineKernels=*/true));
+  LowerStreamingOptions streaming;
+  streaming.target = *target;
+  streaming.profile = profile;
+  streaming.threads = opts.threads;
+  pm.addPass(createLowerStreamingPass(streaming));
   if (failed(pm.run(*module)))
     return fail("AutoConfig's passes failed on '" + net->name + "'");
   auto autoconfig =
@@ -224,7 +229,8 @@ int main(int argc, char **argv) {
   double compileSeconds = nowSeconds() - compileStart;
   double defaultStart = nowSeconds();
   auto baseline =
-      ModuleRunner::create(*reference, "forward", *target, opts.threads);
+      ModuleRunner::create(*reference, "forward", *target, opts.threads, {},
+                           /*approximateMath=*/false);
   if (!baseline)
     return fail("default lowering: " + toString(baseline.takeError()));
   double defaultCompileSeconds = nowSeconds() - defaultStart;

@@ -1,6 +1,7 @@
 //===- Lowering.cpp - From generated code to the LLVM dialect -------------===//
 
 #include "autoconfig/Pipeline/Lowering.h"
+#include "autoconfig/CodeGen/MathApproximation.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -9,6 +10,7 @@
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -26,6 +28,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -114,6 +117,12 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
       return failure();
   }
   inlineAllocaFreeScopes(module);
+  if (options.approximateMath) {
+    RewritePatternSet patterns(module.getContext());
+    populateMathApproximationPatterns(patterns);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return failure();
+  }
 
   PassManager pm(module.getContext());
   pm.addPass(createLowerAffinePass());
@@ -128,6 +137,8 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
+  // What has no LLVM intrinsic and no approximation (f64 tanh, erf): libm.
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   if (parallel)

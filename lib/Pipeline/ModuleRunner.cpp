@@ -38,7 +38,8 @@ static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
 Expected<std::unique_ptr<ModuleRunner>>
 ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
                      unsigned threads,
-                     const JitModule::HostSymbols &hostSymbols) {
+                     const JitModule::HostSymbols &hostSymbols,
+                     bool approximateMath) {
   auto fn = module.lookupSymbol<func::FuncOp>(entry);
   if (!fn || fn.isExternal())
     return createStringError(inconvertibleErrorCode(),
@@ -62,6 +63,7 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   LoweringOptions lowering;
   lowering.threads = threads;
+  lowering.approximateMath = approximateMath;
   auto start = std::chrono::steady_clock::now();
   if (failed(lowerToLLVMDialect(module, target, lowering)))
     return createStringError(inconvertibleErrorCode(),

@@ -200,7 +200,8 @@ struct InstrumentProfilePass
         }
       } else {
         entry.kind = kindOf(op);
-        entry.lowering = "default";
+        auto lowering = op->getAttrOfType<StringAttr>("autoconfig.lowering");
+        entry.lowering = lowering ? lowering.str() : "default";
       }
       int64_t id = int64_t(table->size());
       table->push_back(std::move(entry));

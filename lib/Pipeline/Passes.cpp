@@ -21,10 +21,8 @@
 using namespace mlir;
 
 namespace autoconfig {
-namespace {
 
-/// "file.mlir:3:5" for file locations, MLIR's form otherwise.
-static std::string formatLocation(Location loc) {
+std::string formatLocation(Location loc) {
   if (auto file = dyn_cast<FileLineColLoc>(loc))
     return (file.getFilename().getValue() + ":" + Twine(file.getLine()) + ":" +
             Twine(file.getColumn()))
@@ -42,6 +40,8 @@ static std::string formatLocation(Location loc) {
   loc.print(os);
   return text;
 }
+
+namespace {
 
 /// What a fused epilogue does ("addf, maximumf") and the traffic it saves:
 /// a separate elementwise pass reads the output and writes its own.
@@ -297,6 +297,7 @@ void registerAutoConfigPasses() {
   registerPass([] { return createNormalizeIdiomsPass(); });
   PassRegistration<ConfigurePass>();
   PassRegistration<GeneratePass>();
+  registerPass([] { return createLowerStreamingPass(); });
 }
 
 } // namespace autoconfig

@@ -197,6 +197,13 @@ int runCompile() {
   pm.addPass(createConfigurePass(options));
   if (emitKind != EmitKind::Config)
     pm.addPass(createGeneratePass(hardware->target, /*outlineKernels=*/true));
+  LowerStreamingOptions streaming;
+  streaming.target = hardware->target;
+  streaming.profile = hardware->profile;
+  streaming.threads = threads;
+  // --emit=config shows the decisions without rewriting.
+  streaming.rewrite = emitKind != EmitKind::Config;
+  pm.addPass(createLowerStreamingPass(streaming));
   if (failed(pm.run(module)))
     return 1;
 

@@ -168,6 +168,26 @@ static void printDecision(const Decision &d, const HardwareSetup &hw,
   }
 }
 
+/// One line per op that is not a matmul/convolution, then its reason.
+static void printOtherOps(const std::vector<StreamingDecision> &others,
+                          raw_ostream &os) {
+  if (others.empty())
+    return;
+  double total = 0;
+  for (const StreamingDecision &d : others)
+    total += d.prediction.seconds;
+  os << formatv("other ops ({0}, predicted {1} in all):\n", others.size(),
+                formatSeconds(total));
+  for (const StreamingDecision &d : others) {
+    os << formatv("  {0,-24} {1,-28} {2,-16} {3,10} {4,10}  {5}{6}\n", d.opName,
+                  d.location.empty() ? "-" : d.location,
+                  d.shape.empty() ? "-" : d.shape, formatBytes(d.bytes),
+                  formatSeconds(d.prediction.seconds), d.config.str(),
+                  d.fromUser ? " (user)" : "");
+    os << "      why: " << d.reason << "\n";
+  }
+}
+
 int runExplain() {
   auto hardware = resolveHardware();
   if (!hardware)
@@ -188,13 +208,23 @@ int runExplain() {
     return 1;
   options.threads = threads;
   options.decisions = &decisions;
+  // The other ops, decided as they would be after generation (the fused
+  // epilogues are still in the program here and are listed too).
+  std::vector<StreamingDecision> others;
+  LowerStreamingOptions streaming;
+  streaming.target = hardware->target;
+  streaming.profile = hardware->profile;
+  streaming.threads = threads;
+  streaming.rewrite = false;
+  streaming.decisions = &others;
   mlir::PassManager pm(program->context.get());
   pm.addPass(createFuseEpiloguesPass());
   pm.addPass(createConfigurePass(options));
+  pm.addPass(createLowerStreamingPass(streaming));
   if (failed(pm.run(*program->module)))
     return 1;
-  if (decisions.empty())
-    return fail("no matmul or convolution to configure in '" + inputFile + "'");
+  if (decisions.empty() && others.empty())
+    return fail("no op to configure in '" + inputFile + "'");
   if (json) {
     json::Array ops;
     for (const Decision &d : decisions) {
@@ -206,11 +236,15 @@ int runExplain() {
       }
       ops.push_back(std::move(op));
     }
+    json::Array otherOps;
+    for (const StreamingDecision &d : others)
+      otherOps.push_back(toJSON(d));
     json::Object doc{{"target", toJSON(hardware->target)},
                      {"profile", toJSON(hardware->profile)},
                      {"profile_source", hardware->profile.source},
                      {"profile_note", hardware->profileNote},
-                     {"ops", std::move(ops)}};
+                     {"ops", std::move(ops)},
+                     {"other_ops", std::move(otherOps)}};
     outs() << formatv("{0:2}", json::Value(std::move(doc))) << "\n";
     return 0;
   }
@@ -220,6 +254,7 @@ int runExplain() {
     printDecision(d, *hardware, outs());
     outs() << "\n";
   }
+  printOtherOps(others, outs());
   return 0;
 }
 

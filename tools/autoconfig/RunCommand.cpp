@@ -166,17 +166,28 @@ int runRun() {
   // the timer calls; the latency is measured on the uninstrumented one.
   mlir::OwningOpRef<mlir::ModuleOp> instrumented;
   std::vector<ProfiledOp> profiledOps;
+  LowerStreamingOptions streaming;
+  streaming.target = hardware->target;
+  streaming.profile = hardware->profile;
+  streaming.threads = threads;
   if (profileOps) {
     instrumented = program->module->clone();
     mlir::PassManager pm(program->context.get());
+    // The other ops' lowerings are decided first, so that the profile's
+    // table records them; the rewrite then keeps those decisions.
+    LowerStreamingOptions decideOnly = streaming;
+    decideOnly.rewrite = false;
+    pm.addPass(createLowerStreamingPass(decideOnly));
     pm.addPass(createInstrumentProfilePass(&profiledOps));
     pm.addPass(createGeneratePass(hardware->target, /*outlineKernels=*/true));
+    pm.addPass(createLowerStreamingPass(streaming));
     if (failed(pm.run(*instrumented)))
       return 1;
   }
   {
     mlir::PassManager pm(program->context.get());
     pm.addPass(createGeneratePass(hardware->target, /*outlineKernels=*/true));
+    pm.addPass(createLowerStreamingPass(streaming));
     if (failed(pm.run(*program->module)))
       return 1;
   }
@@ -198,7 +209,8 @@ int runRun() {
     if (!referenceProgram)
       return 1;
     auto created = ModuleRunner::create(*referenceProgram->module, entryName,
-                                        hardware->target, threads);
+                                        hardware->target, threads, {},
+                                        /*approximateMath=*/false);
     if (!created)
       return fail("default lowering: " + toString(created.takeError()));
     baseline = std::move(*created);

@@ -11,6 +11,9 @@ namespace autoconfig {
 struct LoweringOptions {
   /// Threads of the OpenMP regions made from scf.parallel loops.
   unsigned threads = 1;
+  /// Replace exp, tanh, erf, log, ... by polynomial approximations that
+  /// stay vector code (CodeGen/MathApproximation.h); false keeps libm's.
+  bool approximateMath = true;
 };
 
 /// Lowers everything left (generated scf/vector/memref code, other linalg

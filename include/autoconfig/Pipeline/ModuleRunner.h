@@ -25,10 +25,12 @@ struct BufferShape {
 class ModuleRunner {
 public:
   /// `module` is normalized (and configured/generated, or not: the default
-  /// lowering then handles everything). Lowers and JIT-compiles it.
+  /// lowering then handles everything). Lowers and JIT-compiles it; with
+  /// approximateMath false, math functions call libm (the reference).
   static llvm::Expected<std::unique_ptr<ModuleRunner>>
   create(mlir::ModuleOp module, llvm::StringRef entry, const TargetDesc &target,
-         unsigned threads, const JitModule::HostSymbols &hostSymbols = {});
+         unsigned threads, const JitModule::HostSymbols &hostSymbols = {},
+         bool approximateMath = true);
 
   /// The function `run` calls when none is named, as `mlir-runner -e` would
   /// be given: the only public function with a body that no other function

@@ -6,11 +6,17 @@
 //                         user's override: validated and completed).
 //   autoconfig-generate   replaces every configured op by the code its
 //                         algorithm's generator emits for that config.
+//   autoconfig-lower-streaming
+//                         decides and generates every other op (elementwise,
+//                         reductions, pooling, transposes, copies, fills) as
+//                         a vector loop nest, recorded as the string
+//                         attribute `autoconfig.lowering`.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AUTOCONFIG_PIPELINE_PASSES_H
 #define AUTOCONFIG_PIPELINE_PASSES_H
 
+#include "autoconfig/Model/StreamingModel.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Target/TargetDesc.h"
@@ -43,6 +49,23 @@ std::unique_ptr<mlir::Pass> createConfigurePass(ConfigureOptions options);
 /// compile each repeated layer once.
 std::unique_ptr<mlir::Pass> createGeneratePass(TargetDesc target,
                                                bool outlineKernels = false);
+struct LowerStreamingOptions {
+  TargetDesc target;
+  Profile profile;
+  unsigned threads = 1;
+  /// False: record the decisions on the ops (and in `decisions`) only.
+  bool rewrite = true;
+  /// When set, receives every decision in program order.
+  std::vector<StreamingDecision> *decisions = nullptr;
+};
+/// Runs after autoconfig-generate, on memrefs. Setting the environment
+/// variable AUTOCONFIG_NO_STREAMING=1 turns it off (for measurements).
+std::unique_ptr<mlir::Pass> createLowerStreamingPass(LowerStreamingOptions);
+std::unique_ptr<mlir::Pass> createLowerStreamingPass();
+
+/// "file.mlir:3:5" for file locations, MLIR's form otherwise.
+std::string formatLocation(mlir::Location loc);
+
 /// Marks elementwise epilogues for fusion (see CodeGen/Epilogue.h).
 std::unique_ptr<mlir::Pass> createFuseEpiloguesPass();
 
