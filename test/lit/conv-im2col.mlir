@@ -56,8 +56,10 @@ func.func @nchw_padded(%x: memref<1x8x10x10xf32>, %w: memref<16x8x3x3xf32>, %y: 
 // CHECK-NOT:   linalg.
 // CHECK-DAG:   %[[C3:.*]] = arith.constant 3 : index
 // CHECK-DAG:   %[[C48:.*]] = arith.constant 48 : index
-// Panels of 16 columns, then the 3 channels of the kc block (27 = 3 x 3x3).
+// Panels of 16 columns, the 3 filter rows, then per filter column the 3
+// channels of the kc block (27 = 3 x 3x3).
 // CHECK:       scf.for %[[JR:.*]] = %{{.*}} to %[[C48]] step %{{.*}} {
+// CHECK:         scf.for %[[KH:.*]] = %{{.*}} to %[[C3]] step %{{.*}} {
 // CHECK:         scf.for %[[CH:.*]] = %{{.*}} to %[[C3]] step %{{.*}} {
 // CHECK-COUNT-4:   %[[SPAN:.*]] = vector.maskedload %[[X]][%{{.*}}, %[[CH]], %{{.*}}, %{{.*}}], %{{.*}}, %{{.*}} : memref<1x3x15x15xf32>, vector<32xi1>, vector<32xf32> into vector<32xf32>
 // CHECK-NEXT:      %[[PICK:.*]] = vector.shuffle %[[SPAN]], %[[SPAN]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30] : vector<32xf32>, vector<32xf32>
@@ -76,6 +78,7 @@ func.func @nchw_stride2(%x: memref<1x3x15x15xf32>, %w: memref<8x3x3x3xf32>, %y: 
 // Stride 5: a masked gather per output row of a vector (OW = 5: four rows).
 // CHECK-LABEL: func.func @nchw_stride5(
 // CHECK-SAME:      %[[X:[^:]+]]: memref<1x2x26x26xf32>
+// CHECK:       scf.for %[[KH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK:       scf.for %[[CH:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-COUNT-4: vector.gather %[[X]][%{{.*}}, %[[CH]], %{{.*}}, %{{.*}}] [%{{.*}}], %{{.*}}, %{{.*}} : memref<1x2x26x26xf32>, vector<16xi32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // CHECK-NOT:     vector.gather
