@@ -25,7 +25,7 @@ static cl::opt<unsigned> trials(
     "trials",
     cl::desc("Configs measured per workload besides the model's pick: the "
              "other algorithms' derived configs, then the neighbourhood of "
-             "the fastest"),
+             "the fastest (default 4)"),
     cl::init(4), cl::sub(validateCommand()));
 static cl::list<std::string>
     only("workload",
