@@ -40,7 +40,8 @@ configure: deps
 build: configure
 	cmake --build $(BUILD)
 
-# The main job: benchmark the built-in default workloads against the peers.
+# The main job: benchmark the built-in default workloads against the peers
+# (on a machine not seen before, `bench` first calibrates it, once: cached).
 run: build
 	$(BUILD)/bin/autoconfig bench
 

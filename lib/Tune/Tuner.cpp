@@ -6,7 +6,9 @@
 // model's refinement makes, but measured), then random again if the
 // neighbourhood is exhausted. The model's pick is measured first, and the
 // final comparison re-times the best few and the model's pick interleaved,
-// so that the regret is not the artefact of one noisy sample.
+// so that the regret is not the artefact of one noisy sample. The local
+// strategy skips the random sampling: the other algorithms' model-derived
+// configs, then the neighbourhood steps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -151,9 +153,13 @@ Expected<TuneResult> tune(const Workload &workload,
   result.modelConfigSeconds = decision->decideSeconds;
   result.modelPredictedSeconds = decision->winner().prediction.seconds;
 
-  // The space: every applicable algorithm's, legal configs only.
+  // The space: every applicable algorithm's, legal configs only (sampled
+  // from only by the sampling strategy).
+  bool sampling = options.strategy == TuneStrategy::Sampling;
   std::vector<SpacePoint> space;
   for (const Algorithm &algorithm : algorithms()) {
+    if (!sampling)
+      break;
     std::string whyNot;
     if (!algorithm.model->applies(workload, options.target, whyNot))
       continue;
@@ -248,8 +254,35 @@ Expected<TuneResult> tune(const Workload &workload,
 
   unsigned planned = options.trials;
   bool exhaustive = space.size() <= planned;
-  unsigned randomPhase = exhaustive ? planned : planned * 6 / 10;
+  unsigned randomPhase = !sampling    ? 0
+                         : exhaustive ? planned
+                                      : planned * 6 / 10;
   unsigned done = 0;
+  if (!sampling) {
+    // The algorithms the model ranked behind its pick, closest first; one
+    // predicted several times slower would only be tried if the model were
+    // off by as much, which its pick's own predicted/measured ratio shows.
+    constexpr double kPlausibleFactor = 4;
+    std::vector<const Candidate *> others;
+    for (const Candidate &c : decision->candidates)
+      if (c.applicable && &c != &decision->winner() &&
+          c.prediction.seconds <
+              kPlausibleFactor * result.modelPredictedSeconds)
+        others.push_back(&c);
+    std::sort(others.begin(), others.end(),
+              [](const Candidate *a, const Candidate *b) {
+                return a->prediction.seconds < b->prediction.seconds;
+              });
+    for (const Candidate *c : others) {
+      if (done >= planned || outOfTime())
+        break;
+      const Algorithm *algorithm = findAlgorithm(c->algorithm);
+      if (!algorithm || tried.count(c->config.str()))
+        continue;
+      measure(c->config, *algorithm->model, false);
+      ++done;
+    }
+  }
   while (done < randomPhase && !outOfTime()) {
     const SpacePoint *c = randomCandidate();
     if (!c)
@@ -281,7 +314,7 @@ Expected<TuneResult> tune(const Workload &workload,
         break;
       }
     }
-    if (!pick)
+    if (!pick && sampling)
       pick = randomCandidate();
     if (!pick)
       break;

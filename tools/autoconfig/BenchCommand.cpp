@@ -33,6 +33,19 @@ static cl::opt<unsigned> samples("samples",
                                  cl::init(7), cl::sub(benchCommand()));
 
 int runBench() {
+  // The inputs first: a mistake is reported before a first-use calibration.
+  std::optional<Config> override;
+  if (!parseOverride(override))
+    return 1;
+  std::vector<Workload> workloads;
+  if (!collectWorkloads(workloads, "benchmark"))
+    return 1;
+  if (workloads.empty())
+    workloads = defaultWorkloads();
+  auto peers = expandPeerList(peerList);
+  if (!peers)
+    return fail(toString(peers.takeError()));
+
   auto hardware = resolveHardware();
   if (!hardware)
     return 1;
@@ -40,21 +53,6 @@ int runBench() {
     return fail("target '" + hardware->target.name +
                 "' does not run on this machine; bench needs a host-runnable "
                 "target");
-  std::optional<Config> override;
-  if (!parseOverride(override))
-    return 1;
-  if (threads < 1 || threads > 1024)
-    return fail("--threads must be in [1, 1024]");
-
-  std::vector<Workload> workloads;
-  if (!collectWorkloads(workloads, "benchmark"))
-    return 1;
-  if (workloads.empty())
-    workloads = defaultWorkloads();
-
-  auto peers = expandPeerList(peerList);
-  if (!peers)
-    return fail(toString(peers.takeError()));
 
   BenchOptions options;
   options.target = hardware->target;

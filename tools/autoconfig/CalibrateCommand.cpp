@@ -1,15 +1,12 @@
 //===- CalibrateCommand.cpp - autoconfig calibrate ------------------------===//
 
+#include "CalibrationCache.h"
 #include "Options.h"
 
 #include "autoconfig/Calibrate/Calibration.h"
-#include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Target/Describe.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace llvm;
@@ -73,56 +70,21 @@ int runCalibrate() {
     return 0;
   }
 
-  std::string path = profileCachePath(target);
-  if (!force && sys::fs::exists(path)) {
-    Expected<Profile> cached = loadProfile(path, target);
-    if (cached) {
-      printResult(target, *cached,
-                  "measured profile from " + path +
-                      " (cached; --force measures again)",
-                  path);
-      return 0;
-    }
-    // Corrupt, foreign or unreadable: one line naming the file, then measure.
-    WithColor::warning(errs(), "autoconfig")
-        << toString(cached.takeError()) << "; measuring again\n";
-  }
-
-  // A cache that cannot be written is found out before measuring for
-  // nothing ($XDG_CACHE_HOME naming a file, a directory without access).
-  StringRef cacheDir = sys::path::parent_path(path);
-  if (std::error_code ec = sys::fs::create_directories(cacheDir))
-    return fail("cannot create the calibration cache directory '" + cacheDir +
-                "': " + ec.message() + "; nothing measured");
-  if (std::error_code ec =
-          sys::fs::access(cacheDir, sys::fs::AccessMode::Write))
-    return fail("cannot write to the calibration cache directory '" + cacheDir +
-                "': " + ec.message() + "; nothing measured");
-
-  CalibrationOptions options =
-      quick ? CalibrationOptions::quick() : CalibrationOptions();
-  bool progress = !json && sys::Process::StandardErrIsDisplayed();
-  if (progress)
-    options.progress = [](StringRef what, unsigned step, unsigned steps) {
-      errs() << formatv("\rcalibrating [{0}/{1}] {2}...", step, steps, what)
-             << "\033[K";
-      errs().flush();
-    };
-  Expected<Profile> profile = calibrate(target, options);
-  if (progress)
-    errs() << "\r\033[K";
-  if (!profile)
-    return fail(toString(profile.takeError()));
-
-  if (Error err = saveProfile(*profile, path)) {
-    printResult(target, *profile, "measured now, not cached", "");
-    return fail(toString(std::move(err)));
-  }
-  printResult(target, *profile,
-              formatv("measured now in {0:f2} s, saved to {1}",
-                      profile->calibrationSeconds, path)
-                  .str(),
-              path);
+  CalibrationRequest request;
+  request.force = force;
+  request.quick = quick;
+  request.progress = !json;
+  Expected<MeasuredProfile> measured = loadOrMeasureProfile(target, request);
+  if (!measured)
+    return fail(toString(measured.takeError()));
+  std::string note =
+      measured->measuredNow
+          ? formatv("measured now in {0:f2} s, saved to {1}",
+                    measured->profile.calibrationSeconds, measured->path)
+                .str()
+          : "measured profile from " + measured->path +
+                " (cached; --force measures again)";
+  printResult(target, measured->profile, note, measured->path);
   return 0;
 }
 

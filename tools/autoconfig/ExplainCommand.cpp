@@ -90,8 +90,10 @@ static DecisionInputs decisionInputs(const Decision &d,
     source = "measured on this machine";
   else if (!t.runsOnHost)
     source = "nominal (the target is not this machine; preset figures)";
+  else if (nominal)
+    source = "nominal (--nominal: the target description's figures)";
   else
-    source = "nominal (not calibrated yet: run 'autoconfig calibrate')";
+    source = "nominal (no usable calibration: see the profile line)";
   std::string bandwidths;
   json::Object bandwidthJson;
   for (unsigned level : {1u, 2u, 3u, 0u}) {

@@ -1,6 +1,7 @@
 //===- Options.cpp - Command-line options shared by the subcommands -------===//
 
 #include "Options.h"
+#include "CalibrationCache.h"
 #include "Program.h"
 
 #include "autoconfig/Profile/ProfileCache.h"
@@ -54,6 +55,14 @@ cl::SubCommand &runCommand() {
              "with / time against MLIR's default lowering");
   return command;
 }
+cl::SubCommand &validateCommand() {
+  static cl::SubCommand command(
+      "validate",
+      "Check the model on this machine: time a handful of representative "
+      "workloads, predicted against measured, and the regret against a "
+      "small local search");
+  return command;
+}
 cl::SubCommand &targetCommand() {
   static cl::SubCommand command("target",
                                 "Print the target description and its profile");
@@ -71,12 +80,15 @@ cl::opt<std::string> targetName(
              "x86-avx512, aarch64-neon, aarch64-sve256, riscv64-rvv)"),
     cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
     cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
-    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
-cl::opt<std::string> targetFile(
-    "target-file", cl::desc("Target description JSON (overrides --target)"),
-    cl::sub(explainCommand()), cl::sub(compileCommand()),
-    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
-    cl::sub(targetCommand()), cl::sub(calibrateCommand()));
+    cl::sub(targetCommand()), cl::sub(calibrateCommand()),
+    cl::sub(validateCommand()));
+cl::opt<std::string>
+    targetFile("target-file",
+               cl::desc("Target description JSON (overrides --target)"),
+               cl::sub(explainCommand()), cl::sub(compileCommand()),
+               cl::sub(benchCommand()), cl::sub(tuneCommand()),
+               cl::sub(runCommand()), cl::sub(targetCommand()),
+               cl::sub(calibrateCommand()), cl::sub(validateCommand()));
 cl::opt<std::string> configText(
     "config",
     cl::desc("Config for every op without its own 'autoconfig.config' "
@@ -87,11 +99,28 @@ cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),
                           cl::sub(compileCommand()), cl::sub(benchCommand()),
-                          cl::sub(tuneCommand()), cl::sub(runCommand()));
+                          cl::sub(tuneCommand()), cl::sub(runCommand()),
+                          cl::sub(validateCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
                    cl::sub(explainCommand()), cl::sub(benchCommand()),
                    cl::sub(tuneCommand()), cl::sub(runCommand()),
-                   cl::sub(targetCommand()), cl::sub(calibrateCommand()));
+                   cl::sub(targetCommand()), cl::sub(calibrateCommand()),
+                   cl::sub(validateCommand()));
+cl::opt<bool> quickCalibration(
+    "quick-calibration",
+    cl::desc("When this machine has no calibrated profile yet, measure it "
+             "with fewer and shorter samples (a few times faster, less "
+             "precise; `autoconfig calibrate --force` redoes it fully)"),
+    cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
+    cl::sub(validateCommand()));
+cl::opt<bool> nominal(
+    "nominal",
+    cl::desc("Decide with the target's nominal figures: no calibration, no "
+             "cached profile (reproducible decisions, whatever the machine)"),
+    cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
+    cl::sub(targetCommand()), cl::sub(validateCommand()));
 
 cl::opt<bool> useTuned(
     "use-tuned",
@@ -159,7 +188,7 @@ int fail(const Twine &message) {
   return 1;
 }
 
-std::optional<HardwareSetup> resolveHardware() {
+std::optional<HardwareSetup> resolveHardware(MissingProfile missing) {
   // The generated code's thread count, checked once for every command (the
   // models would otherwise decide for, and print, an impossible count).
   if (threads < 1 || threads > 1024) {
@@ -173,6 +202,34 @@ std::optional<HardwareSetup> resolveHardware() {
   }
   HardwareSetup setup;
   setup.target = std::move(*target);
+  if (nominal) {
+    setup.profile = Profile::nominal(setup.target);
+    setup.profileNote = "nominal figures of the target description (--nominal)";
+    return setup;
+  }
+  if (setup.target.runsOnHost && missing == MissingProfile::Calibrate) {
+    CalibrationRequest request;
+    request.announce = true;
+    request.quick = quickCalibration;
+    Expected<MeasuredProfile> measured =
+        loadOrMeasureProfile(setup.target, request);
+    if (measured) {
+      setup.profile = std::move(measured->profile);
+      setup.profileNote =
+          measured->measuredNow
+              ? formatv("measured now in {0:f1} s, saved to {1}",
+                        setup.profile.calibrationSeconds, measured->path)
+                    .str()
+              : "measured profile from " + measured->path;
+      return setup;
+    }
+    // The command still works, with figures that may misjudge this machine.
+    setup.profileNote =
+        toString(measured.takeError()) + "; using nominal figures";
+    WithColor::warning(errs(), "autoconfig") << setup.profileNote << "\n";
+    setup.profile = Profile::nominal(setup.target);
+    return setup;
+  }
   setup.profile = loadProfileOrNominal(setup.target, &setup.profileNote);
   // A cache that exists but cannot be used (corrupt, unreadable, foreign)
   // deserves a warning: the decisions fall back to nominal figures.

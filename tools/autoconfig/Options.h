@@ -28,6 +28,7 @@ llvm::cl::SubCommand &tuneCommand();
 llvm::cl::SubCommand &reportCommand();
 llvm::cl::SubCommand &exampleCommand();
 llvm::cl::SubCommand &runCommand();
+llvm::cl::SubCommand &validateCommand();
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -35,15 +36,31 @@ extern llvm::cl::opt<std::string> targetFile;
 extern llvm::cl::opt<std::string> configText;
 extern llvm::cl::opt<unsigned> threads;
 extern llvm::cl::opt<bool> json;
+extern llvm::cl::opt<bool> nominal;
 
 /// The resolved target and its profile, with a note on where the profile
-/// came from. Prints the error and returns nullopt on failure.
+/// came from.
 struct HardwareSetup {
   TargetDesc target;
   Profile profile;
   std::string profileNote;
 };
-std::optional<HardwareSetup> resolveHardware();
+
+/// What a command does when a target that runs here has no usable profile.
+enum class MissingProfile {
+  /// Calibrate now and cache it (the compiling commands' first use).
+  Calibrate,
+  /// Use the nominal figures and say so (`target` only shows what exists).
+  UseNominal,
+};
+
+/// The target (--target, --target-file) and its profile: nominal with
+/// --nominal or for a target that does not run here, else the cached
+/// measured profile, else per `missing`. A calibration that cannot be done
+/// or stored gives a warning and the nominal figures. Prints the error and
+/// returns nullopt on failure.
+std::optional<HardwareSetup>
+resolveHardware(MissingProfile missing = MissingProfile::Calibrate);
 
 /// The --config override, if given. Prints the error on failure.
 bool parseOverride(std::optional<Config> &override);
@@ -73,6 +90,7 @@ int runTune();
 int runReport();
 int runExample();
 int runRun();
+int runValidate();
 
 } // namespace autoconfig::cli
 

@@ -12,7 +12,8 @@ using namespace llvm;
 namespace autoconfig::cli {
 
 int runTarget() {
-  auto hardware = resolveHardware();
+  // Shows what exists: calibrating is `autoconfig calibrate`'s job.
+  auto hardware = resolveHardware(MissingProfile::UseNominal);
   if (!hardware)
     return 1;
   if (json) {

@@ -1,6 +1,7 @@
 //===- TuneCommand.cpp - autoconfig tune ----------------------------------===//
 
 #include "Options.h"
+#include "ProgressBar.h"
 #include "WorkloadInputs.h"
 
 #include "autoconfig/Tune/Tuner.h"
@@ -8,7 +9,6 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Process.h"
 
 using namespace llvm;
 
@@ -36,23 +36,7 @@ static cl::opt<std::string>
            cl::desc("Tuning database file (default: the per-user cache)"),
            cl::value_desc("FILE"), cl::sub(tuneCommand()));
 
-/// "[=====     ] 12/51 best 1.23 ms" on one terminal line.
-static void printProgress(StringRef name, unsigned done, unsigned total,
-                          double best) {
-  unsigned width = 24, filled = total ? width * done / total : 0;
-  errs() << "\r" << name << " [" << std::string(filled, '=')
-         << std::string(width - filled, ' ') << "] " << done << "/" << total
-         << (best > 0 ? formatv(" best {0:f3} ms", best * 1e3).str() : "")
-         << "\033[K";
-}
-
 int runTune() {
-  auto hardware = resolveHardware();
-  if (!hardware)
-    return 1;
-  if (!hardware->target.runsOnHost)
-    return fail("target '" + hardware->target.name +
-                "' does not run on this machine; tuning measures kernels");
   if (trials < 1 || trials > 100000)
     return fail("--trials must be in [1, 100000]");
   if (!(timeBudget >= 0))
@@ -62,6 +46,13 @@ int runTune() {
     return 1;
   if (workloads.empty())
     return fail("nothing to tune: give FILE.mlir, --gemm, --conv or --suite");
+  // After the inputs: a mistake is reported before a first-use calibration.
+  auto hardware = resolveHardware();
+  if (!hardware)
+    return 1;
+  if (!hardware->target.runsOnHost)
+    return fail("target '" + hardware->target.name +
+                "' does not run on this machine; tuning measures kernels");
 
   std::string databasePath =
       dbPath.empty() ? TuningDatabase::defaultPath() : std::string(dbPath);
@@ -88,7 +79,6 @@ int runTune() {
   options.timeBudgetSeconds = timeBudget;
   options.seed = seed;
   options.trialLog = log.get();
-  bool terminal = sys::Process::StandardErrIsDisplayed();
 
   int status = 0;
   if (!json)
@@ -96,13 +86,16 @@ int runTune() {
                       "workload", "trials", "tune s", "model ms", "best ms",
                       "regret", "spearman", "best config");
   for (const Workload &workload : workloads) {
-    if (terminal)
-      options.progress = [&](unsigned done, unsigned total, double best) {
-        printProgress(workloadName(workload), done, total, best);
+    // "NAME [=====     ] 12/51 best 1.23 ms" on a terminal.
+    ProgressBar bar(workloadName(workload));
+    if (bar.enabled())
+      options.progress = [&bar](unsigned done, unsigned total, double best) {
+        bar.update(done, total,
+                   best > 0 ? formatv("best {0:f3} ms", best * 1e3).str()
+                            : std::string());
       };
     auto result = tune(workload, options);
-    if (terminal)
-      errs() << "\r\033[K";
+    bar.clear();
     if (!result) {
       fail(workloadName(workload) + ": " + toString(result.takeError()));
       status = 1;

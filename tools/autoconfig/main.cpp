@@ -36,7 +36,11 @@ int main(int argc, char **argv) {
           "[--trials N] [--time-budget S] [--log F] [--db]\n"
           "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n"
           "  autoconfig example resnet18|transformer -o MODEL.mlir\n"
-          "  autoconfig run MODEL.mlir [--compare] [--bench]\n",
+          "  autoconfig run MODEL.mlir [--compare] [--bench]\n"
+          "  autoconfig validate [--target PRESET] [--threads N] [--json]\n\n"
+          "The compiling commands calibrate this machine on first use (once, "
+          "cached);\n--nominal decides with the target's nominal figures "
+          "instead.\n",
           &errs()))
     return 1;
   if (explainCommand())
@@ -57,7 +61,10 @@ int main(int argc, char **argv) {
     return runExample();
   if (runCommand())
     return runRun();
+  if (validateCommand())
+    return runValidate();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
-            "target, calibrate, tune, report, example, run); see --help\n";
+            "target, calibrate, tune, report, example, run, validate); see "
+            "--help\n";
   return 1;
 }

@@ -24,6 +24,19 @@
 
 namespace autoconfig {
 
+/// Where the tuner looks for configs faster than the model's pick.
+enum class TuneStrategy {
+  /// Random samples of every applicable algorithm's space (60% of the
+  /// trials), then steps through the neighbourhood of the best measured
+  /// config: what the model replaces.
+  Sampling,
+  /// Only near the model's decision: the other algorithms' own derived
+  /// configs (those predicted within a few times the pick, fastest first),
+  /// then steps through the neighbourhood of the best measured config. A few
+  /// trials check whether the pick is locally optimal (`autoconfig validate`).
+  Local,
+};
+
 struct TuneOptions {
   TargetDesc target;
   Profile profile;
@@ -33,6 +46,7 @@ struct TuneOptions {
   /// Stop after this many seconds of tuning (0: no limit).
   double timeBudgetSeconds = 0;
   uint64_t seed = 1;
+  TuneStrategy strategy = TuneStrategy::Sampling;
   /// Timing of one trial (shorter than bench's: many are timed).
   TimingOptions timing{5, 1, 0.004};
   /// Called after every trial: trials done, trials planned, best seconds.
