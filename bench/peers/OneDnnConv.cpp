@@ -24,7 +24,6 @@
 
 #include "llvm/ADT/StringExtras.h"
 
-#include <dlfcn.h>
 #include <dnnl.h>
 #include <dnnl_debug.h>
 
@@ -33,16 +32,6 @@
 #include <numeric>
 
 namespace autoconfig::onednn {
-
-bool setGompThreads(unsigned threads) {
-  if (void *gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD))
-    if (auto set = reinterpret_cast<void (*)(int)>(
-            dlsym(gomp, "omp_set_num_threads"))) {
-      set(int(threads));
-      return true;
-    }
-  return false;
-}
 
 static const char *isaName(dnnl_cpu_isa_t isa) {
   switch (isa) {

@@ -2,6 +2,7 @@
 
 #include "Options.h"
 #include "Program.h"
+#include "RunPeers.h"
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
@@ -56,6 +57,10 @@ static bool writeRaw(StringRef name, const AlignedBuffer &buffer) {
   os.write(static_cast<const char *>(buffer.data()), buffer.bytes());
   return true;
 }
+
+/// Different summation orders over tens of layers: far below 1e-3 of the
+/// output's scale unless something is wrong.
+static constexpr double kTolerance = 1e-3;
 
 /// max |a - b| / max |b|: the error relative to the output's scale.
 static double relativeError(const AlignedBuffer &a, const AlignedBuffer &b) {
@@ -147,12 +152,14 @@ int runRun() {
     double error = 0;
     for (size_t i = 0; i < outputs.size(); ++i)
       error = std::max(error, relativeError(outputs[i], expected[i]));
-    // Different summation orders over tens of layers: far below 1e-3 of the
-    // output's scale unless something is wrong.
-    ok = error <= 1e-3;
+    ok = error <= kTolerance;
     record["max_rel_err"] = error;
     record["matches_reference"] = ok;
   }
+  // Whole-program peers on the same inputs, checked like the default lowering.
+  std::vector<RunPeer> peers = runPeers(inputFile, entry, threads, pointers,
+                                        expected.empty() ? outputs : expected,
+                                        relativeError, kTolerance);
   if (!saveIo.empty()) {
     if (std::error_code ec = sys::fs::create_directories(saveIo.getValue()))
       return fail("cannot create '" + saveIo.getValue() + "': " + ec.message());
@@ -174,6 +181,7 @@ int runRun() {
     ModuleRunner *base = baseline.get();
     if (base)
       calls.push_back([&, base] { base->run(pointers, scratch); });
+    addPeerCalls(peers, pointers, calls);
     TimingOptions timing;
     timing.samples = std::max(5u, unsigned(runSamples));
     timing.warmupCalls = 1;
@@ -183,7 +191,13 @@ int runRun() {
       record["reference_latency_s"] = stats[1].medianSeconds;
       record["speedup"] = stats[1].medianSeconds / stats[0].medianSeconds;
     }
+    size_t next = base ? 2 : 1;
+    for (RunPeer &p : peers)
+      if (p.peer)
+        p.latency = stats[next++].medianSeconds;
   }
+  if (!peers.empty())
+    record["peers"] = peersJson(peers);
   if (json) {
     outs() << formatv("{0}", json::Value(std::move(record))) << "\n";
   } else {
@@ -200,8 +214,9 @@ int runRun() {
                         *r * 1e3, *r / *record.getNumber("latency_s"));
     if (record.getNumber("latency_s"))
       outs() << "\n";
+    printPeers(peers, record.getNumber("latency_s"), outs());
   }
-  return ok ? 0 : 2;
+  return ok ? peersStatus(peers) : 2;
 }
 
 } // namespace autoconfig::cli

@@ -1,0 +1,43 @@
+//===- PrepareProgram.cpp - A program as the peers take it ----------------===//
+//
+// The peers read linalg on tensors: what frontends such as torch-mlir write.
+// TOSA is lowered to it with the passes normalizeModule uses (Import.cpp),
+// and canonicalized, but nothing is bufferized or fused: the peer sees the
+// program's ops one by one.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Bench/ProgramPeer.h"
+
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+
+ProgramPeer::~ProgramPeer() = default;
+
+LogicalResult prepareProgramForPeers(ModuleOp module) {
+  bool hasTosa = false;
+  module.walk([&](Operation *op) {
+    if (isa<tosa::TosaDialect>(op->getDialect()))
+      hasTosa = true;
+  });
+  if (!hasTosa)
+    return success();
+  PassManager pm(module.getContext());
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                              TosaToLinalgNamedOptions());
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  pm.addPass(createCanonicalizerPass());
+  return pm.run(module);
+}
+
+} // namespace autoconfig
