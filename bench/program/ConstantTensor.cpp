@@ -163,6 +163,18 @@ ConstantTensor arrangeConstant(const ConstantTensor &c,
   }
   if (c.isSplat())
     return ConstantTensor::splat(shape, c.splatValue);
+  // The same row-major order (groups of one dimension each, in order, unit
+  // dimensions aside): only the shape changes.
+  int next = 0;
+  bool sameOrder = true;
+  for (const auto &g : groups)
+    for (int m : g)
+      sameOrder &= g.size() == 1 && m == next++ && c.shape[m] == spaceDims[m];
+  if (sameOrder && next == int(c.shape.size())) {
+    ConstantTensor out = c;
+    out.shape.assign(shape.begin(), shape.end());
+    return out;
+  }
   SmallVector<int64_t> strides = c.strides();
   int64_t count = 1;
   for (int64_t s : shape)

@@ -2,8 +2,9 @@
 //
 // The peers read linalg on tensors: what frontends such as torch-mlir write.
 // TOSA is lowered to it with the passes normalizeModule uses (Import.cpp),
-// and canonicalized, but nothing is bufferized or fused: the peer sees the
-// program's ops one by one.
+// and canonicalized, calls to functions of the module are inlined, but
+// nothing is bufferized or fused: the peer sees the program's ops one by
+// one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,19 +25,25 @@ namespace autoconfig {
 ProgramPeer::~ProgramPeer() = default;
 
 LogicalResult prepareProgramForPeers(ModuleOp module) {
-  bool hasTosa = false;
+  bool hasTosa = false, callsDefined = false;
   module.walk([&](Operation *op) {
     if (isa<tosa::TosaDialect>(op->getDialect()))
       hasTosa = true;
+    if (auto call = dyn_cast<func::CallOp>(op))
+      if (auto callee = module.lookupSymbol<func::FuncOp>(call.getCallee()))
+        callsDefined |= !callee.isExternal();
   });
-  if (!hasTosa)
-    return success();
   PassManager pm(module.getContext());
-  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
-                              TosaToLinalgNamedOptions());
-  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  pm.addPass(createCanonicalizerPass());
+  // A helper function's ops are the caller's.
+  if (callsDefined)
+    pm.addPass(createInlinerPass());
+  if (hasTosa) {
+    tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                                TosaToLinalgNamedOptions());
+    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+    pm.addPass(createCanonicalizerPass());
+  }
   return pm.run(module);
 }
 

@@ -519,6 +519,10 @@ Error ProgramBuilder::build(func::FuncOp entry) {
   if (!ret)
     return error("oneDNN peer: @" + entry.getSymName() +
                  " does not end with func.return");
+  if (ret.getNumOperands() == 0)
+    return error("oneDNN peer: @" + entry.getSymName() +
+                 " returns nothing, so there is nothing to compute (give the "
+                 "function that computes the tensors with --entry)");
   SmallVector<Value> worklist(ret.getOperands());
   while (!worklist.empty()) {
     Value v = worklist.pop_back_val();

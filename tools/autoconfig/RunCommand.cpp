@@ -157,9 +157,10 @@ int runRun() {
     record["matches_reference"] = ok;
   }
   // Whole-program peers on the same inputs, checked like the default lowering.
-  std::vector<RunPeer> peers = runPeers(inputFile, entry, threads, pointers,
-                                        expected.empty() ? outputs : expected,
-                                        relativeError, kTolerance);
+  std::vector<RunPeer> peers = runPeers(
+      inputFile, entry, threads, pointers, baseline ? expected : outputs,
+      baseline ? "the default lowering" : "AutoConfig", relativeError,
+      kTolerance);
   if (!saveIo.empty()) {
     if (std::error_code ec = sys::fs::create_directories(saveIo.getValue()))
       return fail("cannot create '" + saveIo.getValue() + "': " + ec.message());

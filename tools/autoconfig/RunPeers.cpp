@@ -41,7 +41,7 @@ createPeer(StringRef name, StringRef path, StringRef entry, unsigned threads) {
 
 std::vector<RunPeer> runPeers(
     StringRef path, StringRef entry, unsigned threads, ArrayRef<void *> inputs,
-    const std::vector<AlignedBuffer> &expected,
+    const std::vector<AlignedBuffer> &expected, StringRef reference,
     function_ref<double(const AlignedBuffer &, const AlignedBuffer &)> error,
     double tolerance) {
   std::vector<RunPeer> peers;
@@ -50,6 +50,7 @@ std::vector<RunPeer> runPeers(
   for (StringRef name : names) {
     RunPeer &p = peers.emplace_back();
     p.name = name.trim().str();
+    p.reference = reference.str();
     auto peer = createPeer(p.name, path, entry, threads);
     if (!peer) {
       p.error = toString(peer.takeError());
@@ -97,6 +98,7 @@ json::Object peersJson(const std::vector<RunPeer> &peers) {
         o["latency_s"] = *p.latency;
       o["matches"] = p.matches;
       o["max_rel_err"] = p.maxRelativeError;
+      o["compared_with"] = p.reference;
       json::Array plan;
       for (const std::string &line : p.peer->plan())
         plan.push_back(line);
@@ -114,8 +116,10 @@ void printPeers(const std::vector<RunPeer> &peers,
       os << "peer " << p.name << ": error: " << p.error << "\n";
       continue;
     }
-    os << formatv("peer {0}: max error {1:e2} of the output's scale: {2}",
-                  p.name, p.maxRelativeError, p.matches ? "match" : "MISMATCH");
+    os << formatv("peer {0}: max error {1:e2} of the output's scale against "
+                  "{2}: {3}",
+                  p.name, p.maxRelativeError, p.reference,
+                  p.matches ? "match" : "MISMATCH");
     if (p.latency) {
       os << formatv("; latency {0:f3} ms", *p.latency * 1e3);
       if (autoconfigLatency)

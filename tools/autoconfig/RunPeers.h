@@ -32,14 +32,19 @@ struct RunPeer {
   double maxRelativeError = 0;
   bool matches = false;
   std::optional<double> latency;
+  /// What its outputs were compared with.
+  std::string reference;
 };
 
 /// The peers --peers names, built for `entry` of `path` and run once on
-/// `inputs`; their outputs compared with `expected` by `error` against
-/// `tolerance`. Nothing when --peers is not given; errors stay per peer.
+/// `inputs`; their outputs compared with `expected` (the default lowering's
+/// with --compare, else AutoConfig's, as `reference` says) by `error`
+/// against `tolerance`. Nothing when --peers is not given; errors stay per
+/// peer.
 std::vector<RunPeer> runPeers(
     llvm::StringRef path, llvm::StringRef entry, unsigned threads,
     llvm::ArrayRef<void *> inputs, const std::vector<AlignedBuffer> &expected,
+    llvm::StringRef reference,
     llvm::function_ref<double(const AlignedBuffer &, const AlignedBuffer &)>
         error,
     double tolerance);
@@ -48,8 +53,8 @@ std::vector<RunPeer> runPeers(
 void addPeerCalls(std::vector<RunPeer> &peers, llvm::ArrayRef<void *> inputs,
                   std::vector<std::function<void()>> &calls);
 
-/// "peers": {"onednn": {"latency_s", "matches", "max_rel_err", "plan"} or
-/// {"error"}}.
+/// "peers": {"onednn": {"latency_s", "matches", "max_rel_err",
+/// "compared_with", "plan"} or {"error"}}.
 llvm::json::Object peersJson(const std::vector<RunPeer> &peers);
 
 /// One line per peer: its latency and AutoConfig's ratio to it, or its

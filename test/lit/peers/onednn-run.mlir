@@ -4,12 +4,12 @@
 // the flatten a view and the transposed weight a constant).
 // RUN: autoconfig run %s --compare --peers onednn --json | FileCheck %s
 // CHECK: "matches_reference":true
-// CHECK-SAME: "peers":{"onednn":{"matches":true,"max_rel_err":{{[-+.e0-9]+}},"plan":[
+// CHECK-SAME: "peers":{"onednn":{"compared_with":"the default lowering","matches":true,"max_rel_err":{{[-+.e0-9]+}},"plan":[
 // CHECK-SAME: 'linalg.generic' at {{[^"]*}}onednn-run.mlir:[[@LINE+35]]:{{[0-9]+}}: evaluated at build time (constant)
 // CHECK-SAME: 'linalg.conv_2d_nchw_fchw' at {{[^"]*}}onednn-run.mlir:[[@LINE+20]]:{{[0-9]+}}: convolution {{[^"]*}}post-ops relu; per-channel scale/shift folded into weights/bias; absorbs 'linalg.generic' at {{[^"]*}}; absorbs 'linalg.generic'
 // CHECK-SAME: 'linalg.matmul' at {{[^"]*}}onednn-run.mlir:[[@LINE+39]]:{{[0-9]+}}: inner_product
 // RUN: autoconfig run %s --peers onednn | FileCheck %s --check-prefix=TEXT
-// TEXT: peer onednn: max error {{.*}} of the output's scale: match
+// TEXT: peer onednn: max error {{.*}} of the output's scale against AutoConfig: match
 
 #map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #chan = affine_map<(d0, d1, d2, d3) -> (d1)>
