@@ -465,7 +465,145 @@ Expected<std::vector<Step>> extractChain(const Expr *root, Value primary,
   return steps;
 }
 
+namespace {
+
+/// y = scale * x + shift, elementwise with broadcasting of size-1 operands.
+struct Affine {
+  ConstantTensor scale = ConstantTensor::splat({}, 1),
+                 shift = ConstantTensor::splat({}, 0);
+  int space = 0;
+};
+
+/// `fn` of two constants of one shape, or of a constant and a one-element
+/// one; nullopt for other shapes.
+std::optional<ConstantTensor> combine(const ConstantTensor &a,
+                                      const ConstantTensor &b,
+                                      double (*fn)(double, double)) {
+  bool oneA = a.elements() == 1, oneB = b.elements() == 1;
+  if (oneA && oneB)
+    return ConstantTensor::splat(a.shape.size() >= b.shape.size() ? a.shape
+                                                                  : b.shape,
+                                 fn(a.at(0), b.at(0)));
+  if (!oneA && !oneB && a.shape != b.shape)
+    return std::nullopt;
+  const ConstantTensor &full = oneA ? b : a;
+  std::vector<double> v(full.elements());
+  for (int64_t i = 0; i < full.elements(); ++i)
+    v[i] = fn(oneA ? a.at(0) : a.at(i), oneB ? b.at(0) : b.at(i));
+  return ConstantTensor::dense(full.shape, std::move(v));
+}
+
+double mulOf(double x, double y) { return x * y; }
+double addOf(double x, double y) { return x + y; }
+double subOf(double x, double y) { return x - y; }
+double divOf(double x, double y) { return x / y; }
+
+/// Applies an affine step to `a`; false if it is not one or the shapes do
+/// not combine.
+bool absorbAffine(Affine &a, const Step &s) {
+  if (s.kind == Step::Kind::Eltwise) {
+    if (s.alg != dnnl_eltwise_linear)
+      return false;
+    ConstantTensor alpha = ConstantTensor::splat({}, s.alpha),
+                   beta = ConstantTensor::splat({}, s.beta);
+    auto scale = combine(a.scale, alpha, mulOf);
+    auto shift = combine(a.shift, alpha, mulOf);
+    auto shifted = shift ? combine(*shift, beta, addOf) : std::nullopt;
+    if (!scale || !shifted)
+      return false;
+    a.scale = std::move(*scale);
+    a.shift = std::move(*shifted);
+    return true;
+  }
+  if (!s.constant || s.space != a.space)
+    return false;
+  std::optional<ConstantTensor> scale = a.scale, shift;
+  switch (s.alg) {
+  case dnnl_binary_add:
+    shift = combine(a.shift, *s.constant, addOf);
+    break;
+  case dnnl_binary_sub:
+    shift = combine(a.shift, *s.constant, subOf);
+    break;
+  case dnnl_binary_mul:
+    scale = combine(a.scale, *s.constant, mulOf);
+    shift = combine(a.shift, *s.constant, mulOf);
+    break;
+  case dnnl_binary_div:
+    scale = combine(a.scale, *s.constant, divOf);
+    shift = combine(a.shift, *s.constant, divOf);
+    break;
+  default:
+    return false;
+  }
+  if (!scale || !shift)
+    return false;
+  a.scale = std::move(*scale);
+  a.shift = std::move(*shift);
+  return true;
+}
+
+/// The affine map as at most a multiplication and an addition.
+void emitAffine(const Affine &a, std::vector<Step> &out) {
+  auto binary = [&](dnnl_alg_kind_t alg, const ConstantTensor &c) {
+    Step s;
+    s.kind = Step::Kind::Binary;
+    s.alg = alg;
+    s.constant = c;
+    s.space = a.space;
+    out.push_back(std::move(s));
+  };
+  bool scalarScale = a.scale.elements() == 1,
+       scalarShift = a.shift.elements() == 1;
+  if (scalarScale && scalarShift) {
+    out.push_back(
+        Step::eltwise(dnnl_eltwise_linear, a.scale.at(0), a.shift.at(0)));
+    out.back().space = a.space;
+    return;
+  }
+  if (scalarScale) {
+    if (a.scale.at(0) != 1) {
+      out.push_back(Step::eltwise(dnnl_eltwise_linear, a.scale.at(0), 0));
+      out.back().space = a.space;
+    }
+  } else {
+    binary(dnnl_binary_mul, a.scale);
+  }
+  if (scalarShift) {
+    if (a.shift.at(0) != 0) {
+      out.push_back(Step::eltwise(dnnl_eltwise_linear, 1, a.shift.at(0)));
+      out.back().space = a.space;
+    }
+  } else {
+    binary(dnnl_binary_add, a.shift);
+  }
+}
+
+/// Runs of affine steps with constants (batch normalization's subtract,
+/// multiply, multiply, add) as one multiplication and one addition.
+void mergeAffineRuns(std::vector<Step> &steps) {
+  std::vector<Step> out;
+  for (size_t i = 0; i < steps.size();) {
+    Affine run;
+    run.space = steps[i].space;
+    size_t j = i;
+    while (j < steps.size() && absorbAffine(run, steps[j]))
+      ++j;
+    if (j - i >= 2) {
+      emitAffine(run, out);
+      i = j;
+    } else {
+      out.push_back(std::move(steps[i]));
+      ++i;
+    }
+  }
+  steps = std::move(out);
+}
+
+} // namespace
+
 void simplifyChain(std::vector<Step> &steps) {
+  mergeAffineRuns(steps);
   std::vector<Step> out;
   for (Step &s : steps) {
     if (!out.empty() && isLinear(out.back()) && isLinear(s)) {

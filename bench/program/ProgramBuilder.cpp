@@ -81,7 +81,9 @@ const ConstantTensor *ProgramBuilder::constantOf(Value v) const {
 }
 
 std::optional<double> ProgramBuilder::scalarOf(Value v) const {
-  if (const ConstantTensor *c = constantOf(v); c && c->elements() == 1)
+  // A tensor with one value read anywhere is that value.
+  if (const ConstantTensor *c = constantOf(v);
+      c && (c->isSplat() || c->elements() == 1))
     return c->at(0);
   Attribute attr;
   if (matchPattern(v, m_Constant(&attr)))
@@ -641,8 +643,16 @@ Error ProgramBuilder::visit(Operation *op) {
     return buildContraction(linalgOp);
   if (isElementwise(linalgOp))
     return buildElementwise(linalgOp);
-  return error("not a convolution, pooling, contraction, softmax or "
-               "element-wise op");
+  if (linalgOp.getNumReductionLoops() > 0) {
+    auto normalization = tryNormalization(linalgOp);
+    if (!normalization)
+      return normalization.takeError();
+    if (*normalization)
+      return Error::success();
+    return buildReduction(linalgOp);
+  }
+  return error("not a convolution, pooling, contraction, reduction, softmax "
+               "or element-wise op");
 }
 
 Error ProgramBuilder::bindOutputs(func::ReturnOp ret) {

@@ -63,6 +63,8 @@ public:
 private:
   // --- Values (ProgramBuilder.cpp) ---------------------------------------
   const ConstantTensor *constantOf(mlir::Value v) const;
+  /// The value of a scalar constant, or of a constant tensor that holds one
+  /// value.
   std::optional<double> scalarOf(mlir::Value v) const;
   bool isEmpty(mlir::Value v) const { return empties.contains(v); }
   /// Whether the value can be read now (computed, constant, or a view of
@@ -133,6 +135,10 @@ private:
     /// Logical dimension of the output channels when per-channel scales and
     /// shifts fold into constant weights and bias; -1 otherwise.
     int channelDim = -1;
+    /// The primitive applies the folded scale itself (a normalization's
+    /// scale and shift) rather than to constant weights: `make` is then
+    /// asked for both whenever either is not the identity.
+    bool appliesScale = false;
     /// Buffers the primitive reads (never summed into in place).
     llvm::SmallVector<int> readBuffers;
     /// The destination format when the primitive has no choice (eltwise and
@@ -180,6 +186,17 @@ private:
   llvm::Error buildPooling(mlir::linalg::LinalgOp op, bool isMax);
   llvm::Error buildContraction(mlir::linalg::LinalgOp op);
   llvm::Error buildElementwise(mlir::linalg::LinalgOp op);
+  llvm::Error buildReduction(mlir::linalg::LinalgOp op);
+  /// Maps the softmax or layer normalization a frontend decomposed into
+  /// reductions and element-wise ops, starting from its first reduction
+  /// (ProgramNormalizations.cpp); false when `op` starts no such pattern.
+  llvm::Expected<bool> tryNormalization(mlir::linalg::LinalgOp op);
+  llvm::Error buildSoftmaxOver(mlir::Value x, unsigned axis,
+                               mlir::linalg::LinalgOp last,
+                               llvm::ArrayRef<mlir::Operation *> pattern);
+  llvm::Error buildLayerNormOver(mlir::Value x, float eps,
+                                 mlir::linalg::LinalgOp last,
+                                 llvm::ArrayRef<mlir::Operation *> pattern);
   llvm::Error buildSoftmax(mlir::linalg::SoftmaxOp op);
   /// The steps that add a non-zero init (or max with it, for max pooling).
   llvm::Expected<std::vector<Step>>

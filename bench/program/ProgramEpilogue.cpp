@@ -271,7 +271,9 @@ ProgramBuilder::produce(const Producer &producer) {
         }
       }
       out.folded = first > 0;
-      out.withBias = llvm::any_of(out.shift, [](double v) { return v != 0; });
+      out.withBias = llvm::any_of(out.shift, [](double v) { return v != 0; }) ||
+                     (producer.appliesScale &&
+                      llvm::any_of(out.scale, [](double v) { return v != 1; }));
     }
     std::vector<Step> remaining(steps.begin() + first, steps.end());
 
@@ -401,8 +403,11 @@ Error ProgramBuilder::emit(const Producer &producer, Produced &produced,
        PrimitiveSequence::implName(produced.pd.get()) + " (" + formats +
        ", dst " + formatOf(dst.md) + "; post-ops " +
        onednn::describe(produced.postOps) +
-       (produced.folded ? "; per-channel scale/shift folded into weights/bias"
-                        : "") +
+       (!produced.folded        ? ""
+        : producer.appliesScale ? "; per-feature scale/shift folded into its "
+                                  "scale and shift"
+                                : "; per-channel scale/shift folded into "
+                                  "weights/bias") +
        absorbs + ")")
           .str();
   if (Error e = seq.addStep(produced.pd, std::move(args), line))

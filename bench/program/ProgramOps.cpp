@@ -18,7 +18,10 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <dnnl_debug.h>
+
 #include <cfloat>
+#include <cmath>
 
 using namespace mlir;
 using namespace llvm;
@@ -213,19 +216,33 @@ ProgramBuilder::initSteps(Value init, dnnl_alg_kind_t combine, double neutral) {
   std::vector<Step> steps;
   if (isEmpty(init))
     return error("it accumulates into an uninitialized tensor");
-  bool isMax = combine == dnnl_binary_max;
   std::optional<ConstantTensor> reduced;
   if (const ConstantTensor *c = constantOf(init))
     reduced = c->withoutBroadcast();
   if (const ConstantTensor *c = reduced ? &*reduced : nullptr) {
-    bool isNeutral = isMax ? (c->isSplat() && c->splatValue <= -FLT_MAX)
-                           : c->isUniformly(neutral);
+    // A max from the lowest float (or a min from the highest) is nothing.
+    double v = c->at(0);
+    bool uniform = c->isSplat() || c->elements() == 1;
+    bool isNeutral = uniform && (combine == dnnl_binary_max   ? v <= -FLT_MAX
+                                 : combine == dnnl_binary_min ? v >= FLT_MAX
+                                                              : v == neutral);
     if (isNeutral)
       return steps;
-    if (c->isSplat() || c->elements() == 1) {
-      steps.push_back(isMax
-                          ? Step::eltwise(dnnl_eltwise_clip, c->at(0), FLT_MAX)
-                          : Step::eltwise(dnnl_eltwise_linear, 1, c->at(0)));
+    if (uniform) {
+      switch (combine) {
+      case dnnl_binary_max:
+        steps.push_back(Step::eltwise(dnnl_eltwise_clip, v, FLT_MAX));
+        break;
+      case dnnl_binary_min:
+        steps.push_back(Step::eltwise(dnnl_eltwise_clip, -FLT_MAX, v));
+        break;
+      case dnnl_binary_mul:
+        steps.push_back(Step::eltwise(dnnl_eltwise_linear, v, 0));
+        break;
+      default:
+        steps.push_back(Step::eltwise(dnnl_eltwise_linear, 1, v));
+        break;
+      }
       return steps;
     }
   }
@@ -542,6 +559,10 @@ Error ProgramBuilder::buildContraction(linalg::LinalgOp op) {
   AffineMap mapB = op.getMatchingIndexingMap(op.getDpsInputOperand(1));
   AffineMap mapC = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   int b = cd->batch.empty() ? -1 : int(cd->batch[0]);
+  // A batch of one (TOSA's matmul is always batched) is no batch: an inner
+  // product may then compute it.
+  if (b >= 0 && loops[b] == 1)
+    b = -1;
   unsigned m = cd->m[0], n = cd->n[0], k = cd->k[0];
   auto dimIn = [&](AffineMap map, int loop) {
     return loop < 0 ? -1 : tensorDimOf(map, unsigned(loop));
@@ -906,6 +927,95 @@ Error ProgramBuilder::buildElementwise(linalg::LinalgOp op) {
               "src " + formatOf(source->md) +
                   (src1.memory ? ", src1 " + formatOf(src1.md) : "") +
                   (produced->dst.memory == source->memory ? ", in place" : ""));
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+Error ProgramBuilder::buildReduction(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1)
+    return error("a reduction of other than one tensor");
+  // The body combines the element with the accumulator: which oneDNN
+  // algorithm, and its neutral element.
+  Block *body = op.getBlock();
+  Value in = op.getMatchingBlockArgument(op.getDpsInputOperand(0));
+  Value acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  Operation *yield = body->getTerminator();
+  Operation *combine = yield->getOperand(0).getDefiningOp();
+  if (!combine || combine->getBlock() != body ||
+      std::distance(body->begin(), body->end()) != 2 ||
+      combine->getNumOperands() != 2 ||
+      !((combine->getOperand(0) == in && combine->getOperand(1) == acc) ||
+        (combine->getOperand(0) == acc && combine->getOperand(1) == in)))
+    return error("a reduction whose body is not one combining op");
+  dnnl_alg_kind_t alg, combineAlg;
+  double neutral;
+  if (isa<arith::AddFOp>(combine)) {
+    alg = dnnl_reduction_sum, combineAlg = dnnl_binary_add, neutral = 0;
+  } else if (isa<arith::MulFOp>(combine)) {
+    alg = dnnl_reduction_mul, combineAlg = dnnl_binary_mul, neutral = 1;
+  } else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(combine)) {
+    alg = dnnl_reduction_max, combineAlg = dnnl_binary_max, neutral = -INFINITY;
+  } else if (isa<arith::MinimumFOp, arith::MinNumFOp>(combine)) {
+    alg = dnnl_reduction_min, combineAlg = dnnl_binary_min, neutral = INFINITY;
+  } else {
+    return error("a reduction by '" + combine->getName().getStringRef() +
+                 "', which oneDNN does not have");
+  }
+  AffineMap inMap = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!inMap.isPermutation() || !outMap.isProjectedPermutation())
+    return error("a reduction that does not read its input element by "
+                 "element");
+  // Logical dimensions: the loops; the destination has size 1 where they
+  // reduce.
+  SmallVector<int64_t> loops = op.getStaticLoopRanges();
+  DimGroups srcGroups(loops.size()), dstGroups(loops.size());
+  for (auto [j, e] : llvm::enumerate(inMap.getResults()))
+    srcGroups[cast<AffineDimExpr>(e).getPosition()].push_back(int(j));
+  for (auto [j, e] : llvm::enumerate(outMap.getResults()))
+    dstGroups[cast<AffineDimExpr>(e).getPosition()].push_back(int(j));
+  SmallVector<int64_t> dstDims = loops;
+  for (size_t d = 0; d < loops.size(); ++d)
+    if (dstGroups[d].empty())
+      dstDims[d] = 1;
+  // The init combined with the result (a max from -inf is nothing).
+  auto own = initSteps(op.getDpsInits()[0], combineAlg, neutral);
+  if (!own)
+    return own.takeError();
+  auto srcTensor = tensorOf(op.getDpsInputs()[0]);
+  if (!srcTensor)
+    return srcTensor.takeError();
+  auto src = arranged(*srcTensor, srcGroups, describeOp(op));
+  if (!src)
+    return src.takeError();
+  Producer producer;
+  producer.op = op;
+  producer.logicalDims = dstDims;
+  producer.value = op->getResult(0);
+  producer.valueDims = dimsOf(op->getResult(0));
+  producer.groups = dstGroups;
+  producer.ownSteps = std::move(*own);
+  producer.readBuffers.push_back(src->buffer);
+  dnnl_memory_desc_t srcMd = src->md;
+  auto make = [&](const dnnl_memory_desc_t &dst,
+                  const_dnnl_primitive_attr_t attr, bool,
+                  onednn::PrimitiveDesc &pd) {
+    dnnl_reduction_desc_t desc;
+    dnnl_status_t s = dnnl_reduction_desc_init(&desc, alg, &srcMd, &dst, 0, 0);
+    if (s == dnnl_success)
+      s = dnnl_primitive_desc_create(pd.slot(), &desc, attr, seq.engine(),
+                                     nullptr);
+    return s;
+  };
+  producer.make = make;
+  auto produced = produce(producer);
+  if (!produced)
+    return produced.takeError();
+  StringRef name = dnnl_alg_kind2str(alg);
+  return emit(producer, *produced, {{DNNL_ARG_SRC, src->memory}}, name,
+              "src " + formatOf(src->md));
 }
 
 //===----------------------------------------------------------------------===//

@@ -236,6 +236,11 @@ ExprBuilder::buildBody(linalg::LinalgOp op, AffineMap outer,
       env[arg] = constant(*value);
       continue;
     }
+    // A constant tensor of one value is that value wherever it is read.
+    if (std::optional<double> value = scalarOf(v)) {
+      env[arg] = constant(*value);
+      continue;
+    }
     AffineMap map = op.getMatchingIndexingMap(&operand).compose(outer);
     if (linalg::LinalgOp producer = inlinePolicy(v)) {
       AffineMap producerOuter =

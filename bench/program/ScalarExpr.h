@@ -85,7 +85,7 @@ double applyFn(const Expr &e, llvm::ArrayRef<double> args);
 class ExprBuilder {
 public:
   /// The value of a scalar defined outside a body (a constant the program
-  /// computes), or nullopt.
+  /// computes), or of a tensor operand holding one value; nullopt otherwise.
   using ScalarLookup = std::function<std::optional<double>(mlir::Value)>;
   explicit ExprBuilder(ScalarLookup scalarOf) : scalarOf(std::move(scalarOf)) {}
 

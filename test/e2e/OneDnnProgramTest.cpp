@@ -550,7 +550,9 @@ TEST(OneDnnProgram, TosaProgram) {
   Outcome o = runBoth(program);
   ASSERT_TRUE(o.failure.empty()) << planText(o);
   EXPECT_LT(o.error, 1e-5) << planText(o);
-  EXPECT_EQ(countLines(o.plan, {"matmul", "swish+binary_add"}), 1)
+  // The batch of one is no batch: an inner product, SiLU and the residual
+  // addition its post-ops.
+  EXPECT_EQ(countLines(o.plan, {"inner_product", "post-ops swish+"}), 1)
       << planText(o);
   Outcome c = runBoth(program, "conv");
   ASSERT_TRUE(c.failure.empty()) << planText(c);
@@ -639,6 +641,74 @@ TEST(OneDnnProgram, ActivationGenerics) {
   EXPECT_EQ(countLines(b.plan, {"matmul", "post-ops linear(2,1)+clip(-1,1)"}),
             1)
       << planText(b);
+}
+
+// Softmax and layer normalization as TOSA decomposes them (reductions and
+// element-wise ops), and a reduction on its own.
+const char *kNormalizations = R"mlir(
+func.func @forward(%x: tensor<2x6x10xf32>) -> tensor<2x6x10xf32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %m = tosa.reduce_max %x {axis = 2 : i32} : (tensor<2x6x10xf32>) -> tensor<2x6x1xf32>
+  %d = tosa.sub %x, %m : (tensor<2x6x10xf32>, tensor<2x6x1xf32>) -> tensor<2x6x10xf32>
+  %e = tosa.exp %d : (tensor<2x6x10xf32>) -> tensor<2x6x10xf32>
+  %s = tosa.reduce_sum %e {axis = 2 : i32} : (tensor<2x6x10xf32>) -> tensor<2x6x1xf32>
+  %r = tosa.reciprocal %s : (tensor<2x6x1xf32>) -> tensor<2x6x1xf32>
+  %y = tosa.mul %e, %r, %shift : (tensor<2x6x10xf32>, tensor<2x6x1xf32>, tensor<1xi8>) -> tensor<2x6x10xf32>
+  return %y : tensor<2x6x10xf32>
+}
+func.func @layernorm(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %n = "tosa.const"() <{values = dense<6.250000e-02> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %eps = "tosa.const"() <{values = dense<1.000000e-05> : tensor<1x1xf32>}> : () -> tensor<1x1xf32>
+  %g = "tosa.const"() <{values = @R[1,16]}> : () -> tensor<1x16xf32>
+  %b = "tosa.const"() <{values = @R[1,16]}> : () -> tensor<1x16xf32>
+  %s1 = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %mean = tosa.mul %s1, %n, %shift : (tensor<8x1xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<8x1xf32>
+  %d = tosa.sub %x, %mean : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  %sq = tosa.mul %d, %d, %shift : (tensor<8x16xf32>, tensor<8x16xf32>, tensor<1xi8>) -> tensor<8x16xf32>
+  %s2 = tosa.reduce_sum %sq {axis = 1 : i32} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %var = tosa.mul %s2, %n, %shift : (tensor<8x1xf32>, tensor<1x1xf32>, tensor<1xi8>) -> tensor<8x1xf32>
+  %ve = tosa.add %var, %eps : (tensor<8x1xf32>, tensor<1x1xf32>) -> tensor<8x1xf32>
+  %rs = tosa.rsqrt %ve : (tensor<8x1xf32>) -> tensor<8x1xf32>
+  %y = tosa.mul %d, %rs, %shift : (tensor<8x16xf32>, tensor<8x1xf32>, tensor<1xi8>) -> tensor<8x16xf32>
+  %yg = tosa.mul %y, %g, %shift : (tensor<8x16xf32>, tensor<1x16xf32>, tensor<1xi8>) -> tensor<8x16xf32>
+  %yb = tosa.add %yg, %b : (tensor<8x16xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
+  return %yb : tensor<8x16xf32>
+}
+func.func @reduction(%x: tensor<4x6x5xf32>) -> tensor<4x6x1xf32> {
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
+  %m = tosa.reduce_max %x {axis = 2 : i32} : (tensor<4x6x5xf32>) -> tensor<4x6x1xf32>
+  %y = tosa.add %m, %half : (tensor<4x6x1xf32>, tensor<1x1x1xf32>) -> tensor<4x6x1xf32>
+  return %y : tensor<4x6x1xf32>
+}
+func.func @middle(%x: tensor<4x6x5xf32>) -> tensor<4x1x5xf32> {
+  %m = tosa.reduce_sum %x {axis = 1 : i32} : (tensor<4x6x5xf32>) -> tensor<4x1x5xf32>
+  return %m : tensor<4x1x5xf32>
+}
+)mlir";
+
+TEST(OneDnnProgram, DecomposedNormalizationsAndReductions) {
+  std::string program = withConstants(kNormalizations);
+  Outcome s = runBoth(program);
+  ASSERT_TRUE(s.failure.empty()) << planText(s);
+  EXPECT_LT(s.error, 1e-5) << planText(s);
+  EXPECT_EQ(countLines(s.plan, {"softmax over dimension 2"}), 1) << planText(s);
+  EXPECT_EQ(s.plan.size(), 1u) << planText(s);
+  Outcome l = runBoth(program, "layernorm");
+  ASSERT_TRUE(l.failure.empty()) << planText(l);
+  EXPECT_LT(l.error, 1e-5) << planText(l);
+  EXPECT_EQ(countLines(l.plan, {"layer_normalization", "folded"}), 1)
+      << planText(l);
+  EXPECT_EQ(l.plan.size(), 1u) << planText(l);
+  Outcome r = runBoth(program, "reduction");
+  ASSERT_TRUE(r.failure.empty()) << planText(r);
+  EXPECT_LT(r.error, 1e-6) << planText(r);
+  EXPECT_EQ(countLines(r.plan, {"reduction_max", "post-ops linear(1,0.5)"}), 1)
+      << planText(r);
+  Outcome m = runBoth(program, "middle");
+  ASSERT_TRUE(m.failure.empty()) << planText(m);
+  EXPECT_LT(m.error, 1e-6) << planText(m);
+  EXPECT_EQ(countLines(m.plan, {"reduction_sum"}), 1) << planText(m);
 }
 
 /// Runs the peer alone on `program` (one input of `count` elements).

@@ -6,8 +6,9 @@ func.func @forward(%x: tensor<4x8xf32>) -> tensor<4xf32> {
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
   %s = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]} ins(%x : tensor<4x8xf32>) outs(%f : tensor<4xf32>) {
   ^bb0(%in: f32, %out: f32):
-    %0 = arith.addf %in, %out : f32
-    linalg.yield %0 : f32
+    %0 = arith.mulf %in, %in : f32
+    %1 = arith.addf %0, %out : f32
+    linalg.yield %1 : f32
   } -> tensor<4xf32>
   return %s : tensor<4xf32>
 }
