@@ -32,14 +32,6 @@ Step Step::eltwise(dnnl_alg_kind_t alg, float alpha, float beta) {
   return s;
 }
 
-std::string Step::describe() const {
-  StringRef name = dnnl_alg_kind2str(alg);
-  if (kind == Kind::Binary)
-    return (name + (constant ? "(constant)" : "(tensor)")).str();
-  name.consume_front("eltwise_");
-  return formatv("{0}({1},{2})", name, alpha, beta).str();
-}
-
 namespace {
 
 Error error(const Twine &message) {

@@ -43,7 +43,6 @@ struct Step {
   int space = 0;
 
   static Step eltwise(dnnl_alg_kind_t alg, float alpha = 0, float beta = 0);
-  std::string describe() const;
 };
 
 struct ChainContext {

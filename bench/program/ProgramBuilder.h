@@ -6,10 +6,12 @@
 //   - values computed from constants alone are evaluated once (constants);
 //   - reshapes, casts, transposes and slices of computed values are views of
 //     the same buffer (materialized only when oneDNN cannot describe them);
-//   - convolutions, pooling, matmuls, element-wise ops and softmax become
-//     primitives, each absorbing the element-wise ops that alone read its
-//     result as post-ops (per-channel affine maps folded into constant
-//     weights and bias);
+//   - convolutions, pooling, matmuls (inner products when the weights are
+//     constant), reductions, element-wise ops and softmax become primitives,
+//     each absorbing the element-wise ops that alone read its result as
+//     post-ops (per-channel affine maps folded into constant weights and
+//     bias); softmax and layer normalization decomposed into reductions and
+//     element-wise ops become one primitive again;
 //   - anything else is an error naming the op.
 //
 //===----------------------------------------------------------------------===//

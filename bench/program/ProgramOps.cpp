@@ -355,8 +355,6 @@ Error ProgramBuilder::buildConvolution(linalg::LinalgOp op) {
   producer.readBuffers.push_back(src->buffer);
   dnnl_memory_desc_t anySrc = anyOf(srcDims), anyWeights = anyOf(weightDims),
                      biasMd = rowMajorOf({dstDims[1]});
-  unsigned rank = spatial.size() + 2;
-  (void)rank;
   auto make = [&](const dnnl_memory_desc_t &dst,
                   const_dnnl_primitive_attr_t attr, bool withBias,
                   onednn::PrimitiveDesc &pd) {
@@ -774,7 +772,6 @@ Error ProgramBuilder::buildContraction(linalg::LinalgOp op) {
       return memory.takeError();
     args.push_back({DNNL_ARG_BIAS, *memory});
   }
-  (void)M;
   return emit(producer, *produced, std::move(args), "matmul",
               "src " + formatOf(srcA->md) + ", weights " +
                   formatOf(chosenWeights));
