@@ -1,5 +1,4 @@
-//===- ProgramNormalizations.cpp - Softmax, layer norm as frontends write them
-//===//
+//===- ProgramNormalizations.cpp - Decomposed softmax, layer norm ---------===//
 //
 // Frontends that have no softmax or layer normalization op (TOSA, and
 // torch-mlir for some models) decompose them into reductions and
