@@ -14,7 +14,8 @@
 
 #include "OneDnnNetwork.h"
 
-#include "../peers/OneDnn.h"
+#include "../onednn/PostOps.h"
+#include "../onednn/PrimitiveSequence.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -30,144 +31,20 @@
 using namespace llvm;
 
 namespace autoconfig::netbench {
+using namespace onednn;
 namespace {
-
-Error dnnlError(const Twine &what, dnnl_status_t status) {
-  return createStringError(inconvertibleErrorCode(),
-                           "oneDNN: " + what + " failed (" +
-                               dnnl_status2str(status) + ")");
-}
-
-/// An owning handle of the C API.
-template <typename T, dnnl_status_t (*Destroy)(T)> class Handle {
-public:
-  Handle() = default;
-  Handle(Handle &&other) : raw(other.raw) { other.raw = nullptr; }
-  Handle &operator=(Handle &&other) {
-    reset();
-    std::swap(raw, other.raw);
-    return *this;
-  }
-  ~Handle() { reset(); }
-  void reset() {
-    if (raw)
-      Destroy(raw);
-    raw = nullptr;
-  }
-  /// Where a C API call that creates the object stores it.
-  T *slot() {
-    reset();
-    return &raw;
-  }
-  T get() const { return raw; }
-
-private:
-  T raw = nullptr;
-};
-using Engine = Handle<dnnl_engine_t, dnnl_engine_destroy>;
-using Stream = Handle<dnnl_stream_t, dnnl_stream_destroy>;
-using Memory = Handle<dnnl_memory_t, dnnl_memory_destroy>;
-using PrimitiveDesc =
-    Handle<dnnl_primitive_desc_t, dnnl_primitive_desc_destroy>;
-using Primitive = Handle<dnnl_primitive_t, dnnl_primitive_destroy>;
-using Attr = Handle<dnnl_primitive_attr_t, dnnl_primitive_attr_destroy>;
-using PostOps = Handle<dnnl_post_ops_t, dnnl_post_ops_destroy>;
 
 /// A reader index that no layer reaches: the caller reads the network's
 /// output and owns its input.
 constexpr int kCaller = INT_MAX;
 
-/// One post-op of a convolution, inner product or matmul.
-struct PostOp {
-  enum class Kind { Relu, Linear, Sum, Add };
-  Kind kind = Kind::Relu;
-  /// Linear: the factor.
-  float alpha = 0;
-  /// Add: the second operand.
-  dnnl_memory_desc_t src1{};
-  dnnl_memory_t src1Memory = nullptr;
-};
-
-std::string describe(ArrayRef<PostOp> ops) {
-  std::string text;
-  for (const PostOp &op : ops) {
-    text += text.empty() ? "" : "+";
-    switch (op.kind) {
-    case PostOp::Kind::Relu:
-      text += "relu";
-      break;
-    case PostOp::Kind::Linear:
-      text += formatv("linear({0})", op.alpha).str();
-      break;
-    case PostOp::Kind::Sum:
-      text += "sum";
-      break;
-    case PostOp::Kind::Add:
-      text += "binary_add";
-      break;
-    }
-  }
-  return text.empty() ? "none" : text;
-}
-
-/// oneDNN's name of a memory format: logical dimensions a, b, c, ... from
-/// the outermost to the innermost, blocked ones in capitals, then the inner
-/// blocks ("aBcd16b" is NCHW16c).
-std::string formatOf(const dnnl_memory_desc_t &md) {
-  if (md.format_kind != dnnl_blocked)
-    return dnnl_fmt_kind2str(md.format_kind);
-  const dnnl_blocking_desc_t &b = md.format_desc.blocking;
-  std::vector<int> order(md.ndims);
-  std::iota(order.begin(), order.end(), 0);
-  // Outermost first; a size-1 dimension's stride means nothing, so among
-  // equal strides the larger dimension counts as outer (as in oneDNN's tags).
-  std::sort(order.begin(), order.end(), [&](int x, int y) {
-    if (b.strides[x] != b.strides[y])
-      return b.strides[x] > b.strides[y];
-    if (md.dims[x] != md.dims[y])
-      return md.dims[x] > md.dims[y];
-    return x < y;
-  });
-  std::string name;
-  for (int d : order) {
-    bool blocked = false;
-    for (int i = 0; i < b.inner_nblks; ++i)
-      blocked |= b.inner_idxs[i] == d;
-    name += char((blocked ? 'A' : 'a') + d);
-  }
-  for (int i = 0; i < b.inner_nblks; ++i)
-    name += std::to_string(b.inner_blks[i]) + char('a' + b.inner_idxs[i]);
-  return name;
-}
-
-/// A plain (unblocked) strided layout, as views need.
-bool isPlain(const dnnl_memory_desc_t &md) {
-  return md.format_kind == dnnl_blocked &&
-         md.format_desc.blocking.inner_nblks == 0;
-}
-
 } // namespace
 
 struct OneDnnNetwork::Impl {
-  Engine engine;
-  Stream stream;
-  std::vector<Memory> memories;
-  std::vector<Primitive> primitives;
-  struct Step {
-    dnnl_primitive_t primitive;
-    std::vector<dnnl_exec_arg_t> args;
-  };
-  std::vector<Step> steps;
-  std::vector<std::string> planLines;
-  unsigned reorders = 0;
+  PrimitiveSequence seq;
 
   // Build state.
   const Network *net = nullptr;
-  struct Tensor {
-    dnnl_memory_desc_t md{};
-    dnnl_memory_t memory = nullptr;
-    int buffer = -1;
-  };
   /// Values and their consumers, indexed by layer + 1 (0: the input).
   std::vector<Tensor> values;
   std::vector<std::vector<int>> consumers;
@@ -192,170 +69,57 @@ struct OneDnnNetwork::Impl {
 
   /// Whether layer `writer` may overwrite `buffer`: nothing after it reads
   /// the buffer, except `fused` (a layer executed by the writer itself).
-  bool canOverwrite(int buffer, int writer, int fused) const {
-    return llvm::all_of(readers[buffer],
+  bool canOverwrite(int buffer, int writer, int fused) {
+    return llvm::all_of(readersOf(buffer),
                         [&](int r) { return r <= writer || r == fused; });
+  }
+
+  std::vector<int> &readersOf(int buffer) {
+    if (readers.size() <= size_t(buffer))
+      readers.resize(buffer + 1);
+    return readers[buffer];
   }
 
   void define(int v, const Tensor &t) {
     value(v) = t;
-    std::vector<int> &r = readers[t.buffer];
+    std::vector<int> &r = readersOf(t.buffer);
     llvm::append_range(r, consumers[v + 1]);
     if (v == lastLayer())
       r.push_back(kCaller);
   }
 
-  Expected<dnnl_memory_t> newMemory(const dnnl_memory_desc_t &md,
-                                    void *handle) {
-    Memory memory;
-    if (dnnl_status_t s =
-            dnnl_memory_create(memory.slot(), &md, engine.get(), handle))
-      return dnnlError("dnnl_memory_create", s);
-    memories.push_back(std::move(memory));
-    return memories.back().get();
-  }
-
-  /// A tensor in a buffer of its own.
+  // The sequence's operations, as the layers call them.
   Expected<Tensor> allocate(const dnnl_memory_desc_t &md) {
-    auto memory = newMemory(md, DNNL_MEMORY_ALLOCATE);
-    if (!memory)
-      return memory.takeError();
-    readers.emplace_back();
-    return Tensor{md, *memory, int(readers.size()) - 1};
+    return seq.allocate(md);
   }
-
-  /// `md` over the buffer of `t`.
   Expected<Tensor> viewOf(const Tensor &t, const dnnl_memory_desc_t &md) {
-    void *handle = nullptr;
-    if (dnnl_status_t s = dnnl_memory_get_data_handle(t.memory, &handle))
-      return dnnlError("dnnl_memory_get_data_handle", s);
-    auto memory = newMemory(md, handle);
-    if (!memory)
-      return memory.takeError();
-    return Tensor{md, *memory, t.buffer};
+    return seq.viewOf(t, md);
   }
-
   static std::string implName(const_dnnl_primitive_desc_t pd) {
-    const char *impl = nullptr;
-    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
-    return impl ? impl : "unknown";
+    return PrimitiveSequence::implName(pd);
   }
   static const dnnl_memory_desc_t &queryMd(const_dnnl_primitive_desc_t pd,
                                            dnnl_query_t what, int index = 0) {
-    return *dnnl_primitive_desc_query_md(pd, what, index);
+    return PrimitiveSequence::queryMd(pd, what, index);
   }
-
   Error addStep(const PrimitiveDesc &pd, std::vector<dnnl_exec_arg_t> args,
                 const Twine &line) {
-    Primitive primitive;
-    if (dnnl_status_t s = dnnl_primitive_create(primitive.slot(), pd.get()))
-      return dnnlError("dnnl_primitive_create", s);
-    steps.push_back({primitive.get(), std::move(args)});
-    primitives.push_back(std::move(primitive));
-    planLines.push_back(line.str());
-    return Error::success();
+    return seq.addStep(pd, std::move(args), line);
   }
-
-  /// Copies `from` into `to` in every inference (timed) or once, now.
   Error reorder(const dnnl_memory_desc_t &fromMd, dnnl_memory_t from,
                 const dnnl_memory_desc_t &toMd, dnnl_memory_t to, bool timed,
                 const Twine &why) {
-    PrimitiveDesc pd;
-    if (dnnl_status_t s = dnnl_reorder_primitive_desc_create(
-            pd.slot(), &fromMd, engine.get(), &toMd, engine.get(), nullptr))
-      return dnnlError("reorder " + formatOf(fromMd) + " -> " + formatOf(toMd),
-                       s);
-    if (timed) {
-      ++reorders;
-      return addStep(pd, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}},
-                     why + ": reorder " + formatOf(fromMd) + " -> " +
-                         formatOf(toMd) + " (" + implName(pd.get()) + ")");
-    }
-    Primitive primitive;
-    if (dnnl_status_t s = dnnl_primitive_create(primitive.slot(), pd.get()))
-      return dnnlError("dnnl_primitive_create (reorder)", s);
-    dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
-    dnnl_status_t s =
-        dnnl_primitive_execute(primitive.get(), stream.get(), 2, args);
-    if (s == dnnl_success)
-      s = dnnl_stream_wait(stream.get());
-    return s == dnnl_success ? Error::success() : dnnlError("reorder", s);
+    return seq.reorder(fromMd, from, toMd, to, timed, why);
   }
-
-  /// `t` in format `want`: itself, or a copy made in every inference.
   Expected<Tensor> inFormat(const Tensor &t, const dnnl_memory_desc_t &want,
                             const Twine &why) {
-    if (dnnl_memory_desc_equal(&t.md, &want))
-      return t;
-    auto copy = allocate(want);
-    if (!copy)
-      return copy.takeError();
-    if (Error e = reorder(t.md, t.memory, want, copy->memory, true, why))
-      return std::move(e);
-    return *copy;
+    return seq.inFormat(t, want, why);
   }
-
   /// A parameter given in layout `userMd`, reordered once into `md`.
   Expected<dnnl_memory_t> constant(const dnnl_memory_desc_t &userMd,
                                    const std::vector<float> &data,
                                    const dnnl_memory_desc_t &md) {
-    if (dnnl_memory_desc_get_size(&userMd) > data.size() * sizeof(float))
-      return createStringError(inconvertibleErrorCode(),
-                               "a parameter is smaller than its layout");
-    Memory user;
-    if (dnnl_status_t s = dnnl_memory_create(user.slot(), &userMd, engine.get(),
-                                             const_cast<float *>(data.data())))
-      return dnnlError("dnnl_memory_create", s);
-    auto memory = newMemory(md, DNNL_MEMORY_ALLOCATE);
-    if (!memory)
-      return memory.takeError();
-    if (Error e = reorder(userMd, user.get(), md, *memory, false, "weights"))
-      return std::move(e);
-    return *memory;
-  }
-
-  Expected<Attr> makeAttr(ArrayRef<PostOp> ops) {
-    Attr attr;
-    dnnl_status_t s = dnnl_primitive_attr_create(attr.slot());
-    if (s == dnnl_success && !ops.empty()) {
-      PostOps list;
-      s = dnnl_post_ops_create(list.slot());
-      for (const PostOp &op : ops) {
-        if (s != dnnl_success)
-          break;
-        switch (op.kind) {
-        case PostOp::Kind::Relu:
-          s = dnnl_post_ops_append_eltwise(list.get(), 1.0f, dnnl_eltwise_relu,
-                                           0.0f, 0.0f);
-          break;
-        case PostOp::Kind::Linear:
-          s = dnnl_post_ops_append_eltwise(list.get(), 1.0f,
-                                           dnnl_eltwise_linear, op.alpha, 0.0f);
-          break;
-        case PostOp::Kind::Sum:
-          s = dnnl_post_ops_append_sum(list.get(), 1.0f);
-          break;
-        case PostOp::Kind::Add:
-          s = dnnl_post_ops_append_binary(list.get(), dnnl_binary_add,
-                                          &op.src1);
-          break;
-        }
-      }
-      if (s == dnnl_success)
-        s = dnnl_primitive_attr_set_post_ops(attr.get(), list.get());
-    }
-    if (s != dnnl_success)
-      return dnnlError("post-ops " + describe(ops), s);
-    return std::move(attr);
-  }
-
-  static void addPostOpArgs(ArrayRef<PostOp> ops,
-                            std::vector<dnnl_exec_arg_t> &args) {
-    for (auto [index, op] : llvm::enumerate(ops))
-      if (op.kind == PostOp::Kind::Add)
-        args.push_back(
-            {int(DNNL_ARG_ATTR_MULTIPLE_POST_OP(index) | DNNL_ARG_SRC_1),
-             op.src1Memory});
+    return seq.constant(userMd, data.data(), data.size(), md);
   }
 
   /// Creates the primitive descriptor of an op writing `dst` with `attr`.
@@ -393,11 +157,11 @@ struct OneDnnNetwork::Impl {
     auto chain = [&](std::optional<PostOp> residual) {
       std::vector<PostOp> ops;
       if (l.relu)
-        ops.push_back({PostOp::Kind::Relu});
+        ops.push_back(PostOp::eltwise(dnnl_eltwise_relu));
       if (residual) {
         ops.push_back(*residual);
         if (layer(add).relu)
-          ops.push_back({PostOp::Kind::Relu});
+          ops.push_back(PostOp::eltwise(dnnl_eltwise_relu));
       }
       return ops;
     };
@@ -441,7 +205,7 @@ struct OneDnnNetwork::Impl {
     bool inPlace = other >= 0 && o.buffer != value(l.inputs[0]).buffer &&
                    canOverwrite(o.buffer, i, add);
     if (inPlace) {
-      auto ok = attempt(o.md, chain(PostOp{PostOp::Kind::Sum}), false);
+      auto ok = attempt(o.md, chain(PostOp::sum()), false);
       if (!ok)
         return ok.takeError();
       if (*ok) {
@@ -449,9 +213,7 @@ struct OneDnnNetwork::Impl {
         return std::move(out);
       }
     } else {
-      PostOp binary{PostOp::Kind::Add};
-      binary.src1 = o.md;
-      binary.src1Memory = o.memory;
+      PostOp binary = PostOp::binary(dnnl_binary_add, o.md, o.memory);
       auto ok = attempt(anyDst, chain(binary), false);
       if (!ok)
         return ok.takeError();
@@ -462,7 +224,7 @@ struct OneDnnNetwork::Impl {
       }
     }
     // A copy of the other operand in the primitive's format, summed into.
-    auto ok = attempt(anyDst, chain(PostOp{PostOp::Kind::Sum}), true);
+    auto ok = attempt(anyDst, chain(PostOp::sum()), true);
     if (!ok)
       return ok.takeError();
     if (!*ok)
@@ -539,7 +301,7 @@ struct OneDnnNetwork::Impl {
           &desc, dnnl_forward_inference, dnnl_convolution_auto, &anySrc,
           &anyWeights, &biasMd, &dst, strides, pad, pad);
       if (s == dnnl_success)
-        s = dnnl_primitive_desc_create(pd.slot(), &desc, attr, engine.get(),
+        s = dnnl_primitive_desc_create(pd.slot(), &desc, attr, seq.engine(),
                                        nullptr);
       return s;
     };
@@ -604,7 +366,7 @@ struct OneDnnNetwork::Impl {
       dnnl_status_t s = dnnl_inner_product_forward_desc_init(
           &desc, dnnl_forward_inference, &anySrc, &anyWeights, &biasMd, &dst);
       if (s == dnnl_success)
-        s = dnnl_primitive_desc_create(pd.slot(), &desc, attr, engine.get(),
+        s = dnnl_primitive_desc_create(pd.slot(), &desc, attr, seq.engine(),
                                        nullptr);
       return s;
     };
@@ -667,9 +429,7 @@ struct OneDnnNetwork::Impl {
     int defines = i, next = soleConsumer(i);
     std::vector<int> absorbed;
     if (next >= 0 && layer(next).kind == Layer::Kind::Scale) {
-      PostOp scale{PostOp::Kind::Linear};
-      scale.alpha = layer(next).scale;
-      ops.push_back(scale);
+      ops.push_back(PostOp::eltwise(dnnl_eltwise_linear, layer(next).scale));
       defines = next;
       absorbed.push_back(next);
       next = soleConsumer(next);
@@ -710,7 +470,7 @@ struct OneDnnNetwork::Impl {
       return dnnlError("dnnl_matmul_desc_init", s);
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(
-            pd.slot(), &desc, attr->get(), engine.get(), nullptr))
+            pd.slot(), &desc, attr->get(), seq.engine(), nullptr))
       return dnnlError("matmul primitive_desc", s);
     std::string names;
     for (int x : absorbed)
@@ -751,7 +511,7 @@ struct OneDnnNetwork::Impl {
       return dnnlError("dnnl_softmax_v2_forward_desc_init", s);
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
-                                                     engine.get(), nullptr))
+                                                     seq.engine(), nullptr))
       return dnnlError("softmax primitive_desc", s);
     Tensor dst = x;
     if (!inPlace) {
@@ -789,7 +549,7 @@ struct OneDnnNetwork::Impl {
       return dnnlError("dnnl_layer_normalization_forward_desc_init", s);
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
-                                                     engine.get(), nullptr))
+                                                     seq.engine(), nullptr))
       return dnnlError("layer normalization primitive_desc", s);
     std::vector<std::vector<float>> params = net->parameters(i);
     dnnl_dims_t width = {x->md.dims[1]};
@@ -858,7 +618,7 @@ struct OneDnnNetwork::Impl {
       return dnnlError("dnnl_pooling_forward_desc_init", s);
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
-                                                     engine.get(), nullptr))
+                                                     seq.engine(), nullptr))
       return dnnlError("pooling primitive_desc", s);
     auto dst = allocate(queryMd(pd.get(), dnnl_query_dst_md));
     if (!dst)
@@ -885,13 +645,13 @@ struct OneDnnNetwork::Impl {
       return dnnlError("dnnl_binary_desc_init", s);
     std::vector<PostOp> ops;
     if (l.relu)
-      ops.push_back({PostOp::Kind::Relu});
+      ops.push_back(PostOp::eltwise(dnnl_eltwise_relu));
     auto attr = makeAttr(ops);
     if (!attr)
       return attr.takeError();
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(
-            pd.slot(), &desc, attr->get(), engine.get(), nullptr))
+            pd.slot(), &desc, attr->get(), seq.engine(), nullptr))
       return dnnlError("binary primitive_desc", s);
     auto dst = allocate(queryMd(pd.get(), dnnl_query_dst_md));
     if (!dst)
@@ -918,7 +678,7 @@ struct OneDnnNetwork::Impl {
       return dnnlError("dnnl_eltwise_forward_desc_init", s);
     PrimitiveDesc pd;
     if (dnnl_status_t s = dnnl_primitive_desc_create(pd.slot(), &desc, nullptr,
-                                                     engine.get(), nullptr))
+                                                     seq.engine(), nullptr))
       return dnnlError("eltwise primitive_desc", s);
     auto dst = allocate(queryMd(pd.get(), dnnl_query_dst_md));
     if (!dst)
@@ -1010,17 +770,8 @@ struct OneDnnNetwork::Impl {
   Error build(const Network &network, unsigned threads, const float *input,
               float *output) {
     net = &network;
-    // The JIT kernels split their work for omp_get_max_threads() when the
-    // primitive is created: set it first.
-    if (!onednn::setGompThreads(threads))
-      return createStringError(inconvertibleErrorCode(),
-                               "cannot set oneDNN's thread count: libgomp is "
-                               "not loaded");
-    if (dnnl_status_t s = dnnl_engine_create(engine.slot(), dnnl_cpu, 0))
-      return dnnlError("dnnl_engine_create", s);
-    if (dnnl_status_t s = dnnl_stream_create(stream.slot(), engine.get(),
-                                             dnnl_stream_default_flags))
-      return dnnlError("dnnl_stream_create", s);
+    if (Error e = seq.init(threads))
+      return e;
     size_t n = network.layers.size();
     if (n == 0)
       return createStringError(inconvertibleErrorCode(), "empty network");
@@ -1034,11 +785,11 @@ struct OneDnnNetwork::Impl {
     auto inputMd = callerLayout(network.inputShape);
     if (!inputMd)
       return inputMd.takeError();
-    auto inputMemory = newMemory(*inputMd, const_cast<float *>(input));
-    if (!inputMemory)
-      return inputMemory.takeError();
-    readers.push_back({kCaller});
-    define(-1, Tensor{*inputMd, *inputMemory, 0});
+    auto inputTensor = seq.external(*inputMd, const_cast<float *>(input));
+    if (!inputTensor)
+      return inputTensor.takeError();
+    readersOf(inputTensor->buffer).push_back(kCaller);
+    define(-1, *inputTensor);
 
     for (size_t i = 0; i < n; ++i) {
       if (done[i])
@@ -1088,12 +839,12 @@ struct OneDnnNetwork::Impl {
     auto outputMd = callerLayout(network.layers.back().shape);
     if (!outputMd)
       return outputMd.takeError();
-    auto outputMemory = newMemory(*outputMd, output);
-    if (!outputMemory)
-      return outputMemory.takeError();
+    auto outputTensor = seq.external(*outputMd, output);
+    if (!outputTensor)
+      return outputTensor.takeError();
     const Tensor &result = value(lastLayer());
-    return reorder(result.md, result.memory, *outputMd, *outputMemory, true,
-                   "output into the caller's buffer");
+    return reorder(result.md, result.memory, *outputMd, outputTensor->memory,
+                   true, "output into the caller's buffer");
   }
 };
 
@@ -1110,21 +861,14 @@ OneDnnNetwork::create(const Network &network, unsigned threads,
   return std::move(result);
 }
 
-Error OneDnnNetwork::run() {
-  for (const Impl::Step &step : impl->steps)
-    if (dnnl_status_t s =
-            dnnl_primitive_execute(step.primitive, impl->stream.get(),
-                                   int(step.args.size()), step.args.data()))
-      return dnnlError("dnnl_primitive_execute", s);
-  if (dnnl_status_t s = dnnl_stream_wait(impl->stream.get()))
-    return dnnlError("dnnl_stream_wait", s);
-  return Error::success();
-}
+Error OneDnnNetwork::run() { return impl->seq.run(); }
 
 const std::vector<std::string> &OneDnnNetwork::plan() const {
-  return impl->planLines;
+  return impl->seq.plan();
 }
 
-unsigned OneDnnNetwork::timedReorders() const { return impl->reorders; }
+unsigned OneDnnNetwork::timedReorders() const {
+  return impl->seq.timedReorders();
+}
 
 } // namespace autoconfig::netbench

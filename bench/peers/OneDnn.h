@@ -16,14 +16,10 @@
 #ifndef AUTOCONFIG_BENCH_PEERS_ONEDNN_H
 #define AUTOCONFIG_BENCH_PEERS_ONEDNN_H
 
+#include "../onednn/GompThreads.h"
 #include "autoconfig/Bench/Peer.h"
 
 namespace autoconfig::onednn {
-
-/// oneDNN's OpenMP build (Debian) uses libgomp: its thread count is set
-/// through libgomp, not through the libomp our generated code uses. False if
-/// libgomp is not in the process.
-bool setGompThreads(unsigned threads);
 
 /// "oneDNN 2.6.3, JIT for avx512_core".
 std::string versionAndIsa();

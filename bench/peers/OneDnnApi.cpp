@@ -3,7 +3,6 @@
 #include "OneDnnApi.h"
 #include "OneDnn.h"
 
-#include <dlfcn.h>
 #include <dnnl_debug.h>
 
 #include <algorithm>
@@ -11,16 +10,6 @@
 #include <vector>
 
 namespace autoconfig::onednn {
-
-bool setGompThreads(unsigned threads) {
-  if (void *gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD))
-    if (auto set = reinterpret_cast<void (*)(int)>(
-            dlsym(gomp, "omp_set_num_threads"))) {
-      set(int(threads));
-      return true;
-    }
-  return false;
-}
 
 static const char *isaName(dnnl_cpu_isa_t isa) {
   switch (isa) {

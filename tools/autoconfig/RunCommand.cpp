@@ -2,6 +2,7 @@
 
 #include "Options.h"
 #include "Program.h"
+#include "RunPeers.h"
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
@@ -66,6 +67,10 @@ static bool writeRaw(StringRef name, const AlignedBuffer &buffer) {
   os.write(static_cast<const char *>(buffer.data()), buffer.bytes());
   return true;
 }
+
+/// Different summation orders over tens of layers: far below 1e-3 of the
+/// output's scale unless something is wrong.
+static constexpr double kTolerance = 1e-3;
 
 /// max |a - b| / max |b|: the error relative to the output's scale.
 static double relativeError(const AlignedBuffer &a, const AlignedBuffer &b) {
@@ -261,7 +266,7 @@ int runRun() {
       error = std::max(error, relativeError(outputs[i], expected[i]));
     // Different summation orders over tens of layers: far below 1e-3 of the
     // output's scale unless something is wrong.
-    ok = error <= 1e-3;
+    ok = error <= kTolerance;
     if (outputs.empty()) {
       record["matches_default"] = nullptr;
     } else {
@@ -269,6 +274,11 @@ int runRun() {
       record["matches_default"] = ok;
     }
   }
+  // Whole-program peers on the same inputs, checked like the default lowering.
+  std::vector<RunPeer> peers = runPeers(
+      inputFile, entryName, threads, pointers, baseline ? expected : outputs,
+      baseline ? "the default lowering" : "AutoConfig", relativeError,
+      kTolerance);
   if (!saveIo.empty()) {
     if (std::error_code ec = sys::fs::create_directories(saveIo.getValue()))
       return fail("cannot create '" + saveIo.getValue() + "': " + ec.message());
@@ -293,12 +303,17 @@ int runRun() {
     ModuleRunner *base = baseline.get();
     if (base)
       calls.push_back([&, base] { base->run(pointers, scratch); });
+    addPeerCalls(peers, pointers, calls);
     std::vector<TimingStats> stats = timeInterleaved(calls, timing);
     record["latency_s"] = stats[0].medianSeconds;
     if (base) {
       record["default_latency_s"] = stats[1].medianSeconds;
       record["speedup"] = stats[1].medianSeconds / stats[0].medianSeconds;
     }
+    size_t next = base ? 2 : 1;
+    for (RunPeer &p : peers)
+      if (p.peer)
+        p.latency = stats[next++].medianSeconds;
   }
   std::vector<OpTiming> timings;
   double profiledSeconds = 0, kernelSeconds = 0;
@@ -333,6 +348,8 @@ int runRun() {
     record["kernel_share"] =
         profiledSeconds > 0 ? kernelSeconds / profiledSeconds : 0.0;
   }
+  if (!peers.empty())
+    record["peers"] = peersJson(peers);
   if (json) {
     outs() << formatv("{0}", json::Value(std::move(record))) << "\n";
   } else {
@@ -365,8 +382,9 @@ int runRun() {
           profiledSeconds > 0 ? 100 * kernelSeconds / profiledSeconds : 0.0);
       printProfileTable(timings, profiledSeconds, outs());
     }
+    printPeers(peers, record.getNumber("latency_s"), outs());
   }
-  return ok ? 0 : 2;
+  return ok ? peersStatus(peers) : 2;
 }
 
 } // namespace autoconfig::cli

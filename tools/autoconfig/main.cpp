@@ -6,6 +6,7 @@
 
 #include "autoconfig/Version.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -15,7 +16,13 @@ using namespace autoconfig::cli;
 int main(int argc, char **argv) {
   // bench times AutoConfig (libomp) and peers (oneDNN: libgomp) in turn:
   // idle threads sleep.
-  if (argc > 1 && StringRef(argv[1]) == "bench")
+  // So do `run`'s whole-program peers.
+  bool timesPeers =
+      argc > 1 && StringRef(argv[1]) == "run" &&
+      llvm::any_of(ArrayRef<char *>(argv + 2, argc - 2), [](StringRef a) {
+        return a.starts_with("--peers") || a.starts_with("-peers");
+      });
+  if (argc > 1 && (StringRef(argv[1]) == "bench" || timesPeers))
     autoconfig::ensurePassiveOpenMPWaiting(argv);
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) {
@@ -36,7 +43,8 @@ int main(int argc, char **argv) {
           "[--trials N] [--time-budget S] [--log F] [--db]\n"
           "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n"
           "  autoconfig example resnet18|transformer -o MODEL.mlir\n"
-          "  autoconfig run MODEL.mlir [--compare] [--bench]\n"
+          "  autoconfig run MODEL.mlir [--compare] [--bench] [--profile] "
+          "[--peers onednn]\n"
           "  autoconfig validate [--target PRESET] [--threads N] [--json]\n\n"
           "The compiling commands calibrate this machine on first use (once, "
           "cached);\n--nominal decides with the target's nominal figures "
