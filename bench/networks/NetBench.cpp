@@ -197,6 +197,7 @@ int main(int argc, char **argv) {
     return fail(toString(target.takeError()));
   std::string profileNote;
   Profile profile = loadProfileOrNominal(*target, &profileNote);
+  adoptMeasuredFacts(*target, profile);
 
   // AutoConfig, compiled as `autoconfig run` compiles it.
   double compileStart = nowSeconds();

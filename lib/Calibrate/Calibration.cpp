@@ -378,72 +378,124 @@ Expected<Profile> calibrate(const TargetDesc &target,
                      }});
   }
 
-  // Read bandwidth per level, with the widest vector loads.
-  std::vector<std::pair<unsigned, uint64_t>> levels;
-  for (unsigned level = 1; level <= 3; ++level)
-    if (const CacheLevel *c = target.cache(level))
-      levels.push_back({level, c->sizeBytes / 2});
-  levels.push_back({0, memoryBytes});
-  profile.bandwidth.resize(levels.size());
-  for (size_t i = 0; i < levels.size(); ++i) {
-    auto [level, bytes] = levels[i];
-    unsigned lanes = std::max(1u, widest / 32);
-    size_t floats = workingSet(bytes, plan.memoryUnroll * lanes);
-    BandwidthPoint *point = &profile.bandwidth[i];
-    point->level = level;
-    point->workingSetBytes = floats * sizeof(float);
-    std::string what = level ? formatv("L{0} read bandwidth ({1} KiB)", level,
-                                       point->workingSetBytes / 1024)
-                                   .str()
-                             : formatv("memory read bandwidth ({0} MiB)",
-                                       point->workingSetBytes / MiB)
-                                   .str();
-    steps.push_back({what, [&, floats, point] {
-                       if (floats > small->size() && !big) {
-                         auto buffer = Buffer::allocate(memoryBytes / 4);
-                         if (!buffer)
-                           return buffer.takeError();
-                         big.emplace(std::move(*buffer));
-                       }
-                       const Buffer &in =
-                           floats <= small->size() ? *small : *big;
-                       return timed(loadKernel(widest), in, floats, *out,
-                                    out->size(), double(floats * sizeof(float)),
-                                    point->bytesPerSecond, false);
+  // Read bandwidth of L1 and L2 (half of each: the rest holds the stack
+  // and the code), with the widest vector loads.
+  unsigned lanesWide = std::max(1u, widest / 32);
+  auto ensureBig = [&](size_t floats) -> Error {
+    if (floats <= small->size() || (big && big->size() >= floats))
+      return Error::success();
+    big.reset(); // free the smaller one first
+    auto buffer = Buffer::allocate(floats);
+    if (!buffer)
+      return buffer.takeError();
+    big.emplace(std::move(*buffer));
+    return Error::success();
+  };
+  auto readBandwidth = [&](size_t floats, double &result) -> Error {
+    if (Error err = ensureBig(floats))
+      return err;
+    const Buffer &in = floats <= small->size() ? *small : *big;
+    return timed(loadKernel(widest), in, floats, *out, out->size(),
+                 double(floats * sizeof(float)), result, false);
+  };
+  for (unsigned level = 1; level <= 2; ++level) {
+    const CacheLevel *c = target.cache(level);
+    if (!c)
+      continue;
+    size_t floats = workingSet(c->sizeBytes / 2, plan.memoryUnroll * lanesWide);
+    profile.bandwidth.push_back({level, floats * sizeof(float), 0});
+    size_t index = profile.bandwidth.size() - 1;
+    steps.push_back({formatv("L{0} read bandwidth ({1} KiB)", level,
+                             floats * sizeof(float) / 1024)
+                         .str(),
+                     [&, floats, index] {
+                       return readBandwidth(
+                           floats, profile.bandwidth[index].bytesPerSecond);
                      }});
   }
-  // Row-strided panel streams at L2, L3 and memory working sets.
-  std::vector<std::pair<unsigned, uint64_t>> panelLevels;
-  for (auto [level, bytes] : levels)
-    if (level == 2 || level == 3)
-      panelLevels.push_back({level, bytes});
-  profile.panelBandwidth.resize(panelLevels.size());
-  for (size_t i = 0; i < panelLevels.size(); ++i) {
-    auto [level, bytes] = panelLevels[i];
-    // `bytes` is the footprint actually read (256 bytes a row); the address
-    // range is pitch/256 times larger, capped by the big buffer.
-    double spread = double(kPanelPitchFloats) * 4 / kPanelSegmentBytes;
-    uint64_t range =
-        uint64_t(std::min(double(bytes) * spread, double(memoryBytes) * 0.95));
-    size_t floats = workingSet(range, kPanelPitchFloats);
-    BandwidthPoint *point = &profile.panelBandwidth[i];
-    point->level = level;
-    point->workingSetBytes = floats * sizeof(float);
-    double bytesPerCall =
-        double(floats / kPanelPitchFloats) * kPanelSegmentBytes;
+  // Beyond L2, a curve: working sets doubling from twice the L2 until the
+  // bandwidth stops falling, past the L3 share the machine reports (which
+  // a virtual machine may overstate), up to the memory cap. The last point
+  // is memory; the largest working set still clearly faster (by a third)
+  // is the effective last-level capacity of a core.
+  const CacheLevel *l2 = target.cache(2);
+  const CacheLevel *l3 = target.cache(3);
+  uint64_t curveStart = std::max<uint64_t>(
+      2 * MiB, 2 * (l2 ? l2->sizeBytes : (l1 ? l1->sizeBytes : 32 * 1024)));
+  uint64_t reportedShare =
+      l3 ? l3->sizeBytes / std::max(1u, l3->sharedByCores) : 0;
+  steps.push_back(
+      {"read bandwidth beyond L2 (working sets doubling to memory)",
+       [&]() -> Error {
+         for (uint64_t bytes = curveStart; bytes <= memoryBytes; bytes *= 2) {
+           size_t floats = workingSet(bytes, plan.memoryUnroll * lanesWide);
+           double bw = 0;
+           if (Error err = readBandwidth(floats, bw))
+             return err;
+           auto &curve = profile.bandwidthCurve;
+           curve.push_back({0, floats * sizeof(float), bw});
+           size_t n = curve.size();
+           bool flat = n >= 3 &&
+                       std::fabs(curve[n - 1].bytesPerSecond -
+                                 curve[n - 2].bytesPerSecond) <
+                           0.1 * curve[n - 2].bytesPerSecond &&
+                       std::fabs(curve[n - 2].bytesPerSecond -
+                                 curve[n - 3].bytesPerSecond) <
+                           0.1 * curve[n - 3].bytesPerSecond;
+           if (flat && bytes >= 2 * reportedShare)
+             break;
+         }
+         big.reset();
+         const auto &curve = profile.bandwidthCurve;
+         const BandwidthPoint &memory = curve.back();
+         profile.effectiveLastLevelBytes = l2 ? l2->sizeBytes : 0;
+         for (const BandwidthPoint &p : curve)
+           if (&p != &memory && p.bytesPerSecond > 1.33 * memory.bytesPerSecond)
+             profile.effectiveLastLevelBytes = p.workingSetBytes;
+         if (l3) {
+           const BandwidthPoint &first = curve.front();
+           profile.bandwidth.push_back(
+               {3, first.workingSetBytes,
+                first.bytesPerSecond > 1.33 * memory.bytesPerSecond
+                    ? first.bytesPerSecond
+                    : memory.bytesPerSecond});
+         }
+         profile.bandwidth.push_back(
+             {0, memory.workingSetBytes, memory.bytesPerSecond});
+         return Error::success();
+       }});
+  // Row-strided panel streams from L2 and from beyond it (the effective last
+  // level when there is one, else memory).
+  for (unsigned level : {2u, 3u}) {
+    if (!target.cache(level))
+      continue;
+    profile.panelBandwidth.push_back({level, 0, 0});
+    size_t index = profile.panelBandwidth.size() - 1;
     steps.push_back(
-        {level ? formatv("L{0} panel stream", level).str()
-               : std::string("memory panel stream"),
-         [&, floats, point, bytesPerCall] {
-           if (floats > small->size() && !big) {
-             auto buffer = Buffer::allocate(memoryBytes / 4);
-             if (!buffer)
-               return buffer.takeError();
-             big.emplace(std::move(*buffer));
-           }
+        {formatv("L{0} panel stream", level).str(), [&, level, index] {
+           // The footprint actually read (256 bytes a row) lives in the
+           // level; the address range is pitch/256 times larger.
+           uint64_t l2Bytes = target.cache(2)->sizeBytes;
+           uint64_t bytes =
+               level == 2
+                   ? l2Bytes / 2
+                   : std::max<uint64_t>(profile.effectiveLastLevelBytes / 2,
+                                        2 * l2Bytes);
+           double spread = double(kPanelPitchFloats) * 4 / kPanelSegmentBytes;
+           uint64_t range = uint64_t(
+               std::min(double(bytes) * spread, double(memoryBytes) * 0.95));
+           size_t floats = workingSet(range, kPanelPitchFloats);
+           BandwidthPoint &point = profile.panelBandwidth[index];
+           point.workingSetBytes = floats * sizeof(float);
+           if (Error err = ensureBig(floats))
+             return err;
            const Buffer &in = floats <= small->size() ? *small : *big;
-           return timed(panelKernel(widest), in, floats, *out, out->size(),
-                        bytesPerCall, point->bytesPerSecond, false);
+           double bytesPerCall =
+               double(floats / kPanelPitchFloats) * kPanelSegmentBytes;
+           Error err = timed(panelKernel(widest), in, floats, *out, out->size(),
+                             bytesPerCall, point.bytesPerSecond, false);
+           big.reset();
+           return err;
          }});
   }
   steps.push_back({"loop iteration", [&] {

@@ -83,6 +83,7 @@ struct LowerStreamingPass
       }
       options.target = *target;
       options.profile = loadProfileOrNominal(options.target);
+      adoptMeasuredFacts(options.target, options.profile);
       options.threads = threads;
       options.rewrite = rewrite;
     }

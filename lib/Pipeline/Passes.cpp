@@ -103,6 +103,7 @@ struct ConfigurePass
         return signalPassFailure();
       options.target = *target;
       options.profile = loadProfileOrNominal(options.target);
+      adoptMeasuredFacts(options.target, options.profile);
       options.threads = threads;
       if (!configText.empty()) {
         auto parsed = Config::parse(configText);

@@ -30,12 +30,65 @@ double Profile::bandwidthOfLevel(unsigned level) const {
   return slowest > 0 ? slowest : 10e9;
 }
 
-double Profile::bandwidthFor(uint64_t bytes, const TargetDesc &target) const {
+unsigned Profile::levelFor(double bytes, const TargetDesc &target) const {
   for (unsigned level = 1; level <= 3; ++level)
-    if (const CacheLevel *c = target.cache(level))
-      if (bytes <= c->sizeBytes)
-        return bandwidthOfLevel(level);
-  return bandwidthOfLevel(0);
+    if (const CacheLevel *c = target.cache(level)) {
+      double capacity = double(c->sizeBytes) / std::max(1u, c->sharedByCores);
+      if (level == 3 && effectiveLastLevelBytes)
+        capacity = std::min(capacity, double(effectiveLastLevelBytes));
+      if (bytes <= capacity)
+        return level;
+    }
+  return 0;
+}
+
+double Profile::bandwidthFor(uint64_t bytes, const TargetDesc &target) const {
+  unsigned level = levelFor(double(bytes), target);
+  if (level == 1 || level == 2 || bandwidthCurve.empty())
+    return bandwidthOfLevel(level);
+  // Beyond L2: the measured curve, interpolated geometrically between its
+  // points (bandwidth falls by a roughly constant factor per doubling),
+  // starting from the L2's figure at its capacity (a working set a little
+  // larger than the L2 is still mostly served by it).
+  std::vector<BandwidthPoint> points;
+  if (const CacheLevel *l2 = target.cache(2))
+    if (l2->sizeBytes < bandwidthCurve.front().workingSetBytes)
+      points.push_back({2, l2->sizeBytes, bandwidthOfLevel(2)});
+  points.insert(points.end(), bandwidthCurve.begin(), bandwidthCurve.end());
+  if (bytes <= points.front().workingSetBytes)
+    return points.front().bytesPerSecond;
+  for (size_t i = 1; i < points.size(); ++i) {
+    const BandwidthPoint &lo = points[i - 1], &hi = points[i];
+    if (bytes > hi.workingSetBytes)
+      continue;
+    double t =
+        std::log(double(bytes) / double(lo.workingSetBytes)) /
+        std::log(double(hi.workingSetBytes) / double(lo.workingSetBytes));
+    return std::exp(
+        std::log(lo.bytesPerSecond) +
+        t * (std::log(hi.bytesPerSecond) - std::log(lo.bytesPerSecond)));
+  }
+  return points.back().bytesPerSecond;
+}
+
+unsigned Profile::measuredFmaPipes(const TargetDesc &target) const {
+  if (vectors.empty() || !(frequencyGHz > 0))
+    return target.fmaPipes;
+  const VectorCosts &widest = forBits(target.vectorBits);
+  double perCycle = widest.fmaPerSecond / (frequencyGHz * 1e9);
+  // A vector wider than the datapath issues over several cycles.
+  double issue = widest.bits > target.fmaDatapathBits
+                     ? double(widest.bits) / target.fmaDatapathBits
+                     : 1.0;
+  return std::max(1u, unsigned(std::lround(perCycle * issue)));
+}
+
+void adoptMeasuredFacts(TargetDesc &target, const Profile &profile) {
+  if (!profile.measured() || !target.runsOnHost)
+    return;
+  target.fmaPipes = profile.measuredFmaPipes(target);
+  if (profile.frequencyGHz > 0)
+    target.frequencyGHz = profile.frequencyGHz;
 }
 
 double Profile::panelBandwidthFor(uint64_t bytes,
@@ -109,23 +162,31 @@ json::Value toJSON(const Profile &p) {
         json::Object{{"level", b.level},
                      {"working_set", int64_t(b.workingSetBytes)},
                      {"bytes_per_s", b.bytesPerSecond}});
+  json::Array curve;
+  for (const BandwidthPoint &b : p.bandwidthCurve)
+    curve.push_back(json::Object{{"level", b.level},
+                                 {"working_set", int64_t(b.workingSetBytes)},
+                                 {"bytes_per_s", b.bytesPerSecond}});
   json::Array panel;
   for (const BandwidthPoint &b : p.panelBandwidth)
     panel.push_back(json::Object{{"level", b.level},
                                  {"working_set", int64_t(b.workingSetBytes)},
                                  {"bytes_per_s", b.bytesPerSecond}});
-  return json::Object{{"source", p.source},
-                      {"cpu", p.cpu},
-                      {"feature_key", p.featureKey},
-                      {"tool_version", p.toolVersion},
-                      {"frequency_ghz", p.frequencyGHz},
-                      {"vectors", std::move(vectors)},
-                      {"bandwidth", std::move(bandwidth)},
-                      {"panel_bandwidth", std::move(panel)},
-                      {"call_overhead_s", p.callOverheadSeconds},
-                      {"loop_iteration_s", p.loopIterationSeconds},
-                      {"max_relative_spread", p.maxRelativeSpread},
-                      {"calibration_s", p.calibrationSeconds}};
+  return json::Object{
+      {"source", p.source},
+      {"cpu", p.cpu},
+      {"feature_key", p.featureKey},
+      {"tool_version", p.toolVersion},
+      {"frequency_ghz", p.frequencyGHz},
+      {"vectors", std::move(vectors)},
+      {"bandwidth", std::move(bandwidth)},
+      {"panel_bandwidth", std::move(panel)},
+      {"bandwidth_curve", std::move(curve)},
+      {"effective_last_level_bytes", int64_t(p.effectiveLastLevelBytes)},
+      {"call_overhead_s", p.callOverheadSeconds},
+      {"loop_iteration_s", p.loopIterationSeconds},
+      {"max_relative_spread", p.maxRelativeSpread},
+      {"calibration_s", p.calibrationSeconds}};
 }
 
 static bool fromJSON(const json::Value &v, VectorCosts &c, json::Path p) {
@@ -153,13 +214,27 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.map("tool_version", p.toolVersion) &&
         o.map("frequency_ghz", p.frequencyGHz) && o.map("vectors", p.vectors) &&
         o.mapOptional("panel_bandwidth", p.panelBandwidth) &&
+        o.mapOptional("bandwidth_curve", p.bandwidthCurve) &&
         o.map("bandwidth", p.bandwidth) &&
         o.map("call_overhead_s", p.callOverheadSeconds) &&
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
         o.mapOptional("max_relative_spread", p.maxRelativeSpread) &&
         o.mapOptional("calibration_s", p.calibrationSeconds)))
     return false;
+  int64_t effective = 0;
+  if (!o.mapOptional("effective_last_level_bytes", effective))
+    return false;
+  p.effectiveLastLevelBytes = uint64_t(std::max<int64_t>(effective, 0));
   auto positive = [](double x) { return std::isfinite(x) && x > 0; };
+  for (size_t i = 0; i < p.bandwidthCurve.size(); ++i)
+    if (!positive(p.bandwidthCurve[i].bytesPerSecond) ||
+        p.bandwidthCurve[i].workingSetBytes == 0 ||
+        (i && p.bandwidthCurve[i].workingSetBytes <=
+                  p.bandwidthCurve[i - 1].workingSetBytes)) {
+      path.field("bandwidth_curve")
+          .report("figures must be finite and > 0, working sets increasing");
+      return false;
+    }
   if (p.vectors.empty()) {
     path.field("vectors").report("must not be empty");
     return false;

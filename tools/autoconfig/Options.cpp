@@ -221,6 +221,7 @@ std::optional<HardwareSetup> resolveHardware(MissingProfile missing) {
                         setup.profile.calibrationSeconds, measured->path)
                     .str()
               : "measured profile from " + measured->path;
+      adoptMeasuredFacts(setup.target, setup.profile);
       return setup;
     }
     // The command still works, with figures that may misjudge this machine.
@@ -231,6 +232,7 @@ std::optional<HardwareSetup> resolveHardware(MissingProfile missing) {
     return setup;
   }
   setup.profile = loadProfileOrNominal(setup.target, &setup.profileNote);
+  adoptMeasuredFacts(setup.target, setup.profile);
   // A cache that exists but cannot be used (corrupt, unreadable, foreign)
   // deserves a warning: the decisions fall back to nominal figures.
   if (setup.target.runsOnHost && !setup.profile.measured() &&

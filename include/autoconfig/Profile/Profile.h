@@ -56,6 +56,15 @@ struct Profile {
   /// Read bandwidth of row-strided panel streams (a 256-byte segment per
   /// row, rows ~4 KiB apart), as unpacked matrix panels are read, per level.
   std::vector<BandwidthPoint> panelBandwidth;
+  /// Read bandwidth measured at working sets from twice the L2 up to where
+  /// it stops falling (memory), increasing sizes. What the caches beyond L2
+  /// deliver is read from here rather than from the sizes the machine
+  /// reports: a virtual machine may report the whole socket's L3 (hundreds
+  /// of MiB) of which a core effectively keeps a small part.
+  std::vector<BandwidthPoint> bandwidthCurve;
+  /// The largest working set of the curve still served clearly faster than
+  /// memory (the effective last-level cache of one core); 0 when unknown.
+  uint64_t effectiveLastLevelBytes = 0;
   /// Cost of calling a generated kernel with no work.
   double callOverheadSeconds = 0;
   /// Cost of one iteration of an empty counted loop.
@@ -67,8 +76,13 @@ struct Profile {
   bool measured() const { return source == "measured"; }
   /// The figures for the given vector width, or the closest narrower one.
   const VectorCosts &forBits(unsigned bits) const;
-  /// Read bandwidth for a working set of `bytes` (interpolated by level).
+  /// Read bandwidth for a working set of `bytes`: the level's figure up to
+  /// L2, the measured curve (interpolated) beyond.
   double bandwidthFor(uint64_t bytes, const TargetDesc &target) const;
+  /// The cache level (1..3) a working set of `bytes` of one core lives in,
+  /// 0 for memory: the target's sizes (a core's share), the L3 bounded by
+  /// the effective capacity measured.
+  unsigned levelFor(double bytes, const TargetDesc &target) const;
   /// Read bandwidth of a cache level (1..3) or memory (0).
   double bandwidthOfLevel(unsigned level) const;
   /// Panel-stream bandwidth for a matrix of `bytes` (half the sequential
@@ -77,7 +91,18 @@ struct Profile {
 
   /// Nominal figures from the static description alone.
   static Profile nominal(const TargetDesc &target);
+
+  /// FMA pipes implied by the measured throughput of the widest vectors
+  /// (rounded; at least 1).
+  unsigned measuredFmaPipes(const TargetDesc &target) const;
 };
+
+/// The host's description corrected by what calibration measured where the
+/// two differ: a CPU table keyed by the name the hypervisor reports can be
+/// wrong (an Emerald Rapids guest reported as Rocket Lake, 1 FMA pipe
+/// instead of 2), the measurement is not. Only for measured profiles of a
+/// target that runs here.
+void adoptMeasuredFacts(TargetDesc &target, const Profile &profile);
 
 llvm::json::Value toJSON(const Profile &profile);
 bool fromJSON(const llvm::json::Value &value, Profile &profile,
