@@ -9,6 +9,7 @@
 
 #include "autoconfig/Calibrate/Calibration.h"
 #include "MicroKernels.h"
+#include "TileCalibration.h"
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Pipeline/Import.h"
@@ -43,6 +44,7 @@ CalibrationOptions CalibrationOptions::quick() {
   options.samples = 5;
   options.sampleSeconds = 0.0015;
   options.memoryMultiple = 2;
+  options.measureTiles = false;
   return options;
 }
 
@@ -93,9 +95,11 @@ namespace {
 /// FMA chains x = 0.5 x + 0.5 then stay near 1, far from denormals.
 class Buffer {
 public:
-  static Expected<Buffer> allocate(size_t floats) {
+  /// `hugePages`: ask for 2 MiB pages when large (the bandwidth tests); the
+  /// page-walk test takes memory as programs get it from malloc.
+  static Expected<Buffer> allocate(size_t floats, bool hugePages = true) {
     size_t bytes = std::max<size_t>(floats, 1) * sizeof(float);
-    size_t alignment = bytes >= 4 * MiB ? 2 * MiB : 4096;
+    size_t alignment = hugePages && bytes >= 4 * MiB ? 2 * MiB : 4096;
     bytes = (bytes + alignment - 1) / alignment * alignment;
     void *memory = std::aligned_alloc(alignment, bytes);
     if (!memory)
@@ -226,7 +230,8 @@ private:
 
 /// Parses, lowers and JIT-compiles the micro-benchmark module.
 static Expected<std::unique_ptr<JitModule>>
-compileMicroKernels(const TargetDesc &target, const MicroKernelPlan &plan) {
+compileMicroKernels(const TargetDesc &target, StringRef text,
+                    unsigned threads = 1) {
   auto context = createAutoConfigContext();
   std::string diagnostics;
   mlir::ScopedDiagnosticHandler handler(
@@ -235,11 +240,13 @@ compileMicroKernels(const TargetDesc &target, const MicroKernelPlan &plan) {
           diagnostics += diag.str() + "\n";
         return mlir::success();
       });
-  auto module = parseInputString(microKernelModuleText(plan), *context);
+  auto module = parseInputString(text, *context);
   if (!module)
     return calibrationError("the micro-benchmark module does not parse: " +
                             StringRef(diagnostics).trim());
-  if (failed(lowerToLLVMDialect(*module, target)))
+  LoweringOptions lowering;
+  lowering.threads = threads;
+  if (failed(lowerToLLVMDialect(*module, target, lowering)))
     return calibrationError("lowering the micro-benchmarks failed: " +
                             StringRef(diagnostics).trim());
   return JitModule::create(*module, target);
@@ -311,7 +318,8 @@ Expected<Profile> calibrate(const TargetDesc &target,
   };
   std::vector<Step> steps;
   steps.push_back({"compiling the micro-benchmarks", [&]() -> Error {
-                     auto compiled = compileMicroKernels(target, plan);
+                     auto compiled = compileMicroKernels(
+                         target, microKernelModuleText(plan));
                      if (!compiled)
                        return compiled.takeError();
                      jit = std::move(*compiled);
@@ -498,6 +506,61 @@ Expected<Profile> calibrate(const TargetDesc &target,
            return err;
          }});
   }
+  // Page walks: one vector per row at a page-and-a-line pitch, the data a
+  // few hundred KiB (it stays in L2), the range first within the TLB's
+  // reach then far beyond it; the difference per row is a page walk whose
+  // page-table entries are cached, as a strided panel of a large matrix
+  // pays them. Memory as malloc gives it (no huge-page request), as the
+  // programs' buffers are.
+  steps.push_back(
+      {"page walk", [&]() -> Error {
+         size_t nearRows = std::clamp<size_t>(target.tlbEntries / 4, 64, 1024);
+         size_t farRows =
+             std::max<size_t>(16384, 8 * size_t(target.tlbEntries));
+         auto buffer =
+             Buffer::allocate(farRows * kPanelPitchFloats, /*hugePages=*/false);
+         if (!buffer)
+           return buffer.takeError();
+         double nearPerRow = 0, farPerRow = 0;
+         if (Error err = timed(pageWalkKernel(widest), *buffer,
+                               nearRows * kPanelPitchFloats, *out, out->size(),
+                               double(nearRows), nearPerRow, true))
+           return err;
+         if (Error err = timed(pageWalkKernel(widest), *buffer,
+                               farRows * kPanelPitchFloats, *out, out->size(),
+                               double(farRows), farPerRow, true))
+           return err;
+         profile.pageWalkSeconds = std::max(farPerRow - nearPerRow, 0.0);
+         return Error::success();
+       }});
+  // The fork and join of a parallel region over the cores, as the
+  // generated code's scf.parallel runs it (OpenMP).
+  unsigned forkThreads = std::max(2u, target.cores);
+  steps.push_back(
+      {"fork/join of a parallel region", [&, forkThreads]() -> Error {
+         auto compiled = compileMicroKernels(
+             target, forkJoinModuleText(forkThreads), forkThreads);
+         if (!compiled)
+           return compiled.takeError();
+         Runner forkRunner(**compiled, options);
+         auto figure =
+             forkRunner.time(kForkJoinKernel, *small, 1, *out, out->size());
+         if (!figure)
+           return figure.takeError();
+         profile.forkJoinSeconds = figure->seconds;
+         return Error::success();
+       }});
+  if (options.measureTiles)
+    steps.push_back({formatv("GEMM register tiles ({0} shapes, the generator's "
+                             "micro-kernel)",
+                             registerTileShapes(target).size())
+                         .str(),
+                     [&]() -> Error {
+                       CalibrationOptions tileOptions = options;
+                       tileOptions.samples = std::min(options.samples, 5u);
+                       return measureRegisterTiles(target, tileOptions,
+                                                   profile);
+                     }});
   steps.push_back({"loop iteration", [&] {
                      return timed(kLoopKernel, *small, small->size(), *out,
                                   out->size(), 1.0,
@@ -542,7 +605,8 @@ Expected<Profile> calibrate(const TargetDesc &target,
     if (!positive(b.bytesPerSecond))
       return calibrationError("a bandwidth is not a positive number");
   if (!positive(profile.callOverheadSeconds) ||
-      !positive(profile.loopIterationSeconds))
+      !positive(profile.loopIterationSeconds) ||
+      !positive(profile.forkJoinSeconds) || !(profile.pageWalkSeconds >= 0))
     return calibrationError("an overhead is not a positive number");
   profile.maxRelativeSpread = runner->maxSpread();
   profile.calibrationSeconds = nowSeconds() - start;

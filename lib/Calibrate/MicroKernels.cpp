@@ -55,6 +55,9 @@ std::string loadKernel(unsigned bits) { return "load_" + std::to_string(bits); }
 std::string panelKernel(unsigned bits) {
   return "panel_" + std::to_string(bits);
 }
+std::string pageWalkKernel(unsigned bits) {
+  return "page_walk_" + std::to_string(bits);
+}
 std::string broadcastKernel(unsigned bits) {
   return "bcast_" + std::to_string(bits);
 }
@@ -229,13 +232,14 @@ static std::string readKernel(const MicroKernelPlan &plan, unsigned bits,
   return f.str();
 }
 
-/// One 256-byte segment per row, rows kPanelPitchFloats apart (4160 bytes:
-/// a new page almost every row, no cache-set aliasing), %n times.
-static std::string panelKernelText(unsigned bits) {
+/// One `segmentBytes` segment per row, rows kPanelPitchFloats apart (4160
+/// bytes: a new page almost every row, no cache-set aliasing), %n times.
+static std::string panelKernelText(unsigned bits, unsigned segmentBytes,
+                                   StringRef name) {
   unsigned lanes = bits / 32;
-  unsigned vectors = std::max(1u, kPanelSegmentBytes * 8 / bits);
+  unsigned vectors = std::max(1u, segmentBytes * 8 / bits);
   std::string vt = vectorType(lanes), vi = vectorType(lanes, "i32");
-  FunctionText f(panelKernel(bits));
+  FunctionText f(name);
   f.line("%len = memref.dim %in, %c0 : memref<?xf32>");
   f.line(formatv("%last = arith.subi %len, {0} : index",
                  f.index(vectors * lanes)));
@@ -335,11 +339,27 @@ std::string microKernelModuleText(const MicroKernelPlan &plan) {
     text += readKernel(plan, bits, /*broadcast=*/true);
     text += storeKernelText(plan, bits);
   }
-  text += panelKernelText(plan.widths.back());
+  text += panelKernelText(plan.widths.back(), kPanelSegmentBytes,
+                          panelKernel(plan.widths.back()));
+  text += panelKernelText(plan.widths.back(), plan.widths.back() / 8,
+                          pageWalkKernel(plan.widths.back()));
   text += FunctionText(kEmptyKernel).str();
   text += loopKernelText();
   text += addChainKernelText(plan);
   return text + "}\n";
+}
+
+std::string forkJoinModuleText(unsigned threads) {
+  FunctionText f(kForkJoinKernel);
+  f.line("scf.for %p = %c0 to %n step %c1 {");
+  f.line(formatv("  scf.parallel (%t) = (%c0) to ({0}) step (%c1) {{",
+                 f.index(std::max(1u, threads))));
+  f.line("    %x = arith.index_cast %t : index to i64");
+  f.line("    llvm.inline_asm has_side_effects \"\", \"r\" %x : (i64) -> ()");
+  f.line("    scf.reduce");
+  f.line("  }");
+  f.line("}");
+  return "module {\n" + f.str() + "}\n";
 }
 
 } // namespace autoconfig

@@ -52,6 +52,14 @@ std::string storeKernel(unsigned bits);
 std::string panelKernel(unsigned bits);
 inline constexpr unsigned kPanelPitchFloats = 1040;
 inline constexpr unsigned kPanelSegmentBytes = 256;
+/// Reads one vector from every row of %in, rows kPanelPitchFloats apart (a
+/// new page every row): over a range beyond the TLB's reach with data that
+/// stays in the caches, every row costs a page walk.
+std::string pageWalkKernel(unsigned bits);
+/// An scf.parallel over `threads` iterations doing nothing, %n times: the
+/// fork and join of a parallel region (compiled apart, with OpenMP).
+inline constexpr const char *kForkJoinKernel = "fork_join";
+std::string forkJoinModuleText(unsigned threads);
 inline constexpr const char *kEmptyKernel = "empty";
 inline constexpr const char *kLoopKernel = "loop";
 inline constexpr const char *kAddChainKernel = "add_chain";

@@ -199,7 +199,12 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
       // Edge waste of the tile on this shape.
       double useful = double(w.m) * w.n /
                       (double(roundUp(w.m, mr)) * roundUp(w.n, nv * p.vl));
+      // FMAs per second: calibrated for the tile when measured, otherwise
+      // the latency-hiding and loads-per-FMA estimate.
       double score = hidden * perLoad * useful;
+      if (std::optional<double> step = machine.profile.tileSecondsPerKStep(
+              t.vectorBits, unsigned(mr), unsigned(nv)))
+        score = double(mr * nv) / *step * useful;
       if (score > bestScore + 1e-9) {
         bestScore = score;
         bestMr = mr;
@@ -282,42 +287,6 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   int64_t mc = std::min(p.mc, roundUp(w.m, p.mr));
   int64_t kc = std::min(p.kc, w.k);
 
-  // Micro-kernel: every (tile rows, tile cols) class over the blocks.
-  double loadTime = 0, coreTime = 0, tileOverhead = 0;
-  double vectorFmas = 0, tiles = 0, edgeTime = 0;
-  for (auto [ncb, ncount] : blocksOf(w.n, nc))
-    for (auto [nrb, nrcount] : blocksOf(ncb, p.nr))
-      for (auto [mcb, mcount] : blocksOf(w.m, mc))
-        for (auto [mrb, mrcount] : blocksOf(mcb, p.mr)) {
-          double count = double(ncount) * nrcount * mcount * mrcount;
-          int64_t vecs = ceilDiv(nrb, p.vl);
-          double perK = double(mrb * vecs);
-          double eff = std::min(1.0, perK / needed);
-          double f = perK / (v.fmaPerSecond * eff);
-          double l = double(vecs) / v.loadPerSecond +
-                     double(mrb) / v.broadcastPerSecond;
-          double k = double(w.k) * count;
-          loadTime += l * k;
-          coreTime += std::max(f, l) * k;
-          if (mrb != p.mr || nrb != p.nr)
-            edgeTime += std::max(f, l) * k;
-          vectorFmas += perK * k;
-          // C tile in and out once per kc block, plus the k-loop set-up. The
-          // C loads and stores go through the load/store ports beside the
-          // FMAs of the k loop (they only add issue time where the ports are
-          // the bottleneck); the additions take FMA-pipe slots.
-          double kBlocks = double(ceilDiv(w.k, kc));
-          double perKBlock = double(kc);
-          double ports = l * perKBlock +
-                         perK * (1 / v.loadPerSecond + 1 / v.storePerSecond);
-          double fmaPipe = f * perKBlock + perK / v.fmaPerSecond;
-          tileOverhead +=
-              count * kBlocks *
-              (std::max(fmaPipe, ports) - std::max(f, l) * perKBlock +
-               8 * prof.loopIterationSeconds);
-          tiles += count * kBlocks;
-        }
-
   // Each rank-1 update (k step) of a tile pulls the A micro-panel's mr
   // elements into L1 (an A panel is used once per jr panel, from the A block
   // in L2), and the B micro-panel's nr elements too when that panel cannot
@@ -340,11 +309,63 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
       p.packB ||
       stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride, l2,
                        int64_t(l2.ways) - waysFor(aBlockBytes, l2));
+  // A B panel that cannot stay in L1 is read from further on every k step:
+  // the calibrated micro-kernel measured so replaces the stream estimate
+  // below. Unpacked with rows a page or more apart, as the strided panel
+  // measured (from L2, or from beyond it); otherwise as the contiguous
+  // panel too deep for L1.
+  bool stridedB = !bPanelInL1;
+  double bStrideFactor = !stridedB ? 1.0
+                         : !p.packB && bStride >= 4096
+                             ? stridedPanelFactor(machine, bPanelInL2)
+                             : prof.l2PanelFactor;
+  // Micro-kernel: every (tile rows, tile cols) class over the blocks.
+  double loadTime = 0, coreTime = 0, tileOverhead = 0;
+  double vectorFmas = 0, tiles = 0, edgeTime = 0;
+  for (auto [ncb, ncount] : blocksOf(w.n, nc))
+    for (auto [nrb, nrcount] : blocksOf(ncb, p.nr))
+      for (auto [mcb, mcount] : blocksOf(w.m, mc))
+        for (auto [mrb, mrcount] : blocksOf(mcb, p.mr)) {
+          double count = double(ncount) * nrcount * mcount * mrcount;
+          int64_t vecs = ceilDiv(nrb, p.vl);
+          double perK = double(mrb * vecs);
+          double eff = std::min(1.0, perK / needed);
+          double f = perK / (v.fmaPerSecond * eff);
+          double l = double(vecs) / v.loadPerSecond +
+                     double(mrb) / v.broadcastPerSecond;
+          double k = double(w.k) * count;
+          // The calibrated micro-kernel of this tile, slower when its B
+          // panel is read in place from rows pages apart.
+          double step =
+              tileStepSeconds(machine, bits, mrb, vecs, std::max(f, l)) *
+              bStrideFactor;
+          loadTime += l * k;
+          coreTime += step * k;
+          if (mrb != p.mr || nrb != p.nr)
+            edgeTime += step * k;
+          vectorFmas += perK * k;
+          // C tile in and out once per kc block, plus the k-loop set-up. The
+          // C loads and stores go through the load/store ports beside the
+          // FMAs of the k loop (they only add issue time where the ports are
+          // the bottleneck); the additions take FMA-pipe slots.
+          double kBlocks = double(ceilDiv(w.k, kc));
+          double perKBlock = double(kc);
+          double ports = l * perKBlock +
+                         perK * (1 / v.loadPerSecond + 1 / v.storePerSecond);
+          double fmaPipe = f * perKBlock + perK / v.fmaPerSecond;
+          tileOverhead +=
+              count * kBlocks *
+              (std::max(fmaPipe, ports) - std::max(f, l) * perKBlock +
+               8 * prof.loopIterationSeconds);
+          tiles += count * kBlocks;
+        }
+
   double kSteps = double(ceilDiv(w.m, p.mr)) * ceilDiv(w.n, p.nr) * w.k;
-  bool bFromL2 = !bPanelInL1 && bPanelInL2;
+  bool bFromL2 = !bPanelInL1 && bPanelInL2 && !stridedB;
   double l2Bytes = kSteps * (p.mr + (bFromL2 ? p.nr : 0)) * double(ebytes);
-  double farBytes =
-      !bPanelInL1 && !bPanelInL2 ? kSteps * p.nr * double(ebytes) : 0;
+  double farBytes = !bPanelInL1 && !bPanelInL2 && !stridedB
+                        ? kSteps * p.nr * double(ebytes)
+                        : 0;
   double l2Stream =
       l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t) +
       farBytes /
@@ -371,7 +392,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                            : elems / p.vl / v.storePerSecond;
     // An untransposed B is read panel by panel: nr columns of kc rows, a
     // row-strided stream; beyond the TLB's reach every row segment costs a
-    // page walk (~30 cycles, as in the broadcast model).
+    // page walk (the calibrated page-walk cost).
     double bBytes = double(w.k) * w.n * ebytes;
     double source =
         w.transB ? bSource : prof.panelBandwidthFor(uint64_t(bBytes), t);
@@ -379,7 +400,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
     if (!w.transB && bBytes > double(t.tlbReachBytes()))
       walks = double(ceilDiv(w.n, p.nr)) * w.k *
               std::min(1.0, double(w.ldb * ebytes) / 4096.0);
-    packB = copy + bBytes / source + walks * 30 / (prof.frequencyGHz * 1e9);
+    packB = copy + bBytes / source + walks * prof.pageWalkSeconds;
   }
   if (p.packA) {
     double elems = double(w.m) * w.k * jcBlocks;
@@ -389,14 +410,14 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // Unpacked, an A micro-panel is mr row segments of A itself (kc column
   // segments when A is transposed). When those are a page or more apart and
   // the A block spans beyond the TLB's reach, every segment of every tile
-  // visit costs a page walk (~30 cycles, as for packing B) that the
+  // visit costs a page walk (calibrated) that the
   // micro-kernel waits for: A must be packed then.
   double aWalks = 0;
   int64_t aSegments = w.transA ? kc : p.mr;
   double aSpan = double(w.transA ? kc : mc) * w.lda * ebytes;
   if (!p.packA && aSpan > double(t.tlbReachBytes()))
     aWalks = tiles * aSegments * std::min(1.0, double(w.lda * ebytes) / 4096.0);
-  double aWalkTime = aWalks * 30 / (prof.frequencyGHz * 1e9);
+  double aWalkTime = aWalks * prof.pageWalkSeconds;
   // C: read and written once per kc block from where it lives. The first
   // pass streams in under the FMAs (prefetched, see below); each further
   // pass re-reads what the previous one wrote back, competing with the A and
@@ -412,7 +433,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double perThreadBlocks = std::ceil(jcBlocks / threads);
   double balance = jcBlocks / (threads * perThreadBlocks);
   double parallel = threads * balance;
-  double forkCost = p.threads > 1 ? kForkJoinSeconds : 0;
+  double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
   double overhead = prof.callOverheadSeconds + forkCost;
 
   // The generator prefetches each C tile when its k loop starts and adds it
@@ -447,6 +468,11 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   pred.add("L2->L1 stream", l2Stream / parallel,
            formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes + farBytes),
                    bPanelInL1 ? " (B panels stay in L1)"
+                   : stridedB
+                       ? formatv(" (B panels stream from L2 or beyond: the "
+                                 "measured micro-kernel x{0:f2})",
+                                 bStrideFactor)
+                             .str()
                    : !bFromL2 ? " and B panels from beyond L2 (rows alias in "
                                 "L1 and L2)"
                    : aliased  ? " and B panels (rows alias in L1)"

@@ -159,13 +159,13 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   double acBandwidth = machine.profile.bandwidthFor(uint64_t(footprint), t);
   double acTime = acBytes / acBandwidth;
   // Every k step of a tile reads a new row of B, ldb elements further on:
-  // beyond the TLB's reach each such row costs a page walk (~30 cycles,
-  // vendor optimization guides) that the row's prefetch cannot hide.
+  // beyond the TLB's reach each such row costs a page walk (calibrated:
+  // Profile::pageWalkSeconds) that the row's prefetch cannot hide.
   double walks = 0;
   if (bBytes > double(t.tlbReachBytes()))
     walks = double(tileCount) * w.k *
             std::min(1.0, double(w.ldb * ebytes) / 4096.0);
-  double walkTime = walks * 30 / (machine.profile.frequencyGHz * 1e9);
+  double walkTime = walks * machine.profile.pageWalkSeconds;
   double memTime = bTime + walkTime + acTime;
 
   double threads = std::max<int64_t>(1, p.threads);

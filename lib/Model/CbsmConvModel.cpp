@@ -178,7 +178,7 @@ public:
     double body = std::max(stripTime, memTime);
     pred.seconds =
         body / threads + overhead / threads +
-        (p.threads > 1 ? kForkJoinSeconds * w.n * ceilDiv(w.f, fb) : 0);
+        (p.threads > 1 ? prof.forkJoinSeconds * w.n * ceilDiv(w.f, fb) : 0);
     pred.formula = "max(taps x max(FMA, loads), memory) / threads + overhead";
     pred.add("compute", stripTime / threads,
              formatv("{0:e2} vector FMAs, {1:e2} loads; {2}x{3} tile for "

@@ -257,7 +257,7 @@ public:
     double balance = blocks / (std::min(threads, blocks) * perThread);
     double parallel = std::min(threads, blocks) * balance;
     double overhead =
-        prof.callOverheadSeconds + (p.threads > 1 ? kForkJoinSeconds : 0);
+        prof.callOverheadSeconds + (p.threads > 1 ? prof.forkJoinSeconds : 0);
     double body = partialOverlap(
         {compute + tileOverhead, inputFirstTime, inputRereadTime, outTime});
     pred.seconds = body / parallel + overhead;

@@ -478,7 +478,7 @@ Prediction DirectConvModel::predict(const Workload &workload,
   double perThread = std::ceil(blocks / threads);
   double balance = blocks / (std::min(threads, blocks) * perThread);
   double parallel = std::min(threads, blocks) * balance;
-  double forkCost = p.threads > 1 ? kForkJoinSeconds : 0;
+  double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
   double overhead = prof.callOverheadSeconds + forkCost;
 
   double body = partialOverlap({compute + tileOverhead, filterToCoreTime,

@@ -137,7 +137,7 @@ public:
     double threads = std::min<double>(std::max<int64_t>(1, p.threads),
                                       double(ceilDiv(w.m, ui)));
     double overhead =
-        prof.callOverheadSeconds + (p.threads > 1 ? kForkJoinSeconds : 0);
+        prof.callOverheadSeconds + (p.threads > 1 ? prof.forkJoinSeconds : 0);
     pred.seconds = (std::max(core, memTime) + reduce) / threads + overhead;
     pred.formula = "(max(K-vector FMAs and loads, memory) + reductions) / "
                    "threads + overhead";

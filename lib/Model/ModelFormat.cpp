@@ -14,6 +14,21 @@ double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits) {
   return std::max(1.0, std::round(v.fmaLatencySeconds * v.fmaPerSecond));
 }
 
+double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
+                       int64_t vectors, double analytic) {
+  if (rows < 1 || vectors < 1)
+    return analytic;
+  if (std::optional<double> measured = machine.profile.tileSecondsPerKStep(
+          bits, unsigned(rows), unsigned(vectors)))
+    return *measured;
+  return analytic;
+}
+
+double stridedPanelFactor(const Machine &machine, bool inL2) {
+  return inL2 ? machine.profile.stridedPanelFactor
+              : machine.profile.stridedPanelFactorBeyondL2;
+}
+
 double partialOverlap(std::initializer_list<double> times) {
   double sum = 0;
   for (double t : times)

@@ -321,7 +321,7 @@ Prediction StreamingModel::predict(const StreamingWorkload &w,
   double memoryFactor = level != 0 ? factor : 1;
   double memory = bytes / bandwidth / memoryFactor;
   double compute = (std::max(issue, chain) + loops) / factor;
-  double fork = c.threads > 1 ? kForkJoinSeconds : 0;
+  double fork = c.threads > 1 ? machine.profile.forkJoinSeconds : 0;
   p.seconds = std::max(memory, compute) + fork;
   p.formula = "max(memory, max(issue, chain) + loops) / threads + fork/join";
   p.add("memory", memory,

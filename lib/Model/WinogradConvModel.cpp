@@ -809,7 +809,7 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   double parallel = std::max(1.0, threads * balance);
   double overhead = prof.callOverheadSeconds +
                     double(g.blocks) * 20 * prof.loopIterationSeconds +
-                    (p.threads > 1 ? kForkJoinSeconds * 2 : 0) +
+                    (p.threads > 1 ? prof.forkJoinSeconds * 2 : 0) +
                     (w.constWeights ? 0 : 2e-7) + 4e-7;
   // The scratch is one malloc per call. glibc serves blocks up to 32 MiB
   // (its largest dynamic mmap threshold) from the heap after the first call;

@@ -165,6 +165,15 @@ struct GenericToNamedContraction : public OpRewritePattern<linalg::GenericOp> {
     std::optional<unsigned> n =
         dims->n.empty() ? std::nullopt : std::optional<unsigned>(dims->n[0]);
     unsigned k = dims->k[0];
+    // inferContractionDims names the dims by operand order (m: the first
+    // input's); the output's order is what decides which is the row.
+    AffineMap outputMap = op.getIndexingMapsArray()[2];
+    if (m && n && outputMap.getNumResults() >= 2) {
+      unsigned first = outputMap.getNumResults() - 2;
+      if (auto dim = dyn_cast<AffineDimExpr>(outputMap.getResult(first));
+          dim && dim.getPosition() == *n)
+        std::swap(m, n);
+    }
 
     // Which input plays A (reads m or no n) and which B.
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();

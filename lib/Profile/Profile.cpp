@@ -71,6 +71,14 @@ double Profile::bandwidthFor(uint64_t bytes, const TargetDesc &target) const {
   return points.back().bytesPerSecond;
 }
 
+std::optional<double> Profile::tileSecondsPerKStep(unsigned bits, unsigned mr,
+                                                   unsigned nv) const {
+  for (const TileCost &t : tiles)
+    if (t.bits == bits && t.mr == mr && t.nv == nv)
+      return t.secondsPerKStep;
+  return std::nullopt;
+}
+
 unsigned Profile::measuredFmaPipes(const TargetDesc &target) const {
   if (vectors.empty() || !(frequencyGHz > 0))
     return target.fmaPipes;
@@ -144,6 +152,11 @@ Profile Profile::nominal(const TargetDesc &t) {
       b.workingSetBytes = c->sizeBytes / 2;
   p.callOverheadSeconds = 20e-9;
   p.loopIterationSeconds = 1.0 / hz;
+  // Nominal stand-ins, for targets that cannot be measured here: a page
+  // walk served by the caches takes some 20-40 cycles (Intel's and AMD's
+  // optimization manuals); waking sleeping OpenMP workers some microseconds.
+  p.pageWalkSeconds = 30.0 / hz;
+  p.forkJoinSeconds = 5e-6;
   return p;
 }
 
@@ -162,6 +175,12 @@ json::Value toJSON(const Profile &p) {
         json::Object{{"level", b.level},
                      {"working_set", int64_t(b.workingSetBytes)},
                      {"bytes_per_s", b.bytesPerSecond}});
+  json::Array tiles;
+  for (const TileCost &t : p.tiles)
+    tiles.push_back(json::Object{{"bits", t.bits},
+                                 {"mr", t.mr},
+                                 {"nv", t.nv},
+                                 {"s_per_k_step", t.secondsPerKStep}});
   json::Array curve;
   for (const BandwidthPoint &b : p.bandwidthCurve)
     curve.push_back(json::Object{{"level", b.level},
@@ -182,9 +201,15 @@ json::Value toJSON(const Profile &p) {
       {"bandwidth", std::move(bandwidth)},
       {"panel_bandwidth", std::move(panel)},
       {"bandwidth_curve", std::move(curve)},
+      {"tiles", std::move(tiles)},
+      {"strided_panel_factor", p.stridedPanelFactor},
+      {"strided_panel_factor_beyond_l2", p.stridedPanelFactorBeyondL2},
+      {"l2_panel_factor", p.l2PanelFactor},
       {"effective_last_level_bytes", int64_t(p.effectiveLastLevelBytes)},
       {"call_overhead_s", p.callOverheadSeconds},
       {"loop_iteration_s", p.loopIterationSeconds},
+      {"page_walk_s", p.pageWalkSeconds},
+      {"fork_join_s", p.forkJoinSeconds},
       {"max_relative_spread", p.maxRelativeSpread},
       {"calibration_s", p.calibrationSeconds}};
 }
@@ -196,6 +221,12 @@ static bool fromJSON(const json::Value &v, VectorCosts &c, json::Path p) {
          o.map("load_per_s", c.loadPerSecond) &&
          o.map("broadcast_per_s", c.broadcastPerSecond) &&
          o.map("store_per_s", c.storePerSecond);
+}
+
+static bool fromJSON(const json::Value &v, TileCost &t, json::Path p) {
+  json::ObjectMapper o(v, p);
+  return o && o.map("bits", t.bits) && o.map("mr", t.mr) && o.map("nv", t.nv) &&
+         o.map("s_per_k_step", t.secondsPerKStep);
 }
 
 static bool fromJSON(const json::Value &v, BandwidthPoint &b, json::Path p) {
@@ -215,15 +246,28 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.map("frequency_ghz", p.frequencyGHz) && o.map("vectors", p.vectors) &&
         o.mapOptional("panel_bandwidth", p.panelBandwidth) &&
         o.mapOptional("bandwidth_curve", p.bandwidthCurve) &&
+        o.mapOptional("tiles", p.tiles) &&
+        o.mapOptional("strided_panel_factor", p.stridedPanelFactor) &&
+        o.mapOptional("strided_panel_factor_beyond_l2",
+                      p.stridedPanelFactorBeyondL2) &&
+        o.mapOptional("l2_panel_factor", p.l2PanelFactor) &&
         o.map("bandwidth", p.bandwidth) &&
         o.map("call_overhead_s", p.callOverheadSeconds) &&
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
+        o.mapOptional("page_walk_s", p.pageWalkSeconds) &&
+        o.mapOptional("fork_join_s", p.forkJoinSeconds) &&
         o.mapOptional("max_relative_spread", p.maxRelativeSpread) &&
         o.mapOptional("calibration_s", p.calibrationSeconds)))
     return false;
   int64_t effective = 0;
   if (!o.mapOptional("effective_last_level_bytes", effective))
     return false;
+  // Profiles measured before these figures existed (the fixtures of
+  // ../shared/machines among them) get the nominal stand-ins.
+  if (!(p.pageWalkSeconds > 0) && p.frequencyGHz > 0)
+    p.pageWalkSeconds = 30.0 / (p.frequencyGHz * 1e9);
+  if (!(p.forkJoinSeconds > 0))
+    p.forkJoinSeconds = 5e-6;
   p.effectiveLastLevelBytes = uint64_t(std::max<int64_t>(effective, 0));
   auto positive = [](double x) { return std::isfinite(x) && x > 0; };
   for (size_t i = 0; i < p.bandwidthCurve.size(); ++i)
@@ -235,6 +279,19 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
           .report("figures must be finite and > 0, working sets increasing");
       return false;
     }
+  for (const TileCost &t : p.tiles)
+    if (!positive(t.secondsPerKStep) || !t.mr || !t.nv || !t.bits) {
+      path.field("tiles").report("every tile needs bits, mr, nv > 0 and a "
+                                 "positive time");
+      return false;
+    }
+  if (!(p.stridedPanelFactor >= 1) || !std::isfinite(p.stridedPanelFactor) ||
+      !(p.stridedPanelFactorBeyondL2 >= 1) || !(p.l2PanelFactor >= 1) ||
+      !std::isfinite(p.l2PanelFactor) ||
+      !std::isfinite(p.stridedPanelFactorBeyondL2)) {
+    path.field("strided_panel_factor").report("must be finite and >= 1");
+    return false;
+  }
   if (p.vectors.empty()) {
     path.field("vectors").report("must not be empty");
     return false;

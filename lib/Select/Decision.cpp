@@ -73,20 +73,51 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
     }
   }
 
+  // Threads are a decision: --threads is an upper bound, and each algorithm
+  // is derived, refined and predicted for every count from 1 up to it
+  // (powers of two and the bound itself), with the calibrated fork/join
+  // cost in its prediction; the fastest count is kept.
+  std::vector<unsigned> threadCounts;
+  for (unsigned t = 1; t < std::max(1u, options.threads); t *= 2)
+    threadCounts.push_back(t);
+  threadCounts.push_back(std::max(1u, options.threads));
   for (const Algorithm &algorithm : algorithms()) {
     const AlgorithmModel &model = *algorithm.model;
     Candidate c;
     c.algorithm = model.name().str();
     c.applicable = model.applies(workload, machine.target, c.whyNot);
-    if (c.applicable) {
-      Derivation derivation = model.derive(workload, machine);
-      c.derived = withThreads(derivation.config, options.threads);
-      c.rationale = derivation.rationale;
-      c.config = c.derived;
-      c.prediction = model.predict(workload, c.config, machine);
-      c.evaluations = 1;
-      if (&algorithm != forced)
-        refine(model, workload, machine, c, options.refineRounds);
+    if (c.applicable && &algorithm != forced) {
+      std::optional<Candidate> best;
+      std::string alternatives;
+      for (unsigned t : threadCounts) {
+        Machine m{hardware.target, hardware.profile, t};
+        Candidate trial = c;
+        Derivation derivation = model.derive(workload, m);
+        trial.derived = withThreads(derivation.config, t);
+        trial.rationale = derivation.rationale;
+        trial.config = trial.derived;
+        trial.prediction = model.predict(workload, trial.config, m);
+        trial.evaluations = 1;
+        refine(model, workload, m, trial, options.refineRounds);
+        if (threadCounts.size() > 1)
+          alternatives +=
+              formatv("{0}{1} thread(s) {2}", alternatives.empty() ? "" : ", ",
+                      t, formatSeconds(trial.prediction.seconds))
+                  .str();
+        if (!best || trial.prediction.seconds < best->prediction.seconds)
+          best = std::move(trial);
+        // An algorithm without a thread parameter runs on one.
+        if (!derivation.config.has("threads"))
+          break;
+      }
+      c = std::move(*best);
+      if (!alternatives.empty() && c.config.has("threads"))
+        c.rationale =
+            (StringRef(c.rationale).rtrim('.') +
+             formatv("; threads={0} of up to {1} ({2}; fork/join {3})",
+                     c.config.get("threads", 1), options.threads, alternatives,
+                     formatSeconds(hardware.profile.forkJoinSeconds)))
+                .str();
     }
     if (&algorithm == forced) {
       if (!c.applicable)
@@ -94,15 +125,27 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
                                  "algorithm '" + c.algorithm +
                                      "' does not apply to " +
                                      workloadName(workload) + ": " + c.whyNot);
-      c.config = model.complete(workload, *options.override, machine);
-      if (!options.override->has("threads"))
-        c.config = withThreads(c.config, options.threads);
+      // A thread count the user did not give is decided as for the models'
+      // own configs.
+      std::optional<Candidate> best;
+      for (unsigned t : options.override->has("threads")
+                            ? std::vector<unsigned>{options.threads}
+                            : threadCounts) {
+        Machine m{hardware.target, hardware.profile, t};
+        Candidate trial = c;
+        trial.config = model.complete(workload, *options.override, m);
+        if (!options.override->has("threads"))
+          trial.config = withThreads(trial.config, t);
+        trial.prediction = model.predict(workload, trial.config, m);
+        if (!best || trial.prediction.seconds < best->prediction.seconds)
+          best = std::move(trial);
+      }
+      c = std::move(*best);
       if (Error err =
               model.verify(workload, c.config, machine.target, d.warnings))
         return createStringError(inconvertibleErrorCode(),
                                  "config '" + c.config.str() +
                                      "' rejected: " + toString(std::move(err)));
-      c.prediction = model.predict(workload, c.config, machine);
     }
     d.candidates.push_back(std::move(c));
   }

@@ -14,15 +14,13 @@ using namespace llvm;
 using namespace autoconfig::cli;
 
 int main(int argc, char **argv) {
-  // bench times AutoConfig (libomp) and peers (oneDNN: libgomp) in turn:
-  // idle threads sleep.
-  // So do `run`'s whole-program peers.
-  bool timesPeers =
-      argc > 1 && StringRef(argv[1]) == "run" &&
-      llvm::any_of(ArrayRef<char *>(argv + 2, argc - 2), [](StringRef a) {
-        return a.starts_with("--peers") || a.starts_with("-peers");
-      });
-  if (argc > 1 && (StringRef(argv[1]) == "bench" || timesPeers))
+  // Idle OpenMP threads sleep, in every command that runs generated code or
+  // may calibrate: bench and run time AutoConfig (libomp) beside peers
+  // (oneDNN: libgomp) whose spinning threads would take the cores, and the
+  // calibration measures the fork/join cost the models use under the same
+  // policy (the conservative one: a region wakes its workers).
+  if (argc > 1 && !StringRef(argv[1]).starts_with("-") &&
+      StringRef(argv[1]) != "example" && StringRef(argv[1]) != "report")
     autoconfig::ensurePassiveOpenMPWaiting(argv);
   InitLLVM init(argc, argv);
   cl::SetVersionPrinter([](raw_ostream &os) {

@@ -29,6 +29,9 @@ struct CalibrationOptions {
   /// Working set of the main-memory bandwidth test, in multiples of the last
   /// cache level (and at least 64 MiB).
   unsigned memoryMultiple = 4;
+  /// Time the GEMM micro-kernel's register tiles (a few seconds): without
+  /// them the models estimate tile throughput from the FMA and load rates.
+  bool measureTiles = true;
   /// Called before each measurement with what is measured, its 1-based index
   /// and the number of measurements (a progress line, for instance).
   std::function<void(llvm::StringRef what, unsigned step, unsigned steps)>

@@ -17,6 +17,18 @@ std::unique_ptr<AlgorithmModel> createDotGemmModel();
 /// latency x throughput (Little's law), at least 1.
 double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits);
 
+/// Seconds per k step of a register tile of `rows` broadcast rows and
+/// `vectors` vectors of `bits` (rows x vectors FMAs, one load per vector and
+/// one broadcast per row): the calibrated time of the generator's
+/// micro-kernel for that tile when the profile has it, otherwise
+/// `analytic` (the model's estimate from the FMA and load rates).
+double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
+                       int64_t vectors, double analytic);
+
+/// The calibrated slowdown of a k step whose B micro-panel cannot stay in
+/// L1 and is read in place, row by row, from L2 (`inL2`) or from beyond it.
+double stridedPanelFactor(const Machine &machine, bool inL2);
+
 /// Time of activities that overlap only partly (compute and the memory
 /// streams feeding it): the 4-norm of their times. It equals the largest
 /// when one dominates and costs ~19% more than either when two are equal,

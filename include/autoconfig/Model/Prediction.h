@@ -10,12 +10,6 @@
 
 namespace autoconfig {
 
-/// Fork and join of an OpenMP parallel region with spinning worker threads,
-/// one term shared by every model that parallelizes. With passive waiting
-/// (as `bench` runs) it is far larger on a VM (30-100 us measured); a
-/// calibrated figure would be better.
-constexpr double kForkJoinSeconds = 5e-6;
-
 /// One named contribution to a predicted time, with the numbers behind it.
 struct CostTerm {
   std::string name;

@@ -14,6 +14,7 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,16 @@ struct BandwidthPoint {
   double bytesPerSecond = 0;
 };
 
+/// The measured time of one k step of a register tile (mr rows x nv vectors
+/// of accumulators), with the tile's A and B micro-panels in L1, as the
+/// blocked GEMM generator's micro-kernel runs it.
+struct TileCost {
+  unsigned bits = 0;
+  unsigned mr = 0;
+  unsigned nv = 0;
+  double secondsPerKStep = 0;
+};
+
 /// A measured figure's spread: relative interquartile range of its samples.
 struct Profile {
   /// How the figures were obtained: "measured" or "nominal".
@@ -65,10 +76,29 @@ struct Profile {
   /// The largest working set of the curve still served clearly faster than
   /// memory (the effective last-level cache of one core); 0 when unknown.
   uint64_t effectiveLastLevelBytes = 0;
+  /// Register tiles of the widest vectors (the micro-kernel the GEMM-based
+  /// algorithms run), measured with the project's own generator.
+  std::vector<TileCost> tiles;
+  /// How much slower a k step is when the B micro-panel is read in place
+  /// from rows a page or more apart (unpacked B of a wide matrix) than from
+  /// a contiguous panel: the panel no longer stays in L1, each row is a new
+  /// page and no prefetcher follows the stride. Measured with the generator
+  /// with the rows' block in L2 and beyond it; 1 when not measured.
+  double stridedPanelFactor = 1;
+  double stridedPanelFactorBeyondL2 = 1;
+  /// The same for a contiguous B micro-panel too deep to stay in L1 (a
+  /// packed panel of a large kc): it streams from L2 on every k step.
+  double l2PanelFactor = 1;
   /// Cost of calling a generated kernel with no work.
   double callOverheadSeconds = 0;
   /// Cost of one iteration of an empty counted loop.
   double loopIterationSeconds = 0;
+  /// A page walk whose page-table entries are in the caches: what each new
+  /// page of a strided stream costs beyond the TLB's reach.
+  double pageWalkSeconds = 0;
+  /// Fork and join of an OpenMP parallel region over the cores, with the
+  /// wait policy the measuring process had (passive: workers sleep).
+  double forkJoinSeconds = 0;
   /// Largest relative spread seen over all measured figures.
   double maxRelativeSpread = 0;
   double calibrationSeconds = 0;
@@ -85,6 +115,10 @@ struct Profile {
   unsigned levelFor(double bytes, const TargetDesc &target) const;
   /// Read bandwidth of a cache level (1..3) or memory (0).
   double bandwidthOfLevel(unsigned level) const;
+  /// The measured seconds per k step of a register tile of `mr` rows and
+  /// `nv` vectors of `bits`, if calibration measured it.
+  std::optional<double> tileSecondsPerKStep(unsigned bits, unsigned mr,
+                                            unsigned nv) const;
   /// Panel-stream bandwidth for a matrix of `bytes` (half the sequential
   /// figure when the profile has none).
   double panelBandwidthFor(uint64_t bytes, const TargetDesc &target) const;

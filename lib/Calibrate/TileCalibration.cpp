@@ -1,0 +1,180 @@
+//===- TileCalibration.cpp - The GEMM micro-kernel, measured --------------===//
+//
+// What decides between GEMM configs is first the register tile's
+// throughput: how close a tile of mr x nv accumulators gets to the FMA
+// pipes once its loads, broadcasts and loop control compete for the ports,
+// which instruction tables and port models only estimate (measured on an
+// Emerald Rapids guest: 190 of 233 GFLOP/s for most tiles, 125 for 3 x 8
+// vectors). So calibration runs the blocked GEMM generator itself on a
+// small problem per tile shape, the B micro-panel contiguous and L1-sized,
+// and records the seconds per k step. It also runs one tile with B read in
+// place from rows pages apart, the case a wide unpacked B presents, and
+// records how much slower that k step is, and likewise for a contiguous
+// panel too deep for L1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileCalibration.h"
+
+#include "autoconfig/Bench/Buffers.h"
+#include "autoconfig/Bench/Timing.h"
+#include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Pipeline/KernelCompiler.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace autoconfig {
+namespace {
+
+/// Median seconds per call of `kernel` on `buffers`, each sample lasting
+/// about `sampleSeconds`.
+double medianCallSeconds(CompiledKernel &kernel, ArrayRef<void *> buffers,
+                         const CalibrationOptions &options) {
+  kernel.run(buffers); // warm the caches and the code
+  unsigned calls = 1;
+  double start = nowSeconds();
+  kernel.run(buffers);
+  double once = std::max(nowSeconds() - start, 1e-9);
+  calls = unsigned(std::clamp(options.sampleSeconds / once, 1.0, 1e6));
+  std::vector<double> samples;
+  for (unsigned s = 0; s < std::max(3u, options.samples); ++s) {
+    double t0 = nowSeconds();
+    for (unsigned c = 0; c < calls; ++c)
+      kernel.run(buffers);
+    samples.push_back((nowSeconds() - t0) / calls);
+  }
+  return quantile(samples, 0.5);
+}
+
+/// The k depth at which a tile's A and B micro-panels take half the L1.
+int64_t l1Depth(const TargetDesc &target, int64_t mr, int64_t nr) {
+  const CacheLevel *l1 = target.cache(1);
+  double half = double(l1 ? l1->sizeBytes : 32 * 1024) / 2;
+  int64_t k = int64_t(half / (double(mr + nr) * sizeof(float))) / 8 * 8;
+  return std::clamp<int64_t>(k, 32, 256);
+}
+
+/// Times one blocked GEMM (m x n x k, A and B unpacked, one panel per
+/// block) and returns seconds per k step of one tile.
+Expected<double> timeTile(const TargetDesc &target, int64_t vl, int64_t mr,
+                          int64_t nv, int64_t m, int64_t n, int64_t k,
+                          const CalibrationOptions &options) {
+  GemmWorkload w;
+  w.m = m;
+  w.n = n;
+  w.k = k;
+  w.name = "tile";
+  w.setDenseStrides();
+  BlockedGemmParams p;
+  p.vl = vl;
+  p.mr = mr;
+  p.nr = nv * vl;
+  p.kc = k;
+  p.mc = m;
+  p.nc = (n + p.nr - 1) / p.nr * p.nr;
+  p.ku = 4;
+  p.packA = 0;
+  p.packB = 0;
+  p.prefetch = 0;
+  p.threads = 1;
+  auto kernel = compileKernel(Workload(w), p.toConfig(), target);
+  if (!kernel)
+    return kernel.takeError();
+  std::vector<AlignedBuffer> buffers;
+  std::vector<void *> pointers;
+  for (const std::vector<int64_t> &shape : (*kernel)->shapes()) {
+    size_t elements = 1;
+    for (int64_t d : shape)
+      elements *= size_t(d);
+    buffers.emplace_back(elements, sizeof(float));
+    buffers.back().fillRandom(7);
+    pointers.push_back(buffers.back().data());
+  }
+  // Accumulating into C forever: keep the values small.
+  buffers.back().fillZero();
+  double seconds = medianCallSeconds(**kernel, pointers, options);
+  double tiles = double(m / mr) * double((n + p.nr - 1) / p.nr);
+  return seconds / (tiles * double(k));
+}
+
+} // namespace
+
+std::vector<std::pair<unsigned, unsigned>>
+registerTileShapes(const TargetDesc &target) {
+  std::vector<std::pair<unsigned, unsigned>> shapes;
+  for (unsigned nv = 1; nv <= 8; ++nv)
+    for (unsigned mr = 1; mr <= 16; ++mr)
+      if (mr * nv + nv + 1 <= target.vectorRegisters)
+        shapes.push_back({mr, nv});
+  return shapes;
+}
+
+Error measureRegisterTiles(const TargetDesc &target,
+                           const CalibrationOptions &options,
+                           Profile &profile) {
+  unsigned bits = target.vectorBits;
+  int64_t vl = target.lanes(32);
+  if (vl < 1)
+    return Error::success();
+  profile.tiles.clear();
+  double bestPerFma = INFINITY;
+  std::pair<unsigned, unsigned> best = {1, 1};
+  for (auto [mr, nv] : registerTileShapes(target)) {
+    int64_t nr = int64_t(nv) * vl;
+    int64_t k = l1Depth(target, mr, nr);
+    // Enough tiles over the same B panel that the call is mostly k steps;
+    // A (mr x k per tile) streams from L2 as in a real A block.
+    int64_t rows = int64_t(mr) * std::max<int64_t>(4, 64 / mr);
+    Expected<double> perStep =
+        timeTile(target, vl, mr, nv, rows, nr, k, options);
+    if (!perStep)
+      return perStep.takeError();
+    profile.tiles.push_back({bits, mr, nv, *perStep});
+    double perFma = *perStep / double(mr * nv);
+    // The stride test uses a tile that hides the FMA latency well.
+    if (perFma < bestPerFma) {
+      bestPerFma = perFma;
+      best = {mr, nv};
+    }
+  }
+  // The best tile again with B rows 3 pages apart (a matrix 3072 floats
+  // wide), across every panel of those rows, against its contiguous k step:
+  // once with the rows' block in L2, once with it twice the L2.
+  auto [mr, nv] = best;
+  int64_t nr = int64_t(nv) * vl;
+  int64_t wide = std::max<int64_t>(1, 3072 / nr) * nr;
+  int64_t rows = int64_t(mr) * 4;
+  std::optional<double> contiguous = profile.tileSecondsPerKStep(bits, mr, nv);
+  // A contiguous panel four times deeper than L1 holds: from L2 each k step.
+  int64_t deep = std::min<int64_t>(4 * l1Depth(target, mr, nr), 2048);
+  Expected<double> fromL2 =
+      timeTile(target, vl, mr, nv, int64_t(mr) * std::max<int64_t>(4, 64 / mr),
+               nr, deep, options);
+  if (!fromL2)
+    return fromL2.takeError();
+  profile.l2PanelFactor =
+      contiguous ? std::max(1.0, *fromL2 / *contiguous) : 1.0;
+  const CacheLevel *l2 = target.cache(2);
+  double l2Bytes = double(l2 ? l2->sizeBytes : 1 << 20);
+  int64_t inL2 = std::clamp<int64_t>(
+      int64_t(l2Bytes / 2 / (double(wide) * sizeof(float))) / 8 * 8, 8, 512);
+  int64_t beyond = std::clamp<int64_t>(
+      int64_t(2 * l2Bytes / (double(wide) * sizeof(float))) / 8 * 8, 16, 1024);
+  for (auto [k, factor] :
+       {std::make_pair(inL2, &profile.stridedPanelFactor),
+        std::make_pair(beyond, &profile.stridedPanelFactorBeyondL2)}) {
+    Expected<double> strided =
+        timeTile(target, vl, mr, nv, rows, wide, k, options);
+    if (!strided)
+      return strided.takeError();
+    *factor = contiguous ? std::max(1.0, *strided / *contiguous) : 1.0;
+  }
+  return Error::success();
+}
+
+} // namespace autoconfig
