@@ -143,37 +143,32 @@ Error measureRegisterTiles(const TargetDesc &target,
     }
   }
   // The best tile again with B rows 3 pages apart (a matrix 3072 floats
-  // wide), across every panel of those rows, against its contiguous k step:
-  // once with the rows' block in L2, once with it twice the L2.
+  // wide), across every panel of those rows, against its contiguous k step,
+  // at panel depths from a TLB's worth of pages to past the L2.
   auto [mr, nv] = best;
   int64_t nr = int64_t(nv) * vl;
   int64_t wide = std::max<int64_t>(1, 3072 / nr) * nr;
-  int64_t rows = int64_t(mr) * 4;
+  int64_t rows = int64_t(mr) * std::max<int64_t>(4, 64 / mr);
   std::optional<double> contiguous = profile.tileSecondsPerKStep(bits, mr, nv);
+  profile.stridedPanelFactors.clear();
+  for (int64_t depth : {64, 192, 512}) {
+    Expected<double> strided =
+        timeTile(target, vl, mr, nv, rows, wide, depth, options);
+    if (!strided)
+      return strided.takeError();
+    double factor = contiguous ? std::max(1.0, *strided / *contiguous) : 1.0;
+    // Deeper panels cost at least as much per k step.
+    if (!profile.stridedPanelFactors.empty())
+      factor = std::max(factor, profile.stridedPanelFactors.back().second);
+    profile.stridedPanelFactors.push_back({depth, factor});
+  }
   // A contiguous panel four times deeper than L1 holds: from L2 each k step.
   int64_t deep = std::min<int64_t>(4 * l1Depth(target, mr, nr), 2048);
-  Expected<double> fromL2 =
-      timeTile(target, vl, mr, nv, int64_t(mr) * std::max<int64_t>(4, 64 / mr),
-               nr, deep, options);
+  Expected<double> fromL2 = timeTile(target, vl, mr, nv, rows, nr, deep, options);
   if (!fromL2)
     return fromL2.takeError();
   profile.l2PanelFactor =
       contiguous ? std::max(1.0, *fromL2 / *contiguous) : 1.0;
-  const CacheLevel *l2 = target.cache(2);
-  double l2Bytes = double(l2 ? l2->sizeBytes : 1 << 20);
-  int64_t inL2 = std::clamp<int64_t>(
-      int64_t(l2Bytes / 2 / (double(wide) * sizeof(float))) / 8 * 8, 8, 512);
-  int64_t beyond = std::clamp<int64_t>(
-      int64_t(2 * l2Bytes / (double(wide) * sizeof(float))) / 8 * 8, 16, 1024);
-  for (auto [k, factor] :
-       {std::make_pair(inL2, &profile.stridedPanelFactor),
-        std::make_pair(beyond, &profile.stridedPanelFactorBeyondL2)}) {
-    Expected<double> strided =
-        timeTile(target, vl, mr, nv, rows, wide, k, options);
-    if (!strided)
-      return strided.takeError();
-    *factor = contiguous ? std::max(1.0, *strided / *contiguous) : 1.0;
-  }
   return Error::success();
 }
 

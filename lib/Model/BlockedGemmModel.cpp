@@ -314,11 +314,12 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // below. Unpacked with rows a page or more apart, as the strided panel
   // measured (from L2, or from beyond it); otherwise as the contiguous
   // panel too deep for L1.
+  // panel too deep for L1. (A page is the 4 KiB base page of x86-64,
+  // AArch64 and RISC-V Linux.)
   bool stridedB = !bPanelInL1;
-  double bStrideFactor = !stridedB ? 1.0
-                         : !p.packB && bStride >= 4096
-                             ? stridedPanelFactor(machine, bPanelInL2)
-                             : prof.l2PanelFactor;
+  double bStrideFactor = !stridedB                    ? 1.0
+                         : !p.packB && bStride >= 4096 ? prof.stridedPanelFactor(kc)
+                                                       : prof.l2PanelFactor;
   // Micro-kernel: every (tile rows, tile cols) class over the blocks.
   double loadTime = 0, coreTime = 0, tileOverhead = 0;
   double vectorFmas = 0, tiles = 0, edgeTime = 0;

@@ -459,7 +459,9 @@ void Im2colConvModel::adjustPrediction(const ConvWorkload &w,
   const Profile &prof = machine.profile;
   unsigned ebytes = elementBits(w.element) / 8;
   const VectorCosts &v = prof.forBits(unsigned(p.vl) * ebytes * 8);
-  // Scalar set-up work (index arithmetic, masks) at ~3 instructions/cycle.
+  // Scalar set-up work (index arithmetic, masks): the calibrated empty
+  // counted loop runs about three instructions an iteration (increment,
+  // compare, branch), so a third of it stands for one such instruction.
   double cycle = prof.loopIterationSeconds > 0
                      ? prof.loopIterationSeconds
                      : 1 / (std::max(prof.frequencyGHz, 1.0) * 1e9);

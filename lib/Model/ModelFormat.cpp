@@ -24,11 +24,6 @@ double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
   return analytic;
 }
 
-double stridedPanelFactor(const Machine &machine, bool inL2) {
-  return inL2 ? machine.profile.stridedPanelFactor
-              : machine.profile.stridedPanelFactorBeyondL2;
-}
-
 double partialOverlap(std::initializer_list<double> times) {
   double sum = 0;
   for (double t : times)

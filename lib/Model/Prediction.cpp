@@ -39,9 +39,11 @@ Config AlgorithmModel::completeFrom(const Workload &workload,
 
 Config AlgorithmModel::complete(const Workload &workload, const Config &partial,
                                 const Machine &machine) const {
-  // Flags (mask, prefetch) may be 0; every other parameter is a size.
+  // Flags (mask, prefetch, packA, packB) may be 0; every other parameter is
+  // a size.
   for (const auto &[key, value] : partial.params())
-    if (key != "mask" && key != "prefetch" && value < 1)
+    if (key != "mask" && key != "prefetch" && key != "packA" &&
+        key != "packB" && value < 1)
       return overlay(workload, partial, machine);
   return completeFrom(workload, partial, machine);
 }

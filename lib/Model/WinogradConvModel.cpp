@@ -810,17 +810,20 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   double overhead = prof.callOverheadSeconds +
                     double(g.blocks) * 20 * prof.loopIterationSeconds +
                     (p.threads > 1 ? prof.forkJoinSeconds * 2 : 0) +
-                    (w.constWeights ? 0 : 2e-7) + 4e-7;
+                    // The V/M scratch, and the U scratch of run-time
+                    // weights, allocated and freed per call.
+                    (w.constWeights ? 1 : 2) * prof.allocationSeconds;
   // The scratch is one malloc per call. glibc serves blocks up to 32 MiB
   // (its largest dynamic mmap threshold) from the heap after the first call;
-  // beyond, every call maps fresh pages and faults each one in (~1.5 us per
-  // 4 KiB page measured here, zeroing included).
+  // beyond, every call maps fresh pages and faults each one in (the
+  // calibrated cost of a page fault, zeroing included).
   double scratchBytes =
       (w.constWeights ? 0 : uBytes) +
       std::min<double>(std::max<int64_t>(1, p.threads), double(g.blocks)) *
           (vBlockBytes + mBlockBytes);
   double pageFaults = scratchBytes > double(32 << 20)
-                          ? std::ceil(scratchBytes / 4096) * 1.5e-6
+                          ? std::ceil(scratchBytes / 4096) *
+                                prof.pageFaultSeconds
                           : 0;
 
   double blockWork = inputTime + gemmBody + outputTime;

@@ -79,6 +79,20 @@ std::optional<double> Profile::tileSecondsPerKStep(unsigned bits, unsigned mr,
   return std::nullopt;
 }
 
+double Profile::stridedPanelFactor(int64_t rows) const {
+  if (stridedPanelFactors.empty())
+    return 1;
+  if (rows <= stridedPanelFactors.front().first)
+    return stridedPanelFactors.front().second;
+  for (size_t i = 1; i < stridedPanelFactors.size(); ++i) {
+    auto [r0, f0] = stridedPanelFactors[i - 1];
+    auto [r1, f1] = stridedPanelFactors[i];
+    if (rows <= r1)
+      return f0 + (f1 - f0) * double(rows - r0) / double(r1 - r0);
+  }
+  return stridedPanelFactors.back().second;
+}
+
 unsigned Profile::measuredFmaPipes(const TargetDesc &target) const {
   if (vectors.empty() || !(frequencyGHz > 0))
     return target.fmaPipes;
@@ -157,6 +171,10 @@ Profile Profile::nominal(const TargetDesc &t) {
   // optimization manuals); waking sleeping OpenMP workers some microseconds.
   p.pageWalkSeconds = 30.0 / hz;
   p.forkJoinSeconds = 5e-6;
+  // A heap allocation some hundreds of cycles; a page fault with zeroing a
+  // few thousand (Linux on current x86 and Arm servers).
+  p.allocationSeconds = 500.0 / hz;
+  p.pageFaultSeconds = 3000.0 / hz;
   return p;
 }
 
@@ -181,6 +199,9 @@ json::Value toJSON(const Profile &p) {
                                  {"mr", t.mr},
                                  {"nv", t.nv},
                                  {"s_per_k_step", t.secondsPerKStep}});
+  json::Array strided;
+  for (auto [rows, factor] : p.stridedPanelFactors)
+    strided.push_back(json::Object{{"rows", rows}, {"factor", factor}});
   json::Array curve;
   for (const BandwidthPoint &b : p.bandwidthCurve)
     curve.push_back(json::Object{{"level", b.level},
@@ -202,13 +223,14 @@ json::Value toJSON(const Profile &p) {
       {"panel_bandwidth", std::move(panel)},
       {"bandwidth_curve", std::move(curve)},
       {"tiles", std::move(tiles)},
-      {"strided_panel_factor", p.stridedPanelFactor},
-      {"strided_panel_factor_beyond_l2", p.stridedPanelFactorBeyondL2},
+      {"strided_panel_factors", std::move(strided)},
       {"l2_panel_factor", p.l2PanelFactor},
       {"effective_last_level_bytes", int64_t(p.effectiveLastLevelBytes)},
       {"call_overhead_s", p.callOverheadSeconds},
       {"loop_iteration_s", p.loopIterationSeconds},
       {"page_walk_s", p.pageWalkSeconds},
+      {"allocation_s", p.allocationSeconds},
+      {"page_fault_s", p.pageFaultSeconds},
       {"fork_join_s", p.forkJoinSeconds},
       {"max_relative_spread", p.maxRelativeSpread},
       {"calibration_s", p.calibrationSeconds}};
@@ -247,18 +269,36 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.mapOptional("panel_bandwidth", p.panelBandwidth) &&
         o.mapOptional("bandwidth_curve", p.bandwidthCurve) &&
         o.mapOptional("tiles", p.tiles) &&
-        o.mapOptional("strided_panel_factor", p.stridedPanelFactor) &&
-        o.mapOptional("strided_panel_factor_beyond_l2",
-                      p.stridedPanelFactorBeyondL2) &&
         o.mapOptional("l2_panel_factor", p.l2PanelFactor) &&
         o.map("bandwidth", p.bandwidth) &&
         o.map("call_overhead_s", p.callOverheadSeconds) &&
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
         o.mapOptional("page_walk_s", p.pageWalkSeconds) &&
         o.mapOptional("fork_join_s", p.forkJoinSeconds) &&
+        o.mapOptional("allocation_s", p.allocationSeconds) &&
+        o.mapOptional("page_fault_s", p.pageFaultSeconds) &&
         o.mapOptional("max_relative_spread", p.maxRelativeSpread) &&
         o.mapOptional("calibration_s", p.calibrationSeconds)))
     return false;
+  if (const json::Array *strided = v.getAsObject()
+                                       ? v.getAsObject()->getArray(
+                                             "strided_panel_factors")
+                                       : nullptr)
+    for (const json::Value &entry : *strided) {
+      const json::Object *o2 = entry.getAsObject();
+      std::optional<int64_t> rows = o2 ? o2->getInteger("rows") : std::nullopt;
+      std::optional<double> factor =
+          o2 ? o2->getNumber("factor") : std::nullopt;
+      if (!rows || !factor || *rows < 1 || !(*factor >= 1) ||
+          !std::isfinite(*factor) ||
+          (!p.stridedPanelFactors.empty() &&
+           *rows <= p.stridedPanelFactors.back().first)) {
+        path.field("strided_panel_factors")
+            .report("entries need increasing rows >= 1 and a factor >= 1");
+        return false;
+      }
+      p.stridedPanelFactors.push_back({*rows, *factor});
+    }
   int64_t effective = 0;
   if (!o.mapOptional("effective_last_level_bytes", effective))
     return false;
@@ -268,6 +308,10 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
     p.pageWalkSeconds = 30.0 / (p.frequencyGHz * 1e9);
   if (!(p.forkJoinSeconds > 0))
     p.forkJoinSeconds = 5e-6;
+  if (!(p.allocationSeconds > 0) && p.frequencyGHz > 0)
+    p.allocationSeconds = 500.0 / (p.frequencyGHz * 1e9);
+  if (!(p.pageFaultSeconds > 0) && p.frequencyGHz > 0)
+    p.pageFaultSeconds = 3000.0 / (p.frequencyGHz * 1e9);
   p.effectiveLastLevelBytes = uint64_t(std::max<int64_t>(effective, 0));
   auto positive = [](double x) { return std::isfinite(x) && x > 0; };
   for (size_t i = 0; i < p.bandwidthCurve.size(); ++i)
@@ -285,11 +329,8 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
                                  "positive time");
       return false;
     }
-  if (!(p.stridedPanelFactor >= 1) || !std::isfinite(p.stridedPanelFactor) ||
-      !(p.stridedPanelFactorBeyondL2 >= 1) || !(p.l2PanelFactor >= 1) ||
-      !std::isfinite(p.l2PanelFactor) ||
-      !std::isfinite(p.stridedPanelFactorBeyondL2)) {
-    path.field("strided_panel_factor").report("must be finite and >= 1");
+  if (!(p.l2PanelFactor >= 1) || !std::isfinite(p.l2PanelFactor)) {
+    path.field("l2_panel_factor").report("must be finite and >= 1");
     return false;
   }
   if (p.vectors.empty()) {

@@ -25,10 +25,6 @@ double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits);
 double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
                        int64_t vectors, double analytic);
 
-/// The calibrated slowdown of a k step whose B micro-panel cannot stay in
-/// L1 and is read in place, row by row, from L2 (`inL2`) or from beyond it.
-double stridedPanelFactor(const Machine &machine, bool inL2);
-
 /// Time of activities that overlap only partly (compute and the memory
 /// streams feeding it): the 4-norm of their times. It equals the largest
 /// when one dominates and costs ~19% more than either when two are equal,

@@ -82,10 +82,12 @@ struct Profile {
   /// How much slower a k step is when the B micro-panel is read in place
   /// from rows a page or more apart (unpacked B of a wide matrix) than from
   /// a contiguous panel: the panel no longer stays in L1, each row is a new
-  /// page and no prefetcher follows the stride. Measured with the generator
-  /// with the rows' block in L2 and beyond it; 1 when not measured.
-  double stridedPanelFactor = 1;
-  double stridedPanelFactorBeyondL2 = 1;
+  /// page (the deeper the panel, the more pages: beyond the TLBs' reach)
+  /// and no prefetcher follows the stride. Measured with the generator at a
+  /// few panel depths (rows, factor), increasing; empty when not measured.
+  std::vector<std::pair<int64_t, double>> stridedPanelFactors;
+  /// The factor for a panel of `rows` rows (interpolated; 1 when none).
+  double stridedPanelFactor(int64_t rows) const;
   /// The same for a contiguous B micro-panel too deep to stay in L1 (a
   /// packed panel of a large kc): it streams from L2 on every k step.
   double l2PanelFactor = 1;
@@ -96,6 +98,11 @@ struct Profile {
   /// A page walk whose page-table entries are in the caches: what each new
   /// page of a strided stream costs beyond the TLB's reach.
   double pageWalkSeconds = 0;
+  /// A malloc and free of a scratch block (served from the heap).
+  double allocationSeconds = 0;
+  /// A page of freshly mapped memory faulted in on first touch (zeroing
+  /// included), as a scratch buffer beyond malloc's mmap threshold costs.
+  double pageFaultSeconds = 0;
   /// Fork and join of an OpenMP parallel region over the cores, with the
   /// wait policy the measuring process had (passive: workers sleep).
   double forkJoinSeconds = 0;
