@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TileCalibration.h"
+#include "TileFit.h"
 
 #include "autoconfig/Bench/Buffers.h"
 #include "autoconfig/Bench/Timing.h"
@@ -59,11 +60,23 @@ int64_t l1Depth(const TargetDesc &target, int64_t mr, int64_t nr) {
   return std::clamp<int64_t>(k, 32, 256);
 }
 
-/// Times one blocked GEMM (m x n x k, A and B unpacked, one panel per
-/// block) and returns seconds per k step of one tile.
+/// Rows of A for a tile measurement: an A block four times the L1 (it
+/// streams from L2, panel by panel, as in the blocked GEMM's ic loop, while
+/// the B micro-panel stays in L1), a multiple of mr.
+int64_t aBlockRows(const TargetDesc &target, int64_t mr, int64_t k) {
+  const CacheLevel *l1 = target.cache(1);
+  double l1Bytes = double(l1 ? l1->sizeBytes : 32 * 1024);
+  int64_t rows = int64_t(4 * l1Bytes / (double(k) * sizeof(float)));
+  rows = std::clamp<int64_t>(rows, 4 * mr, 1024);
+  return rows / mr * mr;
+}
+
+/// Times one blocked GEMM (m x n x k, A and B unpacked, one kc block of
+/// depth `kc`, all of k when 0) and returns seconds per k step of one tile.
 Expected<double> timeTile(const TargetDesc &target, int64_t vl, int64_t mr,
                           int64_t nv, int64_t m, int64_t n, int64_t k,
-                          const CalibrationOptions &options) {
+                          const CalibrationOptions &options,
+                          int64_t kc = 0) {
   GemmWorkload w;
   w.m = m;
   w.n = n;
@@ -74,7 +87,7 @@ Expected<double> timeTile(const TargetDesc &target, int64_t vl, int64_t mr,
   p.vl = vl;
   p.mr = mr;
   p.nr = nv * vl;
-  p.kc = k;
+  p.kc = kc > 0 ? kc : k;
   p.mc = m;
   p.nc = (n + p.nr - 1) / p.nr * p.nr;
   p.ku = 4;
@@ -127,9 +140,7 @@ Error measureRegisterTiles(const TargetDesc &target,
   for (auto [mr, nv] : registerTileShapes(target)) {
     int64_t nr = int64_t(nv) * vl;
     int64_t k = l1Depth(target, mr, nr);
-    // Enough tiles over the same B panel that the call is mostly k steps;
-    // A (mr x k per tile) streams from L2 as in a real A block.
-    int64_t rows = int64_t(mr) * std::max<int64_t>(4, 64 / mr);
+    int64_t rows = aBlockRows(target, mr, k);
     Expected<double> perStep =
         timeTile(target, vl, mr, nv, rows, nr, k, options);
     if (!perStep)
@@ -142,16 +153,25 @@ Error measureRegisterTiles(const TargetDesc &target,
       best = {mr, nv};
     }
   }
+  // The weighted count every model reads, fitted to all the tiles.
+  const VectorCosts &v = profile.forBits(bits);
+  TileFit start;
+  start.fma = 1 / v.fmaPerSecond;
+  start.load = 1 / v.loadPerSecond;
+  start.broadcast = 1 / v.broadcastPerSecond;
+  start.latency = v.fmaLatencySeconds;
+  profile.tileFit = fitTiles(profile.tiles, bits, start);
+
   // The best tile again with B rows 3 pages apart (a matrix 3072 floats
   // wide), across every panel of those rows, against its contiguous k step,
   // at panel depths from a TLB's worth of pages to past the L2.
   auto [mr, nv] = best;
   int64_t nr = int64_t(nv) * vl;
   int64_t wide = std::max<int64_t>(1, 3072 / nr) * nr;
-  int64_t rows = int64_t(mr) * std::max<int64_t>(4, 64 / mr);
+  int64_t rows = aBlockRows(target, mr, l1Depth(target, mr, nr));
   std::optional<double> contiguous = profile.tileSecondsPerKStep(bits, mr, nv);
   profile.stridedPanelFactors.clear();
-  for (int64_t depth : {64, 192, 512}) {
+  for (int64_t depth : {16, 64, 192, 512}) {
     Expected<double> strided =
         timeTile(target, vl, mr, nv, rows, wide, depth, options);
     if (!strided)
@@ -161,6 +181,19 @@ Error measureRegisterTiles(const TargetDesc &target,
     if (!profile.stridedPanelFactors.empty())
       factor = std::max(factor, profile.stridedPanelFactors.back().second);
     profile.stridedPanelFactors.push_back({depth, factor});
+  }
+  // An unpacked B of 2048 rows 3072 floats wide (24 MiB, beyond L2) streamed
+  // once by one row of tiles, panel after panel of `depth` rows: bytes of B
+  // per second.
+  profile.unpackedStreamBandwidth.clear();
+  for (int64_t depth : {16, 64, 256}) {
+    Expected<double> perStep =
+        timeTile(target, vl, mr, nv, mr, wide, 2048, options, depth);
+    if (!perStep)
+      return perStep.takeError();
+    // Seconds per k step of one tile; one tile row reads nr floats of B.
+    double bytesPerStep = double(nr) * sizeof(float);
+    profile.unpackedStreamBandwidth.push_back({depth, bytesPerStep / *perStep});
   }
   // A contiguous panel four times deeper than L1 holds: from L2 each k step.
   int64_t deep = std::min<int64_t>(4 * l1Depth(target, mr, nr), 2048);

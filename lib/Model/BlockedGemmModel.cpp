@@ -376,10 +376,18 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double bBlockBytes =
       p.packB ? double(kc) * nc * ebytes : double(w.k) * w.n * ebytes;
   double bFirstBytes = double(w.k) * w.n * ebytes * ceilDiv(w.m, mc);
-  // Unpacked, B panels are row-strided streams of B itself.
-  double bFirst = bFirstBytes /
-                  (p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
-                           : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
+  // Unpacked, B panels are row-strided streams of B itself, at the rate
+  // calibration measured the micro-kernel streaming such a B panel after
+  // panel at this depth (or the panel-stream bandwidth).
+  std::optional<double> unpackedRate =
+      p.packB || bBlockBytes <= double(l2.sizeBytes)
+          ? std::nullopt
+          : prof.unpackedStreamFor(kc);
+  double bFirst =
+      bFirstBytes /
+      (p.packB       ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
+       : unpackedRate ? *unpackedRate
+                      : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
   double streamTime = std::max(l2Stream, bFirst);
 
   // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
@@ -589,12 +597,32 @@ std::vector<Config> BlockedGemmModel::neighbours(const Workload &workload,
   }
   const auto &w = std::get<GemmWorkload>(workload);
   const BlockedGemmParams &base = *params;
+  // The refinement stays where the model's terms hold: the B micro-panel
+  // within L1 and the A block within the L2 ways but one (Low et al.'s
+  // blocking, as derived, of which the cost terms assume the residency).
+  // Beyond, the overflow's cost is more than the terms' partial overlap
+  // can tell.
+  unsigned ebytes = elementBits(w.element) / 8;
+  const CacheLevel *l1 = t.cache(1), *l2 = t.cache(2);
+  auto resident = [&](const BlockedGemmParams &q) {
+    double kc = double(std::min(q.kc, w.k));
+    double mc = double(std::min(q.mc, roundUp(w.m, q.mr)));
+    if (l1 && kc * q.nr * ebytes > double(l1->sizeBytes))
+      return false;
+    if (l2 && mc * kc * ebytes > double(l2->sizeBytes) /
+                                     std::max(1u, l2->sharedByCores) *
+                                     (l2->ways - 1) / std::max(1u, l2->ways))
+      return false;
+    return true;
+  };
   auto push = [&](BlockedGemmParams q) {
     if (q.mr < 1 || q.nr < q.vl || q.kc < 8)
       return;
     q.mc = std::max(q.mr, q.mc / q.mr * q.mr);
     q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
     if (q.mr * (q.nr / q.vl) + q.nr / q.vl + 1 > int64_t(t.vectorRegisters))
+      return;
+    if (!resident(q) && resident(base))
       return;
     result.push_back(q.toConfig());
   };

@@ -71,11 +71,21 @@ double Profile::bandwidthFor(uint64_t bytes, const TargetDesc &target) const {
   return points.back().bytesPerSecond;
 }
 
+double TileFit::secondsPerKStep(unsigned mr, unsigned nv) const {
+  return step + std::max({fma * double(mr) * nv,
+                          load * double(nv) + broadcast * double(mr), latency});
+}
+
 std::optional<double> Profile::tileSecondsPerKStep(unsigned bits, unsigned mr,
                                                    unsigned nv) const {
+  // The tile as measured; the fitted weighted count for a tile that was not
+  // (the fit's form cannot see what sets equal-FMA tiles apart in a GEMM:
+  // register pressure, the scheduling LLVM gives each shape).
   for (const TileCost &t : tiles)
     if (t.bits == bits && t.mr == mr && t.nv == nv)
       return t.secondsPerKStep;
+  if (tileFit.bits == bits && tileFit.points > 0)
+    return tileFit.secondsPerKStep(mr, nv);
   return std::nullopt;
 }
 
@@ -91,6 +101,21 @@ double Profile::stridedPanelFactor(int64_t rows) const {
       return f0 + (f1 - f0) * double(rows - r0) / double(r1 - r0);
   }
   return stridedPanelFactors.back().second;
+}
+
+std::optional<double> Profile::unpackedStreamFor(int64_t rows) const {
+  const auto &points = unpackedStreamBandwidth;
+  if (points.empty())
+    return std::nullopt;
+  if (rows <= points.front().first)
+    return points.front().second;
+  for (size_t i = 1; i < points.size(); ++i) {
+    auto [r0, b0] = points[i - 1];
+    auto [r1, b1] = points[i];
+    if (rows <= r1)
+      return b0 + (b1 - b0) * double(rows - r0) / double(r1 - r0);
+  }
+  return points.back().second;
 }
 
 unsigned Profile::measuredFmaPipes(const TargetDesc &target) const {
@@ -193,12 +218,24 @@ json::Value toJSON(const Profile &p) {
         json::Object{{"level", b.level},
                      {"working_set", int64_t(b.workingSetBytes)},
                      {"bytes_per_s", b.bytesPerSecond}});
+  json::Object fit{{"bits", p.tileFit.bits},
+                   {"step_s", p.tileFit.step},
+                   {"fma_s", p.tileFit.fma},
+                   {"load_s", p.tileFit.load},
+                   {"broadcast_s", p.tileFit.broadcast},
+                   {"latency_s", p.tileFit.latency},
+                   {"rms_residual", p.tileFit.rmsResidual},
+                   {"max_residual", p.tileFit.maxResidual},
+                   {"points", p.tileFit.points}};
   json::Array tiles;
   for (const TileCost &t : p.tiles)
     tiles.push_back(json::Object{{"bits", t.bits},
                                  {"mr", t.mr},
                                  {"nv", t.nv},
                                  {"s_per_k_step", t.secondsPerKStep}});
+  json::Array unpacked;
+  for (auto [rows, bw] : p.unpackedStreamBandwidth)
+    unpacked.push_back(json::Object{{"rows", rows}, {"bytes_per_s", bw}});
   json::Array strided;
   for (auto [rows, factor] : p.stridedPanelFactors)
     strided.push_back(json::Object{{"rows", rows}, {"factor", factor}});
@@ -223,7 +260,9 @@ json::Value toJSON(const Profile &p) {
       {"panel_bandwidth", std::move(panel)},
       {"bandwidth_curve", std::move(curve)},
       {"tiles", std::move(tiles)},
+      {"tile_fit", std::move(fit)},
       {"strided_panel_factors", std::move(strided)},
+      {"unpacked_stream_bandwidth", std::move(unpacked)},
       {"l2_panel_factor", p.l2PanelFactor},
       {"effective_last_level_bytes", int64_t(p.effectiveLastLevelBytes)},
       {"call_overhead_s", p.callOverheadSeconds},
@@ -299,6 +338,46 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
       }
       p.stridedPanelFactors.push_back({*rows, *factor});
     }
+  if (const json::Array *unpacked =
+          v.getAsObject()
+              ? v.getAsObject()->getArray("unpacked_stream_bandwidth")
+              : nullptr)
+    for (const json::Value &entry : *unpacked) {
+      const json::Object *o2 = entry.getAsObject();
+      std::optional<int64_t> rows = o2 ? o2->getInteger("rows") : std::nullopt;
+      std::optional<double> bw =
+          o2 ? o2->getNumber("bytes_per_s") : std::nullopt;
+      if (!rows || !bw || *rows < 1 || !(*bw > 0) || !std::isfinite(*bw) ||
+          (!p.unpackedStreamBandwidth.empty() &&
+           *rows <= p.unpackedStreamBandwidth.back().first)) {
+        path.field("unpacked_stream_bandwidth")
+            .report("entries need increasing rows >= 1 and a bandwidth > 0");
+        return false;
+      }
+      p.unpackedStreamBandwidth.push_back({*rows, *bw});
+    }
+  if (const json::Object *fit =
+          v.getAsObject() ? v.getAsObject()->getObject("tile_fit") : nullptr) {
+    TileFit &f = p.tileFit;
+    auto number = [&](StringRef key, double &out) {
+      if (std::optional<double> x = fit->getNumber(key))
+        out = *x;
+    };
+    f.bits = unsigned(fit->getInteger("bits").value_or(0));
+    f.points = unsigned(fit->getInteger("points").value_or(0));
+    number("step_s", f.step);
+    number("fma_s", f.fma);
+    number("load_s", f.load);
+    number("broadcast_s", f.broadcast);
+    number("latency_s", f.latency);
+    number("rms_residual", f.rmsResidual);
+    number("max_residual", f.maxResidual);
+    for (double x : {f.step, f.fma, f.load, f.broadcast, f.latency})
+      if (!(x >= 0) || !std::isfinite(x)) {
+        path.field("tile_fit").report("coefficients must be finite and >= 0");
+        return false;
+      }
+  }
   int64_t effective = 0;
   if (!o.mapOptional("effective_last_level_bytes", effective))
     return false;

@@ -53,6 +53,24 @@ struct TileCost {
   double secondsPerKStep = 0;
 };
 
+/// The register tiles' times fitted by least squares to the paper's form,
+/// a weighted count of the operations of one k step (FMAs, vector loads,
+/// broadcasts) plus the bounds they cannot beat:
+///   t(mr, nv) = step + max(fma * mr*nv, load * nv + broadcast * mr, latency)
+/// The coefficients are seconds per operation on this machine (the lambdas
+/// of AutoConfig's cost model) fitted to every measured tile, so one noisy
+/// tile does not decide the register tile; the residuals say how well the
+/// form fits.
+struct TileFit {
+  unsigned bits = 0;
+  double step = 0, fma = 0, load = 0, broadcast = 0, latency = 0;
+  /// Root mean square and largest relative residual over the tiles.
+  double rmsResidual = 0, maxResidual = 0;
+  unsigned points = 0;
+
+  double secondsPerKStep(unsigned mr, unsigned nv) const;
+};
+
 /// A measured figure's spread: relative interquartile range of its samples.
 struct Profile {
   /// How the figures were obtained: "measured" or "nominal".
@@ -79,6 +97,8 @@ struct Profile {
   /// Register tiles of the widest vectors (the micro-kernel the GEMM-based
   /// algorithms run), measured with the project's own generator.
   std::vector<TileCost> tiles;
+  /// Their least-squares fit (bits 0 when there are no tiles).
+  TileFit tileFit;
   /// How much slower a k step is when the B micro-panel is read in place
   /// from rows a page or more apart (unpacked B of a wide matrix) than from
   /// a contiguous panel: the panel no longer stays in L1, each row is a new
@@ -88,6 +108,14 @@ struct Profile {
   std::vector<std::pair<int64_t, double>> stridedPanelFactors;
   /// The factor for a panel of `rows` rows (interpolated; 1 when none).
   double stridedPanelFactor(int64_t rows) const;
+  /// Bandwidth at which the blocked micro-kernel streams an unpacked B from
+  /// beyond L2, panel after panel of `rows` rows (rows, bytes/s),
+  /// increasing rows: a shallow panel walks each row of B sequentially
+  /// across the panels, which prefetchers follow; a deep one jumps a page
+  /// per row. Empty when not measured.
+  std::vector<std::pair<int64_t, double>> unpackedStreamBandwidth;
+  /// That bandwidth for panels of `rows` rows (interpolated), if measured.
+  std::optional<double> unpackedStreamFor(int64_t rows) const;
   /// The same for a contiguous B micro-panel too deep to stay in L1 (a
   /// packed panel of a large kc): it streams from L2 on every k step.
   double l2PanelFactor = 1;
