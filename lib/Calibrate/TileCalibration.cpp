@@ -19,6 +19,7 @@
 
 #include "autoconfig/Bench/Buffers.h"
 #include "autoconfig/Bench/Timing.h"
+#include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 
@@ -52,12 +53,13 @@ double medianCallSeconds(CompiledKernel &kernel, ArrayRef<void *> buffers,
   return quantile(samples, 0.5);
 }
 
-/// The k depth at which a tile's A and B micro-panels take half the L1.
+/// The k depth of a tile's micro-panels in the blocked GEMM (the L1 ways but
+/// one), so that the tile is measured where the derivation runs it.
 int64_t l1Depth(const TargetDesc &target, int64_t mr, int64_t nr) {
-  const CacheLevel *l1 = target.cache(1);
-  double half = double(l1 ? l1->sizeBytes : 32 * 1024) / 2;
-  int64_t k = int64_t(half / (double(mr + nr) * sizeof(float))) / 8 * 8;
-  return std::clamp<int64_t>(k, 32, 256);
+  CacheLevel l1 = target.cache(1) ? *target.cache(1)
+                                  : CacheLevel{1, 32 * 1024, 64, 8, 1};
+  return std::clamp<int64_t>(l1PanelDepth(mr, nr, sizeof(float), l1), 16,
+                             512);
 }
 
 /// Rows of A for a tile measurement: an A block four times the L1 (it

@@ -119,14 +119,24 @@ public:
 };
 
 /// kc such that both micro-panels fit the L1 ways but one.
-int64_t deriveKc(int64_t mr, int64_t nr, unsigned ebytes, const CacheLevel &l1,
-                 int64_t k) {
+} // namespace
+
+int64_t l1PanelDepth(int64_t mr, int64_t nr, unsigned ebytes,
+                     const CacheLevel &l1) {
   int64_t best = 8;
   for (int64_t kc = 8; kc <= 2048; kc += 8)
     if (waysFor(double(kc) * mr * ebytes, l1) +
             waysFor(double(kc) * nr * ebytes, l1) <=
         int64_t(l1.ways) - 1)
       best = kc;
+  return best;
+}
+
+namespace {
+
+int64_t deriveKc(int64_t mr, int64_t nr, unsigned ebytes, const CacheLevel &l1,
+                 int64_t k) {
+  int64_t best = l1PanelDepth(mr, nr, ebytes, l1);
   if (best >= k)
     return k;
   // Even blocks: kc blocks of equal size waste no partial rank update.

@@ -278,6 +278,14 @@ void printProfile(const Profile &p, raw_ostream &os) {
                     b.bytesPerSecond / hz, b.workingSetBytes / 1024);
     os << "\n";
   }
+  if (!p.bandwidthCurve.empty()) {
+    os << "  read bandwidth beyond L2:";
+    for (const BandwidthPoint &b : p.bandwidthCurve)
+      os << formatv(" {0} MiB {1:f1}", b.workingSetBytes >> 20,
+                    b.bytesPerSecond / 1e9);
+    os << formatv(" GB/s; effective last level {0} MiB\n",
+                  p.effectiveLastLevelBytes >> 20);
+  }
   for (const BandwidthPoint &b : p.panelBandwidth)
     os << formatv("  panel stream L{0} (256 B per row, rows 4 KiB apart): "
                   "{1:f1} GB/s\n",
@@ -286,6 +294,31 @@ void printProfile(const Profile &p, raw_ostream &os) {
                 "cycles)\n",
                 p.callOverheadSeconds * 1e9, p.loopIterationSeconds * 1e9,
                 p.loopIterationSeconds * hz);
+  os << formatv("  page walk {0:f1} ns ({1:f0} cycles), fork/join {2:f1} us, "
+                "allocation {3:f0} ns, page fault {4:f0} ns\n",
+                p.pageWalkSeconds * 1e9, p.pageWalkSeconds * hz,
+                p.forkJoinSeconds * 1e6, p.allocationSeconds * 1e9,
+                p.pageFaultSeconds * 1e9);
+  if (const TileFit &f = p.tileFit; f.points > 0)
+    os << formatv("  GEMM register tiles ({0} measured, {1}-bit), fitted per "
+                  "k step: {2:f2} + max({3:f3} x FMAs, {4:f3} x loads + "
+                  "{5:f3} x broadcasts, {6:f2}) cycles; residuals rms "
+                  "{7:f1}%, max {8:f1}%\n",
+                  f.points, f.bits, f.step * hz, f.fma * hz, f.load * hz,
+                  f.broadcast * hz, f.latency * hz, 100 * f.rmsResidual,
+                  100 * f.maxResidual);
+  if (!p.stridedPanelFactors.empty()) {
+    os << "  B panel read in place, rows pages apart: x";
+    for (auto [rows, factor] : p.stridedPanelFactors)
+      os << formatv(" {0:f2} ({1} rows)", factor, rows);
+    os << formatv("; contiguous, deeper than L1: x{0:f2}\n", p.l2PanelFactor);
+  }
+  if (!p.unpackedStreamBandwidth.empty()) {
+    os << "  unpacked B streamed by the micro-kernel:";
+    for (auto [rows, bw] : p.unpackedStreamBandwidth)
+      os << formatv(" {0:f1} GB/s ({1} rows)", bw / 1e9, rows);
+    os << "\n";
+  }
   if (p.measured())
     os << formatv("  calibrated in {0:f2} s; largest spread (interquartile "
                   "range / median) {1:f1}%\n",

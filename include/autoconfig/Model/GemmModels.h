@@ -25,6 +25,13 @@ double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits);
 double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
                        int64_t vectors, double analytic);
 
+/// The depth kc at which an mr-row A micro-panel and an nr-column B
+/// micro-panel of `ebytes` elements share the L1 ways but one, each in
+/// whole ways (Low et al., TOMS 2016): the blocked GEMM's L1 blocking, and
+/// the depth at which calibration measures the register tiles.
+int64_t l1PanelDepth(int64_t mr, int64_t nr, unsigned ebytes,
+                     const CacheLevel &l1);
+
 /// Time of activities that overlap only partly (compute and the memory
 /// streams feeding it): the 4-norm of their times. It equals the largest
 /// when one dominates and costs ~19% more than either when two are equal,
