@@ -319,11 +319,29 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
       p.packB ||
       stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride, l2,
                        int64_t(l2.ways) - waysFor(aBlockBytes, l2));
+  // The A block stays in L2 across the jr loop when it fits the ways the B
+  // data leaves it (the packed kc x nc block is re-read from L2 for every
+  // ic block too) and, unpacked, when its rows, lda apart, use enough L2
+  // sets. Otherwise every tile's A panel comes from beyond L2, and those
+  // reads, one row segment per broadcast row, stall the micro-kernel
+  // rather than overlap it: measured on a 1024^3 GEMM, mc=1024 unpacked
+  // ran at 0.6-0.75 of the predicted speed, mc=32 at 0.95-1.
+  int64_t bWaysL2 = waysFor(p.packB ? double(kc) * nc * ebytes
+                                    : bPanelBytes,
+                            l2);
+  int64_t aWaysLeft = std::max<int64_t>(1, int64_t(l2.ways) - 1 - bWaysL2);
+  // Unpacked, the block is mc row segments of kc elements, lda apart (kc
+  // segments of mc when A is transposed).
+  int64_t aStride = w.lda * ebytes;
+  bool aBlockInL2 =
+      p.packA ? waysFor(aBlockBytes, l2) <= aWaysLeft
+              : stridedPanelFits(double(w.transA ? kc : mc),
+                                 double(w.transA ? mc : kc) * ebytes, aStride,
+                                 l2, aWaysLeft);
   // A B panel that cannot stay in L1 is read from further on every k step:
   // the calibrated micro-kernel measured so replaces the stream estimate
   // below. Unpacked with rows a page or more apart, as the strided panel
   // measured (from L2, or from beyond it); otherwise as the contiguous
-  // panel too deep for L1.
   // panel too deep for L1. (A page is the 4 KiB base page of x86-64,
   // AArch64 and RISC-V Linux.)
   bool stridedB = !bPanelInL1;
@@ -459,11 +477,20 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // after, so C streams in under the tile's FMAs (as BLIS micro-kernels do).
   double body =
       partialOverlap({coreTime + tileOverhead, l2Stream, bFirst, cTime});
-  pred.seconds =
-      (body + cRepeatTime + packA + packB + aWalkTime) / parallel + overhead;
+  // A panels from beyond L2 (see aBlockInL2): every k step's mr elements,
+  // at the bandwidth of the level A lives in, in series with the kernel.
+  double aFar =
+      aBlockInL2 ? 0
+                 : kSteps * p.mr * double(ebytes) /
+                       prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes),
+                                         t);
+  pred.seconds = (body + aFar + cRepeatTime + packA + packB + aWalkTime) /
+                     parallel +
+                 overhead;
   pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
-                 "block stream, C first pass) + C further passes + pack A + "
-                 "pack B + A page walks) / (threads x balance) + overhead";
+                 "block stream, C first pass) + A beyond L2 + C further "
+                 "passes + pack A + pack B + A page walks) / (threads x "
+                 "balance) + overhead";
   auto fmaDetail =
       formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
               "accumulators for {5:f0} in flight",
@@ -521,6 +548,15 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                            aWalks, formatBytes(double(t.tlbReachBytes())))
                        .str()
                  : "the A block is within the TLB reach");
+  pred.add("A beyond L2", aFar / parallel,
+           aBlockInL2 ? formatv("the A block ({0}) stays in L2",
+                                formatBytes(aBlockBytes))
+                            .str()
+                      : formatv("the A block ({0}{1}) does not stay in L2 "
+                                "beside the B data: A panels from beyond it",
+                                formatBytes(aBlockBytes),
+                                p.packA ? "" : ", rows lda apart")
+                            .str());
   pred.add("C first pass", cTime / parallel,
            formatv("{0} in and out, prefetched", formatBytes(cPass)).str(),
            cTime <= coreTime + tileOverhead);
