@@ -77,8 +77,8 @@ int64_t aBlockRows(const TargetDesc &target, int64_t mr, int64_t k) {
 /// depth `kc`, all of k when 0) and returns seconds per k step of one tile.
 Expected<double> timeTile(const TargetDesc &target, int64_t vl, int64_t mr,
                           int64_t nv, int64_t m, int64_t n, int64_t k,
-                          const CalibrationOptions &options,
-                          int64_t kc = 0) {
+                          const CalibrationOptions &options, int64_t kc = 0,
+                          int64_t threads = 1, int64_t nc = 0) {
   GemmWorkload w;
   w.m = m;
   w.n = n;
@@ -91,12 +91,12 @@ Expected<double> timeTile(const TargetDesc &target, int64_t vl, int64_t mr,
   p.nr = nv * vl;
   p.kc = kc > 0 ? kc : k;
   p.mc = m;
-  p.nc = (n + p.nr - 1) / p.nr * p.nr;
+  p.nc = nc > 0 ? nc : (n + p.nr - 1) / p.nr * p.nr;
   p.ku = 4;
   p.packA = 0;
   p.packB = 0;
   p.prefetch = 0;
-  p.threads = 1;
+  p.threads = threads;
   auto kernel = compileKernel(Workload(w), p.toConfig(), target);
   if (!kernel)
     return kernel.takeError();
@@ -196,6 +196,24 @@ Error measureRegisterTiles(const TargetDesc &target,
     // Seconds per k step of one tile; one tile row reads nr floats of B.
     double bytesPerStep = double(nr) * sizeof(float);
     profile.unpackedStreamBandwidth.push_back({depth, bytesPerStep / *perStep});
+  }
+  // The fork and join of the generated code's parallel loop as a call
+  // pays it: a small GEMM whose jc blocks go to `threads` threads, against
+  // the same on one thread split ideally. An empty parallel region costs
+  // less than this (the workers' wake-up on a VM, their caches).
+  if (unsigned threads = std::max(2u, target.cores); threads > 1) {
+    int64_t wideN = int64_t(threads) * nr;
+    Expected<double> one =
+        timeTile(target, vl, mr, nv, mr * 8, wideN, 64, options, 0, 1, nr);
+    Expected<double> many = timeTile(target, vl, mr, nv, mr * 8, wideN, 64,
+                                     options, 0, threads, nr);
+    if (!one)
+      return one.takeError();
+    if (!many)
+      return many.takeError();
+    double steps = double(8) * double(threads) * 64; // tiles x k
+    double overhead = (*many - *one / threads) * steps;
+    profile.forkJoinSeconds = std::max(profile.forkJoinSeconds, overhead);
   }
   // A contiguous panel four times deeper than L1 holds: from L2 each k step.
   int64_t deep = std::min<int64_t>(4 * l1Depth(target, mr, nr), 2048);

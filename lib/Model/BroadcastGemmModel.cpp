@@ -172,7 +172,8 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   double parallel = std::min<double>(threads, double(rowBlocks));
   double overhead = machine.profile.callOverheadSeconds +
                     double(tileCount) * w.k / std::max<int64_t>(1, p.ku) *
-                        machine.profile.loopIterationSeconds * 0.25 / parallel;
+                        machine.profile.loopIterationSeconds * 0.25 / parallel +
+                    (p.threads > 1 ? machine.profile.forkJoinSeconds : 0);
 
   pred.add("compute", fmaTime / parallel,
            formatv("{0:e2} vector FMAs at {1:e2}/s, latency needs {2:f0} in "
@@ -204,7 +205,7 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
            coreTime >= memTime);
   pred.add("tails", tailTime / parallel, "edge tiles (included in compute)",
            true);
-  pred.add("overhead", overhead, "call + loop control");
+  pred.add("overhead", overhead, "call + loop control + fork/join");
   pred.seconds = partialOverlap({coreTime, memTime}) / parallel + overhead;
   pred.formula = "overlap(sum over tiles of max(FMA, loads), memory) / "
                  "threads + overhead";
