@@ -4,6 +4,7 @@
 #define AUTOCONFIG_TOOLS_OPTIONS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Profile/Profile.h"
@@ -28,6 +29,8 @@ llvm::cl::SubCommand &tuneCommand();
 llvm::cl::SubCommand &reportCommand();
 llvm::cl::SubCommand &exampleCommand();
 llvm::cl::SubCommand &runCommand();
+llvm::cl::SubCommand &importCommand();
+llvm::cl::SubCommand &onnxTestCommand();
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -35,6 +38,8 @@ extern llvm::cl::opt<std::string> targetFile;
 extern llvm::cl::opt<std::string> configText;
 extern llvm::cl::opt<unsigned> threads;
 extern llvm::cl::opt<bool> json;
+/// --input-shape NAME=DxDx...: static shapes for an ONNX model's inputs.
+extern llvm::cl::list<std::string> inputShapes;
 
 /// The resolved target and its profile, with a note on where the profile
 /// came from. Prints the error and returns nullopt on failure.
@@ -57,6 +62,10 @@ layoutPropagation(const HardwareSetup &hardware);
 /// and installs its lookup in \p options. Prints the error on failure.
 bool loadTunedConfigs(const TargetDesc &target, ConfigureOptions &options);
 
+/// The ONNX import options the command line gives (--input-shape). Prints
+/// the error on failure.
+bool onnxImportOptions(OnnxImportOptions &options);
+
 /// Prints "autoconfig: error: MESSAGE" and returns 1.
 int fail(const llvm::Twine &message);
 
@@ -73,6 +82,8 @@ int runTune();
 int runReport();
 int runExample();
 int runRun();
+int runImport();
+int runOnnxTest();
 
 } // namespace autoconfig::cli
 

@@ -4,6 +4,7 @@
 #include "Options.h"
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Pipeline/Import.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -66,7 +67,19 @@ std::optional<Program> loadProgram(llvm::StringRef path,
     fail("no input file given");
     return std::nullopt;
   }
-  program.module = parseInputFile(path, *program.context);
+  if (isOnnxPath(path)) {
+    OnnxImportOptions options;
+    if (!onnxImportOptions(options))
+      return std::nullopt;
+    auto module = importOnnxFile(path, *program.context, options);
+    if (!module) {
+      fail(toString(module.takeError()));
+      return std::nullopt;
+    }
+    program.module = std::move(*module);
+  } else {
+    program.module = parseInputFile(path, *program.context);
+  }
   if (!program.module)
     return std::nullopt;
   if (failed(normalizeModule(*program.module, layout))) {

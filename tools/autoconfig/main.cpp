@@ -36,7 +36,10 @@ int main(int argc, char **argv) {
           "[--trials N] [--time-budget S] [--log F] [--db]\n"
           "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n"
           "  autoconfig example resnet18|transformer -o MODEL.mlir\n"
-          "  autoconfig run MODEL.mlir [--compare] [--bench]\n",
+          "  autoconfig run MODEL.mlir|MODEL.onnx [--compare] [--bench]\n"
+          "  autoconfig import MODEL.onnx -o MODEL.mlir\n"
+          "  autoconfig onnx-test DIR... [--json]\n"
+          "(every command taking FILE.mlir takes FILE.onnx)\n",
           &errs()))
     return 1;
   if (explainCommand())
@@ -57,7 +60,12 @@ int main(int argc, char **argv) {
     return runExample();
   if (runCommand())
     return runRun();
+  if (importCommand())
+    return runImport();
+  if (onnxTestCommand())
+    return runOnnxTest();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
-            "target, calibrate, tune, report, example, run); see --help\n";
+            "target, calibrate, tune, report, example, run, import, "
+            "onnx-test); see --help\n";
   return 1;
 }
