@@ -13,6 +13,7 @@ PACKAGES := cmake ninja-build \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libdnnl-dev libopenblas-dev libblis-dev libeigen3-dev libxnnpack-dev \
   libpthreadpool-dev libxsmm-dev libopencv-imgproc-dev \
+  libonnx-dev libonnx-testdata libprotobuf-dev \
   qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu \
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
 

@@ -305,10 +305,12 @@ Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
                        "internal error: the imported module does not verify "
                        "(see the errors above)");
   // Folds the reshapes of constants and the back-to-back reshapes the
-  // converters leave, and drops what no output uses.
+  // converters leave, and drops what no output uses. No CSE: merging the
+  // tensor.empty of different ops makes bufferization reuse one buffer
+  // across layers, and the convolution generators' folding of a padded
+  // input then reads the buffer a fused epilogue writes (reported).
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
   if (failed(pm.run(*module)))
     return importError(OnnxErrorKind::Invalid,
                        "internal error: canonicalizing the imported module "

@@ -14,6 +14,8 @@ if hasattr(config, "autoconfig_tools_dir"):
         [config.autoconfig_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
     config.substitutions.append(("%shared", config.shared_dir))
     config.substitutions.append(("%srcdir", config.autoconfig_source_dir))
+# The ONNX project's backend test data (Debian package libonnx-testdata).
+config.substitutions.append(("%onnxdata", "/usr/share/libonnx-testdata/data"))
 # Calibration caches written by tests stay inside the test tree.
 config.environment["XDG_CACHE_HOME"] = os.path.join(config.test_exec_root, "cache")
 config.environment["HOME"] = os.environ.get("HOME", "/tmp")

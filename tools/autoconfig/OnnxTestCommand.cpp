@@ -31,6 +31,15 @@ static cl::opt<std::string>
     nameFilter("filter",
                cl::desc("Only the cases whose name matches this regex"),
                cl::value_desc("REGEX"), cl::sub(onnxTestCommand()));
+static cl::opt<std::string>
+    excludeFilter("exclude",
+                  cl::desc("Skip the cases whose name matches this regex"),
+                  cl::value_desc("REGEX"), cl::sub(onnxTestCommand()));
+static cl::opt<bool> requirePass(
+    "require-pass",
+    cl::desc("Exit with an error unless every case run passes (by default "
+             "only a failing case is an error; unsupported ones are not)"),
+    cl::sub(onnxTestCommand()));
 static cl::opt<bool> listOnly("list",
                               cl::desc("Print the selected cases, run none"),
                               cl::sub(onnxTestCommand()));
@@ -85,16 +94,22 @@ int runOnnxTest() {
     for (const std::string &p : opStorage)
       ops.push_back(p);
   }
-  std::optional<Regex> pattern;
+  std::optional<Regex> pattern, excluded;
+  std::string error;
   if (!nameFilter.empty()) {
     pattern.emplace(nameFilter);
-    std::string error;
     if (!pattern->isValid(error))
       return fail("--filter: " + error);
   }
+  if (!excludeFilter.empty()) {
+    excluded.emplace(excludeFilter);
+    if (!excluded->isValid(error))
+      return fail("--exclude: " + error);
+  }
   std::vector<OnnxTestCase> selected;
   for (const OnnxTestCase &c : cases) {
-    if (pattern && !pattern->match(c.name))
+    if ((pattern && !pattern->match(c.name)) ||
+        (excluded && excluded->match(c.name)))
       continue;
     if ((!ops.empty() || floatOnly) &&
         !onnxTestSelected(c, ops.empty() ? ArrayRef<StringRef>() : ops,
@@ -156,7 +171,12 @@ int runOnnxTest() {
     }
     os << formatv("\n{0} cases in {1:f1} s\n", selected.size(), seconds);
   }
-  return total.fail ? 2 : 0;
+  if (total.fail)
+    return 2;
+  if (requirePass && total.unsupported)
+    return fail(Twine(total.unsupported) +
+                " case(s) unsupported with --require-pass");
+  return 0;
 }
 
 } // namespace autoconfig::cli
