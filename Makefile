@@ -94,6 +94,7 @@ fuzz: asan-configure
 	$(call run-fuzzer,config,512)
 	$(call run-fuzzer,target,4096)
 	$(call run-fuzzer,extract,4096)
+	$(call run-fuzzer,onnx,16384)
 
 # The README's results section, end to end (about an hour; not in `make
 # test`): results/ and the README tables (scripts/evaluate.sh).

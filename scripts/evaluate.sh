@@ -100,7 +100,9 @@ done
 
 log "ONNX backend tests (libonnx-testdata), every case through AutoConfig"
 # Exits 2 when a case fails; the table shows which.
-"$ac" onnx-test /usr/share/libonnx-testdata/data --json \
+# One directory each (node, pytorch-converted, pytorch-operator, real,
+# simple), so that the cases are named node/test_..., simple/test_...
+"$ac" onnx-test /usr/share/libonnx-testdata/data/*/ --json \
   > "$out/onnx-test.jsonl" || echo "evaluate: onnx-test reported failures" >&2
 
 log "Arm and RISC-V presets: decisions and llvm-mca"

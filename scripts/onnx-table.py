@@ -41,4 +41,4 @@ for op, c in sorted(by_op.items()):
 print("\nMost frequent reasons for `unsupported`: " + ", ".join(
     f"{what} ({n})" for what, n in missing.most_common(12)) + ".")
 print("\nCommand: `build/bin/autoconfig onnx-test "
-      "/usr/share/libonnx-testdata/data --json` (rtol 1e-3, atol 1e-7).")
+      "/usr/share/libonnx-testdata/data/*/ --json` (rtol 1e-3, atol 1e-7).")

@@ -190,6 +190,18 @@ GraphImporter::addInputs(GraphState &state, SmallVector<Type> &argTypes) {
         return importError(OnnxErrorKind::Unsupported,
                            what + " has a zero-size dimension",
                            "zero-size tensor");
+    if (shape.size() > kMaxOnnxRank)
+      return importError(OnnxErrorKind::Unsupported,
+                         what + " has rank " + Twine(shape.size()),
+                         "rank above " + Twine(kMaxOnnxRank));
+    SmallVector<int64_t> known;
+    for (int64_t d : shape)
+      if (!ShapedType::isDynamic(d))
+        known.push_back(d);
+    if (Expected<int64_t> n = checkedElementCount(known); !n)
+      return llvm::handleErrors(n.takeError(), [&](const OnnxImportError &e) {
+        return importError(e.kind, what + ": " + e.message, e.missing);
+      });
     Type element = t.elem_type() == int32_t(OnnxDataType::Double)
                        ? Type(Float64Type::get(&context))
                        : Float32Type::get(&context);

@@ -34,6 +34,12 @@ public:
       problem = Problem{kind, message.str(), missing.str()};
   }
 
+  /// Whether a result of `shape` may be evaluated on the host: within the
+  /// per-tensor limit (HostEvaluation.h) and the graph's remaining budget,
+  /// which it then consumes (a model cannot make the importer hold more
+  /// than kHostBudgetElements values).
+  bool hostEvaluable(llvm::ArrayRef<int64_t> shape);
+
   /// A tensor constant holding `value`: dense literal, or a dense_resource
   /// blob from options.resourceThresholdBytes on.
   mlir::Value materialize(mlir::OpBuilder &b, mlir::Location loc,
@@ -41,6 +47,7 @@ public:
 
 private:
   unsigned blobs = 0;
+  int64_t hostBudget = int64_t(1) << 24;
 };
 
 } // namespace autoconfig

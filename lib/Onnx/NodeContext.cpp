@@ -2,6 +2,7 @@
 
 #include "NodeContext.h"
 #include "GraphState.h"
+#include "HostEvaluation.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -280,6 +281,18 @@ Value NodeContext::scalar(Type element, double value) {
 
 Value NodeContext::materialize(const OnnxTensor &value) {
   return graph.materialize(b, loc, value);
+}
+
+bool GraphState::hostEvaluable(ArrayRef<int64_t> shape) {
+  if (!autoconfig::hostEvaluable(shape))
+    return false;
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  if (n > hostBudget)
+    return false;
+  hostBudget -= n;
+  return true;
 }
 
 Value GraphState::materialize(OpBuilder &b, Location loc,

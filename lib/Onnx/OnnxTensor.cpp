@@ -261,6 +261,11 @@ Expected<OnnxTensor> decodeTensor(const ::onnx::TensorProto &proto,
         (what + ": element type " + onnxTypeName(t.type) + " is not supported")
             .str(),
         "type " + onnxTypeName(t.type));
+  if (size_t(proto.dims_size()) > kMaxOnnxRank)
+    return make_error<OnnxImportError>(
+        OnnxErrorKind::Unsupported,
+        (what + ": rank " + Twine(proto.dims_size())).str(),
+        "rank above " + std::to_string(kMaxOnnxRank));
   for (int64_t d : proto.dims())
     t.shape.push_back(d);
   Expected<int64_t> count = checkedElementCount(t.shape);

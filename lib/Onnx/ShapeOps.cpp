@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "GraphState.h"
 #include "HostEvaluation.h"
 #include "NodeContext.h"
 #include "TensorBuilders.h"
@@ -144,7 +145,7 @@ LogicalResult convertTranspose(NodeContext &ctx) {
     return ctx.invalid("perm " + onnxShapeString(permutation) +
                        " is not a permutation of " + Twine(*rank) + " dims");
   if (const OnnxTensor *c = ctx.constant(0))
-    if (hostEvaluable(c->shape)) {
+    if (ctx.graph.hostEvaluable(c->shape)) {
       ctx.setConstantOutput(0, hostTranspose(*c, permutation));
       return success();
     }
@@ -161,6 +162,10 @@ FailureOr<SmallVector<int64_t>> reshapeTarget(NodeContext &ctx,
                                               ArrayRef<int64_t> input,
                                               ArrayRef<int64_t> requested,
                                               bool allowZero) {
+  if (requested.size() > kMaxOnnxRank) {
+    (void)ctx.unsupported("rank above " + Twine(kMaxOnnxRank));
+    return failure();
+  }
   SmallVector<int64_t> target;
   int64_t inferred = -1, known = 1, total = 1;
   SmallVector<bool> copied(input.size(), false);
@@ -393,7 +398,7 @@ LogicalResult convertConcat(NodeContext &ctx) {
       shape[*axis] += c->shape[*axis];
       parts.push_back(c);
     }
-    if (hostEvaluable(shape)) {
+    if (ctx.graph.hostEvaluable(shape)) {
       ctx.setConstantOutput(0, hostConcat(parts, *axis));
       return success();
     }
@@ -487,6 +492,8 @@ LogicalResult convertUnsqueeze(NodeContext &ctx) {
       normalizeAxes(ctx, axes, *rank + axes.size());
   if (failed(positions))
     return failure();
+  if (*rank + axes.size() > kMaxOnnxRank)
+    return ctx.unsupported("rank above " + Twine(kMaxOnnxRank));
   if (const OnnxTensor *c = ctx.constant(0)) {
     OnnxTensor t = *c;
     for (int64_t p : *positions)
@@ -600,7 +607,7 @@ LogicalResult convertGather(NodeContext &ctx) {
   shape.append(indexTensor->shape.begin(), indexTensor->shape.end());
   shape.append(data.begin() + *axis + 1, data.end());
   if (const OnnxTensor *c = ctx.constant(0))
-    if (hostEvaluable(shape)) {
+    if (ctx.graph.hostEvaluable(shape)) {
       ctx.setConstantOutput(
           0, hostGather(*c, *indices, indexTensor->shape, *axis));
       return success();
@@ -835,7 +842,7 @@ LogicalResult convertCast(NodeContext &ctx) {
   if (!known)
     return ctx.unsupported("Cast to " + onnxTypeName(to));
   if (const OnnxTensor *c = ctx.constant(0)) {
-    if (!hostEvaluable(c->shape))
+    if (!ctx.graph.hostEvaluable(c->shape))
       return ctx.unsupported("Cast of a large constant");
     ctx.setConstantOutput(0, hostCast(*c, to));
     return success();
@@ -991,7 +998,7 @@ LogicalResult convertSlice(NodeContext &ctx) {
   if (failed(spec))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
-    if (hostEvaluable(spec->shape)) {
+    if (ctx.graph.hostEvaluable(spec->shape)) {
       ctx.setConstantOutput(
           0, hostSlice(*c, spec->starts, spec->steps, spec->shape));
       return success();
@@ -1101,7 +1108,7 @@ LogicalResult convertSplit(NodeContext &ctx) {
     if (!ctx.wantsOutput(i))
       continue;
     if (const OnnxTensor *c = ctx.constant(0)) {
-      if (hostEvaluable(out)) {
+      if (ctx.graph.hostEvaluable(out)) {
         ctx.setConstantOutput(i, hostSlice(*c, starts, steps, out));
         continue;
       }
@@ -1144,7 +1151,7 @@ LogicalResult convertExpand(NodeContext &ctx) {
   if (failed(shape) || failed(checkResultSize(ctx, *shape)))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
-    if (hostEvaluable(*shape)) {
+    if (ctx.graph.hostEvaluable(*shape)) {
       ctx.setConstantOutput(0, hostBroadcast(*c, *shape));
       return success();
     }
@@ -1198,7 +1205,7 @@ LogicalResult convertTile(NodeContext &ctx) {
   if (failed(checkResultSize(ctx, shape)))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
-    if (hostEvaluable(shape)) {
+    if (ctx.graph.hostEvaluable(shape)) {
       SmallVector<int64_t> strides = rowMajorStrides(c->shape);
       ctx.setConstantOutput(0, hostRemap(*c, shape, [&](ArrayRef<int64_t> i) {
                               int64_t offset = 0;
@@ -1246,7 +1253,7 @@ LogicalResult convertConstantOfShape(NodeContext &ctx) {
     if (d < 0)
       return ctx.invalid("shape " + onnxShapeString(*shape) +
                          " has a negative dim");
-  if (!hostEvaluable(*shape)) {
+  if (!ctx.graph.hostEvaluable(*shape)) {
     if (!fill.isFloat())
       return ctx.unsupported("large integer ConstantOfShape");
     if (failed(checkResultSize(ctx, *shape)))

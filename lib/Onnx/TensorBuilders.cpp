@@ -370,6 +370,9 @@ normalizeAxes(NodeContext &ctx, ArrayRef<int64_t> axes, int64_t rank) {
 }
 
 LogicalResult checkResultSize(NodeContext &ctx, ArrayRef<int64_t> shape) {
+  if (shape.size() > kMaxOnnxRank)
+    return ctx.unsupported("rank above " + Twine(kMaxOnnxRank),
+                           "result of rank " + Twine(shape.size()));
   int64_t n = 1;
   for (int64_t d : shape) {
     if (ShapedType::isDynamic(d))

@@ -326,6 +326,34 @@ TEST(OnnxImportIR, SymbolicDimsAndSpecialization) {
       << r.message;
 }
 
+TEST(OnnxImportIR, SymbolicBatchThroughACnn) {
+  OnnxModelBuilder m(13);
+  m.input("x", {-1, 3, 8, 8});
+  m.initializer("w", {4, 3, 3, 3}, ramp(108));
+  m.initializer("b", {4}, ramp(4));
+  auto &conv = m.node("Conv", {"x", "w", "b"}, {"c"});
+  OnnxModelBuilder::attr(conv, "pads", std::vector<int64_t>{1, 1, 1, 1});
+  m.node("Relu", {"c"}, {"r"});
+  auto &pool = m.node("MaxPool", {"r"}, {"p"});
+  OnnxModelBuilder::attr(pool, "kernel_shape", std::vector<int64_t>{2, 2});
+  OnnxModelBuilder::attr(pool, "strides", std::vector<int64_t>{2, 2});
+  m.node("GlobalAveragePool", {"p"}, {"g"});
+  m.node("Flatten", {"g"}, {"f"});
+  m.initializer("fc", {4, 10}, ramp(40));
+  m.node("Gemm", {"f", "fc"}, {"logits"});
+  m.node("Softmax", {"logits"}, {"y"});
+  m.output("y", {-1, 10});
+  ImportOutcome r = importModel(m);
+  ASSERT_TRUE(r.ok) << r.message;
+  EXPECT_NE(r.ir.find("@forward(%arg0: tensor<?x3x8x8xf32>) -> "
+                      "tensor<?x10xf32>"),
+            std::string::npos)
+      << r.ir;
+  EXPECT_NE(r.ir.find("linalg.conv_2d_nchw_fchw"), std::string::npos);
+  EXPECT_NE(r.ir.find("linalg.pooling_nchw_max"), std::string::npos);
+  EXPECT_NE(r.ir.find("linalg.matmul"), std::string::npos);
+}
+
 TEST(OnnxImportIR, ShapeArithmeticIsEvaluatedAtImport) {
   // What exporters write for x.view(x.size(0), -1).
   OnnxModelBuilder m;

@@ -52,6 +52,8 @@ bool isOnnxIntegerType(int32_t type);
 /// Tensors with more elements are refused: every operand of a compiled
 /// kernel stays within 32-bit element offsets, and host copies stay small.
 constexpr int64_t kMaxOnnxTensorElements = (int64_t(1) << 31) - 1;
+/// Tensors of higher rank are refused (real models stay below 8).
+constexpr size_t kMaxOnnxRank = 32;
 
 struct OnnxTensor {
   int32_t type = int32_t(OnnxDataType::Float);
