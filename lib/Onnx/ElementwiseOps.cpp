@@ -353,6 +353,38 @@ LogicalResult convertThresholdedRelu(NodeContext &ctx) {
   });
 }
 
+LogicalResult convertCelu(NodeContext &ctx) {
+  // max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+  double alpha = ctx.floatAttr("alpha", 1.0f);
+  if (alpha == 0)
+    return ctx.invalid("Celu alpha must not be 0");
+  return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) -> Value {
+    Value zero = constantLike(b, loc, t, 0), a = constantLike(b, loc, t, alpha);
+    Value e = math::ExpOp::create(b, loc, arith::DivFOp::create(b, loc, x, a));
+    Value neg = arith::MulFOp::create(
+        b, loc, a,
+        arith::SubFOp::create(b, loc, e, constantLike(b, loc, t, 1)));
+    return arith::AddFOp::create(b, loc,
+                                 arith::MaximumFOp::create(b, loc, zero, x),
+                                 arith::MinimumFOp::create(b, loc, zero, neg));
+  });
+}
+
+LogicalResult convertShrink(NodeContext &ctx) {
+  double lambd = ctx.floatAttr("lambd", 0.5f);
+  double bias = ctx.floatAttr("bias", 0.0f);
+  return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) {
+    Value l = constantLike(b, loc, t, lambd),
+          bv = constantLike(b, loc, t, bias);
+    Value zero = constantLike(b, loc, t, 0);
+    Value high = select(b, loc, arith::CmpFPredicate::OGT, x, l,
+                        arith::SubFOp::create(b, loc, x, bv), zero);
+    return select(b, loc, arith::CmpFPredicate::OLT, x,
+                  arith::NegFOp::create(b, loc, l),
+                  arith::AddFOp::create(b, loc, x, bv), high);
+  });
+}
+
 LogicalResult convertIdentity(NodeContext &ctx) {
   if (ctx.numInputs() != 1)
     return ctx.invalid("expects 1 input");
@@ -507,6 +539,18 @@ LogicalResult convertMean(NodeContext &ctx) {
 
 const ConverterEntry kConverters[] = {
     {"Abs", convertMath<math::AbsFOp>},
+    {"Acos", convertMath<math::AcosOp>, 7},
+    {"Acosh", convertMath<math::AcoshOp>, 9},
+    {"Asin", convertMath<math::AsinOp>, 7},
+    {"Asinh", convertMath<math::AsinhOp>, 9},
+    {"Atan", convertMath<math::AtanOp>, 7},
+    {"Atanh", convertMath<math::AtanhOp>, 9},
+    {"Celu", convertCelu, 12},
+    {"Cosh", convertMath<math::CoshOp>, 9},
+    {"Round", convertMath<math::RoundEvenOp>, 11},
+    {"Shrink", convertShrink, 9},
+    {"Sinh", convertMath<math::SinhOp>, 9},
+    {"Tan", convertMath<math::TanOp>, 7},
     {"Add", convertAdd},
     {"Ceil", convertMath<math::CeilOp>},
     {"Clip", convertClip},

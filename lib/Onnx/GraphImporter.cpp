@@ -41,17 +41,16 @@ Error importError(OnnxErrorKind kind, const Twine &message,
   return llvm::make_error<OnnxImportError>(kind, message.str(), missing.str());
 }
 
-/// math.erf has no lowering in the project's pipeline (Lowering.cpp): call
-/// the C library's erff/erf, as MLIR's math-to-libm conversion would.
-void callLibmForErf(ModuleOp module) {
-  SmallVector<math::ErfOp> erfs;
-  module.walk([&](math::ErfOp op) { erfs.push_back(op); });
-  if (erfs.empty())
-    return;
+/// The math ops the project's lowering (Lowering.cpp, MLIR's math-to-llvm)
+/// has no rule for call the C library, as MLIR's math-to-libm would.
+template <typename MathOp>
+void callLibm(ModuleOp module, StringRef f32Name, StringRef f64Name) {
+  SmallVector<MathOp> ops;
+  module.walk([&](MathOp op) { ops.push_back(op); });
   OpBuilder b(module.getContext());
-  for (math::ErfOp op : erfs) {
+  for (MathOp op : ops) {
     Type type = op.getType();
-    StringRef name = type.isF64() ? "erf" : "erff";
+    StringRef name = type.isF64() ? f64Name : f32Name;
     auto fn = module.lookupSymbol<func::FuncOp>(name);
     if (!fn) {
       b.setInsertionPointToStart(module.getBody());
@@ -65,6 +64,13 @@ void callLibmForErf(ModuleOp module) {
     op.replaceAllUsesWith(call.getResult(0));
     op.erase();
   }
+}
+
+void callLibmWhereNeeded(ModuleOp module) {
+  callLibm<math::ErfOp>(module, "erff", "erf");
+  callLibm<math::AsinhOp>(module, "asinhf", "asinh");
+  callLibm<math::AcoshOp>(module, "acoshf", "acosh");
+  callLibm<math::AtanhOp>(module, "atanhf", "atanh");
 }
 
 class GraphImporter {
@@ -310,7 +316,7 @@ Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
   }
   func::ReturnOp::create(b, fileLoc, results);
   fn.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  callLibmForErf(*module);
+  callLibmWhereNeeded(*module);
 
   if (failed(verify(*module)))
     return importError(OnnxErrorKind::Invalid,

@@ -21,7 +21,18 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-enum class Reduction { Sum, Mean, Max, Min, Prod, SumSquare, L1, L2 };
+enum class Reduction {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  SumSquare,
+  L1,
+  L2,
+  LogSum,
+  LogSumExp
+};
 
 LogicalResult convertReduce(NodeContext &ctx, Reduction kind) {
   if (failed(ctx.onlyFirstOutput()))
@@ -87,10 +98,23 @@ LogicalResult convertReduce(NodeContext &ctx, Reduction kind) {
                                        arith::MulFOp::create(b, l, v, v));
         case Reduction::L1:
           return arith::AddFOp::create(b, l, a, math::AbsFOp::create(b, l, v));
+        case Reduction::LogSumExp:
+          // log(sum(exp(x))) as the ONNX reference computes it (no shift).
+          return arith::AddFOp::create(b, l, a, math::ExpOp::create(b, l, v));
         default:
           return arith::AddFOp::create(b, l, a, v);
         }
       });
+  if (kind == Reduction::LogSum || kind == Reduction::LogSumExp) {
+    FailureOr<Value> y =
+        elementwise(ctx, {acc}, element,
+                    [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                      return math::LogOp::create(b, l, args[0]);
+                    });
+    if (failed(y))
+      return failure();
+    acc = *y;
+  }
   if (kind == Reduction::Mean || kind == Reduction::L2) {
     int64_t count = 1;
     for (int64_t k : reduced) {
@@ -123,6 +147,8 @@ template <Reduction kind> LogicalResult convert(NodeContext &ctx) {
 const ConverterEntry kConverters[] = {
     {"ReduceL1", convert<Reduction::L1>},
     {"ReduceL2", convert<Reduction::L2>},
+    {"ReduceLogSum", convert<Reduction::LogSum>},
+    {"ReduceLogSumExp", convert<Reduction::LogSumExp>},
     {"ReduceMax", convert<Reduction::Max>},
     {"ReduceMean", convert<Reduction::Mean>},
     {"ReduceMin", convert<Reduction::Min>},

@@ -1279,6 +1279,67 @@ LogicalResult convertConstantOfShape(NodeContext &ctx) {
   return success();
 }
 
+/// DepthToSpace and SpaceToDepth: a reshape, a transpose and a reshape
+/// (the ONNX specification's definition).
+LogicalResult convertDepthToSpace(NodeContext &ctx) {
+  if (failed(ctx.onlyFirstOutput()))
+    return failure();
+  int64_t block = ctx.intAttr("blocksize", 0);
+  std::string mode = ctx.stringAttr("mode", "DCR");
+  if (ctx.failed())
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = requireStaticShape(ctx, 0);
+  if (failed(shape))
+    return failure();
+  if (shape->size() != 4 || block < 1 || block > (int64_t(1) << 16) ||
+      (*shape)[1] % (block * block))
+    return ctx.invalid("DepthToSpace of " + onnxShapeString(*shape) +
+                       " with blocksize " + Twine(block));
+  if (mode != "DCR" && mode != "CRD")
+    return ctx.invalid("mode '" + mode + "' is not DCR or CRD");
+  FailureOr<Value> x = ctx.tensor(0);
+  if (failed(x))
+    return failure();
+  int64_t n = (*shape)[0], c = (*shape)[1], h = (*shape)[2], w = (*shape)[3];
+  int64_t d = c / (block * block);
+  Value y;
+  if (mode == "DCR") {
+    y = reshapeStatic(ctx.b, ctx.loc, *x, {n, block, block, d, h, w});
+    y = transpose(ctx.b, ctx.loc, y, {0, 3, 4, 1, 5, 2});
+  } else {
+    y = reshapeStatic(ctx.b, ctx.loc, *x, {n, d, block, block, h, w});
+    y = transpose(ctx.b, ctx.loc, y, {0, 1, 4, 2, 5, 3});
+  }
+  ctx.setOutput(0,
+                reshapeStatic(ctx.b, ctx.loc, y, {n, d, h * block, w * block}));
+  return success();
+}
+
+LogicalResult convertSpaceToDepth(NodeContext &ctx) {
+  if (failed(ctx.onlyFirstOutput()))
+    return failure();
+  int64_t block = ctx.intAttr("blocksize", 0);
+  if (ctx.failed())
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = requireStaticShape(ctx, 0);
+  if (failed(shape))
+    return failure();
+  if (shape->size() != 4 || block < 1 || block > (int64_t(1) << 16) ||
+      (*shape)[2] % block || (*shape)[3] % block)
+    return ctx.invalid("SpaceToDepth of " + onnxShapeString(*shape) +
+                       " with blocksize " + Twine(block));
+  FailureOr<Value> x = ctx.tensor(0);
+  if (failed(x))
+    return failure();
+  int64_t n = (*shape)[0], c = (*shape)[1], h = (*shape)[2], w = (*shape)[3];
+  Value y = reshapeStatic(ctx.b, ctx.loc, *x,
+                          {n, c, h / block, block, w / block, block});
+  y = transpose(ctx.b, ctx.loc, y, {0, 3, 5, 1, 2, 4});
+  ctx.setOutput(0, reshapeStatic(ctx.b, ctx.loc, y,
+                                 {n, c * block * block, h / block, w / block}));
+  return success();
+}
+
 LogicalResult convertDropout(NodeContext &ctx) {
   // Inference: the identity (the ratio only matters in training).
   ctx.ignoreAttr("is_test");
@@ -1308,6 +1369,7 @@ const ConverterEntry kConverters[] = {
     {"Concat", convertConcat},
     {"Constant", convertConstant},
     {"ConstantOfShape", convertConstantOfShape, 9},
+    {"DepthToSpace", convertDepthToSpace},
     {"Dropout", convertDropout},
     {"Expand", convertExpand, 8},
     {"Flatten", convertFlatten},
@@ -1317,6 +1379,7 @@ const ConverterEntry kConverters[] = {
     {"Shape", convertShape},
     {"Size", convertSize},
     {"Slice", convertSlice},
+    {"SpaceToDepth", convertSpaceToDepth},
     {"Split", convertSplit},
     {"Squeeze", convertSqueeze},
     {"Tile", convertTile, 6},
