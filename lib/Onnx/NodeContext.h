@@ -77,7 +77,6 @@ public:
   float floatAttr(llvm::StringRef name, float fallback);
   std::string stringAttr(llvm::StringRef name, llvm::StringRef fallback);
   std::optional<llvm::SmallVector<int64_t>> intsAttr(llvm::StringRef name);
-  std::optional<llvm::SmallVector<float>> floatsAttr(llvm::StringRef name);
   const ::onnx::AttributeProto *rawAttr(llvm::StringRef name);
   /// An attribute that changes nothing for inference (consumed_inputs...).
   void ignoreAttr(llvm::StringRef name) { used.insert(name); }
