@@ -98,6 +98,10 @@ FailureOr<Value> NodeContext::tensor(unsigned i) {
 
 FailureOr<SmallVector<int64_t>> NodeContext::constantInts(unsigned i,
                                                           StringRef what) {
+  if (!hasInput(i)) {
+    (void)invalid(Twine(what) + " (input " + Twine(i) + ") is missing");
+    return failure();
+  }
   const OnnxTensor *c = constant(i);
   if (!c) {
     (void)unsupported(Twine(node.op_type()) + " with " + what +

@@ -208,6 +208,25 @@ TEST(OnnxImportErrors, UnsupportedOpAttributeAndType) {
   EXPECT_EQ(r.missing, "type int64");
 }
 
+TEST(OnnxImportErrors, MissingRequiredInput) {
+  // Found by autoconfig-fuzz-onnx: opset 13 takes Unsqueeze's axes as an
+  // input, which is required.
+  for (const char *op : {"Unsqueeze", "Reshape", "Expand", "Tile"}) {
+    OnnxModelBuilder m;
+    m.input("x", {2, 3});
+    m.node(op, {"x"}, {"y"}, "it");
+    m.output("y", {2, 3});
+    ImportOutcome r = importModel(m);
+    ASSERT_FALSE(r.ok) << op;
+    EXPECT_EQ(r.kind, OnnxErrorKind::Invalid) << op;
+    EXPECT_NE(r.message.find("node 'it' #0 (" + std::string(op) + "): "),
+              std::string::npos)
+        << r.message;
+    EXPECT_NE(r.message.find("(input 1) is missing"), std::string::npos)
+        << r.message;
+  }
+}
+
 TEST(OnnxImportErrors, OutOfRangeAttributes) {
   OnnxModelBuilder m = smallConvModel();
   OnnxModelBuilder::attr(*m.graph().mutable_node(0), "strides",
