@@ -50,8 +50,9 @@ json::Object OnnxTestResult::toJSON() const {
                  {"status", statusName(status)},
                  {"ops", json::Array(ops)},
                  {"data_sets", int64_t(dataSets)}};
-  // JSON has no infinity: a non-finite error is null.
-  if (std::isfinite(maxAbsError))
+  // JSON has no infinity: a non-finite error is null, as is the error of a
+  // case that compared nothing (unsupported, or failed before running).
+  if (compared && std::isfinite(maxAbsError))
     o["max_abs_err"] = maxAbsError;
   else
     o["max_abs_err"] = nullptr;
@@ -400,6 +401,7 @@ bool runDataSet(const OnnxModel &model, StringRef dir,
         ok = err <= options.atol + options.rtol * std::fabs(e);
       }
       r.maxAbsError = std::max(r.maxAbsError, err);
+      r.compared = true;
       if (!ok && !mismatches++)
         first = k;
     }

@@ -56,8 +56,10 @@ struct OnnxTestResult {
   std::string test;
   Status status = Status::Fail;
   /// The largest |actual - expected| over every output of every data set
-  /// compared (infinite for a NaN or an infinity where none is expected).
+  /// compared (infinite for a NaN or an infinity where none is expected);
+  /// meaningful once `compared`.
   double maxAbsError = 0;
+  bool compared = false;
   /// For Unsupported: what is missing ("op Resize", "type int64"...).
   std::string missing;
   /// Why the case did not pass.
