@@ -290,8 +290,6 @@ LogicalResult softmax(NodeContext &ctx, bool logarithm) {
   if (ctx.opset < 13)
     for (int64_t k = *a + 1; k < rank; ++k)
       axes.push_back(k);
-  if (rank == 0)
-    axes.clear();
   Type element = elementType(*x);
   Value max = maxOver(ctx.b, ctx.loc, *x, axes);
   FailureOr<Value> shifted =

@@ -341,7 +341,7 @@ Value broadcastTo(OpBuilder &b, Location loc, Value input,
 
 FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis, int64_t rank,
                                  StringRef what) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1)) {
+  if (axis < -rank || axis >= rank) {
     (void)ctx.invalid(what + " " + Twine(axis) + " is out of range for rank " +
                       Twine(rank));
     return failure();

@@ -227,6 +227,28 @@ TEST(OnnxImportErrors, MissingRequiredInput) {
   }
 }
 
+TEST(OnnxImportErrors, AxesOfScalars) {
+  // Found by autoconfig-fuzz-onnx: an axis of a rank-0 tensor.
+  for (const char *op : {"Concat", "Split", "Gather", "Softmax"}) {
+    OnnxModelBuilder m;
+    m.input("x", {});
+    m.initializer("i", {}, std::vector<int64_t>{0});
+    std::string name = op;
+    std::vector<std::string> inputs = {"x"};
+    if (name == "Concat" || name == "Gather")
+      inputs.push_back(name == "Gather" ? "i" : "x");
+    auto &node = m.node(op, inputs, {"y"}, "it");
+    OnnxModelBuilder::attr(node, "axis", int64_t(0));
+    m.output("y", {});
+    ImportOutcome r = importModel(m);
+    ASSERT_FALSE(r.ok) << op;
+    EXPECT_EQ(r.kind, OnnxErrorKind::Invalid) << op;
+    EXPECT_NE(r.message.find("axis 0 is out of range for rank 0"),
+              std::string::npos)
+        << r.message;
+  }
+}
+
 TEST(OnnxImportErrors, OutOfRangeAttributes) {
   OnnxModelBuilder m = smallConvModel();
   OnnxModelBuilder::attr(*m.graph().mutable_node(0), "strides",
