@@ -109,7 +109,22 @@ LogicalResult convertMatMul(NodeContext &ctx) {
         b, loc, RankedTensorType::get(shape, elementType(lhs)), product,
         ArrayRef<ReassociationIndices>{first, {nb + 1}}, outSizes);
   } else {
-    // Both batched: broadcast to the common batch, one batch_matmul.
+    // Both batched: broadcast to the common batch, one batch_matmul. A
+    // symbolic batch dim takes its size from the operand that has it.
+    SmallVector<OpFoldResult> batchSizes;
+    for (int64_t k = 0; k < nb; ++k) {
+      if (!ShapedType::isDynamic((*batch)[k])) {
+        batchSizes.push_back(b.getIndexAttr((*batch)[k]));
+        continue;
+      }
+      for (Value v : {lhs, rhs}) {
+        int64_t j = k - (nb - int64_t(shapeOf(v).size() - 2));
+        if (j >= 0 && ShapedType::isDynamic(shapeOf(v)[j])) {
+          batchSizes.push_back(tensor::DimOp::create(b, loc, v, j).getResult());
+          break;
+        }
+      }
+    }
     auto full = [&](Value v) {
       int64_t r = shapeOf(v).size();
       SmallVector<int64_t> lead;
@@ -118,8 +133,7 @@ LogicalResult convertMatMul(NodeContext &ctx) {
       Value ranked = insertUnitDims(b, loc, v, lead);
       SmallVector<OpFoldResult> sizes = sizesOf(b, loc, ranked);
       for (int64_t k = 0; k < nb; ++k)
-        if (!ShapedType::isDynamic((*batch)[k]))
-          sizes[k] = b.getIndexAttr((*batch)[k]);
+        sizes[k] = batchSizes[k];
       return collapseDims(b, loc, broadcastTo(b, loc, ranked, sizes), 0,
                           nb - 1);
     };
@@ -131,13 +145,7 @@ LogicalResult convertMatMul(NodeContext &ctx) {
         linalg::BatchMatmulOp::create(b, loc, TypeRange{init.getType()},
                                       ValueRange{x, y}, ValueRange{init})
             ->getResult(0);
-    SmallVector<OpFoldResult> outSizes;
-    Value batchSource = shapeOf(lhs).size() - 2 == size_t(nb) ? lhs : rhs;
-    SmallVector<OpFoldResult> bsizes = sizesOf(b, loc, batchSource);
-    for (int64_t k = 0; k < nb; ++k)
-      outSizes.push_back(ShapedType::isDynamic((*batch)[k])
-                             ? bsizes[k]
-                             : b.getIndexAttr((*batch)[k]));
+    SmallVector<OpFoldResult> outSizes(batchSizes);
     outSizes.push_back(xs[1]);
     outSizes.push_back(ys[2]);
     ReassociationIndices first;

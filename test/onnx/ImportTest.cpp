@@ -395,6 +395,20 @@ TEST(OnnxImportIR, SymbolicBatchThroughACnn) {
   EXPECT_NE(r.ir.find("linalg.matmul"), std::string::npos);
 }
 
+TEST(OnnxImportIR, SymbolicBatchAgainstABroadcastOne) {
+  // Found by autoconfig-fuzz-onnx: [1, 3, 4] x [?, 2, 4, 3] made an
+  // expand_shape of a static batch into a symbolic one.
+  OnnxModelBuilder m;
+  m.input("a", {1, 3, 4});
+  m.input("b", {-1, 2, 4, 3});
+  m.node("MatMul", {"a", "b"}, {"c"});
+  m.output("c", {-1, 2, 3, 3});
+  ImportOutcome r = importModel(m);
+  ASSERT_TRUE(r.ok) << r.message;
+  EXPECT_NE(r.ir.find("-> tensor<?x2x3x3xf32>"), std::string::npos) << r.ir;
+  EXPECT_NE(r.ir.find("linalg.batch_matmul"), std::string::npos) << r.ir;
+}
+
 TEST(OnnxImportIR, ShapeArithmeticIsEvaluatedAtImport) {
   // What exporters write for x.view(x.size(0), -1).
   OnnxModelBuilder m;
