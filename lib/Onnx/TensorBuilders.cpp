@@ -314,6 +314,17 @@ Value broadcastTo(OpBuilder &b, Location loc, Value input,
                   ArrayRef<OpFoldResult> sizes) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = sizes.size();
+  // A symbolic dim the broadcast makes static (numpy's rules say it must
+  // be that size): the type says so too.
+  SmallVector<int64_t> refined(type.getShape());
+  for (int64_t k = 0; k < rank; ++k)
+    if (std::optional<int64_t> target = getConstantIntValue(sizes[k]);
+        target && ShapedType::isDynamic(refined[k]))
+      refined[k] = *target;
+  if (ArrayRef<int64_t>(refined) != type.getShape()) {
+    type = RankedTensorType::get(refined, type.getElementType());
+    input = tensor::CastOp::create(b, loc, type, input);
+  }
   bool same = true;
   SmallVector<AffineExpr> exprs;
   for (int64_t k = 0; k < rank; ++k) {

@@ -407,6 +407,19 @@ TEST(OnnxImportIR, SymbolicBatchAgainstABroadcastOne) {
   ASSERT_TRUE(r.ok) << r.message;
   EXPECT_NE(r.ir.find("-> tensor<?x2x3x3xf32>"), std::string::npos) << r.ir;
   EXPECT_NE(r.ir.find("linalg.batch_matmul"), std::string::npos) << r.ir;
+
+  // And a symbolic batch against a static one: it must be that size.
+  OnnxModelBuilder s;
+  s.input("a", {-1, 3, 4});
+  s.input("b", {2, 4, 3});
+  s.node("MatMul", {"a", "b"}, {"c"});
+  s.output("c", {2, 3, 3});
+  r = importModel(s);
+  ASSERT_TRUE(r.ok) << r.message;
+  EXPECT_NE(r.ir.find("tensor.cast %arg0 : tensor<?x3x4xf32> to "
+                      "tensor<2x3x4xf32>"),
+            std::string::npos)
+      << r.ir;
 }
 
 TEST(OnnxImportIR, ShapeArithmeticIsEvaluatedAtImport) {
