@@ -13,6 +13,7 @@ PACKAGES := cmake ninja-build \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libdnnl-dev libopenblas-dev libblis-dev libeigen3-dev libxnnpack-dev \
   libpthreadpool-dev libxsmm-dev libopencv-imgproc-dev \
+  libonnx-dev libonnx-testdata libprotobuf-dev \
   qemu-user gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu \
   libc6-dev-arm64-cross libc6-dev-riscv64-cross
 
@@ -94,6 +95,7 @@ fuzz: asan-configure
 	$(call run-fuzzer,config,512)
 	$(call run-fuzzer,target,4096)
 	$(call run-fuzzer,extract,4096)
+	$(call run-fuzzer,onnx,16384)
 
 # The README's results section, end to end (about an hour; not in `make
 # test`): results/ and the README tables (scripts/evaluate.sh).

@@ -4,7 +4,7 @@
 # strongest and out of the box (`--peers best,defaults`; 1 and 2 threads,
 # both conv layouts, every algorithm timed for the selection table), the
 # SIMD-platform runs, the search tuner against the model, whole
-# networks, the static Arm/RISC-V analysis, then the HTML report, the
+# networks, the ONNX backend tests, the static Arm/RISC-V analysis, then the HTML report, the
 # Markdown tables, and the README section between the results markers.
 #
 #   scripts/evaluate.sh [-b BUILD] [-o OUT] [-t TRIALS] [-q] [-r]
@@ -110,6 +110,13 @@ for threads in 1 2; do
     --json >> "$out/networks.jsonl"
 done
 
+log "ONNX backend tests (libonnx-testdata), every case through AutoConfig"
+# Exits 2 when a case fails; the table shows which.
+# One directory each (node, pytorch-converted, pytorch-operator, real,
+# simple), so that the cases are named node/test_..., simple/test_...
+"$ac" onnx-test /usr/share/libonnx-testdata/data/*/ --json \
+  > "$out/onnx-test.jsonl" || echo "evaluate: onnx-test reported failures" >&2
+
 log "Arm and RISC-V presets: decisions and llvm-mca"
 "$root/scripts/mca-report.sh" -b "$build" -o "$out/mca.md" > "$out/mca.txt"
 
@@ -126,6 +133,9 @@ log "report"
   --trials "$out/tune-gemm-trials.jsonl" --trials "$out/tune-conv-trials.jsonl" \
   -o "$out/report.html" --markdown "$out/tables.md"
 python3 "$root/scripts/networks-table.py" "$out/networks.jsonl" >> "$out/tables.md"
+if [ -f "$out/onnx-test.jsonl" ]; then
+  python3 "$root/scripts/onnx-table.py" "$out/onnx-test.jsonl" >> "$out/tables.md"
+fi
 python3 "$root/scripts/acceptance.py" "$out" > "$out/acceptance.md"
 cat "$out/acceptance.md" "$out/tables.md" > "$out/readme-section.md"
 

@@ -3,6 +3,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -65,7 +66,15 @@ struct FuseEpiloguesPass
       Value destination = generic.getDpsInitOperand(0)->get();
       if (destination != output && !deadAfter(output, producer, generic))
         continue;
-      if (llvm::is_contained(linalgOp.getDpsInputs(), destination))
+      // Nor may the producer read the destination: directly, or as the
+      // source of a zero-padded input the generators read in place.
+      if (llvm::any_of(linalgOp.getDpsInputs(), [&](Value input) {
+            if (input == destination)
+              return true;
+            std::optional<ZeroPaddedInput> padded =
+                matchZeroPaddedInput(input, producer);
+            return padded && padded->source == destination;
+          }))
         continue;
       for (Operation *alloc : allocs)
         alloc->moveBefore(producer);

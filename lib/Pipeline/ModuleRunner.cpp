@@ -51,11 +51,8 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
       return shape.takeError();
     runner->args.push_back(*shape);
   }
-  if (fn.getNumResults() > 1)
-    return createStringError(inconvertibleErrorCode(),
-                             "@" + entry + " returns more than one result");
-  for (mlir::Type type : fn.getResultTypes()) {
-    auto shape = shapeOf(type, "the result");
+  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
+    auto shape = shapeOf(type, "result " + std::to_string(i));
     if (!shape)
       return shape.takeError();
     runner->results.push_back(*shape);
@@ -111,13 +108,17 @@ Expected<std::string> ModuleRunner::defaultEntry(ModuleOp module) {
 
 void ModuleRunner::run(ArrayRef<void *> arguments,
                        std::vector<AlignedBuffer> &outputs) {
-  // C interface: a returned memref comes back through a descriptor passed
-  // first; every memref argument is passed as a pointer to its descriptor.
+  // C interface: the results come back through a struct of memref
+  // descriptors ({allocated, aligned, offset, sizes[R], strides[R]}, all
+  // 8-byte fields, so one after the other) passed first; every memref
+  // argument is passed as a pointer to its descriptor.
   std::vector<MemRefDescriptor> descriptors;
   for (auto [data, shape] : llvm::zip(arguments, args))
     descriptors.emplace_back(data, shape.dims);
-  std::vector<int64_t> result(results.empty() ? 0
-                                              : 3 + 2 * results[0].dims.size());
+  size_t words = 0;
+  for (const BufferShape &shape : results)
+    words += 3 + 2 * shape.dims.size();
+  std::vector<int64_t> result(words);
   std::vector<void *> pointers;
   if (!results.empty())
     pointers.push_back(result.data());
@@ -128,25 +129,31 @@ void ModuleRunner::run(ArrayRef<void *> arguments,
     packedArgs.push_back(&p);
   entryFn(packedArgs.data());
   outputs.clear();
-  if (results.empty())
-    return;
-  void *allocated, *aligned;
-  std::memcpy(&allocated, &result[0], sizeof(void *));
-  std::memcpy(&aligned, &result[1], sizeof(void *));
-  const BufferShape &shape = results[0];
-  AlignedBuffer out(shape.elements(), shape.elementBytes);
-  std::memcpy(out.data(),
-              static_cast<char *>(aligned) + result[2] * shape.elementBytes,
-              out.bytes());
-  outputs.push_back(std::move(out));
-  // The program allocated the result with malloc (the lowering's default)
+  // The program allocated each result with malloc (the lowering's default)
   // and gave up ownership. A result that aliases an argument or a global
-  // would not be freed by the program either: only free fresh memory.
-  bool isArgument = false;
-  for (void *a : arguments)
-    isArgument |= a == aligned;
-  if (!isArgument)
-    std::free(allocated);
+  // would not be freed by the program either, and two results may share
+  // one allocation: free fresh memory, once.
+  std::vector<void *> freed;
+  size_t at = 0;
+  for (const BufferShape &shape : results) {
+    void *allocated, *aligned;
+    std::memcpy(&allocated, &result[at], sizeof(void *));
+    std::memcpy(&aligned, &result[at + 1], sizeof(void *));
+    int64_t offset = result[at + 2];
+    at += 3 + 2 * shape.dims.size();
+    AlignedBuffer out(shape.elements(), shape.elementBytes);
+    std::memcpy(out.data(),
+                static_cast<char *>(aligned) + offset * shape.elementBytes,
+                out.bytes());
+    outputs.push_back(std::move(out));
+    bool isArgument = false;
+    for (void *a : arguments)
+      isArgument |= a == aligned;
+    if (!isArgument && !llvm::is_contained(freed, allocated)) {
+      freed.push_back(allocated);
+      std::free(allocated);
+    }
+  }
 }
 
 } // namespace autoconfig

@@ -15,6 +15,8 @@ if hasattr(config, "autoconfig_tools_dir"):
         [config.autoconfig_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
     config.substitutions.append(("%shared", config.shared_dir))
     config.substitutions.append(("%srcdir", config.autoconfig_source_dir))
+# The ONNX project's backend test data (Debian package libonnx-testdata).
+config.substitutions.append(("%onnxdata", "/usr/share/libonnx-testdata/data"))
 # Calibration caches stay inside the test tree. The commands read the host's
 # profile from the suite's cache, measured once (quickly) by ctest's
 # calibrate-test-cache fixture, or here when lit runs on its own (a no-op

@@ -63,17 +63,31 @@ cl::SubCommand &validateCommand() {
       "small local search");
   return command;
 }
+cl::SubCommand &importCommand() {
+  static cl::SubCommand command(
+      "import", "Import an ONNX model as MLIR on tensors (linalg, tensor, "
+                "arith): what every command taking FILE.mlir does on the fly "
+                "with FILE.onnx");
+  return command;
+}
+cl::SubCommand &onnxTestCommand() {
+  static cl::SubCommand command(
+      "onnx-test", "Run ONNX backend test cases (model.onnx + "
+                   "test_data_set_N) below each DIR through AutoConfig and "
+                   "compare with their expected outputs");
+  return command;
+}
 cl::SubCommand &targetCommand() {
   static cl::SubCommand command("target",
                                 "Print the target description and its profile");
   return command;
 }
 
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<FILE.mlir>"),
-                               cl::sub(explainCommand()),
-                               cl::sub(compileCommand()),
-                               cl::sub(benchCommand()), cl::sub(tuneCommand()),
-                               cl::sub(runCommand()));
+cl::opt<std::string>
+    inputFile(cl::Positional, cl::desc("<FILE.mlir | FILE.onnx>"),
+              cl::sub(explainCommand()), cl::sub(importCommand()),
+              cl::sub(compileCommand()), cl::sub(benchCommand()),
+              cl::sub(tuneCommand()), cl::sub(runCommand()));
 cl::opt<std::string> targetName(
     "target",
     cl::desc("Target preset (host, x86-sse4.2, x86-avx2, "
@@ -81,14 +95,16 @@ cl::opt<std::string> targetName(
     cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
     cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
     cl::sub(targetCommand()), cl::sub(calibrateCommand()),
-    cl::sub(validateCommand()));
+    cl::sub(validateCommand()),
+    cl::sub(onnxTestCommand()));
 cl::opt<std::string>
     targetFile("target-file",
                cl::desc("Target description JSON (overrides --target)"),
                cl::sub(explainCommand()), cl::sub(compileCommand()),
                cl::sub(benchCommand()), cl::sub(tuneCommand()),
                cl::sub(runCommand()), cl::sub(targetCommand()),
-               cl::sub(calibrateCommand()), cl::sub(validateCommand()));
+               cl::sub(calibrateCommand()), cl::sub(validateCommand()),
+    cl::sub(onnxTestCommand()));
 cl::opt<std::string> configText(
     "config",
     cl::desc("Config for every op without its own 'autoconfig.config' "
@@ -100,12 +116,14 @@ cl::opt<unsigned> threads("threads",
                           cl::init(1), cl::sub(explainCommand()),
                           cl::sub(compileCommand()), cl::sub(benchCommand()),
                           cl::sub(tuneCommand()), cl::sub(runCommand()),
-                          cl::sub(validateCommand()));
+                          cl::sub(validateCommand()),
+    cl::sub(onnxTestCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
                    cl::sub(explainCommand()), cl::sub(benchCommand()),
                    cl::sub(tuneCommand()), cl::sub(runCommand()),
                    cl::sub(targetCommand()), cl::sub(calibrateCommand()),
-                   cl::sub(validateCommand()));
+                   cl::sub(validateCommand()),
+    cl::sub(onnxTestCommand()));
 cl::opt<bool> quickCalibration(
     "quick-calibration",
     cl::desc("When this machine has no calibrated profile yet, measure it "
@@ -113,14 +131,48 @@ cl::opt<bool> quickCalibration(
              "precise; `autoconfig calibrate --force` redoes it fully)"),
     cl::sub(explainCommand()), cl::sub(compileCommand()),
     cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
-    cl::sub(validateCommand()));
+    cl::sub(validateCommand()), cl::sub(onnxTestCommand()));
 cl::opt<bool> nominal(
     "nominal",
     cl::desc("Decide with the target's nominal figures: no calibration, no "
              "cached profile (reproducible decisions, whatever the machine)"),
     cl::sub(explainCommand()), cl::sub(compileCommand()),
     cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
-    cl::sub(targetCommand()), cl::sub(validateCommand()));
+    cl::sub(targetCommand()), cl::sub(validateCommand()),
+    cl::sub(onnxTestCommand()));
+
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("ONNX models: the static shape of a graph input, "
+             "NAME=D1xD2x... (replaces its symbolic dims; repeatable)"),
+    cl::value_desc("NAME=SHAPE"), cl::sub(explainCommand()),
+    cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(tuneCommand()),
+    cl::sub(runCommand()), cl::sub(importCommand()));
+
+bool onnxImportOptions(OnnxImportOptions &options) {
+  for (const std::string &spec : inputShapes) {
+    auto [name, dims] = StringRef(spec).rsplit('=');
+    if (name.empty() || dims.empty()) {
+      fail("--input-shape '" + spec + "': expected NAME=D1xD2x...");
+      return false;
+    }
+    std::vector<int64_t> shape;
+    SmallVector<StringRef> parts;
+    if (dims != "scalar")
+      dims.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 1 || d > (int64_t(1) << 31)) {
+        fail("--input-shape '" + spec + "': '" + part +
+             "' is not a positive dimension");
+        return false;
+      }
+      shape.push_back(d);
+    }
+    options.inputShapes[name.str()] = std::move(shape);
+  }
+  return true;
+}
 
 cl::opt<bool> useTuned(
     "use-tuned",
@@ -147,7 +199,8 @@ cl::opt<LayoutMode> propagateLayout(
                clEnumValN(LayoutMode::Off, "off", "never"),
                clEnumValN(LayoutMode::Always, "always", "every one")),
     cl::init(LayoutMode::Auto), cl::sub(explainCommand()),
-    cl::sub(compileCommand()), cl::sub(runCommand()));
+    cl::sub(compileCommand()), cl::sub(runCommand()),
+    cl::sub(onnxTestCommand()));
 
 std::optional<LayoutPropagationOptions>
 layoutPropagation(const HardwareSetup &hardware) {

@@ -4,6 +4,7 @@
 #define AUTOCONFIG_TOOLS_OPTIONS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Profile/Profile.h"
@@ -29,6 +30,8 @@ llvm::cl::SubCommand &reportCommand();
 llvm::cl::SubCommand &exampleCommand();
 llvm::cl::SubCommand &runCommand();
 llvm::cl::SubCommand &validateCommand();
+llvm::cl::SubCommand &importCommand();
+llvm::cl::SubCommand &onnxTestCommand();
 
 extern llvm::cl::opt<std::string> inputFile;
 extern llvm::cl::opt<std::string> targetName;
@@ -37,6 +40,8 @@ extern llvm::cl::opt<std::string> configText;
 extern llvm::cl::opt<unsigned> threads;
 extern llvm::cl::opt<bool> json;
 extern llvm::cl::opt<bool> nominal;
+/// --input-shape NAME=DxDx...: static shapes for an ONNX model's inputs.
+extern llvm::cl::list<std::string> inputShapes;
 
 /// The resolved target and its profile, with a note on where the profile
 /// came from.
@@ -74,6 +79,10 @@ layoutPropagation(const HardwareSetup &hardware);
 /// and installs its lookup in \p options. Prints the error on failure.
 bool loadTunedConfigs(const TargetDesc &target, ConfigureOptions &options);
 
+/// The ONNX import options the command line gives (--input-shape). Prints
+/// the error on failure.
+bool onnxImportOptions(OnnxImportOptions &options);
+
 /// Prints "autoconfig: error: MESSAGE" and returns 1.
 int fail(const llvm::Twine &message);
 
@@ -91,6 +100,8 @@ int runReport();
 int runExample();
 int runRun();
 int runValidate();
+int runImport();
+int runOnnxTest();
 
 } // namespace autoconfig::cli
 

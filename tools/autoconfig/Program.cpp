@@ -4,10 +4,12 @@
 #include "Options.h"
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Pipeline/Import.h"
 
 #include "mlir/IR/Diagnostics.h"
 
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -66,7 +68,32 @@ std::optional<Program> loadProgram(llvm::StringRef path,
     fail("no input file given");
     return std::nullopt;
   }
-  program.module = parseInputFile(path, *program.context);
+  if (isOnnxPath(path)) {
+    OnnxImportOptions options;
+    if (!onnxImportOptions(options))
+      return std::nullopt;
+    auto model = OnnxModel::load(path);
+    if (!model) {
+      fail(toString(model.takeError()));
+      return std::nullopt;
+    }
+    auto module = model->import(*program.context, options);
+    if (!module) {
+      fail(toString(module.takeError()));
+      return std::nullopt;
+    }
+    program.module = std::move(*module);
+    // Compiling needs static shapes (only explain copes with symbolic ones).
+    for (const OnnxValueInfo &in : model->inputs())
+      if (!in.hasInitializer && !options.inputShapes.count(in.name) &&
+          llvm::is_contained(in.shape, -1))
+        llvm::WithColor::note(llvm::errs(), "autoconfig")
+            << "input '" << in.name << "' of '" << path
+            << "' has symbolic dimensions " << onnxShapeString(in.shape)
+            << ": give them with --input-shape " << in.name << "=D1xD2x...\n";
+  } else {
+    program.module = parseInputFile(path, *program.context);
+  }
   if (!program.module)
     return std::nullopt;
   if (failed(normalizeModule(*program.module, layout))) {

@@ -20,7 +20,8 @@ struct Program {
   mlir::OwningOpRef<mlir::ModuleOp> module;
 };
 
-/// Parses and normalizes (TOSA to linalg, bufferization) `path`. MLIR
+/// Parses (or, for FILE.onnx, imports: --input-shape applies) and
+/// normalizes (TOSA to linalg, bufferization) `path`. MLIR
 /// diagnostics print as one line each, "file:line:col: error: message".
 /// With `layout`, NCHW convolutions the models prefer in NHWC are converted
 /// on the way (see Pipeline/PropagateLayout.cpp).

@@ -41,9 +41,12 @@ int main(int argc, char **argv) {
           "[--trials N] [--time-budget S] [--log F] [--db]\n"
           "  autoconfig report --bench F.jsonl --tune F.jsonl -o report.html\n"
           "  autoconfig example resnet18|transformer -o MODEL.mlir\n"
-          "  autoconfig run MODEL.mlir [--compare] [--bench] [--profile] "
-          "[--peers onednn]\n"
-          "  autoconfig validate [--target PRESET] [--threads N] [--json]\n\n"
+          "  autoconfig run MODEL.mlir|MODEL.onnx [--compare] [--bench] "
+          "[--profile] [--peers onednn]\n"
+          "  autoconfig validate [--target PRESET] [--threads N] [--json]\n"
+          "  autoconfig import MODEL.onnx -o MODEL.mlir\n"
+          "  autoconfig onnx-test DIR... [--json]\n"
+          "(every command taking FILE.mlir takes FILE.onnx)\n\n"
           "The compiling commands calibrate this machine on first use (once, "
           "cached);\n--nominal decides with the target's nominal figures "
           "instead.\n",
@@ -69,8 +72,12 @@ int main(int argc, char **argv) {
     return runRun();
   if (validateCommand())
     return runValidate();
+  if (importCommand())
+    return runImport();
+  if (onnxTestCommand())
+    return runOnnxTest();
   errs() << "autoconfig: a subcommand is required (explain, compile, bench, "
-            "target, calibrate, tune, report, example, run, validate); see "
-            "--help\n";
+            "target, calibrate, tune, report, example, run, validate, import, "
+            "onnx-test); see --help\n";
   return 1;
 }

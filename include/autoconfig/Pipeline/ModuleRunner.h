@@ -21,7 +21,7 @@ struct BufferShape {
 };
 
 /// A program whose entry function takes statically shaped memrefs and
-/// returns zero or one memref (after normalization), JIT-compiled.
+/// returns memrefs (after normalization), JIT-compiled.
 class ModuleRunner {
 public:
   /// `module` is normalized (and configured/generated, or not: the default

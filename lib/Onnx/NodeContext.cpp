@@ -1,0 +1,281 @@
+//===- NodeContext.cpp - What an op converter sees of its node ------------===//
+
+#include "NodeContext.h"
+#include "GraphState.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+
+namespace autoconfig {
+
+NodeContext::NodeContext(GraphState &graph, const ::onnx::NodeProto &node,
+                         int64_t opset, OpBuilder &builder, Location loc)
+    : node(node), opset(opset), b(builder), loc(loc), graph(graph) {}
+
+bool NodeContext::hasInput(unsigned i) const {
+  return i < unsigned(node.input_size()) && !node.input(i).empty();
+}
+
+const ImportedValue *NodeContext::lookup(unsigned i) const {
+  if (!hasInput(i))
+    return nullptr;
+  auto it = graph.values.find(node.input(i));
+  return it == graph.values.end() ? nullptr : &it->second;
+}
+
+int32_t NodeContext::inputType(unsigned i) const {
+  const ImportedValue *v = lookup(i);
+  return v ? v->type : 0;
+}
+
+const OnnxTensor *NodeContext::constant(unsigned i) const {
+  const ImportedValue *v = lookup(i);
+  return v ? v->constant.get() : nullptr;
+}
+
+bool NodeContext::allConstant() const {
+  for (unsigned i = 0; i < numInputs(); ++i)
+    if (hasInput(i) && !constant(i))
+      return false;
+  return true;
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::staticShape(unsigned i) const {
+  const ImportedValue *v = lookup(i);
+  if (!v)
+    return std::nullopt;
+  if (v->constant)
+    return SmallVector<int64_t>(v->constant->shape.begin(),
+                                v->constant->shape.end());
+  auto type = dyn_cast<RankedTensorType>(v->tensor.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  return SmallVector<int64_t>(type.getShape());
+}
+
+std::optional<int64_t> NodeContext::rank(unsigned i) const {
+  const ImportedValue *v = lookup(i);
+  if (!v)
+    return std::nullopt;
+  if (v->constant)
+    return int64_t(v->constant->shape.size());
+  return cast<RankedTensorType>(v->tensor.getType()).getRank();
+}
+
+FailureOr<Value> NodeContext::tensor(unsigned i) {
+  if (!hasInput(i)) {
+    (void)invalid("input " + Twine(i) + " is missing");
+    return failure();
+  }
+  auto it = graph.values.find(node.input(i));
+  if (it == graph.values.end()) {
+    (void)invalid("input '" + node.input(i) + "' is not defined");
+    return failure();
+  }
+  ImportedValue &v = it->second;
+  if (!isOnnxComputeType(v.type)) {
+    (void)unsupported("type " + onnxTypeName(v.type),
+                      "input '" + node.input(i) + "' has element type " +
+                          onnxTypeName(v.type) +
+                          " at run time (only float and double are computed)");
+    return failure();
+  }
+  if (!v.tensor) {
+    for (int64_t d : v.constant->shape)
+      if (d == 0) {
+        (void)unsupported("zero-size tensor",
+                          "input '" + node.input(i) +
+                              "' has a zero-size dimension");
+        return failure();
+      }
+    v.tensor = graph.materialize(b, loc, *v.constant);
+  }
+  return v.tensor;
+}
+
+FailureOr<SmallVector<int64_t>> NodeContext::constantInts(unsigned i,
+                                                          StringRef what) {
+  if (!hasInput(i)) {
+    (void)invalid(Twine(what) + " (input " + Twine(i) + ") is missing");
+    return failure();
+  }
+  const OnnxTensor *c = constant(i);
+  if (!c) {
+    (void)unsupported(Twine(node.op_type()) + " with " + what +
+                          " computed at run time",
+                      Twine(what) + " (input '" + node.input(i) +
+                          "') must be known at import time");
+    return failure();
+  }
+  if (c->isFloat()) {
+    (void)invalid(Twine(what) + " must be an integer tensor, got " +
+                  onnxTypeName(c->type));
+    return failure();
+  }
+  return SmallVector<int64_t>(c->ints.begin(), c->ints.end());
+}
+
+const ::onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {
+  for (const ::onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+bool NodeContext::hasAttr(StringRef name) const {
+  return findAttr(name) != nullptr;
+}
+
+const ::onnx::AttributeProto *NodeContext::rawAttr(StringRef name) {
+  used.insert(name);
+  return findAttr(name);
+}
+
+/// The ONNX attribute type a proto holds: its `type` field, or for protos
+/// written without it (old exporters), the field that is set.
+static int attributeType(const ::onnx::AttributeProto &a) {
+  if (a.has_type() && a.type() != ::onnx::AttributeProto::UNDEFINED)
+    return a.type();
+  if (a.has_f())
+    return ::onnx::AttributeProto::FLOAT;
+  if (a.has_i())
+    return ::onnx::AttributeProto::INT;
+  if (a.has_s())
+    return ::onnx::AttributeProto::STRING;
+  if (a.has_t())
+    return ::onnx::AttributeProto::TENSOR;
+  if (a.has_g())
+    return ::onnx::AttributeProto::GRAPH;
+  if (a.floats_size())
+    return ::onnx::AttributeProto::FLOATS;
+  if (a.ints_size())
+    return ::onnx::AttributeProto::INTS;
+  if (a.strings_size())
+    return ::onnx::AttributeProto::STRINGS;
+  return ::onnx::AttributeProto::UNDEFINED;
+}
+
+static StringRef attributeTypeName(int type) {
+  return ::onnx::AttributeProto::AttributeType_Name(
+      ::onnx::AttributeProto::AttributeType(type));
+}
+
+const ::onnx::AttributeProto *
+NodeContext::typedAttr(StringRef name,
+                       ::onnx::AttributeProto::AttributeType type) {
+  const ::onnx::AttributeProto *a = rawAttr(name);
+  if (!a)
+    return nullptr;
+  int actual = attributeType(*a);
+  if (actual != type) {
+    (void)invalid("attribute '" + name + "' must be " +
+                  attributeTypeName(type) + ", got " +
+                  attributeTypeName(actual));
+    return nullptr;
+  }
+  return a;
+}
+
+int64_t NodeContext::intAttr(StringRef name, int64_t fallback) {
+  const auto *a = typedAttr(name, ::onnx::AttributeProto::INT);
+  return a ? a->i() : fallback;
+}
+
+float NodeContext::floatAttr(StringRef name, float fallback) {
+  const auto *a = typedAttr(name, ::onnx::AttributeProto::FLOAT);
+  return a ? a->f() : fallback;
+}
+
+std::string NodeContext::stringAttr(StringRef name, StringRef fallback) {
+  const auto *a = typedAttr(name, ::onnx::AttributeProto::STRING);
+  return a ? a->s() : fallback.str();
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::intsAttr(StringRef name) {
+  const auto *a = typedAttr(name, ::onnx::AttributeProto::INTS);
+  if (!a)
+    return std::nullopt;
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+SmallVector<std::string> NodeContext::unreadAttributes() const {
+  SmallVector<std::string> unread;
+  for (const ::onnx::AttributeProto &a : node.attribute())
+    if (!used.contains(a.name()))
+      unread.push_back(a.name());
+  return unread;
+}
+
+bool NodeContext::wantsOutput(unsigned i) const {
+  return i < unsigned(node.output_size()) && !node.output(i).empty();
+}
+
+void NodeContext::setOutput(unsigned i, Value value) {
+  if (!wantsOutput(i))
+    return;
+  ImportedValue v;
+  v.tensor = value;
+  Type element = cast<ShapedType>(value.getType()).getElementType();
+  v.type =
+      int32_t(element.isF64() ? OnnxDataType::Double : OnnxDataType::Float);
+  graph.values[node.output(i)] = std::move(v);
+}
+
+void NodeContext::setConstantOutput(unsigned i, OnnxTensor value) {
+  if (!wantsOutput(i))
+    return;
+  ImportedValue v;
+  v.type = value.type;
+  v.constant = std::make_shared<const OnnxTensor>(std::move(value));
+  graph.values[node.output(i)] = std::move(v);
+}
+
+LogicalResult NodeContext::onlyFirstOutput() {
+  for (unsigned i = 1; i < numOutputs(); ++i)
+    if (wantsOutput(i))
+      return unsupported(node.op_type() + " output " + Twine(i),
+                         "output " + Twine(i) + " ('" + node.output(i) +
+                             "') is not supported");
+  return success();
+}
+
+LogicalResult NodeContext::invalid(const Twine &message) {
+  graph.report(OnnxErrorKind::Invalid, message);
+  return failure();
+}
+
+LogicalResult NodeContext::unsupported(const Twine &missing,
+                                       const Twine &message) {
+  std::string text = message.str();
+  graph.report(OnnxErrorKind::Unsupported,
+               text.empty() ? missing + " is not supported" : Twine(text),
+               missing);
+  return failure();
+}
+
+bool NodeContext::failed() const { return graph.problem.has_value(); }
+
+LogicalResult NodeContext::fail(llvm::Error error) {
+  llvm::handleAllErrors(
+      std::move(error),
+      [&](const OnnxImportError &e) {
+        graph.report(e.kind, e.message, e.missing);
+      },
+      [&](const llvm::ErrorInfoBase &e) {
+        graph.report(OnnxErrorKind::Invalid, e.message());
+      });
+  return failure();
+}
+
+Value NodeContext::scalar(Type element, double value) {
+  return arith::ConstantOp::create(b, loc, FloatAttr::get(element, value));
+}
+
+Value NodeContext::materialize(const OnnxTensor &value) {
+  return graph.materialize(b, loc, value);
+}
+
+} // namespace autoconfig
