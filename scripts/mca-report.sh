@@ -15,8 +15,8 @@
 #
 #   -b  build directory holding bin/autoconfig (default: build)
 #   -p  presets (default: "aarch64-neon aarch64-sve256 riscv64-rvv")
-#   -s  suite CSV, repeatable (default: {gemm,conv}.csv of
-#       /work/shared/workloads or ../shared/workloads next to the repository)
+#   -s  suite CSV, repeatable (default: the repository's
+#       workloads/{gemm,conv}.csv)
 #   -l  layout of the convolutions (default: nchw, as `bench`)
 #   -w  only workloads whose name matches REGEX (grep -E)
 #   -o  also write the Markdown table to TABLE.md
@@ -48,12 +48,7 @@ while getopts "b:p:s:l:w:o:k:h" opt; do
   esac
 done
 if [ ${#suites[@]} -eq 0 ]; then
-  for dir in /work/shared/workloads "$root/../shared/workloads"; do
-    if [ -f "$dir/gemm.csv" ]; then
-      suites=("$dir/gemm.csv" "$dir/conv.csv")
-      break
-    fi
-  done
+  suites=("$root/workloads/gemm.csv" "$root/workloads/conv.csv")
 fi
 [ ${#suites[@]} -gt 0 ] || { echo "no suite found; give -s SUITE.csv" >&2; exit 2; }
 

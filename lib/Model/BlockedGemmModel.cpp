@@ -344,7 +344,9 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // measured (from L2, or from beyond it); otherwise as the contiguous
   // panel too deep for L1. (A page is the 4 KiB base page of x86-64,
   // AArch64 and RISC-V Linux.)
-  bool stridedB = !bPanelInL1;
+  // Without those measurements (a nominal profile) the streams below
+  // estimate it from the panel's placement alone.
+  bool stridedB = !bPanelInL1 && !prof.stridedPanelFactors.empty();
   double bStrideFactor = !stridedB                    ? 1.0
                          : !p.packB && bStride >= 4096 ? prof.stridedPanelFactor(kc)
                                                        : prof.l2PanelFactor;

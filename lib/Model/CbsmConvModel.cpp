@@ -114,13 +114,24 @@ public:
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
     unsigned ebytes = elementBits(w.element) / 8;
-    const VectorCosts &v = prof.forBits(unsigned(p.vl) * ebytes * 8);
     double needed = fmaInFlightNeeded(machine, unsigned(p.vl) * ebytes * 8);
     int64_t oh = w.outH(), ow = w.outW();
     bool single = w.layout != "nchw_fchw";
     int64_t fb = single ? 1 : std::min(p.fb, w.f);
     int64_t cPerF = single ? 1 : w.c;
 
+    // The column taps read the input at every element offset: an
+    // unaligned vector load that straddles two cache lines reads both (two
+    // accesses of the load ports). Over uniformly spread offsets that is
+    // (vl - 1) of the line's elements (Intel 64 and IA-32 Architectures
+    // Optimization Reference Manual, "cache line splits"); aligned rows
+    // read by 1-wide kernels do not split.
+    unsigned lineBytes = t.cache(1) ? t.cache(1)->lineBytes : 64;
+    double lineElems = double(lineBytes) / ebytes;
+    bool aligned = w.kw == 1 && w.strideW == 1 &&
+                   int64_t(w.w * ebytes) % int64_t(lineBytes) == 0;
+    double splitLoads =
+        aligned ? 0 : std::min(1.0, double(p.vl - 1) / lineElems);
     // Row taps, exactly.
     double rowTaps = 0;
     for (int64_t r = 0; r < oh; ++r)
@@ -146,19 +157,19 @@ public:
           continue;
         double taps = rowTaps * w.kw * cPerF * count * w.n;
         double f = perTap * fbc;
-        double eff = std::min(1.0, double(fbc * vecs) / needed);
         // Stride 2: two vector loads and a two-source permute per input
         // vector; the permute issues on the vector pipes the FMAs use, so it
         // is counted as one more FMA slot. Larger strides are gathered,
-        // about one scalar load per lane (the profile's broadcast rate
-        // stands in).
+        // about one scalar load per lane (counted as broadcasts).
         double permutes = w.strideW == 2 ? perTap : 0;
-        double fTime = (f + permutes) / (v.fmaPerSecond * eff);
-        double inputLoad = w.strideW == 1   ? 1 / v.loadPerSecond
-                           : w.strideW == 2 ? 2 / v.loadPerSecond
-                                            : p.vl / v.broadcastPerSecond;
-        double lTime = perTap * inputLoad + fbc / v.broadcastPerSecond;
-        stripTime += taps * std::max(fTime, lTime);
+        double inputLoads = w.strideW == 1   ? perTap * (1 + splitLoads)
+                            : w.strideW == 2 ? 2 * perTap * (1 + splitLoads)
+                                             : 0;
+        double gathered = w.strideW > 2 ? perTap * p.vl : 0;
+        double step = kernelStepSeconds(machine, unsigned(p.vl) * ebytes * 8,
+                                        f + permutes, inputLoads,
+                                        double(fbc) + gathered);
+        stripTime += taps * step;
         fmas += taps * f;
         loads += taps * (perTap + fbc);
       }
@@ -166,7 +177,15 @@ public:
     double inBytes = double(w.n) * w.c * w.h * w.w * ebytes;
     double outBytes = double(w.n) * w.f * oh * ow * ebytes;
     double inTraffic = inBytes * (single ? 1 : ceilDiv(w.f, fb));
-    double memTime = inTraffic / prof.bandwidthFor(uint64_t(inBytes), t) +
+    // Each strip reads a short row segment of every input channel, the
+    // channels H*W elements apart: a page or more apart, that is the
+    // row-strided panel stream calibration measures (no prefetch across
+    // rows, a TLB entry per row), not a contiguous one.
+    bool pagesApart = cPerF > 1 && double(w.h) * w.w * ebytes >= 4096;
+    double inBandwidth = pagesApart
+                             ? prof.panelBandwidthFor(uint64_t(inBytes), t)
+                             : prof.bandwidthFor(uint64_t(inBytes), t);
+    double memTime = inTraffic / inBandwidth +
                      2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t);
     double strips = double(w.n) * ceilDiv(w.f, fb) * oh * ceilDiv(ow, sw);
     // With fb > 1 the filter rows are a loop of their own (the generator

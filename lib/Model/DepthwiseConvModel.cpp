@@ -208,7 +208,13 @@ public:
         double lTime =
             loadStep / loadRate + spillOps * (1 / loadRate + 1 / storeRate);
         double count = cc.count * tc.count * double(w.n) * rowTaps;
-        double stepTime = std::max(fTime, lTime) * count;
+        // Unsplit vectors without spills: the calibrated kernel step (the
+        // same measured scale as the GEMM micro-kernel).
+        double step = split == 1 && spillOps == 0
+                          ? kernelStepSeconds(machine, bits, fmaStep,
+                                              loadStep, 0)
+                          : std::max(fTime, lTime);
+        double stepTime = step * count;
         compute += stepTime;
         fmas += fmaStep * count;
         loads += loadStep * count;

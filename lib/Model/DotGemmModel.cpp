@@ -105,7 +105,6 @@ public:
     unsigned ebytes = elementBits(w.element) / 8;
     int64_t vl = std::min(p.vl, w.k);
     const VectorCosts &v = prof.forBits(unsigned(vl) * ebytes * 8);
-    double needed = fmaInFlightNeeded(machine, unsigned(vl) * ebytes * 8);
     int64_t kSteps = w.k / vl + (w.k % vl && p.mask ? 1 : 0);
     double scalarTail = p.mask ? 0 : double(w.k % vl);
 
@@ -117,10 +116,9 @@ public:
           continue;
         double count = double(rcount) * ccount;
         double perStep = double(rows * cols);
-        double eff = std::min(1.0, perStep / needed);
-        double f = perStep / (v.fmaPerSecond * eff);
-        double l = double(rows + cols) / v.loadPerSecond;
-        core += count * kSteps * std::max(f, l);
+        core += count * kSteps *
+                kernelStepSeconds(machine, unsigned(vl) * ebytes * 8,
+                                  perStep, double(rows + cols), 0);
         fmas += count * kSteps * perStep;
       }
     // Reductions: log2(vl) shuffle+add pairs, latency-bound, per output.

@@ -24,6 +24,20 @@ double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
   return analytic;
 }
 
+double kernelStepSeconds(const Machine &machine, unsigned bits, double fmas,
+                         double loads, double broadcasts) {
+  const TileFit &fit = machine.profile.tileFit;
+  if (fit.bits == bits && fit.points > 0 && fmas > 0)
+    return fit.step + std::max({fit.fma * fmas,
+                                fit.load * loads + fit.broadcast * broadcasts,
+                                fit.latency});
+  const VectorCosts &v = machine.profile.forBits(bits);
+  double hidden = std::min(1.0, fmas / fmaInFlightNeeded(machine, bits));
+  double issue = fmas > 0 ? fmas / (v.fmaPerSecond * hidden) : 0;
+  return std::max(issue, loads / v.loadPerSecond +
+                             broadcasts / v.broadcastPerSecond);
+}
+
 double partialOverlap(std::initializer_list<double> times) {
   double sum = 0;
   for (double t : times)

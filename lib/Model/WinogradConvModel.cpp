@@ -758,11 +758,15 @@ Prediction WinogradConvModel::predict(const Workload &workload,
     double l =
         double(vecs) / v.loadPerSecond + double(rows) / v.broadcastPerSecond;
     double steps = kSteps * count;
-    gemmTime += std::max(f, l) * steps;
+    // The generator's GEMM micro-kernel: its calibrated k step.
+    double step =
+        tileStepSeconds(machine, unsigned(p.vl) * ebytes * 8, rows, vecs,
+                        std::max(f, l));
+    gemmTime += step * steps;
     loadTime += l * steps;
     vectorFmas += perK * steps;
     if (rows != p.mr)
-      edgeGemm += std::max(f, l) * steps;
+      edgeGemm += step * steps;
     double visits = double(g.blocks) * g.a2 * g.panels * count * kPasses;
     tileOverhead += visits * (perK * (1 / v.storePerSecond +
                                       (kPasses > 1 ? 1 / v.loadPerSecond : 0)) +

@@ -140,14 +140,15 @@ void adoptMeasuredFacts(TargetDesc &target, const Profile &profile) {
 
 double Profile::panelBandwidthFor(uint64_t bytes,
                                   const TargetDesc &target) const {
-  unsigned level = 0;
-  for (unsigned l = 1; l <= 3 && !level; ++l)
-    if (const CacheLevel *c = target.cache(l))
-      if (bytes <= c->sizeBytes)
-        level = l;
+  // Measured per cache level; beyond the last level a panel stream is no
+  // faster than the contiguous stream from memory.
+  unsigned level = levelFor(double(bytes), target);
+  unsigned measured = level == 0 ? 3 : level;
   for (const BandwidthPoint &p : panelBandwidth)
-    if (p.level == level)
-      return p.bytesPerSecond;
+    if (p.level == measured)
+      return level == 0
+                 ? std::min(p.bytesPerSecond, bandwidthFor(bytes, target))
+                 : p.bytesPerSecond;
   return bandwidthFor(bytes, target) / 2;
 }
 

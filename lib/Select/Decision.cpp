@@ -136,6 +136,14 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
         trial.config = model.complete(workload, *options.override, m);
         if (!options.override->has("threads"))
           trial.config = withThreads(trial.config, t);
+        // An illegal override is rejected before any model reads it.
+        std::vector<std::string> warnings;
+        if (Error err =
+                model.verify(workload, trial.config, machine.target, warnings))
+          return createStringError(inconvertibleErrorCode(),
+                                   "config '" + trial.config.str() +
+                                       "' rejected: " +
+                                       toString(std::move(err)));
         trial.prediction = model.predict(workload, trial.config, m);
         if (!best || trial.prediction.seconds < best->prediction.seconds)
           best = std::move(trial);

@@ -25,6 +25,18 @@ double fmaInFlightNeeded(const Machine &machine, unsigned vectorBits);
 double tileStepSeconds(const Machine &machine, unsigned bits, int64_t rows,
                        int64_t vectors, double analytic);
 
+/// Seconds per step of any register-blocked vector kernel (a conv tap, a
+/// dot-product k step, a Winograd GEMM step) issuing `fmas` independent
+/// vector FMAs (FMA-pipe slots), `loads` vector loads and `broadcasts`
+/// scalar broadcasts of `bits` vectors: the calibrated GEMM micro-kernel
+/// fit (per-step cost plus the larger of the FMA and load-port times,
+/// the FMA latency at least) when the profile has one for these vectors,
+/// so that every algorithm's kernel is costed on the same measured scale
+/// as the blocked GEMM's; otherwise the profile's FMA, load and broadcast
+/// rates with the latency hidden by `fmas` in flight.
+double kernelStepSeconds(const Machine &machine, unsigned bits, double fmas,
+                         double loads, double broadcasts);
+
 /// The depth kc at which an mr-row A micro-panel and an nr-column B
 /// micro-panel of `ebytes` elements share the L1 ways but one, each in
 /// whole ways (Low et al., TOMS 2016): the blocked GEMM's L1 blocking, and
