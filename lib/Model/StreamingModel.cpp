@@ -47,6 +47,59 @@ std::string StreamingWorkload::shape() const {
   return text.empty() ? "scalar" : text;
 }
 
+StreamingWorkload transposeWorkload(ArrayRef<int64_t> inputShape,
+                                    ArrayRef<int64_t> permutation,
+                                    unsigned elementBytes) {
+  size_t rank = inputShape.size();
+  assert(permutation.size() == rank && "one permutation entry per dimension");
+  std::vector<int64_t> inputStrides(rank, 1), outputStrides(rank, 1);
+  for (size_t d = rank; d-- > 1;)
+    inputStrides[d - 1] = inputStrides[d] * inputShape[d];
+  for (size_t d = rank; d-- > 1;)
+    outputStrides[d - 1] = outputStrides[d] * inputShape[permutation[d]];
+  // The loops are the result's dimensions; loop l moves the input along its
+  // dimension permutation[l].
+  StreamingWorkload w;
+  w.opName = "linalg.transpose";
+  w.elementBits = 8 * elementBytes;
+  StreamingOperand input, output;
+  input.elementBytes = output.elementBytes = elementBytes;
+  output.output = true;
+  input.footprintElements = output.footprintElements = 1;
+  // A dimension is inside a row when every dimension after it has size 1.
+  auto innermost = [](ArrayRef<int64_t> shape, size_t d) {
+    return llvm::all_of(shape.drop_front(d + 1),
+                        [](int64_t e) { return e == 1; });
+  };
+  SmallVector<int64_t> outputShape;
+  for (int64_t p : permutation)
+    outputShape.push_back(inputShape[p]);
+  for (size_t l = 0; l < rank; ++l) {
+    w.loops.push_back({outputShape[l], false});
+    w.vectorizable.push_back(true);
+    // A loop of one iteration never moves an operand.
+    bool moves = outputShape[l] > 1;
+    input.strides.push_back(moves ? inputStrides[permutation[l]] : 0);
+    input.rowLocal.push_back(!moves || innermost(inputShape, permutation[l]));
+    output.strides.push_back(moves ? outputStrides[l] : 0);
+    output.rowLocal.push_back(!moves || innermost(outputShape, l));
+    input.footprintElements *= inputShape[l];
+    output.footprintElements *= inputShape[l];
+    // Both operands contiguous across the two loops, or neither moved by
+    // them; a loop of one iteration next to a moving one does not fuse.
+    if (l + 1 < rank) {
+      bool outerMoves = outputShape[l] > 1, innerMoves = outputShape[l + 1] > 1;
+      w.fusesWithNext.push_back(
+          outerMoves == innerMoves &&
+          (!outerMoves || permutation[l + 1] == permutation[l] + 1));
+    } else {
+      w.fusesWithNext.push_back(false);
+    }
+  }
+  w.operands = {input, output};
+  return w;
+}
+
 Config StreamingConfig::toConfig() const {
   if (!vectorize)
     return Config("default");

@@ -24,6 +24,7 @@
 
 #include "autoconfig/CodeGen/ConstantData.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/StreamingModel.h"
 #include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Workload/Extraction.h"
@@ -287,11 +288,13 @@ struct PropagateLayoutPass
     });
   }
 
-  /// Seconds of a reorder of `elements`: the transpose is lowered to scalar
-  /// loops, one load and one store per element.
-  double reorderSeconds(double elements, const Machine &machine) const {
-    const VectorCosts &scalar = machine.profile.forBits(128);
-    return elements * (1 / scalar.loadPerSecond + 1 / scalar.storePerSecond);
+  /// Seconds of a reorder of a dense `shape` by `permutation`: the
+  /// transpose is lowered by the streaming lowering, so its model costs it.
+  static double reorderSeconds(ArrayRef<int64_t> shape,
+                               ArrayRef<int64_t> permutation,
+                               const Machine &machine) {
+    StreamingWorkload w = transposeWorkload(shape, permutation, 4);
+    return StreamingModel(machine).decide(w).prediction.seconds;
   }
 
   std::optional<Candidate> analyze(Operation *op) {
@@ -324,17 +327,21 @@ struct PropagateLayoutPass
     c.asIsAlgorithm = asIs->winner().algorithm;
     c.converted = converted->winner().prediction.seconds;
     c.convertedAlgorithm = converted->winner().algorithm;
-    double inElements = double(nchw.n) * nchw.c * nchw.h * nchw.w;
-    double outElements = double(nchw.n) * nchw.f * nchw.outH() * nchw.outW();
-    double filterElements =
-        double(nchw.f) * (nchw.c / nchw.groups) * nchw.kh * nchw.kw;
-    c.inReorder = reorderSeconds(inElements, machine);
-    c.outReorder = keepsNhwc(op->getResult(0), 0)
-                       ? 0
-                       : reorderSeconds(outElements, machine);
+    // NCHW -> NHWC in, NHWC -> NCHW out, FCHW -> HWCF (CHW -> HWC).
+    c.inReorder =
+        reorderSeconds({nchw.n, nchw.c, nchw.h, nchw.w}, {0, 2, 3, 1}, machine);
+    c.outReorder =
+        keepsNhwc(op->getResult(0), 0)
+            ? 0
+            : reorderSeconds({nchw.n, nchw.outH(), nchw.outW(), nchw.f},
+                             {0, 3, 1, 2}, machine);
     // Constant weights are transposed at compile time.
-    c.filterReorder =
-        nchw.constWeights ? 0 : reorderSeconds(filterElements, machine);
+    if (!nchw.constWeights)
+      c.filterReorder =
+          depthwise
+              ? reorderSeconds({nchw.c, nchw.kh, nchw.kw}, {1, 2, 0}, machine)
+              : reorderSeconds({nchw.f, nchw.c / nchw.groups, nchw.kh, nchw.kw},
+                               {2, 3, 1, 0}, machine);
     return c;
   }
 
@@ -362,6 +369,15 @@ struct PropagateLayoutPass
     OpBuilder b(op);
     Location loc = op->getLoc();
     Value x = nhwcSource(input);
+    // A pad feeding the convolution pads the reordered source instead, so
+    // that it still folds into the convolution's padding.
+    if (auto pad = input.getDefiningOp<tensor::PadOp>();
+        !x && pad && isPlainPad(pad)) {
+      Value source = nhwcSource(pad.getSource());
+      if (!source)
+        source = transposed(b, loc, pad.getSource(), kToNhwc);
+      x = padInNhwc(b, pad, source);
+    }
     if (!x)
       x = transposed(b, loc, input, kToNhwc);
     Value w = transposed(b, loc, filter,
@@ -425,28 +441,34 @@ struct PropagateLayoutPass
     generic->erase();
   }
 
-  /// A pad of transpose_back(t) pads t in NHWC instead (its amounts
-  /// permuted), and the result is transposed back: the next convolution
-  /// converted reads the NHWC padded tensor.
-  void sinkTransposeThroughPad(tensor::PadOp pad) {
-    Value source = nhwcSource(pad.getSource());
-    if (!source)
-      return;
+  /// `pad` (a plain NCHW pad) applied to `nhwc`, the NHWC form of its
+  /// source: the amounts permuted.
+  static Value padInNhwc(OpBuilder &b, tensor::PadOp pad, Value nhwc) {
     SmallVector<int64_t> low, high, shape;
     for (int64_t d : kToNhwc) {
       low.push_back(pad.getStaticLow()[d]);
       high.push_back(pad.getStaticHigh()[d]);
       shape.push_back(pad.getResultType().getDimSize(d));
     }
-    OpBuilder b(pad);
-    Location loc = pad.getLoc();
     auto type =
         RankedTensorType::get(shape, pad.getResultType().getElementType());
-    auto nhwc = tensor::PadOp::create(
-        b, loc, type, source, getAsIndexOpFoldResult(b.getContext(), low),
-        getAsIndexOpFoldResult(b.getContext(), high),
-        pad.getConstantPaddingValue());
-    Value back = transposed(b, loc, nhwc.getResult(), kToNchw, /*back=*/true);
+    return tensor::PadOp::create(b, pad.getLoc(), type, nhwc,
+                                 getAsIndexOpFoldResult(b.getContext(), low),
+                                 getAsIndexOpFoldResult(b.getContext(), high),
+                                 pad.getConstantPaddingValue())
+        .getResult();
+  }
+
+  /// A pad of transpose_back(t) pads t in NHWC instead, and the result is
+  /// transposed back: the next convolution converted reads the NHWC padded
+  /// tensor.
+  void sinkTransposeThroughPad(tensor::PadOp pad) {
+    Value source = nhwcSource(pad.getSource());
+    if (!source)
+      return;
+    OpBuilder b(pad);
+    Value back = transposed(b, pad.getLoc(), padInNhwc(b, pad, source), kToNchw,
+                            /*back=*/true);
     pad.getResult().replaceAllUsesWith(back);
     pad->erase();
   }

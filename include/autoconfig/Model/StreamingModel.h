@@ -21,6 +21,7 @@
 #include "autoconfig/Model/Prediction.h"
 #include "autoconfig/Profile/Profile.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
 
@@ -127,6 +128,13 @@ LaneAccess laneAccess(int64_t stride, bool rowLocal);
 /// outermost parallel loop with more than one iteration other than the
 /// vectorized one, else the vectorized loop if parallel, else none (-1).
 int parallelLoop(const FusedNest &nest);
+
+/// The nest of a linalg.transpose of a dense row-major `inputShape` by
+/// `permutation` (result dimension i is input dimension permutation[i]), as
+/// StreamingNest sees it: for costing a reorder before it exists.
+StreamingWorkload transposeWorkload(llvm::ArrayRef<int64_t> inputShape,
+                                    llvm::ArrayRef<int64_t> permutation,
+                                    unsigned elementBytes);
 
 struct StreamingDecision {
   StreamingConfig config;

@@ -3,7 +3,7 @@
 // convolution's padding, the bias folded into its bias, the ReLU a post-op,
 // the flatten a view and the transposed weight a constant).
 // RUN: autoconfig run %s --compare --peers onednn --json | FileCheck %s
-// CHECK: "matches_reference":true
+// CHECK: "matches_default":true
 // CHECK-SAME: "peers":{"onednn":{"compared_with":"the default lowering","matches":true,"max_rel_err":{{[-+.e0-9]+}},"plan":[
 // CHECK-SAME: 'linalg.generic' at {{[^"]*}}onednn-run.mlir:[[@LINE+35]]:{{[0-9]+}}: evaluated at build time (constant)
 // CHECK-SAME: 'linalg.conv_2d_nchw_fchw' at {{[^"]*}}onednn-run.mlir:[[@LINE+20]]:{{[0-9]+}}: convolution {{[^"]*}}post-ops relu; per-channel scale/shift folded into weights/bias; absorbs 'linalg.generic' at {{[^"]*}}; absorbs 'linalg.generic'
