@@ -326,18 +326,28 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // reads, one row segment per broadcast row, stall the micro-kernel
   // rather than overlap it: measured on a 1024^3 GEMM, mc=1024 unpacked
   // ran at 0.6-0.75 of the predicted speed, mc=32 at 0.95-1.
-  int64_t bWaysL2 = waysFor(p.packB ? double(kc) * nc * ebytes
-                                    : bPanelBytes,
-                            l2);
+  // A packed B block larger than L2 cannot stay there: it streams through
+  // L2 from further out, and between two uses of a packed A panel (one jr
+  // step) only one B micro-panel passes, which is all it takes from A's
+  // ways (as deriveBlocking assumes when it sizes mc): measured on a 1024^3
+  // GEMM with a 1 MiB B block and a 512 KiB L2, packed A ran at the
+  // micro-kernel's speed. Unpacked A rows, lda apart, do not survive the
+  // stream (same GEMM sizes on Emerald Rapids: 0.6x of that speed).
+  int64_t bWaysL2 = waysFor(bPanelBytes, l2);
+  if (p.packB) {
+    int64_t blockWays = waysFor(double(kc) * nc * ebytes, l2);
+    if (!p.packA || blockWays <= int64_t(l2.ways) - 1)
+      bWaysL2 = blockWays;
+  }
   int64_t aWaysLeft = std::max<int64_t>(1, int64_t(l2.ways) - 1 - bWaysL2);
   // Unpacked, the block is mc row segments of kc elements, lda apart (kc
   // segments of mc when A is transposed).
   int64_t aStride = w.lda * ebytes;
-  bool aBlockInL2 =
-      p.packA ? waysFor(aBlockBytes, l2) <= aWaysLeft
-              : stridedPanelFits(double(w.transA ? kc : mc),
-                                 double(w.transA ? mc : kc) * ebytes, aStride,
-                                 l2, aWaysLeft);
+  bool aBlockInL2 = p.packA
+                        ? waysFor(aBlockBytes, l2) <= aWaysLeft
+                        : stridedPanelFits(double(w.transA ? kc : mc),
+                                           double(w.transA ? mc : kc) * ebytes,
+                                           aStride, l2, aWaysLeft);
   // A B panel that cannot stay in L1 is read from further on every k step:
   // the calibrated micro-kernel measured so replaces the stream estimate
   // below. Unpacked with rows a page or more apart, as the strided panel
@@ -347,9 +357,10 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // Without those measurements (a nominal profile) the streams below
   // estimate it from the panel's placement alone.
   bool stridedB = !bPanelInL1 && !prof.stridedPanelFactors.empty();
-  double bStrideFactor = !stridedB                    ? 1.0
-                         : !p.packB && bStride >= 4096 ? prof.stridedPanelFactor(kc)
-                                                       : prof.l2PanelFactor;
+  double bStrideFactor = !stridedB ? 1.0
+                         : !p.packB && bStride >= 4096
+                             ? prof.stridedPanelFactor(kc)
+                             : prof.l2PanelFactor;
   // Micro-kernel: every (tile rows, tile cols) class over the blocks.
   double loadTime = 0, coreTime = 0, tileOverhead = 0;
   double vectorFmas = 0, tiles = 0, edgeTime = 0;
@@ -414,10 +425,10 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
           ? std::nullopt
           : prof.unpackedStreamFor(kc);
   double bFirst =
-      bFirstBytes /
-      (p.packB       ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
-       : unpackedRate ? *unpackedRate
-                      : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
+      bFirstBytes / (p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
+                     : unpackedRate
+                         ? *unpackedRate
+                         : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
   double streamTime = std::max(l2Stream, bFirst);
 
   // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
@@ -482,13 +493,13 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   // A panels from beyond L2 (see aBlockInL2): every k step's mr elements,
   // at the bandwidth of the level A lives in, in series with the kernel.
   double aFar =
-      aBlockInL2 ? 0
-                 : kSteps * p.mr * double(ebytes) /
-                       prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes),
-                                         t);
-  pred.seconds = (body + aFar + cRepeatTime + packA + packB + aWalkTime) /
-                     parallel +
-                 overhead;
+      aBlockInL2
+          ? 0
+          : kSteps * p.mr * double(ebytes) /
+                prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
+  pred.seconds =
+      (body + aFar + cRepeatTime + packA + packB + aWalkTime) / parallel +
+      overhead;
   pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
                  "block stream, C first pass) + A beyond L2 + C further "
                  "passes + pack A + pack B + A page walks) / (threads x "
@@ -550,15 +561,15 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                            aWalks, formatBytes(double(t.tlbReachBytes())))
                        .str()
                  : "the A block is within the TLB reach");
-  pred.add("A beyond L2", aFar / parallel,
-           aBlockInL2 ? formatv("the A block ({0}) stays in L2",
-                                formatBytes(aBlockBytes))
-                            .str()
-                      : formatv("the A block ({0}{1}) does not stay in L2 "
-                                "beside the B data: A panels from beyond it",
-                                formatBytes(aBlockBytes),
-                                p.packA ? "" : ", rows lda apart")
-                            .str());
+  pred.add(
+      "A beyond L2", aFar / parallel,
+      aBlockInL2
+          ? formatv("the A block ({0}) stays in L2", formatBytes(aBlockBytes))
+                .str()
+          : formatv("the A block ({0}{1}) does not stay in L2 "
+                    "beside the B data: A panels from beyond it",
+                    formatBytes(aBlockBytes), p.packA ? "" : ", rows lda apart")
+                .str());
   pred.add("C first pass", cTime / parallel,
            formatv("{0} in and out, prefetched", formatBytes(cPass)).str(),
            cTime <= coreTime + tileOverhead);
