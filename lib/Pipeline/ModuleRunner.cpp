@@ -68,12 +68,14 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
   auto lowered = std::chrono::steady_clock::now();
   auto jit = JitModule::create(module, target, hostSymbols);
   runner->lowering = std::chrono::duration<double>(lowered - start).count();
+  if (!jit)
+    return jit.takeError();
+  // The JIT materializes (optimizes and emits machine code) at the first
+  // lookup: part of the LLVM phase.
+  auto packed = (*jit)->packed(entry);
   runner->llvm =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - lowered)
           .count();
-  if (!jit)
-    return jit.takeError();
-  auto packed = (*jit)->packed(entry);
   if (!packed)
     return packed.takeError();
   runner->jit = std::move(*jit);
