@@ -535,39 +535,38 @@ Expected<Profile> calibrate(const TargetDesc &target,
        }});
   // Scratch memory as the generated code gets it: a malloc and free of a
   // block the heap serves, and fresh pages faulted in on first touch.
-  steps.push_back({"allocation and page faults", [&]() -> Error {
-                     std::vector<double> allocs, faults;
-                     constexpr size_t kBlock = 256 * 1024, kPages = 4096;
-                     for (unsigned s = 0; s < std::max(3u, options.samples);
-                          ++s) {
-                       double t0 = threadSeconds();
-                       for (unsigned i = 0; i < 256; ++i) {
-                         void *p = std::malloc(kBlock);
-                         if (!p)
-                           return calibrationError("malloc failed");
-                         // Touch it so the call is not optimized away.
-                         static_cast<volatile char *>(p)[i] = 1;
-                         std::free(p);
-                       }
-                       allocs.push_back((threadSeconds() - t0) / 256);
+  steps.push_back(
+      {"allocation and page faults", [&]() -> Error {
+         std::vector<double> allocs, faults;
+         constexpr size_t kBlock = 256 * 1024, kPages = 4096;
+         for (unsigned s = 0; s < std::max(3u, options.samples); ++s) {
+           double t0 = threadSeconds();
+           for (unsigned i = 0; i < 256; ++i) {
+             void *p = std::malloc(kBlock);
+             if (!p)
+               return calibrationError("malloc failed");
+             // Touch it so the call is not optimized away.
+             static_cast<volatile char *>(p)[i] = 1;
+             std::free(p);
+           }
+           allocs.push_back((threadSeconds() - t0) / 256);
 #if defined(__linux__)
-                       size_t bytes = kPages * 4096;
-                       void *map = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-                                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-                       if (map == MAP_FAILED)
-                         return calibrationError("mmap failed");
-                       double t1 = threadSeconds();
-                       for (size_t page = 0; page < kPages; ++page)
-                         static_cast<volatile char *>(map)[page * 4096] = 1;
-                       faults.push_back((threadSeconds() - t1) / kPages);
-                       munmap(map, bytes);
+           size_t bytes = kPages * 4096;
+           void *map = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+           if (map == MAP_FAILED)
+             return calibrationError("mmap failed");
+           double t1 = threadSeconds();
+           for (size_t page = 0; page < kPages; ++page)
+             static_cast<volatile char *>(map)[page * 4096] = 1;
+           faults.push_back((threadSeconds() - t1) / kPages);
+           munmap(map, bytes);
 #endif
-                     }
-                     profile.allocationSeconds = quantile(allocs, 0.5);
-                     profile.pageFaultSeconds =
-                         faults.empty() ? 0 : quantile(faults, 0.5);
-                     return Error::success();
-                   }});
+         }
+         profile.allocationSeconds = quantile(allocs, 0.5);
+         profile.pageFaultSeconds = faults.empty() ? 0 : quantile(faults, 0.5);
+         return Error::success();
+       }});
   // The fork and join of a parallel region over the cores, as the
   // generated code's scf.parallel runs it (OpenMP).
   unsigned forkThreads = std::max(2u, target.cores);

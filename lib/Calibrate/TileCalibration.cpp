@@ -56,10 +56,9 @@ double medianCallSeconds(CompiledKernel &kernel, ArrayRef<void *> buffers,
 /// The k depth of a tile's micro-panels in the blocked GEMM (the L1 ways but
 /// one), so that the tile is measured where the derivation runs it.
 int64_t l1Depth(const TargetDesc &target, int64_t mr, int64_t nr) {
-  CacheLevel l1 = target.cache(1) ? *target.cache(1)
-                                  : CacheLevel{1, 32 * 1024, 64, 8, 1};
-  return std::clamp<int64_t>(l1PanelDepth(mr, nr, sizeof(float), l1), 16,
-                             512);
+  CacheLevel l1 =
+      target.cache(1) ? *target.cache(1) : CacheLevel{1, 32 * 1024, 64, 8, 1};
+  return std::clamp<int64_t>(l1PanelDepth(mr, nr, sizeof(float), l1), 16, 512);
 }
 
 /// Rows of A for a tile measurement: an A block four times the L1 (it
@@ -217,7 +216,8 @@ Error measureRegisterTiles(const TargetDesc &target,
   }
   // A contiguous panel four times deeper than L1 holds: from L2 each k step.
   int64_t deep = std::min<int64_t>(4 * l1Depth(target, mr, nr), 2048);
-  Expected<double> fromL2 = timeTile(target, vl, mr, nv, rows, nr, deep, options);
+  Expected<double> fromL2 =
+      timeTile(target, vl, mr, nv, rows, nr, deep, options);
   if (!fromL2)
     return fromL2.takeError();
   profile.l2PanelFactor =

@@ -1,4 +1,5 @@
-//===- TileFit.h - Least-squares fit of the register tiles' times -*- C++ -*-===//
+//===- TileFit.h - Least-squares fit of the register tiles' times -*- C++
+//-*-===//
 #ifndef AUTOCONFIG_CALIBRATE_TILEFIT_H
 #define AUTOCONFIG_CALIBRATE_TILEFIT_H
 

@@ -134,11 +134,10 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
     double f = fmas / (v.fmaPerSecond * eff);
     double loads = double(tile.vecs) * w.k * tile.count / v.loadPerSecond +
                    double(tile.rows) * w.k * tile.count / v.broadcastPerSecond;
-    double core =
-        double(w.k) * tile.count *
-        kernelStepSeconds(machine, unsigned(tile.lanes) * ebytes * 8,
-                          double(tile.rows * tile.vecs), double(tile.vecs),
-                          double(tile.rows));
+    double core = double(w.k) * tile.count *
+                  kernelStepSeconds(machine, unsigned(tile.lanes) * ebytes * 8,
+                                    double(tile.rows * tile.vecs),
+                                    double(tile.vecs), double(tile.rows));
     if (tile.edge)
       tailTime += core;
     fmaTime += f;

@@ -166,9 +166,9 @@ public:
                             : w.strideW == 2 ? 2 * perTap * (1 + splitLoads)
                                              : 0;
         double gathered = w.strideW > 2 ? perTap * p.vl : 0;
-        double step = kernelStepSeconds(machine, unsigned(p.vl) * ebytes * 8,
-                                        f + permutes, inputLoads,
-                                        double(fbc) + gathered);
+        double step =
+            kernelStepSeconds(machine, unsigned(p.vl) * ebytes * 8,
+                              f + permutes, inputLoads, double(fbc) + gathered);
         stripTime += taps * step;
         fmas += taps * f;
         loads += taps * (perTap + fbc);

@@ -210,10 +210,10 @@ public:
         double count = cc.count * tc.count * double(w.n) * rowTaps;
         // Unsplit vectors without spills: the calibrated kernel step (the
         // same measured scale as the GEMM micro-kernel).
-        double step = split == 1 && spillOps == 0
-                          ? kernelStepSeconds(machine, bits, fmaStep,
-                                              loadStep, 0)
-                          : std::max(fTime, lTime);
+        double step =
+            split == 1 && spillOps == 0
+                ? kernelStepSeconds(machine, bits, fmaStep, loadStep, 0)
+                : std::max(fTime, lTime);
         double stepTime = step * count;
         compute += stepTime;
         fmas += fmaStep * count;

@@ -387,10 +387,10 @@ Prediction DirectConvModel::predict(const Workload &workload,
       double count = fc.count * tc.count * steps;
       // FMAs and the loads feeding them share the issue and retire width:
       // they overlap only partly.
-      double step = split == 1 && spillOps == 0
-                        ? kernelStepSeconds(machine, bits, fmaStep, loadStep,
-                                            bcastStep)
-                        : partialOverlap({fTime, lTime});
+      double step =
+          split == 1 && spillOps == 0
+              ? kernelStepSeconds(machine, bits, fmaStep, loadStep, bcastStep)
+              : partialOverlap({fTime, lTime});
       double stepTime = step * count;
       compute += stepTime;
       loadIssue += lTime * count;

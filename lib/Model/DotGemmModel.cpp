@@ -117,8 +117,8 @@ public:
         double count = double(rcount) * ccount;
         double perStep = double(rows * cols);
         core += count * kSteps *
-                kernelStepSeconds(machine, unsigned(vl) * ebytes * 8,
-                                  perStep, double(rows + cols), 0);
+                kernelStepSeconds(machine, unsigned(vl) * ebytes * 8, perStep,
+                                  double(rows + cols), 0);
         fmas += count * kSteps * perStep;
       }
     // Reductions: log2(vl) shuffle+add pairs, latency-bound, per output.

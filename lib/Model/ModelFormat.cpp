@@ -34,8 +34,8 @@ double kernelStepSeconds(const Machine &machine, unsigned bits, double fmas,
   const VectorCosts &v = machine.profile.forBits(bits);
   double hidden = std::min(1.0, fmas / fmaInFlightNeeded(machine, bits));
   double issue = fmas > 0 ? fmas / (v.fmaPerSecond * hidden) : 0;
-  return std::max(issue, loads / v.loadPerSecond +
-                             broadcasts / v.broadcastPerSecond);
+  return std::max(issue,
+                  loads / v.loadPerSecond + broadcasts / v.broadcastPerSecond);
 }
 
 double partialOverlap(std::initializer_list<double> times) {

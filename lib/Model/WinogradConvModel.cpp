@@ -759,9 +759,8 @@ Prediction WinogradConvModel::predict(const Workload &workload,
         double(vecs) / v.loadPerSecond + double(rows) / v.broadcastPerSecond;
     double steps = kSteps * count;
     // The generator's GEMM micro-kernel: its calibrated k step.
-    double step =
-        tileStepSeconds(machine, unsigned(p.vl) * ebytes * 8, rows, vecs,
-                        std::max(f, l));
+    double step = tileStepSeconds(machine, unsigned(p.vl) * ebytes * 8, rows,
+                                  vecs, std::max(f, l));
     gemmTime += step * steps;
     loadTime += l * steps;
     vectorFmas += perK * steps;
@@ -825,10 +824,10 @@ Prediction WinogradConvModel::predict(const Workload &workload,
       (w.constWeights ? 0 : uBytes) +
       std::min<double>(std::max<int64_t>(1, p.threads), double(g.blocks)) *
           (vBlockBytes + mBlockBytes);
-  double pageFaults = scratchBytes > double(32 << 20)
-                          ? std::ceil(scratchBytes / 4096) *
-                                prof.pageFaultSeconds
-                          : 0;
+  double pageFaults =
+      scratchBytes > double(32 << 20)
+          ? std::ceil(scratchBytes / 4096) * prof.pageFaultSeconds
+          : 0;
 
   double blockWork = inputTime + gemmBody + outputTime;
   pred.seconds = filterTime + blockWork / parallel + overhead + pageFaults;

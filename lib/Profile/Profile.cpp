@@ -320,10 +320,9 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.mapOptional("max_relative_spread", p.maxRelativeSpread) &&
         o.mapOptional("calibration_s", p.calibrationSeconds)))
     return false;
-  if (const json::Array *strided = v.getAsObject()
-                                       ? v.getAsObject()->getArray(
-                                             "strided_panel_factors")
-                                       : nullptr)
+  if (const json::Array *strided =
+          v.getAsObject() ? v.getAsObject()->getArray("strided_panel_factors")
+                          : nullptr)
     for (const json::Value &entry : *strided) {
       const json::Object *o2 = entry.getAsObject();
       std::optional<int64_t> rows = o2 ? o2->getInteger("rows") : std::nullopt;

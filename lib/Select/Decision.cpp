@@ -140,10 +140,10 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
         std::vector<std::string> warnings;
         if (Error err =
                 model.verify(workload, trial.config, machine.target, warnings))
-          return createStringError(inconvertibleErrorCode(),
-                                   "config '" + trial.config.str() +
-                                       "' rejected: " +
-                                       toString(std::move(err)));
+          return createStringError(
+              inconvertibleErrorCode(),
+              "config '" + trial.config.str() +
+                  "' rejected: " + toString(std::move(err)));
         trial.prediction = model.predict(workload, trial.config, m);
         if (!best || trial.prediction.seconds < best->prediction.seconds)
           best = std::move(trial);

@@ -209,9 +209,9 @@ TEST(MachineFixtures, ModelsRankTheMeasuredConfigs) {
                  << "/machines (a clone without ../shared)";
   for (const std::string &dir : dirs) {
     SCOPED_TRACE(dir);
-    for (auto [kind, suite] : {std::pair<StringRef, StringRef>{"gemm",
-                                                               "gemm.csv"},
-                               {"conv", "conv.csv"}}) {
+    for (auto [kind, suite] :
+         {std::pair<StringRef, StringRef>{"gemm", "gemm.csv"},
+          {"conv", "conv.csv"}}) {
       SCOPED_TRACE(kind.str());
       FixtureFit f = fit(dir, kind, suite);
       if (f.workloads == 0)

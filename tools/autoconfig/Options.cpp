@@ -95,16 +95,13 @@ cl::opt<std::string> targetName(
     cl::init("host"), cl::sub(explainCommand()), cl::sub(compileCommand()),
     cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
     cl::sub(targetCommand()), cl::sub(calibrateCommand()),
-    cl::sub(validateCommand()),
-    cl::sub(onnxTestCommand()));
-cl::opt<std::string>
-    targetFile("target-file",
-               cl::desc("Target description JSON (overrides --target)"),
-               cl::sub(explainCommand()), cl::sub(compileCommand()),
-               cl::sub(benchCommand()), cl::sub(tuneCommand()),
-               cl::sub(runCommand()), cl::sub(targetCommand()),
-               cl::sub(calibrateCommand()), cl::sub(validateCommand()),
-    cl::sub(onnxTestCommand()));
+    cl::sub(validateCommand()), cl::sub(onnxTestCommand()));
+cl::opt<std::string> targetFile(
+    "target-file", cl::desc("Target description JSON (overrides --target)"),
+    cl::sub(explainCommand()), cl::sub(compileCommand()),
+    cl::sub(benchCommand()), cl::sub(tuneCommand()), cl::sub(runCommand()),
+    cl::sub(targetCommand()), cl::sub(calibrateCommand()),
+    cl::sub(validateCommand()), cl::sub(onnxTestCommand()));
 cl::opt<std::string> configText(
     "config",
     cl::desc("Config for every op without its own 'autoconfig.config' "
@@ -117,13 +114,12 @@ cl::opt<unsigned> threads("threads",
                           cl::sub(compileCommand()), cl::sub(benchCommand()),
                           cl::sub(tuneCommand()), cl::sub(runCommand()),
                           cl::sub(validateCommand()),
-    cl::sub(onnxTestCommand()));
+                          cl::sub(onnxTestCommand()));
 cl::opt<bool> json("json", cl::desc("Machine-readable JSON output"),
                    cl::sub(explainCommand()), cl::sub(benchCommand()),
                    cl::sub(tuneCommand()), cl::sub(runCommand()),
                    cl::sub(targetCommand()), cl::sub(calibrateCommand()),
-                   cl::sub(validateCommand()),
-    cl::sub(onnxTestCommand()));
+                   cl::sub(validateCommand()), cl::sub(onnxTestCommand()));
 cl::opt<bool> quickCalibration(
     "quick-calibration",
     cl::desc("When this machine has no calibrated profile yet, measure it "
