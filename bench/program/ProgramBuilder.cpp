@@ -22,10 +22,6 @@ namespace autoconfig::program {
 using onednn::formatOf;
 using onednn::rowMajor;
 
-static Error error(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
-
 /// "file:line:col" of the innermost file location in `loc`.
 static std::string locationText(Location loc) {
   if (auto f = dyn_cast<FileLineColLoc>(loc))

@@ -29,10 +29,6 @@ using onednn::dnnlError;
 using onednn::formatOf;
 using onednn::rowMajor;
 
-static Error error(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
-
 // Matmul and inner product
 //===----------------------------------------------------------------------===//
 

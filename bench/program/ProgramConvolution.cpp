@@ -32,10 +32,6 @@ using onednn::dnnlError;
 using onednn::formatOf;
 using onednn::rowMajor;
 
-static Error error(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
-
 /// `expr` as a sum of loop * coefficient terms.
 static bool linearTerms(AffineExpr expr,
                         SmallVectorImpl<std::pair<unsigned, int64_t>> &terms) {

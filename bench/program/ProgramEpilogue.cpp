@@ -24,10 +24,6 @@ namespace autoconfig::program {
 using onednn::formatOf;
 using onednn::rowMajor;
 
-static Error error(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
-
 static SmallVector<int64_t> dimsOf(Value v) {
   return SmallVector<int64_t>(cast<ShapedType>(v.getType()).getShape());
 }

@@ -27,10 +27,6 @@ using onednn::dnnlError;
 using onednn::formatOf;
 using onednn::rowMajor;
 
-static Error error(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
-
 Expected<std::vector<Step>>
 ProgramBuilder::initSteps(Value init, dnnl_alg_kind_t combine, double neutral) {
   std::vector<Step> steps;

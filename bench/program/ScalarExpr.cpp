@@ -15,10 +15,6 @@ using namespace llvm;
 
 namespace autoconfig::program {
 
-static Error error(const Twine &message) {
-  return createStringError(inconvertibleErrorCode(), message);
-}
-
 bool sameExpr(const Expr *a, const Expr *b) {
   if (a == b)
     return true;

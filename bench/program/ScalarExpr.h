@@ -27,6 +27,11 @@
 
 namespace autoconfig::program {
 
+/// An error of the program peer (every file of it reports this way).
+inline llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
 /// The scalar functions an element-wise body may apply.
 enum class Fn {
   Add,
