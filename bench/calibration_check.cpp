@@ -3,7 +3,9 @@
 // Acceptance check of the calibration (issue 3): the 512-bit FMA throughput
 // that calibrate() measures through the MLIR pipeline must agree within 10%
 // with a hand-written AVX-512 FMA loop timed in the same run, and the whole
-// calibration must take less than 10 s. Prints both figures and their ratio;
+// calibration must take less than 30 s (issue 14's budget; issue 3 had 10 s
+// before the tiles, panel depths and fork/join were measured too, which put
+// it at 9-11 s on a 2-core Xeon). Prints both figures and their ratio;
 // exits 1 when they disagree, 77 (skipped) without AVX-512.
 //
 //===----------------------------------------------------------------------===//
@@ -119,15 +121,17 @@ int main() {
                     "{2} zmm accumulators)\n",
                     handRate, handRate * flopsPerFma / 1e9, kChains);
   outs() << formatv("ratio calibrated / hand-written: {0:f3}\n", ratio);
-  outs() << formatv("calibration wall time: {0:f2} s (limit 10 s)\n",
-                    calibrationSeconds);
+  constexpr double kLimitSeconds = 30;
+  outs() << formatv("calibration wall time: {0:f2} s (limit {1} s)\n",
+                    calibrationSeconds, kLimitSeconds);
   bool ok = true;
   if (std::abs(ratio - 1) > 0.10) {
     outs() << "FAIL: the figures disagree by more than 10%\n";
     ok = false;
   }
-  if (calibrationSeconds >= 10) {
-    outs() << "FAIL: the calibration took 10 s or more\n";
+  if (calibrationSeconds >= kLimitSeconds) {
+    outs() << formatv("FAIL: the calibration took {0} s or more\n",
+                      kLimitSeconds);
     ok = false;
   }
   if (ok)
