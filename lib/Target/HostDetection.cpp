@@ -1,6 +1,7 @@
 //===- HostDetection.cpp - Describe the machine this process runs on ------===//
 
 #include "autoconfig/Target/CpuTables.h"
+#include "autoconfig/Target/CpuidCaches.h"
 #include "autoconfig/Target/TargetDesc.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -120,6 +121,10 @@ TargetDesc detectHostTarget() {
     t.features.push_back((entry.second ? "+" : "-") + entry.first().str());
   std::sort(t.features.begin(), t.features.end());
   t.caches = detectCaches();
+  // Some virtual machines hide the sysfs cache directory; the processor (or
+  // the hypervisor) still answers CPUID.
+  if (t.caches.empty())
+    t.caches = detectCachesWithCpuid();
   t.cores = std::max(1u, std::thread::hardware_concurrency());
   t.frequencyGHz = detectFrequencyGHz();
   t.runsOnHost = true;
