@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "MachineFixture.h"
 #include "autoconfig/Bench/Suite.h"
 #include "autoconfig/Select/Registry.h"
 
@@ -34,13 +35,6 @@ std::string sharedDir() {
   if (const char *dir = getenv("AUTOCONFIG_SHARED_DIR"))
     return dir;
   return AUTOCONFIG_SHARED_DIR;
-}
-
-Expected<json::Value> readJSON(const Twine &path) {
-  auto buffer = MemoryBuffer::getFile(path);
-  if (!buffer)
-    return createStringError(buffer.getError(), "cannot read " + path.str());
-  return json::parse((*buffer)->getBuffer());
 }
 
 struct Trial {
@@ -110,21 +104,12 @@ double spearman(const std::vector<double> &a, const std::vector<double> &b) {
 /// model predicts fastest over the fastest measured, minus 1.
 FixtureFit fit(const std::string &dir, StringRef kind, StringRef suiteFile) {
   FixtureFit result;
-  auto targetDoc = readJSON(dir + "/target.json");
-  auto profileDoc = readJSON(dir + "/profile.json");
-  EXPECT_TRUE(bool(targetDoc)) << toString(targetDoc.takeError());
-  EXPECT_TRUE(bool(profileDoc)) << toString(profileDoc.takeError());
-  if (!targetDoc || !profileDoc)
+  auto fixture = MachineFixture::load(dir);
+  EXPECT_TRUE(bool(fixture)) << toString(fixture.takeError());
+  if (!fixture)
     return result;
-  TargetDesc target;
-  Profile profile;
-  json::Path::Root root;
-  const json::Value *targetValue = targetDoc->getAsObject()
-                                       ? targetDoc->getAsObject()->get("target")
-                                       : nullptr;
-  EXPECT_TRUE(targetValue && fromJSON(*targetValue, target, root));
-  EXPECT_TRUE(fromJSON(*profileDoc, profile, root));
-  adoptMeasuredFacts(target, profile);
+  const TargetDesc &target = fixture->target;
+  const Profile &profile = fixture->profile;
   Machine machine{target, profile, 1};
 
   auto suite = loadSuite(sharedDir() + "/workloads/" + suiteFile.str());

@@ -1,0 +1,59 @@
+//===- MachineFixture.h - A target and profile measured on a CPU -*- C++
+//-*-===//
+//
+// Reads a machine folder (target.json from `autoconfig target --json`,
+// profile.json from calibration) into a target and profile that decide as
+// they did there.
+//
+//===----------------------------------------------------------------------===//
+#ifndef AUTOCONFIG_TEST_UNIT_MACHINEFIXTURE_H
+#define AUTOCONFIG_TEST_UNIT_MACHINEFIXTURE_H
+
+#include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Target/TargetDesc.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <string>
+
+namespace autoconfig {
+
+inline llvm::Expected<llvm::json::Value> readJSONFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(), "cannot read " + path);
+  return llvm::json::parse((*buffer)->getBuffer());
+}
+
+struct MachineFixture {
+  TargetDesc target;
+  Profile profile;
+
+  /// Loads `dir`/target.json and `dir`/profile.json; errors name the file.
+  static llvm::Expected<MachineFixture> load(const std::string &dir) {
+    auto targetDoc = readJSONFile(dir + "/target.json");
+    if (!targetDoc)
+      return targetDoc.takeError();
+    auto profileDoc = readJSONFile(dir + "/profile.json");
+    if (!profileDoc)
+      return profileDoc.takeError();
+    MachineFixture fixture;
+    llvm::json::Path::Root root;
+    const llvm::json::Object *object = targetDoc->getAsObject();
+    const llvm::json::Value *targetValue =
+        object ? object->get("target") : nullptr;
+    if (!targetValue || !fromJSON(*targetValue, fixture.target, root))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "malformed target in " + dir);
+    if (!fromJSON(*profileDoc, fixture.profile, root))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "malformed profile in " + dir);
+    adoptMeasuredFacts(fixture.target, fixture.profile);
+    return fixture;
+  }
+};
+
+} // namespace autoconfig
+
+#endif
