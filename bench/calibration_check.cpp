@@ -78,12 +78,6 @@ std::vector<double> timeHandWritten(unsigned samples, double sampleSeconds) {
   return rates;
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t mid = values.size() / 2;
-  return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
 } // namespace
 
 int main() {

@@ -14,15 +14,6 @@ double nowSeconds() {
       .count();
 }
 
-double quantile(std::vector<double> sorted, double q) {
-  if (sorted.empty())
-    return 0;
-  std::sort(sorted.begin(), sorted.end());
-  double pos = q * (sorted.size() - 1);
-  size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 std::vector<TimingStats>
 timeInterleaved(const std::vector<std::function<void()>> &functions,
                 const TimingOptions &options) {

@@ -29,6 +29,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -40,9 +41,6 @@ using namespace mlir;
 
 namespace autoconfig {
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 class BlockedGemmEmitter {
 public:

@@ -25,6 +25,7 @@
 #include "autoconfig/CodeGen/ConvGenerators.h"
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -35,7 +36,6 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t floorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }

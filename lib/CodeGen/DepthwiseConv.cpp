@@ -24,6 +24,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -34,8 +35,6 @@ using namespace mlir;
 
 namespace autoconfig {
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 class DepthwiseEmitter {
 public:

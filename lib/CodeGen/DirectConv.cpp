@@ -33,6 +33,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -46,8 +47,6 @@ using namespace mlir;
 namespace autoconfig {
 
 namespace nhwc {
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 std::pair<Value, Value> kernelRowRange(KernelBuilder &kb, const ConvWorkload &w,
                                        Value row) {
@@ -111,8 +110,6 @@ void forEachRowTile(
 } // namespace nhwc
 
 namespace {
-
-using nhwc::ceilDiv;
 
 class DirectEmitter {
 public:

@@ -15,6 +15,7 @@
 #include "autoconfig/CodeGen/GemmConvGenerators.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -26,8 +27,6 @@
 using namespace mlir;
 
 namespace autoconfig {
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 namespace gemmconv {
 

@@ -19,6 +19,7 @@
 
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -30,9 +31,6 @@ using namespace llvm;
 
 namespace autoconfig {
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 /// Sizes of the blocks a dimension of `total` splits into with `block`:
 /// (size, how many).

@@ -11,6 +11,7 @@
 #include "autoconfig/Model/ConvModels.h"
 #include "autoconfig/Model/ConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -21,8 +22,6 @@ using namespace llvm;
 
 namespace autoconfig {
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// Taps of one output position along a dimension that read the input.
 int64_t validTaps(int64_t out, int64_t stride, int64_t pad, int64_t dilation,

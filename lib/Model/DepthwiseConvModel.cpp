@@ -25,6 +25,7 @@
 #include "autoconfig/Model/DepthwiseConvParams.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -56,8 +57,6 @@ Config DepthwiseConvParams::toConfig() const {
 }
 
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// Vector registers of an owb x cv tile: accumulators, the KW filter vectors
 /// of a kernel row and the input vectors of one column.

@@ -26,6 +26,7 @@
 #include "autoconfig/Model/AlgorithmModel.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -61,8 +62,6 @@ Config DirectConvParams::toConfig() const {
 }
 
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 bool columnTapValid(const ConvWorkload &w, int64_t col, int64_t kw) {
   int64_t iw = col * w.strideW - w.padLeft + kw * w.dilationW;

@@ -9,6 +9,7 @@
 
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -20,8 +21,6 @@ using namespace llvm;
 
 namespace autoconfig {
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 class DotGemmModel final : public AlgorithmModel {
 public:

@@ -17,6 +17,7 @@
 
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/Im2colConvParams.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -62,8 +63,6 @@ int64_t im2colNhwcRunLength(const ConvWorkload &w) {
 }
 
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 Config renamed(Config config, StringRef algorithm) {
   config.setAlgorithm(algorithm.str());

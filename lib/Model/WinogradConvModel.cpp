@@ -54,6 +54,7 @@
 
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/WinogradConvParams.h"
+#include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
@@ -360,9 +361,6 @@ static bool errorAdmissible(const ConvWorkload &w, int64_t m) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 /// Vector ops of the three 2-D transforms of F(m, 3), planned once.
 struct TransformCosts {

@@ -4,6 +4,7 @@
 #include "Svg.h"
 
 #include "autoconfig/Bench/PeerRole.h"
+#include "autoconfig/Support/Statistics.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -129,18 +130,6 @@ double geomean(ArrayRef<double> values) {
       ++n;
     }
   return n ? std::exp(logSum / n) : NAN;
-}
-
-double quantile(std::vector<double> v, double q) {
-  v.erase(std::remove_if(v.begin(), v.end(),
-                         [](double x) { return !std::isfinite(x); }),
-          v.end());
-  if (v.empty())
-    return NAN;
-  std::sort(v.begin(), v.end());
-  double pos = q * (v.size() - 1);
-  size_t lo = size_t(std::floor(pos)), hi = size_t(std::ceil(pos));
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
 std::string label(const ReportInputs::Run &run) {

@@ -2,6 +2,7 @@
 
 #include "autoconfig/Tune/Validation.h"
 #include "autoconfig/Bench/Suite.h"
+#include "autoconfig/Support/Statistics.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -69,10 +70,6 @@ ValidationRecord validateWorkload(const Workload &workload,
   return record;
 }
 
-static double median(std::vector<double> values) {
-  return values.empty() ? 0 : quantile(std::move(values), 0.5);
-}
-
 ValidationSummary summarizeValidation(ArrayRef<ValidationRecord> records,
                                       double tolerance) {
   ValidationSummary s;
@@ -95,8 +92,8 @@ ValidationSummary summarizeValidation(ArrayRef<ValidationRecord> records,
       s.worstWorkload = workloadName(r.workload);
     }
   }
-  s.medianPredictedOverMeasured = median(ratios);
-  s.medianRegret = median(regrets);
+  s.medianPredictedOverMeasured = ratios.empty() ? 0 : median(ratios);
+  s.medianRegret = regrets.empty() ? 0 : median(regrets);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include "MachineFixture.h"
 #include "autoconfig/Bench/Suite.h"
 #include "autoconfig/Select/Registry.h"
+#include "autoconfig/Support/Statistics.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -181,10 +182,6 @@ FixtureFit fit(const std::string &dir, StringRef kind, StringRef suiteFile) {
   std::sort(result.regrets.begin(), result.regrets.end());
   std::sort(result.correlations.begin(), result.correlations.end());
   return result;
-}
-
-double median(const std::vector<double> &sorted) {
-  return sorted.empty() ? 0 : sorted[sorted.size() / 2];
 }
 
 TEST(MachineFixtures, ModelsRankTheMeasuredConfigs) {

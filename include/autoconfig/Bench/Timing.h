@@ -9,6 +9,8 @@
 #ifndef AUTOCONFIG_BENCH_TIMING_H
 #define AUTOCONFIG_BENCH_TIMING_H
 
+#include "autoconfig/Support/Statistics.h"
+
 #include <functional>
 #include <vector>
 
@@ -36,10 +38,6 @@ struct TimingStats {
 std::vector<TimingStats>
 timeInterleaved(const std::vector<std::function<void()>> &functions,
                 const TimingOptions &options = {});
-
-/// The q-quantile (0..1) of `values`, linearly interpolated between order
-/// statistics (Hyndman and Fan's definition 7, as numpy's default).
-double quantile(std::vector<double> values, double q);
 
 /// Monotonic wall clock in seconds.
 double nowSeconds();
