@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Pipeline/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -23,6 +24,9 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_FUSEELEMENTWISEPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
 namespace {
 
 /// A linalg.generic with only parallel loops (or no linalg op at all).
@@ -35,21 +39,7 @@ bool isElementwiseOrNotLinalg(Operation *op) {
 }
 
 struct FuseElementwisePass
-    : public PassWrapper<FuseElementwisePass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseElementwisePass)
-
-  StringRef getArgument() const override {
-    return "autoconfig-fuse-elementwise";
-  }
-  StringRef getDescription() const override {
-    return "Fuse elementwise linalg ops; fold reshapes into elementwise ops "
-           "only (named contractions stay named)";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<affine::AffineDialect, linalg::LinalgDialect,
-                    tensor::TensorDialect>();
-  }
-
+    : public impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
@@ -79,9 +69,5 @@ struct FuseElementwisePass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createFuseElementwisePass() {
-  return std::make_unique<FuseElementwisePass>();
-}
 
 } // namespace autoconfig

@@ -12,6 +12,9 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_FUSEEPILOGUESPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
 namespace {
 
 /// Whether `output` is only used by ops before `producer`, by `producer`,
@@ -29,15 +32,7 @@ bool deadAfter(Value output, Operation *producer, Operation *epilogue) {
 }
 
 struct FuseEpiloguesPass
-    : public PassWrapper<FuseEpiloguesPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseEpiloguesPass)
-
-  StringRef getArgument() const override { return "autoconfig-fuse-epilogues"; }
-  StringRef getDescription() const override {
-    return "Mark the elementwise op (bias, ReLU, clamp, residual add) that "
-           "follows a matmul or convolution for fusion into its stores";
-  }
-
+    : public impl::FuseEpiloguesPassBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     SmallVector<Operation *> producers;
     getOperation().walk([&](Operation *op) {
@@ -84,9 +79,5 @@ struct FuseEpiloguesPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createFuseEpiloguesPass() {
-  return std::make_unique<FuseEpiloguesPass>();
-}
 
 } // namespace autoconfig

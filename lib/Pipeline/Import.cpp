@@ -1,7 +1,9 @@
 //===- Import.cpp - Context set-up, parsing and normalization -------------===//
 
 #include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Pipeline/Idioms.h"
+#include "autoconfig/Pipeline/Passes.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -54,6 +56,7 @@ void registerAutoConfigDialects(DialectRegistry &registry) {
   // ml_program, tensor, ...): whatever mlir-opt parses, autoconfig parses.
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  registry.insert<AutoConfigDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   registerOpenMPDialectTranslation(registry);

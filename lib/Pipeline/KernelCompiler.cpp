@@ -1,6 +1,7 @@
 //===- KernelCompiler.cpp - One workload, one config, one JIT kernel ------===//
 
 #include "autoconfig/Pipeline/KernelCompiler.h"
+#include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Pipeline/Lowering.h"
 #include "autoconfig/Pipeline/Passes.h"
@@ -221,8 +222,7 @@ compileKernel(const Workload &workload, const Config &config,
     return fail("kernel construction failed");
   module->walk([&](mlir::Operation *op) {
     if (isConfigurableOp(op))
-      op->setAttr(kConfigAttrName,
-                  mlir::StringAttr::get(context.get(), config.str()));
+      writeOpConfig(op, config);
   });
   mlir::PassManager pm(context.get());
   pm.addPass(createGeneratePass(target));

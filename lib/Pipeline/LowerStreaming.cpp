@@ -31,6 +31,10 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_LOWERSTREAMINGPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
+
 namespace {
 
 /// Whether a memref.copy is one contiguous block on both sides: the default
@@ -45,30 +49,13 @@ static bool isContiguousCopy(memref::CopyOp copy) {
 }
 
 struct LowerStreamingPass
-    : public PassWrapper<LowerStreamingPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LowerStreamingPass)
-
-  LowerStreamingPass() = default;
-  LowerStreamingPass(const LowerStreamingPass &other) : PassWrapper(other) {
+    : public impl::LowerStreamingPassBase<LowerStreamingPass> {
+  using Base::Base;
+  LowerStreamingPass(const LowerStreamingPass &other) : Base(other) {
     injected = other.injected;
   }
   explicit LowerStreamingPass(LowerStreamingOptions options)
       : injected(std::move(options)) {}
-
-  StringRef getArgument() const override {
-    return "autoconfig-lower-streaming";
-  }
-  StringRef getDescription() const override {
-    return "Lower every linalg op other than matmul/convolution, and every "
-           "strided memref.copy, as a vector loop nest chosen by the "
-           "streaming model (recorded in 'autoconfig.lowering')";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry
-        .insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                vector::VectorDialect>();
-  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -242,28 +229,12 @@ struct LowerStreamingPass
   }
 
   std::optional<LowerStreamingOptions> injected;
-  Option<std::string> targetName{*this, "target",
-                                 llvm::cl::desc("Target preset or 'host'"),
-                                 llvm::cl::init("host")};
-  Option<std::string> targetFile{*this, "target-file",
-                                 llvm::cl::desc("Target description JSON")};
-  Option<unsigned> threads{*this, "threads",
-                           llvm::cl::desc("Threads for generated code"),
-                           llvm::cl::init(1)};
-  Option<bool> rewrite{
-      *this, "rewrite",
-      llvm::cl::desc("Rewrite the ops (false: only record the decisions)"),
-      llvm::cl::init(true)};
 };
 
 } // namespace
 
 std::unique_ptr<Pass> createLowerStreamingPass(LowerStreamingOptions options) {
   return std::make_unique<LowerStreamingPass>(std::move(options));
-}
-
-std::unique_ptr<Pass> createLowerStreamingPass() {
-  return std::make_unique<LowerStreamingPass>();
 }
 
 } // namespace autoconfig

@@ -1,6 +1,7 @@
 //===- NormalizeIdioms.cpp - The frontend-idiom patterns as one pass ------===//
 
 #include "autoconfig/Pipeline/Idioms.h"
+#include "autoconfig/Pipeline/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -10,6 +11,9 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_NORMALIZEIDIOMSPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
 namespace {
 
 /// Gives every destination-passing user of a tensor `linalg.fill` its own
@@ -41,21 +45,7 @@ void duplicateSharedFills(ModuleOp module) {
 }
 
 struct NormalizeIdiomsPass
-    : public PassWrapper<NormalizeIdiomsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(NormalizeIdiomsPass)
-
-  StringRef getArgument() const override {
-    return "autoconfig-normalize-idioms";
-  }
-  StringRef getDescription() const override {
-    return "Bring frontend idioms to the kernels' forms: contraction generics "
-           "as named ops, transposes as operand layouts, per-channel affine "
-           "ops folded into constant weights, padded taps dropped";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
-  }
-
+    : public impl::NormalizeIdiomsPassBase<NormalizeIdiomsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateContractionGenericPatterns(patterns);
@@ -69,9 +59,5 @@ struct NormalizeIdiomsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> createNormalizeIdiomsPass() {
-  return std::make_unique<NormalizeIdiomsPass>();
-}
 
 } // namespace autoconfig

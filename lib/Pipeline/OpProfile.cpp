@@ -2,7 +2,9 @@
 
 #include "autoconfig/Pipeline/OpProfile.h"
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,6 +21,9 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_INSTRUMENTPROFILEPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
 
 static constexpr llvm::StringLiteral kEnterFn = "autoconfig_profile_enter";
 static constexpr llvm::StringLiteral kExitFn = "autoconfig_profile_exit";
@@ -140,21 +145,19 @@ std::string kindOf(Operation *op) {
 }
 
 struct InstrumentProfilePass
-    : public PassWrapper<InstrumentProfilePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InstrumentProfilePass)
-
+    : public impl::InstrumentProfilePassBase<InstrumentProfilePass> {
+  using Base::Base;
+  InstrumentProfilePass(const InstrumentProfilePass &other) : Base(other) {
+    table = other.table;
+  }
   explicit InstrumentProfilePass(std::vector<ProfiledOp> *table)
       : table(table) {}
 
-  StringRef getArgument() const override {
-    return "autoconfig-instrument-profile";
-  }
-  StringRef getDescription() const override {
-    return "Bracket every op that does work with per-op timer calls";
-  }
-
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // From autoconfig-opt nobody reads the table: the calls are the point.
+    std::vector<ProfiledOp> unread;
+    std::vector<ProfiledOp> *table = this->table ? this->table : &unread;
     OpBuilder builder(module.getBodyRegion());
     auto i64 = builder.getI64Type();
     auto timerType = builder.getFunctionType({i64}, {});
@@ -182,10 +185,12 @@ struct InstrumentProfilePass
       for (Value operand : op->getOperands())
         entry.bytes += bytesOf(operand.getType());
       Operation *last = op;
-      if (auto config = op->getAttrOfType<StringAttr>(kConfigAttrName);
-          config && isConfigurableOp(op)) {
+      FailureOr<std::optional<Config>> config = readOpConfig(op);
+      if (failed(config))
+        return signalPassFailure();
+      if (*config && isConfigurableOp(op)) {
         entry.kind = "kernel";
-        entry.lowering = config.getValue().str();
+        entry.lowering = (*config)->str();
         if (FailureOr<Workload> workload = extractWorkload(op);
             succeeded(workload))
           entry.flops = workloadFlops(*workload);
@@ -200,7 +205,7 @@ struct InstrumentProfilePass
         }
       } else {
         entry.kind = kindOf(op);
-        auto lowering = op->getAttrOfType<StringAttr>("autoconfig.lowering");
+        auto lowering = op->getAttrOfType<StringAttr>(kLoweringAttrName);
         entry.lowering = lowering ? lowering.str() : "default";
       }
       int64_t id = int64_t(table->size());
@@ -216,7 +221,7 @@ struct InstrumentProfilePass
     }
   }
 
-  std::vector<ProfiledOp> *table;
+  std::vector<ProfiledOp> *table = nullptr;
 };
 
 } // namespace

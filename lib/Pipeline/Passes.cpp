@@ -2,6 +2,7 @@
 
 #include "autoconfig/Pipeline/Passes.h"
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Pipeline/Idioms.h"
 #include "autoconfig/Pipeline/Import.h"
 #include "autoconfig/Pipeline/OutlineKernels.h"
@@ -21,6 +22,10 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_CONFIGUREPASS
+#define GEN_PASS_DEF_GENERATEPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
 
 std::string formatLocation(Location loc) {
   if (auto file = dyn_cast<FileLineColLoc>(loc))
@@ -75,22 +80,13 @@ targetFromOptions(Operation *anchor, StringRef preset, StringRef file) {
   return *target;
 }
 
-struct ConfigurePass
-    : public PassWrapper<ConfigurePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ConfigurePass)
-
-  ConfigurePass() = default;
-  ConfigurePass(const ConfigurePass &other) : PassWrapper(other) {
+struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass> {
+  using Base::Base;
+  ConfigurePass(const ConfigurePass &other) : Base(other) {
     injected = other.injected;
   }
   explicit ConfigurePass(ConfigureOptions options)
       : injected(std::move(options)) {}
-
-  StringRef getArgument() const override { return "autoconfig-configure"; }
-  StringRef getDescription() const override {
-    return "Choose an algorithm and config for every matmul/conv by the "
-           "analytical models and record it in 'autoconfig.config'";
-  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -128,15 +124,13 @@ struct ConfigurePass
       DecideOptions decideOptions;
       decideOptions.threads = options.threads;
       decideOptions.override = options.override;
-      if (auto attr = op->getAttrOfType<StringAttr>(kConfigAttrName)) {
-        auto parsed = Config::parse(attr.getValue());
-        if (!parsed) {
-          op->emitError("autoconfig: ") << llvm::toString(parsed.takeError());
-          failedAny = true;
-          return;
-        }
-        decideOptions.override = *parsed;
+      FailureOr<std::optional<Config>> onOp = readOpConfig(op);
+      if (failed(onOp)) {
+        failedAny = true;
+        return;
       }
+      if (*onOp)
+        decideOptions.override = **onOp;
       bool fromDatabase = false;
       if (!decideOptions.override && options.tuned)
         if (std::optional<Config> tuned = options.tuned(*workload)) {
@@ -155,10 +149,9 @@ struct ConfigurePass
       }
       for (const std::string &warning : decision->warnings)
         op->emitWarning("autoconfig: ") << warning;
-      op->setAttr(kConfigAttrName,
-                  StringAttr::get(op->getContext(), decision->config.str()));
-      if (auto layout = op->getAttrOfType<StringAttr>("autoconfig.layout"))
-        decision->layout = layout.str();
+      writeOpConfig(op, decision->config);
+      if (std::optional<LayoutAttr> layout = readOpLayout(op))
+        decision->layout = layout->describe();
       if (auto epilogue = Epilogue::following(op))
         describeEpilogue(*epilogue, machine, *decision);
       if (options.decisions) {
@@ -171,40 +164,16 @@ struct ConfigurePass
   }
 
   std::optional<ConfigureOptions> injected;
-  Option<std::string> targetName{*this, "target",
-                                 llvm::cl::desc("Target preset or 'host'"),
-                                 llvm::cl::init("host")};
-  Option<std::string> targetFile{*this, "target-file",
-                                 llvm::cl::desc("Target description JSON")};
-  Option<std::string> configText{
-      *this, "config",
-      llvm::cl::desc("Config for every op without one (may be partial)")};
-  Option<unsigned> threads{*this, "threads",
-                           llvm::cl::desc("Threads for generated code"),
-                           llvm::cl::init(1)};
 };
 
-struct GeneratePass
-    : public PassWrapper<GeneratePass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(GeneratePass)
-
-  GeneratePass() = default;
-  GeneratePass(const GeneratePass &other) : PassWrapper(other) {
+struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
+  using Base::Base;
+  GeneratePass(const GeneratePass &other) : Base(other) {
     injected = other.injected;
   }
   GeneratePass(TargetDesc target, bool outlineKernels)
       : injected(std::move(target)) {
     outline = outlineKernels;
-  }
-
-  StringRef getArgument() const override { return "autoconfig-generate"; }
-  StringRef getDescription() const override {
-    return "Replace every op carrying 'autoconfig.config' by the code of its "
-           "configured generator";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, memref::MemRefDialect, scf::SCFDialect,
-                    vector::VectorDialect>();
   }
 
   void runOnOperation() override {
@@ -240,45 +209,34 @@ struct GeneratePass
 
   static LogicalResult generateOp(RewriterBase &rewriter, Operation *op,
                                   const TargetDesc &target) {
-    auto attr = op->getAttrOfType<StringAttr>(kConfigAttrName);
-    if (!attr)
-      return op->emitError("autoconfig: '")
-             << kConfigAttrName << "' must be a string attribute";
-    auto config = Config::parse(attr.getValue());
-    if (!config)
-      return op->emitError("autoconfig: ")
-             << llvm::toString(config.takeError());
+    FailureOr<std::optional<Config>> onOp = readOpConfig(op);
+    if (failed(onOp))
+      return failure();
+    if (!*onOp)
+      return op->emitError("autoconfig: no '")
+             << kConfigAttrName << "' on the op";
+    const Config &config = **onOp;
     FailureOr<Workload> workload = extractWorkload(op);
     if (failed(workload))
       return failure();
-    const Algorithm *algorithm = findAlgorithm(config->getAlgorithm());
+    const Algorithm *algorithm = findAlgorithm(config.getAlgorithm());
     if (!algorithm)
       return op->emitError("autoconfig: unknown algorithm '")
-             << config->getAlgorithm() << "'";
+             << config.getAlgorithm() << "'";
     std::string whyNot;
     if (!algorithm->model->applies(*workload, target, whyNot))
       return op->emitError("autoconfig: algorithm '")
-             << config->getAlgorithm() << "' does not apply: " << whyNot;
+             << config.getAlgorithm() << "' does not apply: " << whyNot;
     std::vector<std::string> warnings;
     if (llvm::Error err =
-            algorithm->model->verify(*workload, *config, target, warnings))
+            algorithm->model->verify(*workload, config, target, warnings))
       return op->emitError("autoconfig: config '")
-             << config->str()
+             << config.str()
              << "' rejected: " << llvm::toString(std::move(err));
-    return algorithm->generate(rewriter, op, *workload, *config, target);
+    return algorithm->generate(rewriter, op, *workload, config, target);
   }
 
   std::optional<TargetDesc> injected;
-  Option<std::string> targetName{*this, "target",
-                                 llvm::cl::desc("Target preset or 'host'"),
-                                 llvm::cl::init("host")};
-  Option<std::string> targetFile{*this, "target-file",
-                                 llvm::cl::desc("Target description JSON")};
-  Option<bool> outline{
-      *this, "outline",
-      llvm::cl::desc("Generate each kernel as a private function, one per "
-                     "distinct kernel (shorter compile times for networks)"),
-      llvm::cl::init(false)};
 };
 
 } // namespace
@@ -290,15 +248,6 @@ std::unique_ptr<Pass> createConfigurePass(ConfigureOptions options) {
 std::unique_ptr<Pass> createGeneratePass(TargetDesc target,
                                          bool outlineKernels) {
   return std::make_unique<GeneratePass>(std::move(target), outlineKernels);
-}
-
-void registerAutoConfigPasses() {
-  registerPass([] { return createFuseEpiloguesPass(); });
-  registerPass([] { return createFuseElementwisePass(); });
-  registerPass([] { return createNormalizeIdiomsPass(); });
-  PassRegistration<ConfigurePass>();
-  PassRegistration<GeneratePass>();
-  registerPass([] { return createLowerStreamingPass(); });
 }
 
 } // namespace autoconfig

@@ -23,9 +23,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/CodeGen/ConstantData.h"
+#include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/StreamingModel.h"
 #include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Workload/Extraction.h"
 
@@ -43,6 +46,9 @@
 using namespace mlir;
 
 namespace autoconfig {
+
+#define GEN_PASS_DEF_PROPAGATELAYOUTPASS
+#include "autoconfig/Pipeline/Passes.h.inc"
 namespace {
 
 /// NCHW -> NHWC and back; FCHW -> HWCF; CHW -> HWC.
@@ -169,21 +175,30 @@ Value nhwcInit(OpBuilder &b, Location loc, Value init) {
 }
 
 struct PropagateLayoutPass
-    : public PassWrapper<PropagateLayoutPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PropagateLayoutPass)
-
+    : public impl::PropagateLayoutPassBase<PropagateLayoutPass> {
+  using Base::Base;
+  PropagateLayoutPass(const PropagateLayoutPass &other) : Base(other) {
+    options = other.options;
+    injected = other.injected;
+  }
   PropagateLayoutPass(LayoutPropagationOptions options)
-      : options(std::move(options)) {}
+      : options(std::move(options)), injected(true) {}
 
-  StringRef getArgument() const override {
-    return "autoconfig-propagate-layout";
-  }
-  StringRef getDescription() const override {
-    return "Run NCHW convolutions in NHWC where the models predict it faster, "
-           "reorders included; propagate the layout through elementwise ops";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+  /// From the textual options (autoconfig-opt): the target, its cached
+  /// profile or nominal figures.
+  LogicalResult resolveOptions() {
+    if (injected)
+      return success();
+    auto target = resolveTarget(targetName, targetFile);
+    if (!target)
+      return getOperation().emitError("autoconfig: ")
+             << llvm::toString(target.takeError());
+    options.target = *target;
+    options.profile = loadProfileOrNominal(options.target);
+    adoptMeasuredFacts(options.target, options.profile);
+    options.threads = threads;
+    options.always = always;
+    return success();
   }
 
   /// One NCHW convolution: its predicted times in both layouts and the
@@ -197,6 +212,8 @@ struct PropagateLayoutPass
   };
 
   void runOnOperation() override {
+    if (failed(resolveOptions()))
+      return signalPassFailure();
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op) ||
@@ -300,7 +317,7 @@ struct PropagateLayoutPass
   std::optional<Candidate> analyze(Operation *op) {
     auto conv = cast<linalg::LinalgOp>(op);
     // A hand-written config is for the layout the user wrote.
-    if (!conv.hasPureTensorSemantics() || op->hasAttr("autoconfig.config") ||
+    if (!conv.hasPureTensorSemantics() || op->hasAttr(kConfigAttrName) ||
         !llvm::all_of(op->getOperands(), isStatic) || op->getNumResults() != 1)
       return std::nullopt;
     FailureOr<Workload> extracted = extractWorkload(op);
@@ -348,14 +365,15 @@ struct PropagateLayoutPass
   /// The decision, for `explain`.
   void describe(const Candidate &c, bool converted, double chainAsIs,
                 double chainConverted) {
+    MLIRContext *context = c.op->getContext();
+    context->getOrLoadDialect<AutoConfigDialect>();
     c.op->setAttr(
-        "autoconfig.layout",
-        StringAttr::get(
-            c.op->getContext(),
-            llvm::formatv("{0}: this convolution {1} ({2}) in NCHW, {3} ({4}) "
-                          "in NHWC; its chain of convolutions {5} in NCHW "
-                          "against {6} in NHWC with the reorders at its ends",
-                          converted ? "NHWC instead of NCHW" : "NCHW kept",
+        kLayoutAttrName,
+        LayoutAttr::get(
+            context, converted ? "nhwc" : "nchw",
+            llvm::formatv("this convolution {0} ({1}) in NCHW, {2} ({3}) "
+                          "in NHWC; its chain of convolutions {4} in NCHW "
+                          "against {5} in NHWC with the reorders at its ends",
                           formatSeconds(c.asIs), c.asIsAlgorithm,
                           formatSeconds(c.converted), c.convertedAlgorithm,
                           formatSeconds(chainAsIs),
@@ -384,7 +402,8 @@ struct PropagateLayoutPass
                          depthwise ? ArrayRef(kToHwc) : ArrayRef(kToHwcf));
     Value init = nhwcInit(b, loc, op->getOperand(2));
     SmallVector<NamedAttribute> attributes;
-    for (StringRef name : {"strides", "dilations", "autoconfig.layout"})
+    for (StringRef name : {StringRef("strides"), StringRef("dilations"),
+                           StringRef(kLayoutAttrName)})
       if (Attribute a = op->getAttr(name))
         attributes.push_back(b.getNamedAttr(name, a));
     Operation *replacement;
@@ -474,6 +493,8 @@ struct PropagateLayoutPass
   }
 
   LayoutPropagationOptions options;
+  /// Options given as a struct rather than as text.
+  bool injected = false;
 };
 
 } // namespace

@@ -3,8 +3,8 @@
 // RUN: autoconfig-opt %s --autoconfig-configure="target=x86-avx512" --autoconfig-generate="target=x86-avx512" --canonicalize | FileCheck %s --check-prefix=GEN
 
 // The vector length follows the target: 16 f32 lanes with AVX-512, 8 with AVX2.
-// AVX512: linalg.matmul {autoconfig.config = "{{broadcast|blocked}} vl=16
-// AVX2: linalg.matmul {autoconfig.config = "{{broadcast|blocked}} vl=8
+// AVX512: linalg.matmul {autoconfig.config = #autoconfig.config<{{broadcast|blocked}} vl=16
+// AVX2: linalg.matmul {autoconfig.config = #autoconfig.config<{{broadcast|blocked}} vl=8
 
 // N = 35 is two full vectors and a 3-lane tail: masked loads and stores.
 // GEN-LABEL: func.func @mm

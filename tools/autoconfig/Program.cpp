@@ -3,6 +3,7 @@
 #include "Program.h"
 #include "Options.h"
 
+#include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Pipeline/Import.h"
@@ -107,10 +108,11 @@ std::optional<Program> loadProgram(llvm::StringRef path,
   bool badConfig = false;
   program.module->walk([&](Operation *op) {
     Attribute config = op->getAttr(kConfigAttrName);
-    if (config && !isa<StringAttr>(config)) {
+    if (config && !isa<StringAttr, ConfigAttr>(config)) {
       op->emitError("autoconfig: '")
           << kConfigAttrName
-          << "' must be a string such as \"blocked mr=6 nr=32\", got "
+          << "' must be a string such as \"blocked mr=6 nr=32\" or a "
+             "#autoconfig.config<...>, got "
           << config;
       badConfig = true;
       return;

@@ -44,9 +44,9 @@ void populateAffineIntoWeightsPatterns(mlir::RewritePatternSet &patterns);
 /// 3x3 convolution on a 1x1 map, read 1 of 9 taps).
 void populateDropPaddedTapsPatterns(mlir::RewritePatternSet &patterns);
 
-/// All of the above, then one `linalg.fill` per destination (a fill shared
-/// by several ops' outputs bufferizes to a copy per op).
-std::unique_ptr<mlir::Pass> createNormalizeIdiomsPass();
+/// createNormalizeIdiomsPass() (Passes.h) applies all of the above, then
+/// one `linalg.fill` per destination (a fill shared by several ops' outputs
+/// bufferizes to a copy per op).
 
 } // namespace autoconfig
 

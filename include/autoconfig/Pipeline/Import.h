@@ -53,10 +53,10 @@ normalizeModule(mlir::ModuleOp module,
 std::unique_ptr<mlir::Pass>
 createPropagateLayoutPass(LayoutPropagationOptions options);
 
-/// Fuses elementwise linalg chains and folds reshapes into elementwise ops
-/// only: named contractions (batch_matmul between reshapes, as attention
-/// has) stay named so that they are configured (FuseElementwise.cpp).
-std::unique_ptr<mlir::Pass> createFuseElementwisePass();
+/// createFuseElementwisePass() (Passes.h) fuses elementwise linalg chains
+/// and folds reshapes into elementwise ops only: named contractions
+/// (batch_matmul between reshapes, as attention has) stay named so that
+/// they are configured (FuseElementwise.cpp).
 
 } // namespace autoconfig
 

@@ -1,5 +1,10 @@
 //===- Passes.h - AutoConfig's MLIR passes ----------------------*- C++ -*-===//
 //
+// Every pass is declared in Passes.td (name, options, dependent dialects);
+// the generated create<Name>() functions build them from textual options,
+// as autoconfig-opt does. The overloads below take what text cannot carry
+// (a calibrated profile, a tuning database, a decision log). The main ones:
+//
 //   autoconfig-configure  decides an algorithm and config for every matmul and
 //                         convolution, and records it as the string attribute
 //                         `autoconfig.config` (a config already there is the
@@ -29,6 +34,9 @@
 #include <vector>
 
 namespace autoconfig {
+
+#define GEN_PASS_DECL
+#include "autoconfig/Pipeline/Passes.h.inc"
 
 struct ConfigureOptions {
   TargetDesc target;
@@ -61,17 +69,14 @@ struct LowerStreamingOptions {
 /// Runs after autoconfig-generate, on memrefs. Setting the environment
 /// variable AUTOCONFIG_NO_STREAMING=1 turns it off (for measurements).
 std::unique_ptr<mlir::Pass> createLowerStreamingPass(LowerStreamingOptions);
-std::unique_ptr<mlir::Pass> createLowerStreamingPass();
 
 /// "file.mlir:3:5" for file locations, MLIR's form otherwise.
 std::string formatLocation(mlir::Location loc);
 
-/// Marks elementwise epilogues for fusion (see CodeGen/Epilogue.h).
-std::unique_ptr<mlir::Pass> createFuseEpiloguesPass();
-
-/// Registers both passes (with textual options: target=, target-file=,
-/// config=, threads=) for autoconfig-opt and pass pipelines.
-void registerAutoConfigPasses();
+/// registerAutoConfigPasses(): every pass of Passes.td, for autoconfig-opt
+/// and textual pass pipelines.
+#define GEN_PASS_REGISTRATION
+#include "autoconfig/Pipeline/Passes.h.inc"
 
 } // namespace autoconfig
 
