@@ -79,17 +79,7 @@ public:
            "packed A and B panels (Goto/BLIS)";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"vl", "vector lanes"},
-            {"mr", "rows of the register tile"},
-            {"nr", "columns of the register tile (multiple of vl)"},
-            {"kc", "depth of a packed panel (L1 blocking)"},
-            {"mc", "rows of the packed A block (L2 blocking)"},
-            {"nc", "columns of the packed B block (L3 blocking)"},
-            {"ku", "unroll factor of the micro-kernel's k loop"},
-            {"packA", "pack A into mr-tall panels (0/1)"},
-            {"packB", "pack B into nr-wide panels (0/1)"},
-            {"prefetch", "software prefetch distance of A, in k steps"},
-            {"threads", "threads over the jc blocks"}};
+    return BlockedGemmParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -595,31 +585,19 @@ Error BlockedGemmModel::verify(const Workload &workload, const Config &config,
   auto bad = [](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(), msg);
   };
-  if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
-    return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
-  if (p.mr < 1 || p.mr > 32)
-    return bad("mr must be in [1, 32], got " + Twine(p.mr));
+  if (Error err = p.checkRanges())
+    return err;
   if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
     return bad("nr must be a multiple of vl=" + Twine(p.vl) +
                " with at most 16 vectors, got " + Twine(p.nr));
-  if (p.kc < 1 || p.kc > 65536)
-    return bad("kc must be in [1, 65536], got " + Twine(p.kc));
   if (p.mc < p.mr || p.mc % p.mr)
     return bad("mc must be a positive multiple of mr=" + Twine(p.mr) +
                ", got " + Twine(p.mc));
   if (p.nc < p.nr || p.nc % p.nr)
     return bad("nc must be a positive multiple of nr=" + Twine(p.nr) +
                ", got " + Twine(p.nc));
-  if (p.ku < 1 || p.ku > 64)
-    return bad("ku must be in [1, 64], got " + Twine(p.ku));
-  if ((p.packA != 0 && p.packA != 1) || (p.packB != 0 && p.packB != 1))
-    return bad("packA and packB must be 0 or 1");
   if (!p.packB && w.transB)
     return bad("packB=0 needs B untransposed (its rows are read as vectors)");
-  if (p.prefetch < 0 || p.prefetch > 1024)
-    return bad("prefetch must be in [0, 1024], got " + Twine(p.prefetch));
-  if (p.threads < 1 || p.threads > 1024)
-    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
   // Packing buffers are allocated per call (per thread): keep them sane.
   double packBytes = double(std::min(p.kc, w.k)) *
                      (double(std::min(p.nc, roundUp(w.n, p.nr))) +

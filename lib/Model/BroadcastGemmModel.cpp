@@ -43,12 +43,7 @@ public:
            "register tile of C rows, no packing";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"vl", "vector lanes"},
-            {"ui", "rows of C in the register tile"},
-            {"uj", "vectors of C per row in the register tile"},
-            {"ku", "unroll factor of the k loop"},
-            {"mask", "N tail: 1 masked vectors, 0 scalar remainder"},
-            {"threads", "threads over the row blocks"}};
+    return BroadcastGemmParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &target,
@@ -262,21 +257,8 @@ Error BroadcastGemmModel::verify(const Workload &workload, const Config &config,
     return params.takeError();
   const auto &w = std::get<GemmWorkload>(workload);
   const BroadcastGemmParams &p = *params;
-  auto bad = [](const Twine &msg) {
-    return createStringError(inconvertibleErrorCode(), msg);
-  };
-  if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
-    return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
-  if (p.ui < 1 || p.ui > 64)
-    return bad("ui must be in [1, 64], got " + Twine(p.ui));
-  if (p.uj < 1 || p.uj > 64)
-    return bad("uj must be in [1, 64], got " + Twine(p.uj));
-  if (p.ku < 1 || p.ku > 64)
-    return bad("ku must be in [1, 64], got " + Twine(p.ku));
-  if (p.mask != 0 && p.mask != 1)
-    return bad("mask must be 0 or 1, got " + Twine(p.mask));
-  if (p.threads < 1 || p.threads > 1024)
-    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+  if (Error err = p.checkRanges())
+    return err;
   unsigned lanes = t.lanes(elementBits(w.element));
   if (unsigned(p.vl) > lanes)
     warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "

@@ -42,10 +42,7 @@ public:
            "(direct, W innermost), fb output channels per register tile";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"vl", "vector lanes along OW"},
-            {"sv", "vectors per strip"},
-            {"fb", "output channels per register tile"},
-            {"threads", "threads over output rows"}};
+    return CbsmConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -222,17 +219,8 @@ public:
     if (!params)
       return params.takeError();
     const CbsmConvParams &p = *params;
-    auto bad = [](const Twine &msg) {
-      return createStringError(inconvertibleErrorCode(), msg);
-    };
-    if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
-      return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
-    if (p.sv < 1 || p.sv > 32)
-      return bad("sv must be in [1, 32], got " + Twine(p.sv));
-    if (p.fb < 1 || p.fb > 32)
-      return bad("fb must be in [1, 32], got " + Twine(p.fb));
-    if (p.threads < 1 || p.threads > 1024)
-      return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+    if (Error err = p.checkRanges())
+      return err;
     if (p.fb * p.sv + p.sv + 1 > int64_t(t.vectorRegisters))
       warnings.push_back(formatv("fb*sv+sv+1 = {0} vector registers exceed "
                                  "the target's {1}: accumulators will spill",

@@ -6,23 +6,14 @@ using namespace llvm;
 
 namespace autoconfig {
 
-Expected<CbsmConvParams> CbsmConvParams::fromConfig(const Config &config) {
-  CbsmConvParams p;
-  if (Error err = config.readInto(kName, {{"vl", &p.vl},
-                                          {"sv", &p.sv},
-                                          {"fb", &p.fb},
-                                          {"threads", &p.threads}}))
-    return std::move(err);
-  return p;
-}
-
-Config CbsmConvParams::toConfig() const {
-  Config c(kName.str());
-  c.set("vl", vl);
-  c.set("sv", sv);
-  c.set("fb", fb);
-  c.set("threads", threads);
-  return c;
+ArrayRef<ParamDecl<CbsmConvParams>> CbsmConvParams::decls() {
+  using P = CbsmConvParams;
+  static const ParamDecl<P> table[] = {
+      {"vl", &P::vl, "vector lanes along OW", 1, 64, true},
+      {"sv", &P::sv, "vectors per strip", 1, 32},
+      {"fb", &P::fb, "output channels per register tile", 1, 32},
+      {"threads", &P::threads, "threads over output rows", 1, 1024}};
+  return table;
 }
 
 } // namespace autoconfig

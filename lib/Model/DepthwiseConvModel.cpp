@@ -36,24 +36,14 @@ using namespace llvm;
 
 namespace autoconfig {
 
-Expected<DepthwiseConvParams>
-DepthwiseConvParams::fromConfig(const Config &config) {
-  DepthwiseConvParams p;
-  if (Error err = config.readInto(kName, {{"vl", &p.vl},
-                                          {"owb", &p.owb},
-                                          {"cv", &p.cv},
-                                          {"threads", &p.threads}}))
-    return std::move(err);
-  return p;
-}
-
-Config DepthwiseConvParams::toConfig() const {
-  Config c(kName.str());
-  c.set("vl", vl);
-  c.set("owb", owb);
-  c.set("cv", cv);
-  c.set("threads", threads);
-  return c;
+ArrayRef<ParamDecl<DepthwiseConvParams>> DepthwiseConvParams::decls() {
+  using P = DepthwiseConvParams;
+  static const ParamDecl<P> table[] = {
+      {"vl", &P::vl, "vector lanes along C", 1, 64, true},
+      {"owb", &P::owb, "output pixels along OW per register tile", 1, 64},
+      {"cv", &P::cv, "vectors of channels per register tile", 1, 16},
+      {"threads", &P::threads, "threads over (n, output row)", 1, 1024}};
+  return table;
 }
 
 namespace {
@@ -81,10 +71,7 @@ public:
            "pixels x cv channel vectors per register tile";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"vl", "vector lanes along C"},
-            {"owb", "output pixels along OW per register tile"},
-            {"cv", "vectors of channels per register tile"},
-            {"threads", "threads over (n, output row)"}};
+    return DepthwiseConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -311,17 +298,8 @@ public:
       return params.takeError();
     const auto &w = std::get<ConvWorkload>(workload);
     const DepthwiseConvParams &p = *params;
-    auto bad = [](const Twine &msg) {
-      return createStringError(inconvertibleErrorCode(), msg);
-    };
-    if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
-      return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
-    if (p.owb < 1 || p.owb > 64)
-      return bad("owb must be in [1, 64], got " + Twine(p.owb));
-    if (p.cv < 1 || p.cv > 16)
-      return bad("cv must be in [1, 16], got " + Twine(p.cv));
-    if (p.threads < 1 || p.threads > 1024)
-      return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+    if (Error err = p.checkRanges())
+      return err;
     unsigned lanes = t.lanes(elementBits(w.element));
     if (unsigned(p.vl) > lanes)
       warnings.push_back(formatv("vl={0} is wider than the target's {1} "

@@ -38,27 +38,16 @@ using namespace llvm;
 
 namespace autoconfig {
 
-Expected<DirectConvParams> DirectConvParams::fromConfig(const Config &config) {
-  DirectConvParams p;
-  if (Error err = config.readInto(kName, {{"vl", &p.vl},
-                                          {"owb", &p.owb},
-                                          {"fv", &p.fv},
-                                          {"cb", &p.cb},
-                                          {"rb", &p.rb},
-                                          {"threads", &p.threads}}))
-    return std::move(err);
-  return p;
-}
-
-Config DirectConvParams::toConfig() const {
-  Config c(kName.str());
-  c.set("vl", vl);
-  c.set("owb", owb);
-  c.set("fv", fv);
-  c.set("cb", cb);
-  c.set("rb", rb);
-  c.set("threads", threads);
-  return c;
+ArrayRef<ParamDecl<DirectConvParams>> DirectConvParams::decls() {
+  using P = DirectConvParams;
+  static const ParamDecl<P> table[] = {
+      {"vl", &P::vl, "vector lanes along F", 1, 64, true},
+      {"owb", &P::owb, "output pixels along OW per register tile", 1, 64},
+      {"fv", &P::fv, "vectors of output channels per register tile", 1, 16},
+      {"cb", &P::cb, "input channels per cache block"},
+      {"rb", &P::rb, "output rows per row block (thread and reuse unit)"},
+      {"threads", &P::threads, "threads over (n, row block)", 1, 1024}};
+  return table;
 }
 
 namespace {
@@ -145,12 +134,7 @@ public:
            "cache blocks";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"vl", "vector lanes along F"},
-            {"owb", "output pixels along OW per register tile"},
-            {"fv", "vectors of output channels per register tile"},
-            {"cb", "input channels per cache block"},
-            {"rb", "output rows per row block (thread and reuse unit)"},
-            {"threads", "threads over (n, row block)"}};
+    return DirectConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -571,21 +555,11 @@ Error DirectConvModel::verify(const Workload &workload, const Config &config,
   auto bad = [](const Twine &msg) {
     return createStringError(inconvertibleErrorCode(), msg);
   };
-  if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
-    return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
-  if (p.owb < 1 || p.owb > 64)
-    return bad("owb must be in [1, 64], got " + Twine(p.owb));
-  if (p.fv < 1 || p.fv > 16)
-    return bad("fv must be in [1, 16], got " + Twine(p.fv));
+  if (Error err = p.checkRanges())
+    return err;
   if (p.owb * p.fv > 256)
     return bad("owb*fv must be at most 256 accumulators, got " +
                Twine(p.owb * p.fv));
-  if (p.cb < 1)
-    return bad("cb must be at least 1, got " + Twine(p.cb));
-  if (p.rb < 1)
-    return bad("rb must be at least 1, got " + Twine(p.rb));
-  if (p.threads < 1 || p.threads > 1024)
-    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
   unsigned lanes = t.lanes(elementBits(w.element));
   if (unsigned(p.vl) > lanes)
     warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "

@@ -30,12 +30,7 @@ public:
            "horizontal reduction per output";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"vl", "vector lanes along K"},
-            {"ui", "rows of A per block"},
-            {"uj", "rows of B^T per block"},
-            {"ku", "unroll factor of the K loop"},
-            {"mask", "K tail: 1 masked vector, 0 scalar remainder"},
-            {"threads", "threads over the row blocks"}};
+    return DotGemmParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -160,19 +155,8 @@ public:
     if (!params)
       return params.takeError();
     const DotGemmParams &p = *params;
-    auto bad = [](const Twine &msg) {
-      return createStringError(inconvertibleErrorCode(), msg);
-    };
-    if (p.vl < 1 || p.vl > 64 || !isPowerOf2_64(p.vl))
-      return bad("vl must be a power of two in [1, 64], got " + Twine(p.vl));
-    if (p.ui < 1 || p.ui > 32 || p.uj < 1 || p.uj > 32)
-      return bad("ui and uj must be in [1, 32]");
-    if (p.ku < 1 || p.ku > 64)
-      return bad("ku must be in [1, 64], got " + Twine(p.ku));
-    if (p.mask != 0 && p.mask != 1)
-      return bad("mask must be 0 or 1, got " + Twine(p.mask));
-    if (p.threads < 1 || p.threads > 1024)
-      return bad("threads must be in [1, 1024], got " + Twine(p.threads));
+    if (Error err = p.checkRanges())
+      return err;
     int64_t regs = p.ui * p.uj + p.ui + p.uj;
     if (regs > int64_t(t.vectorRegisters))
       warnings.push_back(formatv("ui*uj+ui+uj = {0} vector registers exceed "

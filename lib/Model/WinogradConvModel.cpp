@@ -70,36 +70,20 @@ namespace autoconfig {
 // Params
 //===----------------------------------------------------------------------===//
 
-Expected<WinogradConvParams>
-WinogradConvParams::fromConfig(const Config &config) {
-  WinogradConvParams p;
-  if (Error err = config.readInto(kName, {{"m", &p.m},
-                                          {"vl", &p.vl},
-                                          {"tbh", &p.tbh},
-                                          {"tbw", &p.tbw},
-                                          {"mr", &p.mr},
-                                          {"nr", &p.nr},
-                                          {"nc", &p.nc},
-                                          {"kc", &p.kc},
-                                          {"ku", &p.ku},
-                                          {"threads", &p.threads}}))
-    return std::move(err);
-  return p;
-}
-
-Config WinogradConvParams::toConfig() const {
-  Config c(kName.str());
-  c.set("m", m);
-  c.set("vl", vl);
-  c.set("tbh", tbh);
-  c.set("tbw", tbw);
-  c.set("mr", mr);
-  c.set("nr", nr);
-  c.set("nc", nc);
-  c.set("kc", kc);
-  c.set("ku", ku);
-  c.set("threads", threads);
-  return c;
+ArrayRef<ParamDecl<WinogradConvParams>> WinogradConvParams::decls() {
+  using P = WinogradConvParams;
+  static const ParamDecl<P> table[] = {
+      {"m", &P::m, "output tile m x m: 2 or 4", 2, 4},
+      {"vl", &P::vl, "vector lanes over channels and filters", 2, 64, true},
+      {"tbh", &P::tbh, "tile rows per block", 1, 256},
+      {"tbw", &P::tbw, "tile columns per block", 1, 256},
+      {"mr", &P::mr, "tiles per register tile", 1, 32},
+      {"nr", &P::nr, "filters per register tile (multiple of vl)"},
+      {"nc", &P::nc, "filters per GEMM block (multiple of nr)"},
+      {"kc", &P::kc, "channels per reduction pass"},
+      {"ku", &P::ku, "unroll of the reduction loop", 1, 64},
+      {"threads", &P::threads, "threads over tile blocks", 1, 1024}};
+  return table;
 }
 
 //===----------------------------------------------------------------------===//
@@ -423,16 +407,7 @@ public:
            "register-blocked GEMMs, vectors over channels and filters";
   }
   std::vector<ParamSpec> params() const override {
-    return {{"m", "output tile m x m: 2 or 4"},
-            {"vl", "vector lanes over channels and filters"},
-            {"tbh", "tile rows per block"},
-            {"tbw", "tile columns per block"},
-            {"mr", "tiles per register tile"},
-            {"nr", "filters per register tile (multiple of vl)"},
-            {"nc", "filters per GEMM block (multiple of nr)"},
-            {"kc", "channels per reduction pass"},
-            {"ku", "unroll of the reduction loop"},
-            {"threads", "threads over tile blocks"}};
+    return WinogradConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -915,25 +890,14 @@ Error WinogradConvModel::verify(const Workload &workload, const Config &config,
   };
   if (p.m != 2 && p.m != 4)
     return bad("m must be 2 or 4, got " + Twine(p.m));
-  if (p.vl < 2 || p.vl > 64 || !isPowerOf2_64(p.vl))
-    return bad("vl must be a power of two in [2, 64], got " + Twine(p.vl));
-  if (p.tbh < 1 || p.tbh > 256 || p.tbw < 1 || p.tbw > 256)
-    return bad("tbh and tbw must be in [1, 256], got " + Twine(p.tbh) + "x" +
-               Twine(p.tbw));
-  if (p.mr < 1 || p.mr > 32)
-    return bad("mr must be in [1, 32], got " + Twine(p.mr));
+  if (Error err = p.checkRanges())
+    return err;
   if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
     return bad("nr must be a multiple of vl=" + Twine(p.vl) +
                " with at most 16 vectors, got " + Twine(p.nr));
   if (p.nc < p.nr || p.nc % p.nr)
     return bad("nc must be a positive multiple of nr=" + Twine(p.nr) +
                ", got " + Twine(p.nc));
-  if (p.kc < 1)
-    return bad("kc must be >= 1, got " + Twine(p.kc));
-  if (p.ku < 1 || p.ku > 64)
-    return bad("ku must be in [1, 64], got " + Twine(p.ku));
-  if (p.threads < 1 || p.threads > 1024)
-    return bad("threads must be in [1, 1024], got " + Twine(p.threads));
   if (!errorAdmissible(w, p.m))
     return bad(formatv("m={0}: expected max error {1:e1} of F({0}x{0},3x3) "
                        "for C={2} exceeds half the tolerance {3:e1}; use m=2",

@@ -11,6 +11,7 @@
 #define AUTOCONFIG_MODEL_ALGORITHMMODEL_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ParamTable.h"
 #include "autoconfig/Model/Prediction.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"
@@ -22,13 +23,6 @@
 #include <vector>
 
 namespace autoconfig {
-
-/// A parameter of an algorithm: its name, meaning and the values the tuner
-/// may try (the generator accepts any legal value, not only these).
-struct ParamSpec {
-  std::string name;
-  std::string help;
-};
 
 /// A derived config together with the one-or-two-sentence reason for it.
 struct Derivation {

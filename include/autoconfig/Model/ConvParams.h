@@ -4,6 +4,7 @@
 #define AUTOCONFIG_MODEL_CONVPARAMS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ParamTable.h"
 
 #include "llvm/Support/Error.h"
 
@@ -17,7 +18,7 @@ namespace autoconfig {
 /// innermost dimension is W (hw, NCHW/FCHW, depthwise NCHW), a tile holds fb
 /// output channels x sv vectors of vl output columns; each filter coefficient
 /// is broadcast and multiplied into a strip of input row.
-struct CbsmConvParams {
+struct CbsmConvParams : DeclaredParams<CbsmConvParams> {
   static constexpr llvm::StringLiteral kName = "cbsm";
   int64_t vl = 16;
   /// Vectors per strip (strip = sv * vl output columns).
@@ -26,8 +27,7 @@ struct CbsmConvParams {
   int64_t fb = 1;
   int64_t threads = 1;
 
-  static llvm::Expected<CbsmConvParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<CbsmConvParams>> decls();
 };
 
 } // namespace autoconfig

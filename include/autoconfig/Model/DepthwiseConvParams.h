@@ -17,6 +17,7 @@
 #define AUTOCONFIG_MODEL_DEPTHWISECONVPARAMS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ParamTable.h"
 
 #include "llvm/Support/Error.h"
 
@@ -27,7 +28,7 @@ namespace autoconfig {
 
 class AlgorithmModel;
 
-struct DepthwiseConvParams {
+struct DepthwiseConvParams : DeclaredParams<DepthwiseConvParams> {
   static constexpr llvm::StringLiteral kName = "depthwise";
   /// Vector lanes (channels per vector).
   int64_t vl = 16;
@@ -37,8 +38,7 @@ struct DepthwiseConvParams {
   int64_t cv = 2;
   int64_t threads = 1;
 
-  static llvm::Expected<DepthwiseConvParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<DepthwiseConvParams>> decls();
 };
 
 /// The analysis model of this algorithm (for the Select registry).

@@ -22,6 +22,7 @@
 #define AUTOCONFIG_MODEL_DIRECTCONVPARAMS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ParamTable.h"
 #include "autoconfig/Workload/Workload.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -35,7 +36,7 @@ namespace autoconfig {
 
 class AlgorithmModel;
 
-struct DirectConvParams {
+struct DirectConvParams : DeclaredParams<DirectConvParams> {
   static constexpr llvm::StringLiteral kName = "direct";
   /// Vector lanes (output channels per vector).
   int64_t vl = 16;
@@ -51,8 +52,7 @@ struct DirectConvParams {
   int64_t rb = 1;
   int64_t threads = 1;
 
-  static llvm::Expected<DirectConvParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<DirectConvParams>> decls();
 };
 
 /// A class of register tiles along one NHWC output row, as the direct and

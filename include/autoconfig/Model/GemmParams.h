@@ -8,6 +8,7 @@
 #define AUTOCONFIG_MODEL_GEMMPARAMS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ParamTable.h"
 
 #include "llvm/Support/Error.h"
 
@@ -18,7 +19,7 @@ namespace autoconfig {
 /// Broadcast vectorization (the Buddy Compiler's matmul vectorization): for
 /// each row i and each k, broadcast A[i,k] and FMA it into C[i, j:j+vl]; a
 /// ui x uj register tile of C vectors, no packing.
-struct BroadcastGemmParams {
+struct BroadcastGemmParams : DeclaredParams<BroadcastGemmParams> {
   static constexpr llvm::StringLiteral kName = "broadcast";
   /// Vector lanes.
   int64_t vl = 8;
@@ -32,8 +33,7 @@ struct BroadcastGemmParams {
   int64_t mask = 1;
   int64_t threads = 1;
 
-  static llvm::Expected<BroadcastGemmParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<BroadcastGemmParams>> decls();
 };
 
 /// Register-blocked GEMM with cache blocking and packing (Goto and van de
@@ -45,7 +45,7 @@ struct BroadcastGemmParams {
 ///       for ic in M step mc        pack A[ic:+mc, pc:+kc] into mr-tall panels
 ///         for jr in nc step nr
 ///           for ir in mc step mr   mr x nr register tile, kc rank-1 updates
-struct BlockedGemmParams {
+struct BlockedGemmParams : DeclaredParams<BlockedGemmParams> {
   static constexpr llvm::StringLiteral kName = "blocked";
   int64_t vl = 16;
   /// Rows of the register tile.
@@ -62,14 +62,13 @@ struct BlockedGemmParams {
   /// Threads over the jc blocks.
   int64_t threads = 1;
 
-  static llvm::Expected<BlockedGemmParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<BlockedGemmParams>> decls();
 };
 
 /// Dot-product form for transposed B (and GEMV-like shapes): C[i,j] is a dot
 /// product of row i of A and row j of B^T, both contiguous along K; a ui x uj
 /// block of vector accumulators along K, reduced horizontally at the end.
-struct DotGemmParams {
+struct DotGemmParams : DeclaredParams<DotGemmParams> {
   static constexpr llvm::StringLiteral kName = "dot";
   int64_t vl = 16;
   int64_t ui = 2;
@@ -79,8 +78,7 @@ struct DotGemmParams {
   int64_t mask = 1;
   int64_t threads = 1;
 
-  static llvm::Expected<DotGemmParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<DotGemmParams>> decls();
 };
 
 } // namespace autoconfig

@@ -15,6 +15,7 @@
 
 #include "autoconfig/Model/AlgorithmModel.h"
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ParamTable.h"
 #include "autoconfig/Workload/Workload.h"
 
 #include "llvm/Support/Error.h"
@@ -35,7 +36,7 @@ namespace autoconfig {
 ///       for xi, for kc channels, for nr filters, for mr tiles:
 ///         M[xi][tile][f] (+)= sum_c V[xi][tile][c] U[xi][c][f]
 ///       y[tile pixels][f] += A^T M A           vectors over vl filters
-struct WinogradConvParams {
+struct WinogradConvParams : DeclaredParams<WinogradConvParams> {
   static constexpr llvm::StringLiteral kName = "winograd";
   /// Output tile m x m: F(2x2, 3x3) or F(4x4, 3x3).
   int64_t m = 4;
@@ -54,8 +55,7 @@ struct WinogradConvParams {
   int64_t threads = 1;
 
   int64_t alpha() const { return m + 2; }
-  static llvm::Expected<WinogradConvParams> fromConfig(const Config &config);
-  Config toConfig() const;
+  static llvm::ArrayRef<ParamDecl<WinogradConvParams>> decls();
 };
 
 /// The transforms of F(m, 3) in 1-D, row-major: A^T (m x alpha), G (alpha x
