@@ -571,6 +571,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                .str(),
            true);
   pred.add("overhead", overhead, "call + fork/join");
+  pred.reconcile();
   return pred;
 }
 

@@ -207,6 +207,7 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   pred.seconds = partialOverlap({coreTime, memTime}) / parallel + overhead;
   pred.formula = "overlap(sum over tiles of max(FMA, loads), memory) / "
                  "threads + overhead";
+  pred.reconcile();
   return pred;
 }
 

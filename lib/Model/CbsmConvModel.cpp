@@ -209,6 +209,7 @@ public:
              memTime <= stripTime);
     pred.add("overhead", overhead / threads,
              formatv("{0:e2} strips", strips).str());
+    pred.reconcile();
     return pred;
   }
 

@@ -287,6 +287,7 @@ public:
                  .str(),
              true);
     pred.add("overhead", overhead, "call + fork/join");
+    pred.reconcile();
     return pred;
   }
 

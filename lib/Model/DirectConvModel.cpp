@@ -541,6 +541,7 @@ Prediction DirectConvModel::predict(const Workload &workload,
                .str(),
            true);
   pred.add("overhead", overhead, "call + fork/join");
+  pred.reconcile();
   return pred;
 }
 

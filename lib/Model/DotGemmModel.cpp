@@ -145,6 +145,7 @@ public:
     pred.add("reductions", reduce / threads,
              formatv("{0} horizontal sums of {1} lanes", w.m * w.n, vl).str());
     pred.add("overhead", overhead, "call + fork/join");
+    pred.reconcile();
     return pred;
   }
 

@@ -30,8 +30,8 @@ ArrayRef<ParamDecl<BlockedGemmParams>> BlockedGemmParams::decls() {
       {"ku", &P::ku, "unroll factor of the micro-kernel's k loop", 1, 64},
       {"packA", &P::packA, "pack A into mr-tall panels (0/1)", 0, 1},
       {"packB", &P::packB, "pack B into nr-wide panels (0/1)", 0, 1},
-      {"prefetch", &P::prefetch,
-       "software prefetch distance of A, in k steps", 0, 1024},
+      {"prefetch", &P::prefetch, "software prefetch distance of A, in k steps",
+       0, 1024},
       {"threads", &P::threads, "threads over the jc blocks", 1, 1024}};
   return table;
 }

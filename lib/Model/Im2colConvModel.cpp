@@ -134,6 +134,7 @@ public:
       adjustPrediction(w, g, *params, machine, pred);
     else
       consumeError(params.takeError());
+    pred.reconcile();
     return pred;
   }
 

@@ -43,6 +43,7 @@ public:
     pred.formula = "multiply-adds x (store + loop control)";
     pred.add("compute", fmas * perFma,
              formatv("{0:e2} scalar multiply-adds through memory", fmas).str());
+    pred.reconcile();
     return pred;
   }
   Error verify(const Workload &, const Config &config, const TargetDesc &,

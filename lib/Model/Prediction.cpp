@@ -3,9 +3,36 @@
 #include "autoconfig/Model/Prediction.h"
 #include "autoconfig/Model/AlgorithmModel.h"
 
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
 using namespace llvm;
 
 namespace autoconfig {
+
+double Prediction::shownSeconds() const {
+  double shown = 0;
+  for (const CostTerm &t : terms)
+    if (!t.overlapped)
+      shown += t.seconds;
+  return shown;
+}
+
+void Prediction::reconcile() {
+  llvm::erase_if(terms,
+                 [](const CostTerm &t) { return t.name == kOverlapRest; });
+  if (!std::isfinite(seconds))
+    return;
+  double rest = seconds - shownSeconds();
+  if (std::fabs(rest) <= 1e-9 * std::fabs(seconds))
+    return;
+  add(kOverlapRest, rest,
+      rest > 0 ? "what the overlap formula adds to the terms shown (the part "
+                 "of the hidden terms the larger ones leave uncovered)"
+               : "what the overlap formula takes from the terms shown (they "
+                 "run under one another)");
+}
 
 json::Value toJSON(const CostTerm &t) {
   return json::Object{{"name", t.name},

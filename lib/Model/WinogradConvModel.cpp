@@ -874,6 +874,7 @@ Prediction WinogradConvModel::predict(const Workload &workload,
                                   : " reused from the heap")
                .str());
   pred.add("overhead", overhead, "call, block loops, scratch allocation");
+  pred.reconcile();
   return pred;
 }
 

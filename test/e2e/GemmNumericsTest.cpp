@@ -390,9 +390,9 @@ TEST_P(GemmNumerics, MatchesReference) {
   if (configText.empty()) {
     IsolatedDecision d = decideIsolated(c.workload(), *target);
     if (d.signal)
-      GTEST_SKIP() << "BUG: decide() crashed with signal " << d.signal << " ("
-                   << strsignal(d.signal) << ") for " << workloadShape(workload)
-                   << " on " << c.target;
+      FAIL() << "decide() crashed with signal " << d.signal << " ("
+             << strsignal(d.signal) << ") for " << workloadShape(workload)
+             << " on " << c.target;
     ASSERT_TRUE(d.error.empty()) << "decide() failed: " << d.error;
     configText = d.config;
     note = d.reason;

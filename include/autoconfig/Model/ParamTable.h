@@ -1,4 +1,5 @@
-//===- ParamTable.h - An algorithm's parameters, declared once ---*- C++ -*-===//
+//===- ParamTable.h - An algorithm's parameters, declared once ---*- C++
+//-*-===//
 //
 // Each algorithm's parameter struct lists its parameters once, in a table
 // of ParamDecl: the name in the config's text form, the field it lands in,
@@ -82,8 +83,7 @@ template <typename Params> struct DeclaredParams {
           (!decl.powerOfTwo || llvm::isPowerOf2_64(uint64_t(value))))
         continue;
       std::string range =
-          decl.min == 0 && decl.max == 1
-              ? std::string("0 or 1")
+          decl.min == 0 && decl.max == 1 ? std::string("0 or 1")
           : decl.max == std::numeric_limits<int64_t>::max()
               ? ("at least " + llvm::Twine(decl.min)).str()
               : ((decl.powerOfTwo ? "a power of two in [" : "in [") +

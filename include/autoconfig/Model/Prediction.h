@@ -11,6 +11,9 @@
 namespace autoconfig {
 
 /// One named contribution to a predicted time, with the numbers behind it.
+/// The reconciling term of Prediction::reconcile().
+inline constexpr const char *kOverlapRest = "overlap rest";
+
 struct CostTerm {
   std::string name;
   double seconds = 0;
@@ -30,6 +33,15 @@ struct Prediction {
            bool overlapped = false) {
     terms.push_back({std::move(name), seconds, std::move(detail), overlapped});
   }
+  /// Makes the shown (not hidden) terms add up to `seconds`: the rest of an
+  /// overlap formula (the part of the hidden terms the larger ones leave
+  /// uncovered, or shown terms that run under others) becomes the term
+  /// kOverlapRest. Every model's predict() ends with it, so that `explain`
+  /// prints terms that add up to the total it prints.
+  void reconcile();
+  /// The sum of the terms not hidden.
+  double shownSeconds() const;
+
   const CostTerm *term(const std::string &name) const {
     for (const CostTerm &t : terms)
       if (t.name == name)
