@@ -14,7 +14,7 @@
 
 #include "FuzzCommon.h"
 
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Select/Decision.h"

@@ -14,7 +14,7 @@
 #include "FuzzCommon.h"
 
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"

@@ -19,9 +19,9 @@
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Networks/Network.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Target/TargetDesc.h"
 

@@ -12,7 +12,7 @@
 #include "TileCalibration.h"
 
 #include "autoconfig/Bench/Timing.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/Jit.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"

@@ -14,9 +14,9 @@
 
 #include "autoconfig/Bench/Buffers.h"
 #include "autoconfig/Bench/Timing.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"

@@ -2,9 +2,9 @@
 
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/Lowering.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/IR/BuiltinOps.h"

@@ -12,7 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/Bench/ProgramPeer.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
 #include "autoconfig/Target/TargetDesc.h"
 

@@ -14,9 +14,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -18,11 +18,11 @@
 
 #include "autoconfig/Bench/Reference.h"
 #include "autoconfig/Model/WinogradConvParams.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/Jit.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Workload/Extraction.h"

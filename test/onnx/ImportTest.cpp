@@ -11,7 +11,7 @@
 #include "OnnxModelBuilder.h"
 
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "llvm/Support/raw_ostream.h"
 

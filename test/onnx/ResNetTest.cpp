@@ -13,9 +13,9 @@
 
 #include "autoconfig/Networks/Network.h"
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

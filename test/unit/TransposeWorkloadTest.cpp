@@ -8,7 +8,7 @@
 
 #include "autoconfig/CodeGen/StreamingNest.h"
 #include "autoconfig/Model/StreamingModel.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/IR/BuiltinOps.h"

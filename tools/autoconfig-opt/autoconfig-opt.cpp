@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "autoconfig/Pipeline/Import.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Import/Import.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"

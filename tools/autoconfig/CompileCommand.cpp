@@ -6,10 +6,10 @@
 #include "autoconfig/Bench/Suite.h"
 #include "autoconfig/Pipeline/CHeader.h"
 #include "autoconfig/Pipeline/Emit.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Pass/PassManager.h"

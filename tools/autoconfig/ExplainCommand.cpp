@@ -4,7 +4,7 @@
 #include "Program.h"
 
 #include "autoconfig/Model/GemmModels.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Target/Describe.h"
 
 #include "mlir/Pass/PassManager.h"

@@ -4,7 +4,7 @@
 #include "Program.h"
 
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"

@@ -5,8 +5,8 @@
 
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Pipeline/Import.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Import/Import.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"
 

@@ -6,7 +6,7 @@
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "mlir/IR/Diagnostics.h"
 

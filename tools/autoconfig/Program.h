@@ -4,7 +4,7 @@
 #define AUTOCONFIG_TOOLS_PROGRAM_H
 
 #include "autoconfig/Model/Config.h"
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"

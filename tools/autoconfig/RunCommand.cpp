@@ -6,8 +6,8 @@
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
-#include "autoconfig/Pipeline/OpProfile.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/OpProfile.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

@@ -5,7 +5,7 @@
 #include "Options.h"
 #include "Program.h"
 
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"

@@ -26,8 +26,8 @@
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/StreamingModel.h"
-#include "autoconfig/Pipeline/Import.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Import/Import.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Workload/Extraction.h"
@@ -48,7 +48,7 @@ using namespace mlir;
 namespace autoconfig {
 
 #define GEN_PASS_DEF_PROPAGATELAYOUTPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 namespace {
 
 /// NCHW -> NHWC and back; FCHW -> HWCF; CHW -> HWC.

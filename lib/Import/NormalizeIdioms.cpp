@@ -1,7 +1,7 @@
 //===- NormalizeIdioms.cpp - The frontend-idiom patterns as one pass ------===//
 
-#include "autoconfig/Pipeline/Idioms.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Import/Idioms.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -13,7 +13,7 @@ using namespace mlir;
 namespace autoconfig {
 
 #define GEN_PASS_DEF_NORMALIZEIDIOMSPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 namespace {
 
 /// Gives every destination-passing user of a tensor `linalg.fill` its own

@@ -9,8 +9,8 @@
 // becomes runs between its two calls.
 //
 //===----------------------------------------------------------------------===//
-#ifndef AUTOCONFIG_PIPELINE_OPPROFILE_H
-#define AUTOCONFIG_PIPELINE_OPPROFILE_H
+#ifndef AUTOCONFIG_TRANSFORMS_OPPROFILE_H
+#define AUTOCONFIG_TRANSFORMS_OPPROFILE_H
 
 #include "autoconfig/Pipeline/Jit.h"
 

@@ -10,8 +10,8 @@
 // all.
 //
 //===----------------------------------------------------------------------===//
-#ifndef AUTOCONFIG_PIPELINE_IDIOMS_H
-#define AUTOCONFIG_PIPELINE_IDIOMS_H
+#ifndef AUTOCONFIG_IMPORT_IDIOMS_H
+#define AUTOCONFIG_IMPORT_IDIOMS_H
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"

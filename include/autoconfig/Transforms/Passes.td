@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef AUTOCONFIG_PIPELINE_PASSES_TD
-#define AUTOCONFIG_PIPELINE_PASSES_TD
+#ifndef AUTOCONFIG_TRANSFORMS_PASSES_TD
+#define AUTOCONFIG_TRANSFORMS_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 

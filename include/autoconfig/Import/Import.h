@@ -1,6 +1,6 @@
 //===- Import.h - Context set-up, parsing and normalization -----*- C++ -*-===//
-#ifndef AUTOCONFIG_PIPELINE_IMPORT_H
-#define AUTOCONFIG_PIPELINE_IMPORT_H
+#ifndef AUTOCONFIG_IMPORT_IMPORT_H
+#define AUTOCONFIG_IMPORT_IMPORT_H
 
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"

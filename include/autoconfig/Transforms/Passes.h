@@ -18,8 +18,8 @@
 //                         attribute `autoconfig.lowering`.
 //
 //===----------------------------------------------------------------------===//
-#ifndef AUTOCONFIG_PIPELINE_PASSES_H
-#define AUTOCONFIG_PIPELINE_PASSES_H
+#ifndef AUTOCONFIG_TRANSFORMS_PASSES_H
+#define AUTOCONFIG_TRANSFORMS_PASSES_H
 
 #include "autoconfig/Model/StreamingModel.h"
 #include "autoconfig/Profile/Profile.h"
@@ -36,7 +36,7 @@
 namespace autoconfig {
 
 #define GEN_PASS_DECL
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 
 struct ConfigureOptions {
   TargetDesc target;
@@ -76,7 +76,7 @@ std::string formatLocation(mlir::Location loc);
 /// registerAutoConfigPasses(): every pass of Passes.td, for autoconfig-opt
 /// and textual pass pipelines.
 #define GEN_PASS_REGISTRATION
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 
 } // namespace autoconfig
 

@@ -1,10 +1,10 @@
 //===- OpProfile.cpp - Per-op timing of a whole program -------------------===//
 
-#include "autoconfig/Pipeline/OpProfile.h"
+#include "autoconfig/Transforms/OpProfile.h"
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Model/Config.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -23,7 +23,7 @@ using namespace mlir;
 namespace autoconfig {
 
 #define GEN_PASS_DEF_INSTRUMENTPROFILEPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 
 static constexpr llvm::StringLiteral kEnterFn = "autoconfig_profile_enter";
 static constexpr llvm::StringLiteral kExitFn = "autoconfig_profile_exit";

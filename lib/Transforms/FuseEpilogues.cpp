@@ -1,7 +1,7 @@
 //===- FuseEpilogues.cpp - Mark elementwise epilogues for fusion ----------===//
 
 #include "autoconfig/CodeGen/Epilogue.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 #include "autoconfig/Workload/ExtractionUtils.h"
 
@@ -14,7 +14,7 @@ using namespace mlir;
 namespace autoconfig {
 
 #define GEN_PASS_DEF_FUSEEPILOGUESPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 namespace {
 
 /// Whether `output` is only used by ops before `producer`, by `producer`,

@@ -1,9 +1,9 @@
 //===- Import.cpp - Context set-up, parsing and normalization -------------===//
 
-#include "autoconfig/Pipeline/Import.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
-#include "autoconfig/Pipeline/Idioms.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Import/Idioms.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "autoconfig/Pipeline/Import.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Import/Import.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -26,7 +26,7 @@ using namespace mlir;
 namespace autoconfig {
 
 #define GEN_PASS_DEF_FUSEELEMENTWISEPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 namespace {
 
 /// A linalg.generic with only parallel loops (or no linalg op at all).

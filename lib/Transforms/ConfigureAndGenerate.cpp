@@ -1,11 +1,11 @@
 //===- Passes.cpp - The configure and generate passes ---------------------===//
 
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
-#include "autoconfig/Pipeline/Idioms.h"
-#include "autoconfig/Pipeline/Import.h"
-#include "autoconfig/Pipeline/OutlineKernels.h"
+#include "autoconfig/Import/Idioms.h"
+#include "autoconfig/Import/Import.h"
+#include "autoconfig/Transforms/OutlineKernels.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Registry.h"
 #include "autoconfig/Workload/Extraction.h"
@@ -25,7 +25,7 @@ namespace autoconfig {
 
 #define GEN_PASS_DEF_CONFIGUREPASS
 #define GEN_PASS_DEF_GENERATEPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 
 std::string formatLocation(Location loc) {
   if (auto file = dyn_cast<FileLineColLoc>(loc))

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "autoconfig/Pipeline/Idioms.h"
+#include "autoconfig/Import/Idioms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -13,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "autoconfig/Pipeline/OutlineKernels.h"
+#include "autoconfig/Transforms/OutlineKernels.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"

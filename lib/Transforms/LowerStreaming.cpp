@@ -13,7 +13,7 @@
 
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/StreamingNest.h"
-#include "autoconfig/Pipeline/Passes.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Workload/Extraction.h"
 
@@ -33,7 +33,7 @@ using namespace mlir;
 namespace autoconfig {
 
 #define GEN_PASS_DEF_LOWERSTREAMINGPASS
-#include "autoconfig/Pipeline/Passes.h.inc"
+#include "autoconfig/Transforms/Passes.h.inc"
 
 namespace {
 

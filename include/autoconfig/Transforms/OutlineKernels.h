@@ -1,7 +1,7 @@
 //===- OutlineKernels.h - One function per distinct generated kernel -*- C++
 //-*-===//
-#ifndef AUTOCONFIG_PIPELINE_OUTLINEKERNELS_H
-#define AUTOCONFIG_PIPELINE_OUTLINEKERNELS_H
+#ifndef AUTOCONFIG_TRANSFORMS_OUTLINEKERNELS_H
+#define AUTOCONFIG_TRANSFORMS_OUTLINEKERNELS_H
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
