@@ -65,33 +65,19 @@ namespace {
 // The emitter
 //===----------------------------------------------------------------------===//
 
-class WinogradEmitter {
+/// The emitter works on the geometry the model predicts with.
+class WinogradEmitter : WinogradGeometry {
 public:
   WinogradEmitter(KernelBuilder &kb, const ConvOperands &ops,
                   const ConvWorkload &w, const WinogradConvParams &p)
-      : kb(kb), ops(ops), w(w), p(p), tr(winogradTransforms(p.m)) {
+      : WinogradGeometry(w, p), kb(kb), ops(ops), w(w), p(p),
+        tr(winogradTransforms(p.m)) {
     gPlan = planTransform(tr.g, p.alpha(), 3);
     btPlan = planTransform(tr.bt, p.alpha(), p.alpha());
     atPlan = planTransform(tr.at, p.m, p.alpha());
     nchw = w.layout == "nchw_fchw";
     m = p.m;
-    alpha = p.alpha();
-    a2 = alpha * alpha;
     vl = p.vl;
-    oh = w.outH();
-    ow = w.outW();
-    tilesH = ceilDiv(oh, m);
-    tilesW = ceilDiv(ow, m);
-    tbh = std::min(p.tbh, tilesH);
-    tbw = std::min(p.tbw, tilesW);
-    tb = tbh * tbw;
-    blocksH = ceilDiv(tilesH, tbh);
-    blocksW = ceilDiv(tilesW, tbw);
-    cPad = roundUp(w.c, vl);
-    panels = ceilDiv(w.f, p.nr);
-    fPad = panels * p.nr;
-    nc = std::min(p.nc, fPad);
-    kc = std::min(p.kc, w.c);
     regionH = m * tbh + 2;
     regionW = m * tbw + 2;
   }
@@ -858,8 +844,7 @@ private:
   WinogradTransforms tr;
   TransformPlan gPlan, btPlan, atPlan;
   bool nchw;
-  int64_t m, alpha, a2, vl, oh, ow, tilesH, tilesW, tbh, tbw, tb, blocksH,
-      blocksW, cPad, panels, fPad, nc, kc, regionH, regionW;
+  int64_t m, vl, regionH, regionW;
   Layout uLayout, vLayout, mLayout;
   SmallVector<int64_t> xtShape, ytShape, stagedShape;
   unsigned ebytes = 4;

@@ -86,6 +86,30 @@ ArrayRef<ParamDecl<WinogradConvParams>> WinogradConvParams::decls() {
   return table;
 }
 
+WinogradGeometry::WinogradGeometry(const ConvWorkload &w,
+                                   const WinogradConvParams &p) {
+  alpha = p.m + 2;
+  a2 = alpha * alpha;
+  oh = w.outH();
+  ow = w.outW();
+  tilesH = ceilDiv(oh, p.m);
+  tilesW = ceilDiv(ow, p.m);
+  tbh = std::min(p.tbh, tilesH);
+  tbw = std::min(p.tbw, tilesW);
+  tb = tbh * tbw;
+  blocksH = ceilDiv(tilesH, tbh);
+  blocksW = ceilDiv(tilesW, tbw);
+  blocks = w.n * blocksH * blocksW;
+  cPad = roundUp(w.c, p.vl);
+  panels = ceilDiv(w.f, p.nr);
+  fPad = panels * p.nr;
+  nc = std::min(p.nc, fPad);
+  kc = std::min(p.kc, w.c);
+  fVectors = ceilDiv(w.f, p.vl);
+  computedTiles = double(blocks) * tb;
+  usefulTiles = double(w.n) * oh * ow / double(p.m * p.m);
+}
+
 //===----------------------------------------------------------------------===//
 // Transforms (Cook-Toom)
 //===----------------------------------------------------------------------===//
@@ -369,36 +393,6 @@ bool layoutSupported(StringRef layout) {
          layout == "nhwc_fhwc";
 }
 
-/// Geometry the generator derives from the params (same clamping).
-struct Geometry {
-  int64_t alpha, a2, oh, ow, tilesH, tilesW, tbh, tbw, tb, blocksH, blocksW,
-      blocks, cPad, panels, fPad, nc, kc, fVectors;
-  double computedTiles, usefulTiles;
-
-  Geometry(const ConvWorkload &w, const WinogradConvParams &p) {
-    alpha = p.m + 2;
-    a2 = alpha * alpha;
-    oh = w.outH();
-    ow = w.outW();
-    tilesH = ceilDiv(oh, p.m);
-    tilesW = ceilDiv(ow, p.m);
-    tbh = std::min(p.tbh, tilesH);
-    tbw = std::min(p.tbw, tilesW);
-    tb = tbh * tbw;
-    blocksH = ceilDiv(tilesH, tbh);
-    blocksW = ceilDiv(tilesW, tbw);
-    blocks = w.n * blocksH * blocksW;
-    cPad = roundUp(w.c, p.vl);
-    panels = ceilDiv(w.f, p.nr);
-    fPad = panels * p.nr;
-    nc = std::min(p.nc, fPad);
-    kc = std::min(p.kc, w.c);
-    fVectors = ceilDiv(w.f, p.vl);
-    computedTiles = double(blocks) * tb;
-    usefulTiles = double(w.n) * oh * ow / double(p.m * p.m);
-  }
-};
-
 class WinogradConvModel final : public AlgorithmModel {
 public:
   StringRef name() const override { return WinogradConvParams::kName; }
@@ -573,7 +567,7 @@ Derivation WinogradConvModel::deriveWith(const Workload &workload,
           bool freeBlock = !fixed.has("tbw") && !fixed.has("tbh");
           if (q.tbw * q.tbh > 256 && freeBlock)
             continue;
-          Geometry qg(w, q);
+          WinogradGeometry qg(w, q);
           double blockBytes =
               double(qg.a2) * qg.tb * (qg.cPad + qg.nc) * ebytes;
           double smallest = double(qg.a2) *
@@ -590,7 +584,7 @@ Derivation WinogradConvModel::deriveWith(const Workload &workload,
         }
   }
 
-  Geometry g(w, best);
+  WinogradGeometry g(w, best);
   Derivation d;
   d.config = best.toConfig();
   d.rationale =
@@ -629,7 +623,7 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   const VectorCosts &v = prof.forBits(bits);
   double needed = fmaInFlightNeeded(machine, bits);
   const TransformCosts &tc = transformCosts(p.m);
-  Geometry g(w, p);
+  WinogradGeometry g(w, p);
   bool nchw = w.layout == "nchw_fchw";
   double vl = double(p.vl), logVl = std::log2(std::max(2.0, vl));
   double opRate = v.fmaPerSecond; // adds, FMAs and shuffles alike
@@ -905,7 +899,7 @@ Error WinogradConvModel::verify(const Workload &workload, const Config &config,
                        p.m, winogradExpectedError(w, p.m), w.c,
                        referenceTolerance(w))
                    .str());
-  Geometry g(w, p);
+  WinogradGeometry g(w, p);
   unsigned ebytes = elementBits(w.element) / 8;
   double scratch = double(g.a2) * g.tb * (g.cPad + g.nc) * ebytes;
   if (scratch > double(int64_t(1) << 32))

@@ -64,6 +64,27 @@ struct WinogradConvParams : DeclaredParams<WinogradConvParams> {
 /// (Lavin and Gray 2016, section 4; Barabasz et al., "Error Analysis and
 /// Improving the Accuracy of Winograd Convolution for Deep Neural Networks",
 /// ACM TOMS 2020, section 3).
+/// The blocking a config gives a workload, clamped to it: tiles, tile
+/// blocks, padded channels and filter panels. The model and the generator
+/// both read it, so that a prediction counts the tiles the code computes.
+struct WinogradGeometry {
+  WinogradGeometry(const ConvWorkload &w, const WinogradConvParams &p);
+
+  /// Input tile edge (m + 2) and its square.
+  int64_t alpha, a2;
+  int64_t oh, ow;
+  /// Output tiles along H and W, and per block.
+  int64_t tilesH, tilesW, tbh, tbw, tb;
+  /// Tile blocks along H and W, and over the batch.
+  int64_t blocksH, blocksW, blocks;
+  /// Channels padded to vectors; filter panels of nr and filters padded.
+  int64_t cPad, panels, fPad;
+  /// GEMM blocking clamped to the workload; filter vectors.
+  int64_t nc, kc, fVectors;
+  /// Tiles computed (blocks x tb) and those that hold outputs.
+  double computedTiles, usefulTiles;
+};
+
 struct WinogradTransforms {
   int64_t m = 0, alpha = 0;
   std::vector<double> at, g, bt;
