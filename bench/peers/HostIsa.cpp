@@ -12,13 +12,13 @@ const TargetDesc &hostTarget() {
 }
 
 bool hasSkylakeAvx512(const TargetDesc &target) {
-  return target.archFamily() == "x86" && target.hasFeature("avx512f") &&
+  return target.isaFamily() == IsaFamily::X86 && target.hasFeature("avx512f") &&
          target.hasFeature("avx512cd") && target.hasFeature("avx512bw") &&
          target.hasFeature("avx512dq") && target.hasFeature("avx512vl");
 }
 
 bool hasAvx2Fma(const TargetDesc &target) {
-  return target.archFamily() == "x86" && target.hasFeature("avx2") &&
+  return target.isaFamily() == IsaFamily::X86 && target.hasFeature("avx2") &&
          target.hasFeature("fma");
 }
 

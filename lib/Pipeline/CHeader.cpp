@@ -151,10 +151,10 @@ void setVectorLengthRequirement(CHeaderOptions &options,
                                 const TargetDesc &target) {
   if (!target.scalableVectors)
     return;
-  std::string family = target.archFamily();
-  if (family == "aarch64")
+  IsaFamily family = target.isaFamily();
+  if (family == IsaFamily::AArch64)
     options.scalableIsa = "sve";
-  else if (family == "riscv64")
+  else if (family == IsaFamily::RiscV64)
     options.scalableIsa = "rvv";
   else
     return;

@@ -81,12 +81,12 @@ static LLVM::VScaleRangeAttr scalableVectorRange(MLIRContext *ctx,
                                                  const TargetDesc &target) {
   if (!target.scalableVectors)
     return {};
-  std::string family = target.archFamily();
+  IsaFamily family = target.isaFamily();
   unsigned granule = 0, maxBits = 0;
-  if (family == "aarch64") {
+  if (family == IsaFamily::AArch64) {
     granule = 128;
     maxBits = 2048;
-  } else if (family == "riscv64") {
+  } else if (family == IsaFamily::RiscV64) {
     granule = 64;
     maxBits = 65536;
   } else {

@@ -17,8 +17,8 @@ using namespace llvm;
 namespace autoconfig {
 
 void applyIsaFacts(TargetDesc &t) {
-  std::string family = t.archFamily();
-  if (family == "x86") {
+  IsaFamily family = t.isaFamily();
+  if (family == IsaFamily::X86) {
     if (t.hasFeature("avx512f")) {
       t.vectorBits = 512;
       t.vectorRegisters = 32;
@@ -32,7 +32,7 @@ void applyIsaFacts(TargetDesc &t) {
     }
     t.hasFMA = t.hasFeature("fma") || t.hasFeature("avx512f");
     t.scalableVectors = false;
-  } else if (family == "aarch64") {
+  } else if (family == IsaFamily::AArch64) {
     t.vectorRegisters = 32;
     t.hasFMA = true;
     if (t.hasFeature("sve")) {
@@ -43,7 +43,7 @@ void applyIsaFacts(TargetDesc &t) {
     } else {
       t.vectorBits = 128;
     }
-  } else if (family == "riscv64") {
+  } else if (family == IsaFamily::RiscV64) {
     t.vectorRegisters = 32;
     t.hasFMA = true;
     if (t.hasFeature("v")) {

@@ -176,7 +176,7 @@ Expected<TargetDesc> getTargetPreset(StringRef name) {
 /// True when every feature the target requires is present on the host, so
 /// code compiled for it can run here.
 static bool runnableOn(const TargetDesc &target, const TargetDesc &host) {
-  if (target.archFamily() != host.archFamily())
+  if (target.isaFamily() != host.isaFamily())
     return false;
   for (const std::string &f : target.features)
     if (StringRef(f).starts_with("+") && !is_contained(host.features, f))

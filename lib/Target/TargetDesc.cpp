@@ -34,15 +34,29 @@ std::string TargetDesc::featureString() const {
   return llvm::join(features, ",");
 }
 
-std::string TargetDesc::archFamily() const {
-  StringRef t(triple);
-  if (t.starts_with("x86_64") || t.starts_with("i686") || t.starts_with("i386"))
+IsaFamily TargetDesc::isaFamily() const {
+  llvm::Triple parsed(triple);
+  if (parsed.isX86())
+    return IsaFamily::X86;
+  if (parsed.isAArch64())
+    return IsaFamily::AArch64;
+  if (parsed.isRISCV64())
+    return IsaFamily::RiscV64;
+  return IsaFamily::Other;
+}
+
+StringRef isaFamilyName(IsaFamily family) {
+  switch (family) {
+  case IsaFamily::X86:
     return "x86";
-  if (t.starts_with("aarch64") || t.starts_with("arm64"))
+  case IsaFamily::AArch64:
     return "aarch64";
-  if (t.starts_with("riscv64"))
+  case IsaFamily::RiscV64:
     return "riscv64";
-  return t.split('-').first.str();
+  case IsaFamily::Other:
+    break;
+  }
+  return "other";
 }
 
 Error TargetDesc::validate() const {

@@ -231,12 +231,12 @@ std::string implementationOf(const char *name) {
 TEST(Peers, BestForcesTheKernelsWrittenForTheHostIsa) {
   TargetDesc host = detectHostTarget();
   bool avx512 =
-      host.archFamily() == "x86" &&
+      host.isaFamily() == IsaFamily::X86 &&
       llvm::all_of(std::vector<llvm::StringRef>{"avx512f", "avx512cd",
                                                 "avx512bw", "avx512dq",
                                                 "avx512vl"},
                    [&](llvm::StringRef f) { return host.hasFeature(f); });
-  bool avx2 = host.archFamily() == "x86" && host.hasFeature("avx2") &&
+  bool avx2 = host.isaFamily() == IsaFamily::X86 && host.hasFeature("avx2") &&
               host.hasFeature("fma");
   bool zen = llvm::StringRef(host.cpu).starts_with("znver");
   if (!avx512 && !(avx2 && !zen))

@@ -108,7 +108,7 @@ TEST(TargetDesc, PresetsDescribeTheirIsa) {
                           Expect{"riscv64-rvv", "riscv64", 256, 32, true}}) {
     Expected<TargetDesc> t = getTargetPreset(e.name);
     ASSERT_TRUE(bool(t)) << toString(t.takeError());
-    EXPECT_EQ(t->archFamily(), e.family) << e.name;
+    EXPECT_EQ(isaFamilyName(t->isaFamily()), e.family) << e.name;
     EXPECT_EQ(t->vectorBits, e.bits) << e.name;
     EXPECT_EQ(t->vectorRegisters, e.registers) << e.name;
     EXPECT_EQ(t->nativeMasking, e.masking) << e.name;
@@ -283,11 +283,11 @@ TEST(TargetDesc, HostIsDetectedAndRunsHere) {
 }
 
 TEST(TargetDesc, ForeignIsaDoesNotRunOnHost) {
-  std::string family = detectHostTarget().archFamily();
+  IsaFamily family = detectHostTarget().isaFamily();
   for (const std::string &name : targetPresetNames()) {
     Expected<TargetDesc> t = resolveTarget(name, "");
     ASSERT_TRUE(bool(t)) << toString(t.takeError());
-    if (t->archFamily() != family)
+    if (t->isaFamily() != family)
       EXPECT_FALSE(t->runsOnHost) << name;
   }
   // A preset of the host's own family whose features the host has runs here

@@ -48,7 +48,7 @@ TEST_F(HostTarget, VectorFieldsMatchTheIsa) {
   EXPECT_TRUE(host->vectorRegisters == 16 || host->vectorRegisters == 32)
       << host->vectorRegisters;
   EXPECT_EQ(host->lanes(32), host->vectorBits / 32);
-  if (host->archFamily() != "x86")
+  if (host->isaFamily() != IsaFamily::X86)
     GTEST_SKIP() << "x86 expectations; host is " << host->triple;
   EXPECT_TRUE(host->vectorBits == 128 || host->vectorBits == 256 ||
               host->vectorBits == 512)
@@ -142,7 +142,7 @@ TEST_F(HostTarget, HostResolvesToTheHost) {
 }
 
 TEST_F(HostTarget, X86PresetsRunOnAnAvx512Host) {
-  if (host->archFamily() != "x86" || !host->hasFeature("avx512f") ||
+  if (host->isaFamily() != IsaFamily::X86 || !host->hasFeature("avx512f") ||
       !host->hasFeature("avx512bw") || !host->hasFeature("avx512vl"))
     GTEST_SKIP() << "needs an x86 AVX-512 host";
   for (const char *name : {"x86-avx2", "x86-sse4.2", "x86-avx512"}) {
@@ -159,7 +159,7 @@ TEST_F(HostTarget, X86PresetsRunOnAnAvx512Host) {
 }
 
 TEST_F(HostTarget, OtherIsasDoNotRunHere) {
-  if (host->archFamily() != "x86")
+  if (host->isaFamily() != IsaFamily::X86)
     GTEST_SKIP() << "x86 expectations; host is " << host->triple;
   for (const char *name : {"aarch64-neon", "aarch64-sve256", "riscv64-rvv"}) {
     auto resolved = resolveTarget(name, "");
@@ -170,7 +170,7 @@ TEST_F(HostTarget, OtherIsasDoNotRunHere) {
 
 TEST_F(HostTarget, PresetNeedingAMissingFeatureDoesNotRunHere) {
   // A preset requiring a feature the host lacks must not be marked runnable.
-  if (host->archFamily() != "x86")
+  if (host->isaFamily() != IsaFamily::X86)
     GTEST_SKIP() << "x86 expectations; host is " << host->triple;
   auto avx512 = resolveTarget("x86-avx512", "");
   ASSERT_TRUE(bool(avx512));

@@ -19,6 +19,12 @@
 namespace autoconfig {
 
 /// One level of the data-cache hierarchy.
+/// The instruction-set families AutoConfig generates code for.
+enum class IsaFamily { X86, AArch64, RiscV64, Other };
+
+/// "x86", "aarch64", "riscv64" (or "other"), as targets and reports say it.
+llvm::StringRef isaFamilyName(IsaFamily family);
+
 struct CacheLevel {
   unsigned level = 1;
   uint64_t sizeBytes = 0;
@@ -89,8 +95,8 @@ struct TargetDesc {
   bool hasFeature(llvm::StringRef feature) const;
   /// "+a,+b,-c" as LLVM's target machine expects.
   std::string featureString() const;
-  /// ISA family: "x86", "aarch64", "riscv64".
-  std::string archFamily() const;
+  /// The ISA family of the triple's architecture (llvm::Triple).
+  IsaFamily isaFamily() const;
 
   /// Checks internal consistency; the message names the offending field.
   llvm::Error validate() const;
