@@ -8,9 +8,7 @@
 
 namespace autoconfig {
 
-bool isChannelsLast(const ConvWorkload &w) {
-  return llvm::StringRef(w.layout).starts_with("nhwc");
-}
+bool isChannelsLast(const ConvWorkload &w) { return isChannelsLast(w.layout); }
 
 static ActivationStrides activation(const ConvWorkload &w, int64_t channels,
                                     int64_t height, int64_t width) {
@@ -29,11 +27,12 @@ ActivationStrides outputStrides(const ConvWorkload &w) {
 
 FilterStrides filterStrides(const ConvWorkload &w) {
   int64_t cg = w.c / w.groups, fg = w.f / w.groups;
-  llvm::StringRef layout(w.layout);
+  ConvLayout layout = w.layout;
   // Same offsets as the reference (lib/Bench/Reference.cpp filterOffset).
-  if (layout == "nhwc_hwcf" || layout == "nhwc_hwc") // KH×KW×Cg×F
+  if (layout == ConvLayout::NhwcHwcf ||
+      layout == ConvLayout::NhwcHwc) // KH×KW×Cg×F
     return {fg, 1, w.f, w.kw * cg * w.f, cg * w.f};
-  if (layout == "nhwc_fhwc") // F×KH×KW×Cg
+  if (layout == ConvLayout::NhwcFhwc) // F×KH×KW×Cg
     return {fg * w.kh * w.kw * cg, w.kh * w.kw * cg, 1, w.kw * cg, cg};
   // "hw", "nchw_fchw", "nchw_chw": F×Cg×KH×KW
   return {fg * cg * w.kh * w.kw, cg * w.kh * w.kw, w.kh * w.kw, w.kw, 1};

@@ -130,7 +130,7 @@ public:
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload);
-        conv && conv->layout != "hw") {
+        conv && conv->layout != ConvLayout::Hw) {
       whyNot = "single-channel image filters (layout hw) only";
       return false;
     }

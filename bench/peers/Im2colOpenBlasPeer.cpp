@@ -144,7 +144,7 @@ public:
           }
       };
     // HWCF filters are K×N with rows of F; FHWC ones N×K (transposed).
-    bool fhwc = w.layout == "nhwc_fhwc";
+    bool fhwc = w.layout == ConvLayout::NhwcFhwc;
     return [=] {
       for (int64_t n = 0; n < w.n; ++n)
         for (int64_t i = 0; i < g; ++i) {

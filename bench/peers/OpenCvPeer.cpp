@@ -51,8 +51,8 @@ public:
 
   bool supports(const Workload &workload, std::string &whyNot) const override {
     const auto *w = std::get_if<ConvWorkload>(&workload);
-    if (!w || w->layout != "hw" || w->strideH != 1 || w->strideW != 1 ||
-        w->dilationH != 1 || w->dilationW != 1) {
+    if (!w || w->layout != ConvLayout::Hw || w->strideH != 1 ||
+        w->strideW != 1 || w->dilationH != 1 || w->dilationW != 1) {
       whyNot = "single-channel image filters only (layout hw, stride 1, no "
                "dilation)";
       return false;

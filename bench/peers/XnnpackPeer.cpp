@@ -196,7 +196,7 @@ llvm::Expected<std::function<void()>> prepareConv(const ConvWorkload &w,
   packFilterGohwi(w, buffers.operands[1].as<float>(), weights.data());
   int64_t cg = w.c / w.groups, fg = w.f / w.groups;
   // "hw" is NHWC with one channel.
-  bool nchw = !isChannelsLast(w) && w.layout != "hw";
+  bool nchw = !isChannelsLast(w) && w.layout != ConvLayout::Hw;
 
   // NCHW depthwise layers: XNNPACK's NCHW operator, whose CHW depthwise
   // micro-kernels (3×3, 5×5) ran 4-5× faster here than the NHWC operator

@@ -88,11 +88,11 @@ static void gemmReference(const GemmWorkload &w, const WorkloadBuffers &in,
 
 /// Element offset of (n, c, h, w) in a 4-D tensor of the given layout
 /// ("nchw" or "nhwc") and sizes; single-channel "hw" ignores n and c.
-static size_t offset4(StringRef layout, int64_t n, int64_t c, int64_t h,
+static size_t offset4(ConvLayout layout, int64_t n, int64_t c, int64_t h,
                       int64_t w, int64_t C, int64_t H, int64_t W) {
-  if (layout == "hw")
+  if (layout == ConvLayout::Hw)
     return size_t(h) * W + w;
-  if (layout.starts_with("nhwc"))
+  if (isChannelsLast(layout))
     return ((size_t(n) * H + h) * W + w) * C + c;
   return ((size_t(n) * C + c) * H + h) * W + w;
 }
@@ -102,15 +102,15 @@ static size_t offset4(StringRef layout, int64_t n, int64_t c, int64_t h,
 static size_t filterOffset(const ConvWorkload &w, int64_t f, int64_t c,
                            int64_t kh, int64_t kw) {
   int64_t cg = w.c / w.groups;
-  if (w.layout == "hw")
+  if (w.layout == ConvLayout::Hw)
     return size_t(kh) * w.kw + kw;
-  if (w.layout == "nchw_fchw")
+  if (w.layout == ConvLayout::NchwFchw)
     return ((size_t(f) * cg + c) * w.kh + kh) * w.kw + kw;
-  if (w.layout == "nhwc_hwcf")
+  if (w.layout == ConvLayout::NhwcHwcf)
     return ((size_t(kh) * w.kw + kw) * cg + c) * w.f + f;
-  if (w.layout == "nhwc_fhwc")
+  if (w.layout == ConvLayout::NhwcFhwc)
     return ((size_t(f) * w.kh + kh) * w.kw + kw) * cg + c;
-  if (w.layout == "nhwc_hwc") // depthwise: channel f
+  if (w.layout == ConvLayout::NhwcHwc) // depthwise: channel f
     return (size_t(kh) * w.kw + kw) * w.c + f;
   return (size_t(f) * w.kh + kh) * w.kw + kw; // nchw_chw
 }
@@ -122,7 +122,7 @@ static void convReference(const ConvWorkload &w, const WorkloadBuffers &in,
                       &y = in.operands[2];
   int64_t oh = w.outH(), ow = w.outW(), cg = w.c / w.groups,
           fg = w.f / w.groups;
-  StringRef layout(w.layout);
+  ConvLayout layout = w.layout;
   out.values.assign(y.size(), 0);
   out.magnitude.assign(y.size(), 0);
   for (int64_t n = 0; n < w.n; ++n)

@@ -123,14 +123,14 @@ Expected<ConvWorkload> parseConvSpec(StringRef spec, StringRef layout) {
     return specError(spec, "grouped convolution with 1 < G < C is not "
                            "supported (only G = 1 and depthwise G = C = F)");
   if (w.n == 1 && w.c == 1 && w.f == 1 && w.strideH == 1 && w.dilationH == 1)
-    w.layout = "hw";
+    w.layout = ConvLayout::Hw;
   else if (depthwise)
-    w.layout = layout == "nhwc" ? "nhwc_hwc" : "nchw_chw";
+    w.layout = layout == "nhwc" ? ConvLayout::NhwcHwc : ConvLayout::NchwChw;
   else
-    w.layout = layout == "nhwc" ? "nhwc_hwcf" : "nchw_fchw";
+    w.layout = layout == "nhwc" ? ConvLayout::NhwcHwcf : ConvLayout::NchwFchw;
   if (w.outH() < 1 || w.outW() < 1)
     return specError(spec, "the kernel is larger than the padded input");
-  w.opName = w.layout == "hw" ? "linalg.conv_2d" : "linalg.conv";
+  w.opName = w.layout == ConvLayout::Hw ? "linalg.conv_2d" : "linalg.conv";
   w.name = formatv("conv_{0}x{1}x{2}x{3}_f{4}_k{5}x{6}_s{7}_p{8}", w.n, w.c,
                    w.h, w.w, w.f, w.kh, w.kw, w.strideH, w.padTop)
                .str();

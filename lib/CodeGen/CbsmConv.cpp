@@ -44,8 +44,9 @@ class CbsmEmitter {
 public:
   CbsmEmitter(KernelBuilder &kb, const ConvOperands &ops, const ConvWorkload &w,
               const CbsmConvParams &p)
-      : kb(kb), ops(ops), w(w), p(p), hw(w.layout == "hw"),
-        depthwise(w.layout == "nchw_chw"), oh(w.outH()), ow(w.outW()) {}
+      : kb(kb), ops(ops), w(w), p(p), hw(w.layout == ConvLayout::Hw),
+        depthwise(w.layout == ConvLayout::NchwChw), oh(w.outH()), ow(w.outW()) {
+  }
 
   void emit() {
     int64_t fb = depthwise || hw ? 1 : std::min(p.fb, w.f);

@@ -164,7 +164,7 @@ LogicalResult generateDepthwiseConv(RewriterBase &rewriter, Operation *op,
                                     const Config &config,
                                     const TargetDesc &target) {
   const auto *w = std::get_if<ConvWorkload>(&workload);
-  if (!w || w->layout != "nhwc_hwc")
+  if (!w || w->layout != ConvLayout::NhwcHwc)
     return op->emitError("autoconfig: the depthwise algorithm needs a "
                          "depthwise NHWC convolution (nhwc_hwc)");
   auto params = DepthwiseConvParams::fromConfig(config);

@@ -124,7 +124,7 @@ public:
   }
 
   void emit() {
-    bool packed = w.layout == "nhwc_fhwc";
+    bool packed = w.layout == ConvLayout::NhwcFhwc;
     if (packed)
       packFilter();
     else
@@ -464,7 +464,9 @@ LogicalResult generateDirectConv(RewriterBase &rewriter, Operation *op,
                                  const Workload &workload, const Config &config,
                                  const TargetDesc &target) {
   const auto *w = std::get_if<ConvWorkload>(&workload);
-  if (!w || (w->layout != "nhwc_hwcf" && w->layout != "nhwc_fhwc") ||
+  if (!w ||
+      (w->layout != ConvLayout::NhwcHwcf &&
+       w->layout != ConvLayout::NhwcFhwc) ||
       w->groups != 1)
     return op->emitError("autoconfig: the direct algorithm needs an NHWC "
                          "convolution (nhwc_hwcf or nhwc_fhwc) without groups");

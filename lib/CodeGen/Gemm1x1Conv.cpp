@@ -136,7 +136,7 @@ bool TransposedFilterSource::pack(KernelBuilder &kb,
 
 namespace {
 
-bool isNchw(const ConvWorkload &w) { return w.layout == "nchw_fchw"; }
+bool isNchw(const ConvWorkload &w) { return w.layout == ConvLayout::NchwFchw; }
 
 /// Reassociations of the three operands' views (input, filter, output).
 struct ViewGroups {
@@ -146,7 +146,7 @@ struct ViewGroups {
 ViewGroups viewGroups(const ConvWorkload &w) {
   if (isNchw(w)) // X (N, C, HW); W (F, C); Y (N, F, HW)
     return {{{0}, {1}, {2, 3}}, {{0}, {1, 2, 3}}, {{0}, {1}, {2, 3}}};
-  if (w.layout == "nhwc_hwcf") // X (NHW, C); W (C, F); Y (NHW, F)
+  if (w.layout == ConvLayout::NhwcHwcf) // X (NHW, C); W (C, F); Y (NHW, F)
     return {{{0, 1, 2}, {3}}, {{0, 1, 2}, {3}}, {{0, 1, 2}, {3}}};
   // nhwc_fhwc: W (F, C)
   return {{{0, 1, 2}, {3}}, {{0}, {1, 2, 3}}, {{0, 1, 2}, {3}}};
@@ -166,7 +166,7 @@ void emitGemm1x1Conv(OpBuilder &builder, Location loc,
       gemmconv::collapse(builder, loc, operands.filter, groups.filter);
   Value y = gemmconv::collapse(builder, loc, operands.output, groups.output);
   std::optional<Epilogue> epilogue = nhwcMatrixEpilogue(operands, w);
-  if (w.layout == "nhwc_fhwc") {
+  if (w.layout == ConvLayout::NhwcFhwc) {
     MemRefMatrixSource a(x, /*transposed=*/false);
     gemmconv::TransposedFilterSource b(filter);
     emitBlockedGemm(builder, loc, a, b, y, *gemm, params.gemm, target,
@@ -198,7 +198,7 @@ LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
   if (!equivalentGemm(w) || w.groups != 1)
     return op->emitError("autoconfig: 'gemm1x1' needs an NCHW/FCHW, "
                          "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
-           << w.layout << "' with " << w.groups << " group(s)";
+           << convLayoutName(w.layout) << "' with " << w.groups << " group(s)";
   if (w.kh != 1 || w.kw != 1 || w.strideH != 1 || w.strideW != 1 || w.padTop ||
       w.padLeft || w.padBottom || w.padRight)
     return op->emitError("autoconfig: 'gemm1x1' needs a 1x1 kernel, stride 1 "

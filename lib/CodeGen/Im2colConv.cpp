@@ -476,7 +476,7 @@ private:
   int64_t runLength = 0;
 };
 
-bool isNchw(const ConvWorkload &w) { return w.layout == "nchw_fchw"; }
+bool isNchw(const ConvWorkload &w) { return w.layout == ConvLayout::NchwFchw; }
 
 } // namespace
 
@@ -504,7 +504,7 @@ void emitIm2colConv(OpBuilder &builder, Location loc,
     return;
   }
   // W (KH*KW*C x F), or F x KH*KW*C for FHWC; Y (N*OH*OW x F).
-  bool fhwc = w.layout == "nhwc_fhwc";
+  bool fhwc = w.layout == ConvLayout::NhwcFhwc;
   Value filter = gemmconv::collapse(
       builder, loc, operands.filter,
       fhwc ? SmallVector<ReassociationIndices>{{0}, {1, 2, 3}}
@@ -533,13 +533,13 @@ LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
   if (!equivalentGemm(w) || w.groups != 1)
     return op->emitError("autoconfig: 'im2col' needs an NCHW/FCHW, "
                          "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
-           << w.layout << "' with " << w.groups << " group(s)";
-  if (!params->gemm.packB && w.layout == "nhwc_fhwc")
+           << convLayoutName(w.layout) << "' with " << w.groups << " group(s)";
+  if (!params->gemm.packB && w.layout == ConvLayout::NhwcFhwc)
     return op->emitError("autoconfig: 'im2col' with packB=0 needs HWCF "
                          "weights (FHWC weights are a transposed B)");
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
   if (linalgOp && linalgOp.hasPureBufferSemantics()) {
-    bool fhwc = w.layout == "nhwc_fhwc";
+    bool fhwc = w.layout == ConvLayout::NhwcFhwc;
     SmallVector<ReassociationIndices> filterGroups =
         isNchw(w) || fhwc ? SmallVector<ReassociationIndices>{{0}, {1, 2, 3}}
                           : SmallVector<ReassociationIndices>{{0, 1, 2}, {3}};

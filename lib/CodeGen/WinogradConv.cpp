@@ -75,7 +75,7 @@ public:
     gPlan = planTransform(tr.g, p.alpha(), 3);
     btPlan = planTransform(tr.bt, p.alpha(), p.alpha());
     atPlan = planTransform(tr.at, p.m, p.alpha());
-    nchw = w.layout == "nchw_fchw";
+    nchw = w.layout == ConvLayout::NchwFchw;
     m = p.m;
     vl = p.vl;
     regionH = m * tbh + 2;
@@ -96,7 +96,7 @@ public:
     int64_t filterTasks = runtimeFilter ? panels : 0;
     int64_t workers =
         p.threads > 1 ? std::min(p.threads, std::max(blocks, filterTasks)) : 1;
-    bool staging = runtimeFilter && w.layout != "nhwc_hwcf";
+    bool staging = runtimeFilter && w.layout != ConvLayout::NhwcHwcf;
     int64_t uBytes = runtimeFilter ? uLayout.bytes(ebytes) : 0;
     vOffset = 0;
     mOffset = vOffset + vLayout.bytes(ebytes);
@@ -390,9 +390,9 @@ private:
     if (!values || int64_t(values->size()) != w.f * w.c * 9)
       return Value();
     auto filterAt = [&](int64_t f, int64_t c, int64_t kh, int64_t kw) {
-      if (w.layout == "nchw_fchw")
+      if (w.layout == ConvLayout::NchwFchw)
         return (*values)[((f * w.c + c) * 3 + kh) * 3 + kw];
-      if (w.layout == "nhwc_hwcf")
+      if (w.layout == ConvLayout::NhwcHwcf)
         return (*values)[((kh * 3 + kw) * w.c + c) * w.f + f];
       return (*values)[((f * 3 + kh) * 3 + kw) * w.c + c]; // nhwc_fhwc
     };
@@ -444,7 +444,7 @@ private:
   /// HWCF filters are contiguous along F; FCHW and FHWC ones are transposed
   /// vl filters x vl positions at a time into a small tap-major buffer.
   void emitFilterTransform(Value panel) {
-    bool hwcf = w.layout == "nhwc_hwcf";
+    bool hwcf = w.layout == ConvLayout::NhwcHwcf;
     Value flat; // the filter as [F][C*9]
     if (!hwcf)
       flat = memref::CollapseShapeOp::create(
@@ -482,7 +482,7 @@ private:
   /// staged[tap][cl][l] = g[f0 + l][c0 + cl][tap] for vl filters from f0 and
   /// vl channels from c0 (zero past F and C).
   void stageFilterChunk(Value flat, Value f0, Value c0) {
-    bool fchw = w.layout == "nchw_fchw";
+    bool fchw = w.layout == ConvLayout::NchwFchw;
     int64_t flatSize = w.c * 9;
     SmallVector<Value> filterValid;
     SmallVector<Value> filterIdx;
@@ -872,10 +872,10 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
   auto params = WinogradConvParams::fromConfig(config);
   if (!params)
     return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
-  if (w.layout != "nchw_fchw" && w.layout != "nhwc_hwcf" &&
-      w.layout != "nhwc_fhwc")
+  if (w.layout != ConvLayout::NchwFchw && w.layout != ConvLayout::NhwcHwcf &&
+      w.layout != ConvLayout::NhwcFhwc)
     return op->emitError("autoconfig: winograd does not support layout '")
-           << w.layout << "'";
+           << convLayoutName(w.layout) << "'";
   if (w.kh != 3 || w.kw != 3 || w.strideH != 1 || w.strideW != 1 ||
       w.dilationH != 1 || w.dilationW != 1 || w.groups != 1)
     return op->emitError("autoconfig: winograd needs a 3x3, stride 1, "
@@ -884,7 +884,7 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
   auto linalgOp = cast<linalg::LinalgOp>(op);
   auto filterType =
       dyn_cast<MemRefType>(linalgOp.getDpsInputOperand(1)->get().getType());
-  if (w.layout != "nhwc_hwcf" &&
+  if (w.layout != ConvLayout::NhwcHwcf &&
       (!filterType || !memref::CollapseShapeOp::isGuaranteedCollapsible(
                           filterType, {{0}, {1, 2, 3}})))
     return op->emitError("autoconfig: winograd needs a contiguous filter");

@@ -24,12 +24,12 @@
 
 #include "autoconfig/CodeGen/ConstantData.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/StreamingModel.h"
-#include "autoconfig/Import/Import.h"
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Decision.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -326,7 +326,7 @@ struct PropagateLayoutPass
     bool depthwise = isa<linalg::DepthwiseConv2DNchwChwOp>(op);
     ConvWorkload nchw = std::get<ConvWorkload>(*extracted);
     ConvWorkload nhwc = nchw;
-    nhwc.layout = depthwise ? "nhwc_hwc" : "nhwc_hwcf";
+    nhwc.layout = depthwise ? ConvLayout::NhwcHwc : ConvLayout::NhwcHwcf;
 
     Machine machine{options.target, options.profile, options.threads};
     DecideOptions decideOptions;

@@ -52,8 +52,8 @@ public:
       whyNot = "not a convolution";
       return false;
     }
-    if (w->layout != "hw" && w->layout != "nchw_fchw" &&
-        w->layout != "nchw_chw") {
+    if (w->layout != ConvLayout::Hw && w->layout != ConvLayout::NchwFchw &&
+        w->layout != ConvLayout::NchwChw) {
       whyNot = "needs W innermost (hw, NCHW or depthwise NCHW)";
       return false;
     }
@@ -67,7 +67,7 @@ public:
     CbsmConvParams best;
     best.vl = t.lanes(elementBits(w.element));
     double bestTime = INFINITY;
-    bool single = w.layout != "nchw_fchw";
+    bool single = w.layout != ConvLayout::NchwFchw;
     int64_t maxVecs = ceilDiv(w.outW(), best.vl);
     // Candidates within the register file; the model ranks them.
     for (int64_t fb = 1; fb <= (single ? 1 : std::min<int64_t>(w.f, 8)); ++fb)
@@ -112,7 +112,7 @@ public:
     unsigned ebytes = elementBits(w.element) / 8;
     double needed = fmaInFlightNeeded(machine, unsigned(p.vl) * ebytes * 8);
     int64_t oh = w.outH(), ow = w.outW();
-    bool single = w.layout != "nchw_fchw";
+    bool single = w.layout != ConvLayout::NchwFchw;
     int64_t fb = single ? 1 : std::min(p.fb, w.f);
     int64_t cPerF = single ? 1 : w.c;
 
@@ -256,7 +256,7 @@ public:
     const auto &w = std::get<ConvWorkload>(workload);
     std::vector<Config> space;
     int64_t lanes = t.lanes(elementBits(w.element));
-    bool single = w.layout != "nchw_fchw";
+    bool single = w.layout != ConvLayout::NchwFchw;
     for (int64_t vl : {lanes / 2, lanes})
       for (int64_t sv = 1; sv <= 8; ++sv)
         for (int64_t fb = 1; fb <= (single ? 1 : 8); ++fb) {

@@ -81,7 +81,7 @@ public:
       whyNot = "not a convolution";
       return false;
     }
-    if (w->layout != "nhwc_hwc") {
+    if (w->layout != ConvLayout::NhwcHwc) {
       whyNot = "needs a depthwise NHWC convolution (nhwc_hwc)";
       return false;
     }

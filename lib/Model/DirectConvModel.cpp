@@ -144,7 +144,8 @@ public:
       whyNot = "not a convolution";
       return false;
     }
-    if (w->layout != "nhwc_hwcf" && w->layout != "nhwc_fhwc") {
+    if (w->layout != ConvLayout::NhwcHwcf &&
+        w->layout != ConvLayout::NhwcFhwc) {
       whyNot = "needs an NHWC input with an HWCF or FHWC filter";
       return false;
     }
@@ -332,7 +333,7 @@ Prediction DirectConvModel::predict(const Workload &workload,
   int64_t rb = std::clamp<int64_t>(p.rb, 1, oh);
   int64_t fBlocks = ceilDiv(w.f, fv * p.vl), cBlocks = ceilDiv(w.c, cb);
   int64_t rowBlocks = ceilDiv(oh, rb);
-  bool packed = w.layout == "nhwc_fhwc";
+  bool packed = w.layout == ConvLayout::NhwcFhwc;
   double regs = (double(owb * fv) + fv + 1) * split;
   double spilled = std::max(0.0, regs - t.vectorRegisters);
 

@@ -34,18 +34,19 @@ std::optional<GemmWorkload> equivalentGemm(const ConvWorkload &w) {
   g.name = w.name;
   g.element = w.element;
   int64_t taps = w.kh * w.kw, pixels = w.outH() * w.outW();
-  if (w.layout == "nchw_fchw") {
+  if (w.layout == ConvLayout::NchwFchw) {
     g.opName = "linalg.batch_matmul";
     g.batch = w.n;
     g.m = w.f;
     g.n = pixels;
     g.k = w.c * taps;
     g.constA = w.constWeights;
-  } else if (w.layout == "nhwc_hwcf" || w.layout == "nhwc_fhwc") {
+  } else if (w.layout == ConvLayout::NhwcHwcf ||
+             w.layout == ConvLayout::NhwcFhwc) {
     g.m = w.n * pixels;
     g.n = w.f;
     g.k = taps * w.c;
-    g.transB = w.layout == "nhwc_fhwc";
+    g.transB = w.layout == ConvLayout::NhwcFhwc;
     g.constB = w.constWeights;
   } else {
     return std::nullopt;
@@ -54,7 +55,9 @@ std::optional<GemmWorkload> equivalentGemm(const ConvWorkload &w) {
   return g;
 }
 
-bool im2colPacksB(const ConvWorkload &w) { return w.layout == "nchw_fchw"; }
+bool im2colPacksB(const ConvWorkload &w) {
+  return w.layout == ConvLayout::NchwFchw;
+}
 
 int64_t im2colNhwcRunLength(const ConvWorkload &w) {
   // Below 64 channels a tap's run wastes part of its vectors and costs a
@@ -84,8 +87,9 @@ public:
       return false;
     }
     if (!equivalentGemm(*w)) {
-      whyNot =
-          "layout '" + w->layout + "' is not NCHW/FCHW, NHWC/HWCF or NHWC/FHWC";
+      whyNot = ("layout '" + convLayoutName(w->layout) +
+                "' is not NCHW/FCHW, NHWC/HWCF or NHWC/FHWC")
+                   .str();
       return false;
     }
     if (w->groups != 1) {

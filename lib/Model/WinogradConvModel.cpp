@@ -388,9 +388,9 @@ const TransformCosts &transformCosts(int64_t m) {
   return m <= 2 ? f2 : f4;
 }
 
-bool layoutSupported(StringRef layout) {
-  return layout == "nchw_fchw" || layout == "nhwc_hwcf" ||
-         layout == "nhwc_fhwc";
+bool layoutSupported(ConvLayout layout) {
+  return layout == ConvLayout::NchwFchw || layout == ConvLayout::NhwcHwcf ||
+         layout == ConvLayout::NhwcFhwc;
 }
 
 class WinogradConvModel final : public AlgorithmModel {
@@ -412,7 +412,7 @@ public:
       return false;
     }
     if (!layoutSupported(w->layout)) {
-      whyNot = "layout " + w->layout +
+      whyNot = "layout " + convLayoutName(w->layout).str() +
                " (needs nchw_fchw, nhwc_hwcf or "
                "nhwc_fhwc)";
       return false;
@@ -624,7 +624,7 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   double needed = fmaInFlightNeeded(machine, bits);
   const TransformCosts &tc = transformCosts(p.m);
   WinogradGeometry g(w, p);
-  bool nchw = w.layout == "nchw_fchw";
+  bool nchw = w.layout == ConvLayout::NchwFchw;
   double vl = double(p.vl), logVl = std::log2(std::max(2.0, vl));
   double opRate = v.fmaPerSecond; // adds, FMAs and shuffles alike
   double cVectors = double(ceilDiv(w.c, p.vl));
@@ -668,7 +668,7 @@ Prediction WinogradConvModel::predict(const Workload &workload,
     double perPair =
         ops / opRate + 9 / v.loadPerSecond + double(g.a2) / v.storePerSecond;
     double staging = 0;
-    if (w.layout != "nhwc_hwcf")
+    if (w.layout != ConvLayout::NhwcHwcf)
       staging = fvecs * cVectors * 9 *
                 (vl / v.loadPerSecond + vl * logVl / opRate +
                  vl / v.storePerSecond + vl / v.loadPerSecond);

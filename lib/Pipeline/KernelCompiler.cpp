@@ -28,15 +28,15 @@ static std::string memrefType(ArrayRef<int64_t> shape, ElementKind element) {
 /// Input, filter and output shapes of a convolution in its layout.
 static std::vector<std::vector<int64_t>> convShapes(const ConvWorkload &w) {
   int64_t oh = w.outH(), ow = w.outW();
-  if (w.layout == "hw")
+  if (w.layout == ConvLayout::Hw)
     return {{w.h, w.w}, {w.kh, w.kw}, {oh, ow}};
-  if (w.layout == "nchw_fchw")
+  if (w.layout == ConvLayout::NchwFchw)
     return {{w.n, w.c, w.h, w.w}, {w.f, w.c, w.kh, w.kw}, {w.n, w.f, oh, ow}};
-  if (w.layout == "nhwc_hwcf")
+  if (w.layout == ConvLayout::NhwcHwcf)
     return {{w.n, w.h, w.w, w.c}, {w.kh, w.kw, w.c, w.f}, {w.n, oh, ow, w.f}};
-  if (w.layout == "nhwc_fhwc")
+  if (w.layout == ConvLayout::NhwcFhwc)
     return {{w.n, w.h, w.w, w.c}, {w.f, w.kh, w.kw, w.c}, {w.n, oh, ow, w.f}};
-  if (w.layout == "nhwc_hwc")
+  if (w.layout == ConvLayout::NhwcHwc)
     return {{w.n, w.h, w.w, w.c}, {w.kh, w.kw, w.c}, {w.n, oh, ow, w.c}};
   // nchw_chw (depthwise)
   return {{w.n, w.c, w.h, w.w}, {w.c, w.kh, w.kw}, {w.n, w.c, oh, ow}};
@@ -60,15 +60,15 @@ kernelOperandShapes(const Workload &workload) {
 
 /// The linalg op name of a convolution layout.
 static const char *convOpName(const ConvWorkload &w) {
-  if (w.layout == "hw")
+  if (w.layout == ConvLayout::Hw)
     return "linalg.conv_2d";
-  if (w.layout == "nchw_fchw")
+  if (w.layout == ConvLayout::NchwFchw)
     return "linalg.conv_2d_nchw_fchw";
-  if (w.layout == "nhwc_hwcf")
+  if (w.layout == ConvLayout::NhwcHwcf)
     return "linalg.conv_2d_nhwc_hwcf";
-  if (w.layout == "nhwc_fhwc")
+  if (w.layout == ConvLayout::NhwcFhwc)
     return "linalg.conv_2d_nhwc_fhwc";
-  if (w.layout == "nhwc_hwc")
+  if (w.layout == ConvLayout::NhwcHwc)
     return "linalg.depthwise_conv_2d_nhwc_hwc";
   return "linalg.depthwise_conv_2d_nchw_chw";
 }
@@ -92,8 +92,8 @@ static std::string convKernelText(const ConvWorkload &w) {
   bool padded = w.padTop || w.padLeft || w.padBottom || w.padRight;
   std::string body, input = "%x", inputType = tx;
   if (padded) {
-    bool nhwc = StringRef(w.layout).starts_with("nhwc");
-    unsigned hd = w.layout == "hw" ? 0 : (nhwc ? 1 : 2), wd = hd + 1;
+    bool nhwc = isChannelsLast(w.layout);
+    unsigned hd = w.layout == ConvLayout::Hw ? 0 : (nhwc ? 1 : 2), wd = hd + 1;
     std::vector<int64_t> paddedShape = shapes[0];
     paddedShape[hd] += w.padTop + w.padBottom;
     paddedShape[wd] += w.padLeft + w.padRight;
@@ -124,7 +124,7 @@ static std::string convKernelText(const ConvWorkload &w) {
     inputType = tp;
   }
   std::string attrs;
-  if (w.layout != "hw")
+  if (w.layout != ConvLayout::Hw)
     attrs = formatv(" {{dilations = dense<[{0}, {1}]> : tensor<2xi64>, "
                     "strides = dense<[{2}, {3}]> : tensor<2xi64>}",
                     w.dilationH, w.dilationW, w.strideH, w.strideW)

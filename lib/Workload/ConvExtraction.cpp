@@ -128,11 +128,11 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
   unsigned hDim = 0, wDim = 1;
   int64_t oh = 0, ow = 0;
   if (isa<linalg::Conv2DOp>(raw)) {
-    w.layout = "hw";
+    w.layout = ConvLayout::Hw;
     w.h = in[0], w.w = in[1], w.kh = fl[0], w.kw = fl[1];
     oh = out[0], ow = out[1];
   } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(raw)) {
-    w.layout = "nchw_fchw";
+    w.layout = ConvLayout::NchwFchw;
     strides = pairAttr(conv.getStrides());
     dilations = pairAttr(conv.getDilations());
     w.n = in[0], w.c = in[1], w.h = in[2], w.w = in[3];
@@ -142,7 +142,7 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
     if (fl[1] != w.c || out[1] != w.f || out[0] != w.n)
       return raw->emitError("autoconfig: mismatched convolution shapes");
   } else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(raw)) {
-    w.layout = "nhwc_hwcf";
+    w.layout = ConvLayout::NhwcHwcf;
     strides = pairAttr(conv.getStrides());
     dilations = pairAttr(conv.getDilations());
     w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
@@ -152,7 +152,7 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
     if (fl[2] != w.c || out[3] != w.f || out[0] != w.n)
       return raw->emitError("autoconfig: mismatched convolution shapes");
   } else if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(raw)) {
-    w.layout = "nhwc_fhwc";
+    w.layout = ConvLayout::NhwcFhwc;
     strides = pairAttr(conv.getStrides());
     dilations = pairAttr(conv.getDilations());
     w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
@@ -162,7 +162,7 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
     if (fl[3] != w.c || out[3] != w.f || out[0] != w.n)
       return raw->emitError("autoconfig: mismatched convolution shapes");
   } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(raw)) {
-    w.layout = "nhwc_hwc";
+    w.layout = ConvLayout::NhwcHwc;
     strides = pairAttr(conv.getStrides());
     dilations = pairAttr(conv.getDilations());
     w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
@@ -172,7 +172,7 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
     if (fl[2] != w.c || out[3] != w.c || out[0] != w.n)
       return raw->emitError("autoconfig: mismatched convolution shapes");
   } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(raw)) {
-    w.layout = "nchw_chw";
+    w.layout = ConvLayout::NchwChw;
     strides = pairAttr(conv.getStrides());
     dilations = pairAttr(conv.getDilations());
     w.n = in[0], w.c = in[1], w.h = in[2], w.w = in[3];
@@ -185,7 +185,7 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
     return raw->emitError("autoconfig: unsupported convolution '")
            << raw->getName() << "'";
   }
-  if (w.groups == 1 && w.c == 1 && w.f == 1 && w.layout != "hw")
+  if (w.groups == 1 && w.c == 1 && w.f == 1 && w.layout != ConvLayout::Hw)
     ; // single-channel filters in a batched layout are fine
   w.strideH = strides[0], w.strideW = strides[1];
   w.dilationH = dilations[0], w.dilationW = dilations[1];

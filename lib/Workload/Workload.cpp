@@ -32,9 +32,32 @@ std::string GemmWorkload::shapeString() const {
   return s;
 }
 
+static constexpr std::pair<ConvLayout, llvm::StringLiteral> kLayoutNames[] = {
+    {ConvLayout::Hw, "hw"},
+    {ConvLayout::NchwFchw, "nchw_fchw"},
+    {ConvLayout::NchwChw, "nchw_chw"},
+    {ConvLayout::NhwcHwcf, "nhwc_hwcf"},
+    {ConvLayout::NhwcFhwc, "nhwc_fhwc"},
+    {ConvLayout::NhwcHwc, "nhwc_hwc"}};
+
+StringRef convLayoutName(ConvLayout layout) {
+  for (const auto &[value, name] : kLayoutNames)
+    if (value == layout)
+      return name;
+  return "unknown";
+}
+
+std::optional<ConvLayout> parseConvLayout(StringRef name) {
+  for (const auto &[value, known] : kLayoutNames)
+    if (known == name)
+      return value;
+  return std::nullopt;
+}
+
 std::string ConvWorkload::shapeString() const {
   return formatv("N{0} C{1} {2}x{3} F{4} {5}x{6} s{7} p{8} d{9} g{10} {11}", n,
-                 c, h, w, f, kh, kw, strideH, padTop, dilationH, groups, layout)
+                 c, h, w, f, kh, kw, strideH, padTop, dilationH, groups,
+                 convLayoutName(layout))
       .str();
 }
 
@@ -94,7 +117,7 @@ json::Value toJSON(const ConvWorkload &w) {
       {"padding", json::Array{w.padTop, w.padLeft, w.padBottom, w.padRight}},
       {"dilation", json::Array{w.dilationH, w.dilationW}},
       {"groups", w.groups},
-      {"layout", w.layout},
+      {"layout", convLayoutName(w.layout)},
       {"element", elementName(w.element)},
       {"const_weights", w.constWeights},
       {"out_h", w.outH()},

@@ -82,7 +82,7 @@ struct ConvShape {
 
 ConvWorkload convWorkload(const ConvShape &s) {
   ConvWorkload w;
-  w.layout = s.layout;
+  w.layout = *parseConvLayout(s.layout);
   w.opName = std::string("linalg.conv_2d_") + s.layout;
   w.n = s.n, w.c = s.c, w.h = s.h, w.w = s.w, w.f = s.f, w.kh = s.kh,
   w.kw = s.kw;
@@ -379,7 +379,7 @@ TEST(GemmConvModels, EquivalentGemms) {
   EXPECT_EQ(g->n, 28 * 28);
   EXPECT_EQ(g->k, 64 * 9);
   EXPECT_FALSE(g->transB);
-  w.layout = "nhwc_fhwc";
+  w.layout = ConvLayout::NhwcFhwc;
   g = equivalentGemm(w);
   ASSERT_TRUE(g.has_value());
   EXPECT_EQ(g->batch, 1);
@@ -387,7 +387,7 @@ TEST(GemmConvModels, EquivalentGemms) {
   EXPECT_EQ(g->n, 128);
   EXPECT_EQ(g->k, 9 * 64);
   EXPECT_TRUE(g->transB);
-  w.layout = "nhwc_hwc";
+  w.layout = ConvLayout::NhwcHwc;
   EXPECT_FALSE(equivalentGemm(w).has_value());
 }
 
@@ -442,7 +442,7 @@ TEST(GemmConvModels, Im2colPredictionReplacesThePackingOfXcol) {
             p.term("pack B (im2col)")->seconds);
 
   ConvWorkload nhwc = nchw;
-  nhwc.layout = "nhwc_hwcf";
+  nhwc.layout = ConvLayout::NhwcHwcf;
   Config nhwcConfig = derived("im2col", nhwc);
   Prediction q = im2col->model->predict(nhwc, nhwcConfig, machine);
   EXPECT_NE(q.term("pack A (im2col)"), nullptr);
@@ -490,7 +490,7 @@ TEST(GemmConvModels, Gemm1x1IsTheBlockedModelPerImage) {
   EXPECT_TRUE(
       findAlgorithm("im2col")->model->applies(k3, hostTarget(), whyNot));
   ConvWorkload depthwise = w;
-  depthwise.layout = "nchw_chw";
+  depthwise.layout = ConvLayout::NchwChw;
   depthwise.groups = depthwise.c = depthwise.f = 64;
   EXPECT_FALSE(gemm1x1->model->applies(depthwise, hostTarget(), whyNot));
   EXPECT_FALSE(

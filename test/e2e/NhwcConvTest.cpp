@@ -66,7 +66,7 @@ struct NhwcCase {
   ConvWorkload workload() const {
     ConvWorkload w;
     w.name = label;
-    w.layout = layout;
+    w.layout = *parseConvLayout(layout);
     w.opName = layout == "nhwc_hwcf"   ? "linalg.conv_2d_nhwc_hwcf"
                : layout == "nhwc_fhwc" ? "linalg.conv_2d_nhwc_fhwc"
                                        : "linalg.depthwise_conv_2d_nhwc_hwc";

@@ -17,14 +17,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/Bench/Reference.h"
-#include "autoconfig/Model/WinogradConvParams.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Model/WinogradConvParams.h"
 #include "autoconfig/Pipeline/Jit.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Select/Decision.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -75,7 +75,7 @@ struct WinogradCase {
   ConvWorkload workload() const {
     ConvWorkload cw;
     cw.name = label;
-    cw.layout = layout;
+    cw.layout = *parseConvLayout(layout);
     cw.opName = layout == "nchw_fchw"   ? "linalg.conv_2d_nchw_fchw"
                 : layout == "nhwc_hwcf" ? "linalg.conv_2d_nhwc_hwcf"
                                         : "linalg.conv_2d_nhwc_fhwc";

@@ -250,7 +250,7 @@ struct ConvSpec {
 
 Workload conv(const ConvSpec &s) {
   ConvWorkload w;
-  w.layout = s.layout;
+  w.layout = *parseConvLayout(s.layout);
   w.n = s.n, w.c = s.c, w.h = s.h, w.w = s.w, w.f = s.f;
   w.kh = s.kh, w.kw = s.kw;
   w.strideH = w.strideW = s.stride;

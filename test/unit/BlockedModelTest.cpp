@@ -23,7 +23,7 @@ ConvWorkload pointwiseNchw(int64_t c, int64_t f, int64_t hw) {
   ConvWorkload w;
   w.name = "pointwise";
   w.opName = "linalg.conv_2d_nchw_fchw";
-  w.layout = "nchw_fchw";
+  w.layout = ConvLayout::NchwFchw;
   w.c = c;
   w.f = f;
   w.h = w.w = hw;

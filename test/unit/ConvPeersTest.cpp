@@ -49,7 +49,7 @@ ConvWorkload convWorkload(const ConvCase &c) {
   ConvWorkload w;
   w.name = "conv_peer_case";
   w.opName = "linalg.conv";
-  w.layout = c.layout;
+  w.layout = *parseConvLayout(c.layout);
   w.n = c.n, w.c = c.c, w.h = c.h, w.w = c.w, w.f = c.f, w.kh = c.kh,
   w.kw = c.kw;
   w.strideH = w.strideW = c.stride;

@@ -206,7 +206,7 @@ ConvWorkload conv3x3(int64_t c, int64_t f, int64_t hw, int64_t pad,
   ConvWorkload w;
   w.name = "conv";
   w.opName = "linalg.conv_2d_nchw_fchw";
-  w.layout = layout;
+  w.layout = *parseConvLayout(layout);
   w.n = 1;
   w.c = c;
   w.f = f;

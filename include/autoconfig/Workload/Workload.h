@@ -4,7 +4,10 @@
 
 #include "llvm/Support/JSON.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -35,6 +38,21 @@ struct GemmWorkload {
   std::string shapeString() const;
 };
 
+/// The operand layouts of a convolution: input_filter (the output follows
+/// the input), as the linalg op names them; `Hw` is a single-channel 2-D
+/// filter (linalg.conv_2d).
+enum class ConvLayout { Hw, NchwFchw, NchwChw, NhwcHwcf, NhwcFhwc, NhwcHwc };
+
+/// "hw", "nchw_fchw", "nchw_chw", "nhwc_hwcf", "nhwc_fhwc", "nhwc_hwc".
+llvm::StringRef convLayoutName(ConvLayout layout);
+/// The layout of that name, if it is one.
+std::optional<ConvLayout> parseConvLayout(llvm::StringRef name);
+/// Channels innermost (NHWC input).
+inline bool isChannelsLast(ConvLayout layout) {
+  return layout == ConvLayout::NhwcHwcf || layout == ConvLayout::NhwcFhwc ||
+         layout == ConvLayout::NhwcHwc;
+}
+
 /// Forward 2-D convolution (NCHW/FCHW or NHWC/HWCF, ...); see Conv module.
 struct ConvWorkload {
   std::string name;
@@ -43,8 +61,7 @@ struct ConvWorkload {
   int64_t strideH = 1, strideW = 1, padTop = 0, padLeft = 0, padBottom = 0,
           padRight = 0, dilationH = 1, dilationW = 1, groups = 1;
   ElementKind element = ElementKind::F32;
-  /// "nchw_fchw", "nhwc_hwcf", "nhwc_fhwc", "nhwc_hwc" (depthwise), ...
-  std::string layout = "nchw_fchw";
+  ConvLayout layout = ConvLayout::NchwFchw;
   bool constWeights = false;
 
   int64_t outH() const {
