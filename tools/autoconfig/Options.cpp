@@ -77,6 +77,15 @@ cl::SubCommand &onnxTestCommand() {
                    "compare with their expected outputs");
   return command;
 }
+cl::SubCommand &algorithmsCommand() {
+  static cl::SubCommand command(
+      "algorithms", "List the optimization algorithms and their parameters "
+                    "(what a --config or an autoconfig.config may set)");
+  return command;
+}
+cl::opt<bool> markdown("markdown",
+                       cl::desc("The list as the Markdown of docs/models.md"),
+                       cl::sub(algorithmsCommand()));
 cl::SubCommand &targetCommand() {
   static cl::SubCommand command("target",
                                 "Print the target description and its profile");

@@ -3,12 +3,12 @@
 #ifndef AUTOCONFIG_TOOLS_OPTIONS_H
 #define AUTOCONFIG_TOOLS_OPTIONS_H
 
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Import/Import.h"
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "llvm/Support/CommandLine.h"
 
@@ -24,6 +24,8 @@ llvm::cl::SubCommand &explainCommand();
 llvm::cl::SubCommand &compileCommand();
 llvm::cl::SubCommand &benchCommand();
 llvm::cl::SubCommand &targetCommand();
+llvm::cl::SubCommand &algorithmsCommand();
+extern llvm::cl::opt<bool> markdown;
 llvm::cl::SubCommand &calibrateCommand();
 llvm::cl::SubCommand &tuneCommand();
 llvm::cl::SubCommand &reportCommand();
@@ -94,6 +96,7 @@ int runExplain();
 int runCompile();
 int runBench();
 int runTarget();
+int runAlgorithms();
 int runCalibrate();
 int runTune();
 int runReport();

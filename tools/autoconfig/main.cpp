@@ -60,6 +60,8 @@ int main(int argc, char **argv) {
     return runBench();
   if (targetCommand())
     return runTarget();
+  if (algorithmsCommand())
+    return runAlgorithms();
   if (calibrateCommand())
     return runCalibrate();
   if (tuneCommand())

@@ -34,6 +34,8 @@ namespace autoconfig {
 struct ParamSpec {
   std::string name;
   std::string help;
+  /// The values any config may give it ("in [1, 64]", "0 or 1", ...).
+  std::string range;
 };
 
 /// One parameter of the struct `Params`: its name, its field, its meaning
@@ -82,15 +84,8 @@ template <typename Params> struct DeclaredParams {
       if (value >= decl.min && value <= decl.max &&
           (!decl.powerOfTwo || llvm::isPowerOf2_64(uint64_t(value))))
         continue;
-      std::string range =
-          decl.min == 0 && decl.max == 1 ? std::string("0 or 1")
-          : decl.max == std::numeric_limits<int64_t>::max()
-              ? ("at least " + llvm::Twine(decl.min)).str()
-              : ((decl.powerOfTwo ? "a power of two in [" : "in [") +
-                 llvm::Twine(decl.min) + ", " + llvm::Twine(decl.max) + "]")
-                    .str();
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     decl.name + " must be " + range +
+                                     decl.name + " must be " + rangeOf(decl) +
                                          ", got " + llvm::Twine(value));
     }
     return llvm::Error::success();
@@ -100,11 +95,20 @@ template <typename Params> struct DeclaredParams {
   static std::vector<ParamSpec> specs() {
     std::vector<ParamSpec> specs;
     for (const ParamDecl<Params> &decl : Params::decls())
-      specs.push_back({decl.name.str(), decl.help.str()});
+      specs.push_back({decl.name.str(), decl.help.str(), rangeOf(decl)});
     return specs;
   }
 
 private:
+  static std::string rangeOf(const ParamDecl<Params> &decl) {
+    if (decl.min == 0 && decl.max == 1)
+      return "0 or 1";
+    if (decl.max == std::numeric_limits<int64_t>::max())
+      return ("at least " + llvm::Twine(decl.min)).str();
+    return ((decl.powerOfTwo ? "a power of two in [" : "in [") +
+            llvm::Twine(decl.min) + ", " + llvm::Twine(decl.max) + "]")
+        .str();
+  }
   const Params &self() const { return static_cast<const Params &>(*this); }
 };
 
