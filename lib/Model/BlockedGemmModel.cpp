@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -583,42 +584,33 @@ Error BlockedGemmModel::verify(const Workload &workload, const Config &config,
     return params.takeError();
   const auto &w = std::get<GemmWorkload>(workload);
   const BlockedGemmParams &p = *params;
-  auto bad = [](const Twine &msg) {
-    return createStringError(inconvertibleErrorCode(), msg);
-  };
   if (Error err = p.checkRanges())
     return err;
   if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
-    return bad("nr must be a multiple of vl=" + Twine(p.vl) +
-               " with at most 16 vectors, got " + Twine(p.nr));
+    return configError("nr must be a multiple of vl=" + Twine(p.vl) +
+                       " with at most 16 vectors, got " + Twine(p.nr));
   if (p.mc < p.mr || p.mc % p.mr)
-    return bad("mc must be a positive multiple of mr=" + Twine(p.mr) +
-               ", got " + Twine(p.mc));
+    return configError("mc must be a positive multiple of mr=" + Twine(p.mr) +
+                       ", got " + Twine(p.mc));
   if (p.nc < p.nr || p.nc % p.nr)
-    return bad("nc must be a positive multiple of nr=" + Twine(p.nr) +
-               ", got " + Twine(p.nc));
+    return configError("nc must be a positive multiple of nr=" + Twine(p.nr) +
+                       ", got " + Twine(p.nc));
   if (!p.packB && w.transB)
-    return bad("packB=0 needs B untransposed (its rows are read as vectors)");
+    return configError(
+        "packB=0 needs B untransposed (its rows are read as vectors)");
   // Packing buffers are allocated per call (per thread): keep them sane.
   double packBytes = double(std::min(p.kc, w.k)) *
                      (double(std::min(p.nc, roundUp(w.n, p.nr))) +
                       double(std::min(p.mc, roundUp(w.m, p.mr)))) *
                      (elementBits(w.element) / 8);
   if (packBytes > double(int64_t(1) << 32))
-    return bad(formatv("packing buffers of {0} are too large (kc x (mc + nc))",
-                       formatBytes(packBytes))
-                   .str());
-  unsigned lanes = t.lanes(elementBits(w.element));
-  if (unsigned(p.vl) > lanes)
-    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
-                               "LLVM splits each vector op",
-                               p.vl, lanes));
+    return configError(
+        formatv("packing buffers of {0} are too large (kc x (mc + nc))",
+                formatBytes(packBytes))
+            .str());
+  warnVectorLength(p.vl, w.element, t, warnings);
   int64_t regs = p.mr * (p.nr / p.vl) + p.nr / p.vl + 1;
-  if (regs > int64_t(t.vectorRegisters))
-    warnings.push_back(formatv("mr*nr/vl + nr/vl + 1 = {0} vector registers "
-                               "exceed the target's {1}: accumulators will "
-                               "spill",
-                               regs, t.vectorRegisters));
+  warnRegisters("mr*nr/vl + nr/vl + 1", regs, t, warnings);
   return Error::success();
 }
 
@@ -626,11 +618,10 @@ std::vector<Config> BlockedGemmModel::neighbours(const Workload &workload,
                                                  const Config &config,
                                                  const TargetDesc &t) const {
   std::vector<Config> result;
-  auto params = BlockedGemmParams::fromConfig(config);
-  if (!params) {
-    consumeError(params.takeError());
+  std::optional<BlockedGemmParams> params =
+      paramsOrNothing<BlockedGemmParams>(config);
+  if (!params)
     return result;
-  }
   const auto &w = std::get<GemmWorkload>(workload);
   const BlockedGemmParams &base = *params;
   // The refinement stays where the model's terms hold: the B micro-panel

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
 
@@ -260,16 +261,9 @@ Error BroadcastGemmModel::verify(const Workload &workload, const Config &config,
   const BroadcastGemmParams &p = *params;
   if (Error err = p.checkRanges())
     return err;
-  unsigned lanes = t.lanes(elementBits(w.element));
-  if (unsigned(p.vl) > lanes)
-    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
-                               "LLVM splits each vector op",
-                               p.vl, lanes));
+  warnVectorLength(p.vl, w.element, t, warnings);
   int64_t regs = p.ui * p.uj + p.uj + 1;
-  if (regs > int64_t(t.vectorRegisters))
-    warnings.push_back(formatv("ui*uj+uj+1 = {0} vector registers exceed the "
-                               "target's {1}: accumulators will spill",
-                               regs, t.vectorRegisters));
+  warnRegisters("ui*uj+uj+1", regs, t, warnings);
   return Error::success();
 }
 
@@ -277,11 +271,10 @@ std::vector<Config> BroadcastGemmModel::neighbours(const Workload &workload,
                                                    const Config &config,
                                                    const TargetDesc &t) const {
   std::vector<Config> result;
-  auto params = BroadcastGemmParams::fromConfig(config);
-  if (!params) {
-    consumeError(params.takeError());
+  std::optional<BroadcastGemmParams> params =
+      paramsOrNothing<BroadcastGemmParams>(config);
+  if (!params)
     return result;
-  }
   for (auto [dui, duj] :
        {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
     BroadcastGemmParams q = *params;

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/ConvModels.h"
 #include "autoconfig/Model/ConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
@@ -222,10 +223,7 @@ public:
     const CbsmConvParams &p = *params;
     if (Error err = p.checkRanges())
       return err;
-    if (p.fb * p.sv + p.sv + 1 > int64_t(t.vectorRegisters))
-      warnings.push_back(formatv("fb*sv+sv+1 = {0} vector registers exceed "
-                                 "the target's {1}: accumulators will spill",
-                                 p.fb * p.sv + p.sv + 1, t.vectorRegisters));
+    warnRegisters("fb*sv+sv+1", p.fb * p.sv + p.sv + 1, t, warnings);
     (void)workload;
     return Error::success();
   }
@@ -233,11 +231,10 @@ public:
   std::vector<Config> neighbours(const Workload &, const Config &config,
                                  const TargetDesc &t) const override {
     std::vector<Config> result;
-    auto params = CbsmConvParams::fromConfig(config);
-    if (!params) {
-      consumeError(params.takeError());
+    std::optional<CbsmConvParams> params =
+        paramsOrNothing<CbsmConvParams>(config);
+    if (!params)
       return result;
-    }
     for (auto [dsv, dfb] :
          {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
       CbsmConvParams q = *params;

@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/Model/AlgorithmModel.h"
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/DepthwiseConvParams.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
@@ -301,29 +302,20 @@ public:
     const DepthwiseConvParams &p = *params;
     if (Error err = p.checkRanges())
       return err;
-    unsigned lanes = t.lanes(elementBits(w.element));
-    if (unsigned(p.vl) > lanes)
-      warnings.push_back(formatv("vl={0} is wider than the target's {1} "
-                                 "lanes: LLVM splits each vector op",
-                                 p.vl, lanes));
+    warnVectorLength(p.vl, w.element, t, warnings);
     int64_t cv = std::min(p.cv, ceilDiv(w.c, p.vl));
     int64_t regs = tileRegisters(w, std::min(p.owb, w.outW()), cv);
-    if (regs > int64_t(t.vectorRegisters))
-      warnings.push_back(formatv("cv*(owb + KW + 1) = {0} vector registers "
-                                 "exceed the target's {1}: accumulators will "
-                                 "spill",
-                                 regs, t.vectorRegisters));
+    warnRegisters("cv*(owb + KW + 1)", regs, t, warnings);
     return Error::success();
   }
 
   std::vector<Config> neighbours(const Workload &workload, const Config &config,
                                  const TargetDesc &t) const override {
     std::vector<Config> result;
-    auto params = DepthwiseConvParams::fromConfig(config);
-    if (!params) {
-      consumeError(params.takeError());
+    std::optional<DepthwiseConvParams> params =
+        paramsOrNothing<DepthwiseConvParams>(config);
+    if (!params)
       return result;
-    }
     const auto &w = std::get<ConvWorkload>(workload);
     auto push = [&](DepthwiseConvParams q) {
       q.cv = std::min(q.cv, ceilDiv(w.c, q.vl));

@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/Model/AlgorithmModel.h"
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -554,26 +555,16 @@ Error DirectConvModel::verify(const Workload &workload, const Config &config,
     return params.takeError();
   const auto &w = std::get<ConvWorkload>(workload);
   const DirectConvParams &p = *params;
-  auto bad = [](const Twine &msg) {
-    return createStringError(inconvertibleErrorCode(), msg);
-  };
   if (Error err = p.checkRanges())
     return err;
   if (p.owb * p.fv > 256)
-    return bad("owb*fv must be at most 256 accumulators, got " +
-               Twine(p.owb * p.fv));
-  unsigned lanes = t.lanes(elementBits(w.element));
-  if (unsigned(p.vl) > lanes)
-    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
-                               "LLVM splits each vector op",
-                               p.vl, lanes));
+    return configError("owb*fv must be at most 256 accumulators, got " +
+                       Twine(p.owb * p.fv));
+  warnVectorLength(p.vl, w.element, t, warnings);
   int64_t fv = std::min(p.fv, ceilDiv(w.f, p.vl));
   int64_t owb = std::min(p.owb, w.outW());
   int64_t regs = owb * fv + fv + 1;
-  if (regs > int64_t(t.vectorRegisters))
-    warnings.push_back(formatv("owb*fv + fv + 1 = {0} vector registers exceed "
-                               "the target's {1}: accumulators will spill",
-                               regs, t.vectorRegisters));
+  warnRegisters("owb*fv + fv + 1", regs, t, warnings);
   return Error::success();
 }
 
@@ -581,11 +572,10 @@ std::vector<Config> DirectConvModel::neighbours(const Workload &workload,
                                                 const Config &config,
                                                 const TargetDesc &t) const {
   std::vector<Config> result;
-  auto params = DirectConvParams::fromConfig(config);
-  if (!params) {
-    consumeError(params.takeError());
+  std::optional<DirectConvParams> params =
+      paramsOrNothing<DirectConvParams>(config);
+  if (!params)
     return result;
-  }
   const auto &w = std::get<ConvWorkload>(workload);
   const DirectConvParams &base = *params;
   auto push = [&](DirectConvParams q) {

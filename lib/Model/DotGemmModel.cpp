@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -159,10 +160,7 @@ public:
     if (Error err = p.checkRanges())
       return err;
     int64_t regs = p.ui * p.uj + p.ui + p.uj;
-    if (regs > int64_t(t.vectorRegisters))
-      warnings.push_back(formatv("ui*uj+ui+uj = {0} vector registers exceed "
-                                 "the target's {1}: accumulators will spill",
-                                 regs, t.vectorRegisters));
+    warnRegisters("ui*uj+ui+uj", regs, t, warnings);
     (void)workload;
     return Error::success();
   }
@@ -170,11 +168,10 @@ public:
   std::vector<Config> neighbours(const Workload &, const Config &config,
                                  const TargetDesc &t) const override {
     std::vector<Config> result;
-    auto params = DotGemmParams::fromConfig(config);
-    if (!params) {
-      consumeError(params.takeError());
+    std::optional<DotGemmParams> params =
+        paramsOrNothing<DotGemmParams>(config);
+    if (!params)
       return result;
-    }
     for (auto [dui, duj] :
          {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
       DotGemmParams q = *params;

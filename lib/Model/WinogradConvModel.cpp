@@ -52,6 +52,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/WinogradConvParams.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -880,44 +881,34 @@ Error WinogradConvModel::verify(const Workload &workload, const Config &config,
     return params.takeError();
   const auto &w = std::get<ConvWorkload>(workload);
   const WinogradConvParams &p = *params;
-  auto bad = [](const Twine &msg) {
-    return createStringError(inconvertibleErrorCode(), msg);
-  };
   if (p.m != 2 && p.m != 4)
-    return bad("m must be 2 or 4, got " + Twine(p.m));
+    return configError("m must be 2 or 4, got " + Twine(p.m));
   if (Error err = p.checkRanges())
     return err;
   if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
-    return bad("nr must be a multiple of vl=" + Twine(p.vl) +
-               " with at most 16 vectors, got " + Twine(p.nr));
+    return configError("nr must be a multiple of vl=" + Twine(p.vl) +
+                       " with at most 16 vectors, got " + Twine(p.nr));
   if (p.nc < p.nr || p.nc % p.nr)
-    return bad("nc must be a positive multiple of nr=" + Twine(p.nr) +
-               ", got " + Twine(p.nc));
+    return configError("nc must be a positive multiple of nr=" + Twine(p.nr) +
+                       ", got " + Twine(p.nc));
   if (!errorAdmissible(w, p.m))
-    return bad(formatv("m={0}: expected max error {1:e1} of F({0}x{0},3x3) "
-                       "for C={2} exceeds half the tolerance {3:e1}; use m=2",
-                       p.m, winogradExpectedError(w, p.m), w.c,
-                       referenceTolerance(w))
-                   .str());
+    return configError(
+        formatv("m={0}: expected max error {1:e1} of F({0}x{0},3x3) "
+                "for C={2} exceeds half the tolerance {3:e1}; use m=2",
+                p.m, winogradExpectedError(w, p.m), w.c, referenceTolerance(w))
+            .str());
   WinogradGeometry g(w, p);
   unsigned ebytes = elementBits(w.element) / 8;
   double scratch = double(g.a2) * g.tb * (g.cPad + g.nc) * ebytes;
   if (scratch > double(int64_t(1) << 32))
-    return bad(formatv("tile block buffers of {0} are too large (alpha^2 x "
-                       "tbh x tbw x (C + nc))",
-                       formatBytes(scratch))
-                   .str());
-  unsigned lanes = t.lanes(elementBits(w.element));
-  if (unsigned(p.vl) > lanes)
-    warnings.push_back(formatv("vl={0} is wider than the target's {1} lanes: "
-                               "LLVM splits each vector op",
-                               p.vl, lanes));
+    return configError(
+        formatv("tile block buffers of {0} are too large (alpha^2 x "
+                "tbh x tbw x (C + nc))",
+                formatBytes(scratch))
+            .str());
+  warnVectorLength(p.vl, w.element, t, warnings);
   int64_t regs = p.mr * (p.nr / p.vl) + p.nr / p.vl + 1;
-  if (regs > int64_t(t.vectorRegisters))
-    warnings.push_back(formatv("mr*nr/vl + nr/vl + 1 = {0} vector registers "
-                               "exceed the target's {1}: accumulators will "
-                               "spill",
-                               regs, t.vectorRegisters));
+  warnRegisters("mr*nr/vl + nr/vl + 1", regs, t, warnings);
   return Error::success();
 }
 
@@ -925,11 +916,10 @@ std::vector<Config> WinogradConvModel::neighbours(const Workload &workload,
                                                   const Config &config,
                                                   const TargetDesc &t) const {
   std::vector<Config> result;
-  auto params = WinogradConvParams::fromConfig(config);
-  if (!params) {
-    consumeError(params.takeError());
+  std::optional<WinogradConvParams> params =
+      paramsOrNothing<WinogradConvParams>(config);
+  if (!params)
     return result;
-  }
   const auto &w = std::get<ConvWorkload>(workload);
   const WinogradConvParams &base = *params;
   auto push = [&](WinogradConvParams q) {
