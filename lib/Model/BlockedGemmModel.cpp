@@ -72,15 +72,11 @@ bool stridedPanelFits(double rows, double rowBytes, int64_t strideBytes,
          double(usableSets) * double(std::max<int64_t>(0, ways));
 }
 
-class BlockedGemmModel final : public AlgorithmModel {
+class BlockedGemmModel final : public ModelOf<BlockedGemmParams, GemmWorkload> {
 public:
-  StringRef name() const override { return BlockedGemmParams::kName; }
   StringRef summary() const override {
     return "register-blocked micro-kernel with kc/mc/nc cache blocking and "
            "packed A and B panels (Goto/BLIS)";
-  }
-  std::vector<ParamSpec> params() const override {
-    return BlockedGemmParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -96,9 +92,9 @@ public:
                     const Machine &machine) const override;
   Prediction predict(const Workload &workload, const Config &config,
                      const Machine &machine) const override;
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &target,
-               std::vector<std::string> &warnings) const override;
+  Error verifyParams(const GemmWorkload &w, const BlockedGemmParams &p,
+                     const TargetDesc &target,
+                     std::vector<std::string> &warnings) const override;
   std::vector<Config> neighbours(const Workload &workload, const Config &config,
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
@@ -576,16 +572,10 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   return pred;
 }
 
-Error BlockedGemmModel::verify(const Workload &workload, const Config &config,
-                               const TargetDesc &t,
-                               std::vector<std::string> &warnings) const {
-  auto params = BlockedGemmParams::fromConfig(config);
-  if (!params)
-    return params.takeError();
-  const auto &w = std::get<GemmWorkload>(workload);
-  const BlockedGemmParams &p = *params;
-  if (Error err = p.checkRanges())
-    return err;
+Error BlockedGemmModel::verifyParams(const GemmWorkload &w,
+                                     const BlockedGemmParams &p,
+                                     const TargetDesc &t,
+                                     std::vector<std::string> &warnings) const {
   if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
     return configError("nr must be a multiple of vl=" + Twine(p.vl) +
                        " with at most 16 vectors, got " + Twine(p.nr));

@@ -36,15 +36,12 @@ struct TileKind {
   bool edge;
 };
 
-class BroadcastGemmModel final : public AlgorithmModel {
+class BroadcastGemmModel final
+    : public ModelOf<BroadcastGemmParams, GemmWorkload> {
 public:
-  StringRef name() const override { return BroadcastGemmParams::kName; }
   StringRef summary() const override {
     return "broadcast vectorization: broadcast A[i,k], FMA into a ui x uj "
            "register tile of C rows, no packing";
-  }
-  std::vector<ParamSpec> params() const override {
-    return BroadcastGemmParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &target,
@@ -65,9 +62,9 @@ public:
                     const Machine &machine) const override;
   Prediction predict(const Workload &workload, const Config &config,
                      const Machine &machine) const override;
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &target,
-               std::vector<std::string> &warnings) const override;
+  Error verifyParams(const GemmWorkload &w, const BroadcastGemmParams &p,
+                     const TargetDesc &target,
+                     std::vector<std::string> &warnings) const override;
   std::vector<Config> neighbours(const Workload &workload, const Config &config,
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
@@ -251,16 +248,9 @@ Derivation BroadcastGemmModel::derive(const Workload &workload,
   return d;
 }
 
-Error BroadcastGemmModel::verify(const Workload &workload, const Config &config,
-                                 const TargetDesc &t,
-                                 std::vector<std::string> &warnings) const {
-  auto params = BroadcastGemmParams::fromConfig(config);
-  if (!params)
-    return params.takeError();
-  const auto &w = std::get<GemmWorkload>(workload);
-  const BroadcastGemmParams &p = *params;
-  if (Error err = p.checkRanges())
-    return err;
+Error BroadcastGemmModel::verifyParams(
+    const GemmWorkload &w, const BroadcastGemmParams &p, const TargetDesc &t,
+    std::vector<std::string> &warnings) const {
   warnVectorLength(p.vl, w.element, t, warnings);
   int64_t regs = p.ui * p.uj + p.uj + 1;
   warnRegisters("ui*uj+uj+1", regs, t, warnings);

@@ -35,15 +35,11 @@ int64_t validTaps(int64_t out, int64_t stride, int64_t pad, int64_t dilation,
   return count;
 }
 
-class CbsmConvModel final : public AlgorithmModel {
+class CbsmConvModel final : public ModelOf<CbsmConvParams, ConvWorkload> {
 public:
-  StringRef name() const override { return CbsmConvParams::kName; }
   StringRef summary() const override {
     return "coefficient broadcasting with strip mining along output rows "
            "(direct, W innermost), fb output channels per register tile";
-  }
-  std::vector<ParamSpec> params() const override {
-    return CbsmConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -214,17 +210,10 @@ public:
     return pred;
   }
 
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &t,
-               std::vector<std::string> &warnings) const override {
-    auto params = CbsmConvParams::fromConfig(config);
-    if (!params)
-      return params.takeError();
-    const CbsmConvParams &p = *params;
-    if (Error err = p.checkRanges())
-      return err;
+  Error verifyParams(const ConvWorkload &w, const CbsmConvParams &p,
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
     warnRegisters("fb*sv+sv+1", p.fb * p.sv + p.sv + 1, t, warnings);
-    (void)workload;
     return Error::success();
   }
 

@@ -64,15 +64,12 @@ int64_t owbForCv(const ConvWorkload &w, int64_t cv, unsigned registers) {
   return ceilDiv(w.outW(), tiles);
 }
 
-class DepthwiseConvModel final : public AlgorithmModel {
+class DepthwiseConvModel final
+    : public ModelOf<DepthwiseConvParams, ConvWorkload> {
 public:
-  StringRef name() const override { return DepthwiseConvParams::kName; }
   StringRef summary() const override {
     return "depthwise NHWC convolution vectorized along channels: owb "
            "pixels x cv channel vectors per register tile";
-  }
-  std::vector<ParamSpec> params() const override {
-    return DepthwiseConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -292,16 +289,9 @@ public:
     return pred;
   }
 
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &t,
-               std::vector<std::string> &warnings) const override {
-    auto params = DepthwiseConvParams::fromConfig(config);
-    if (!params)
-      return params.takeError();
-    const auto &w = std::get<ConvWorkload>(workload);
-    const DepthwiseConvParams &p = *params;
-    if (Error err = p.checkRanges())
-      return err;
+  Error verifyParams(const ConvWorkload &w, const DepthwiseConvParams &p,
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
     warnVectorLength(p.vl, w.element, t, warnings);
     int64_t cv = std::min(p.cv, ceilDiv(w.c, p.vl));
     int64_t regs = tileRegisters(w, std::min(p.owb, w.outW()), cv);

@@ -126,16 +126,12 @@ CacheLevel cacheOr(const TargetDesc &t, unsigned level, uint64_t bytes,
   return CacheLevel{level, bytes, 64, ways, 1};
 }
 
-class DirectConvModel final : public AlgorithmModel {
+class DirectConvModel final : public ModelOf<DirectConvParams, ConvWorkload> {
 public:
-  StringRef name() const override { return DirectConvParams::kName; }
   StringRef summary() const override {
     return "blocked direct convolution for NHWC: owb output pixels x fv "
            "vectors of output channels per register tile, input-channel "
            "cache blocks";
-  }
-  std::vector<ParamSpec> params() const override {
-    return DirectConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -161,9 +157,9 @@ public:
                     const Machine &machine) const override;
   Prediction predict(const Workload &workload, const Config &config,
                      const Machine &machine) const override;
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &target,
-               std::vector<std::string> &warnings) const override;
+  Error verifyParams(const ConvWorkload &w, const DirectConvParams &p,
+                     const TargetDesc &target,
+                     std::vector<std::string> &warnings) const override;
   std::vector<Config> neighbours(const Workload &workload, const Config &config,
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
@@ -547,16 +543,10 @@ Prediction DirectConvModel::predict(const Workload &workload,
   return pred;
 }
 
-Error DirectConvModel::verify(const Workload &workload, const Config &config,
-                              const TargetDesc &t,
-                              std::vector<std::string> &warnings) const {
-  auto params = DirectConvParams::fromConfig(config);
-  if (!params)
-    return params.takeError();
-  const auto &w = std::get<ConvWorkload>(workload);
-  const DirectConvParams &p = *params;
-  if (Error err = p.checkRanges())
-    return err;
+Error DirectConvModel::verifyParams(const ConvWorkload &w,
+                                    const DirectConvParams &p,
+                                    const TargetDesc &t,
+                                    std::vector<std::string> &warnings) const {
   if (p.owb * p.fv > 256)
     return configError("owb*fv must be at most 256 accumulators, got " +
                        Twine(p.owb * p.fv));

@@ -23,15 +23,11 @@ using namespace llvm;
 namespace autoconfig {
 namespace {
 
-class DotGemmModel final : public AlgorithmModel {
+class DotGemmModel final : public ModelOf<DotGemmParams, GemmWorkload> {
 public:
-  StringRef name() const override { return DotGemmParams::kName; }
   StringRef summary() const override {
     return "dot-product form: rows of A and of B^T as vectors along K, "
            "horizontal reduction per output";
-  }
-  std::vector<ParamSpec> params() const override {
-    return DotGemmParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -150,18 +146,11 @@ public:
     return pred;
   }
 
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &t,
-               std::vector<std::string> &warnings) const override {
-    auto params = DotGemmParams::fromConfig(config);
-    if (!params)
-      return params.takeError();
-    const DotGemmParams &p = *params;
-    if (Error err = p.checkRanges())
-      return err;
+  Error verifyParams(const GemmWorkload &w, const DotGemmParams &p,
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
     int64_t regs = p.ui * p.uj + p.ui + p.uj;
     warnRegisters("ui*uj+ui+uj", regs, t, warnings);
-    (void)workload;
     return Error::success();
   }
 

@@ -394,15 +394,12 @@ bool layoutSupported(ConvLayout layout) {
          layout == ConvLayout::NhwcFhwc;
 }
 
-class WinogradConvModel final : public AlgorithmModel {
+class WinogradConvModel final
+    : public ModelOf<WinogradConvParams, ConvWorkload> {
 public:
-  StringRef name() const override { return WinogradConvParams::kName; }
   StringRef summary() const override {
     return "Winograd F(2x2,3x3) / F(4x4,3x3): transformed tiles, batched "
            "register-blocked GEMMs, vectors over channels and filters";
-  }
-  std::vector<ParamSpec> params() const override {
-    return WinogradConvParams::specs();
   }
 
   bool applies(const Workload &workload, const TargetDesc &,
@@ -457,9 +454,9 @@ public:
 
   Prediction predict(const Workload &workload, const Config &config,
                      const Machine &machine) const override;
-  Error verify(const Workload &workload, const Config &config,
-               const TargetDesc &target,
-               std::vector<std::string> &warnings) const override;
+  Error verifyParams(const ConvWorkload &w, const WinogradConvParams &p,
+                     const TargetDesc &target,
+                     std::vector<std::string> &warnings) const override;
   std::vector<Config> neighbours(const Workload &workload, const Config &config,
                                  const TargetDesc &target) const override;
   std::vector<Config> searchSpace(const Workload &workload,
@@ -873,18 +870,11 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   return pred;
 }
 
-Error WinogradConvModel::verify(const Workload &workload, const Config &config,
-                                const TargetDesc &t,
-                                std::vector<std::string> &warnings) const {
-  auto params = WinogradConvParams::fromConfig(config);
-  if (!params)
-    return params.takeError();
-  const auto &w = std::get<ConvWorkload>(workload);
-  const WinogradConvParams &p = *params;
+Error WinogradConvModel::verifyParams(
+    const ConvWorkload &w, const WinogradConvParams &p, const TargetDesc &t,
+    std::vector<std::string> &warnings) const {
   if (p.m != 2 && p.m != 4)
     return configError("m must be 2 or 4, got " + Twine(p.m));
-  if (Error err = p.checkRanges())
-    return err;
   if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
     return configError("nr must be a multiple of vl=" + Twine(p.vl) +
                        " with at most 16 vectors, got " + Twine(p.nr));

@@ -85,6 +85,37 @@ protected:
                  const Machine &machine) const;
 };
 
+/// An algorithm whose parameters are the declared struct `Params` and whose
+/// workloads are `WorkloadT` (GemmWorkload or ConvWorkload): its name and
+/// parameter list come from the declarations, and verify() reads the config,
+/// checks the declared ranges, then asks verifyParams() for the rest.
+template <typename Params, typename WorkloadT>
+class ModelOf : public AlgorithmModel {
+public:
+  llvm::StringRef name() const final { return Params::kName; }
+  std::vector<ParamSpec> params() const final { return Params::specs(); }
+
+  llvm::Error verify(const Workload &workload, const Config &config,
+                     const TargetDesc &target,
+                     std::vector<std::string> &warnings) const final {
+    auto params = Params::fromConfig(config);
+    if (!params)
+      return params.takeError();
+    if (llvm::Error err = params->checkRanges())
+      return err;
+    return verifyParams(std::get<WorkloadT>(workload), *params, target,
+                        warnings);
+  }
+
+protected:
+  /// What the declared ranges do not say: constraints between parameters,
+  /// against the workload and against the target (errors name the
+  /// parameter; legal but slow values add warnings).
+  virtual llvm::Error
+  verifyParams(const WorkloadT &w, const Params &p, const TargetDesc &target,
+               std::vector<std::string> &warnings) const = 0;
+};
+
 } // namespace autoconfig
 
 #endif
