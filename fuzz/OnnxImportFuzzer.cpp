@@ -13,8 +13,8 @@
 
 #include "FuzzCommon.h"
 
-#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"

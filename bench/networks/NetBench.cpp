@@ -18,12 +18,12 @@
 #include "../peers/OneDnn.h"
 
 #include "autoconfig/Bench/Timing.h"
-#include "autoconfig/Networks/Network.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Networks/Network.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Target/TargetDesc.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

@@ -1,13 +1,13 @@
 //===- Passes.cpp - The configure and generate passes ---------------------===//
 
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Import/Idioms.h"
 #include "autoconfig/Import/Import.h"
-#include "autoconfig/Transforms/OutlineKernels.h"
 #include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Registry.h"
+#include "autoconfig/Transforms/OutlineKernels.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

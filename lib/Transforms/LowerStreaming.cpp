@@ -13,8 +13,8 @@
 
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/StreamingNest.h"
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Profile/ProfileCache.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

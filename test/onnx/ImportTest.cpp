@@ -10,8 +10,8 @@
 
 #include "OnnxModelBuilder.h"
 
-#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 
 #include "llvm/Support/raw_ostream.h"
 

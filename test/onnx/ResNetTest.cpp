@@ -11,9 +11,9 @@
 
 #include "OnnxModelBuilder.h"
 
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Networks/Network.h"
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/ModuleRunner.h"
 #include "autoconfig/Transforms/Passes.h"
 

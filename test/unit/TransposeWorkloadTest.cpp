@@ -7,8 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/CodeGen/StreamingNest.h"
-#include "autoconfig/Model/StreamingModel.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Model/StreamingModel.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

@@ -4,9 +4,9 @@
 #include "Program.h"
 
 #include "autoconfig/Bench/Suite.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/CHeader.h"
 #include "autoconfig/Pipeline/Emit.h"
-#include "autoconfig/Import/Import.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"
 #include "autoconfig/Transforms/Passes.h"

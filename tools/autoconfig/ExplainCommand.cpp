@@ -4,8 +4,8 @@
 #include "Program.h"
 
 #include "autoconfig/Model/GemmModels.h"
-#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Target/Describe.h"
+#include "autoconfig/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
 

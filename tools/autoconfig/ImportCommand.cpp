@@ -3,8 +3,8 @@
 #include "Options.h"
 #include "Program.h"
 
-#include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Onnx/OnnxModel.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"

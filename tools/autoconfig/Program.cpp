@@ -4,9 +4,9 @@
 #include "Options.h"
 
 #include "autoconfig/Dialect/AutoConfigDialect.h"
+#include "autoconfig/Import/Import.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Onnx/OnnxModel.h"
-#include "autoconfig/Import/Import.h"
 
 #include "mlir/IR/Diagnostics.h"
 

@@ -3,8 +3,8 @@
 #ifndef AUTOCONFIG_TOOLS_PROGRAM_H
 #define AUTOCONFIG_TOOLS_PROGRAM_H
 
-#include "autoconfig/Model/Config.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Model/Config.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
