@@ -79,15 +79,7 @@ void decideAll(StringRef machineName, const TargetDesc &target,
 }
 
 std::vector<std::string> fixtureDirs() {
-  std::vector<std::string> dirs;
-  std::error_code ec;
-  std::string root = kSourceDir + "/test/fixtures/machines";
-  for (sys::fs::directory_iterator it(root, ec), end; it != end && !ec;
-       it.increment(ec))
-    if (sys::fs::is_directory(it->path()))
-      dirs.push_back(it->path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
+  return machineFolders(kSourceDir + "/test/fixtures/machines");
 }
 
 TEST(DecisionsGolden, SuitesDecideAsRecorded) {

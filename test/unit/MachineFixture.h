@@ -12,10 +12,13 @@
 #include "autoconfig/Profile/Profile.h"
 #include "autoconfig/Target/TargetDesc.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace autoconfig {
 
@@ -24,6 +27,18 @@ inline llvm::Expected<llvm::json::Value> readJSONFile(const std::string &path) {
   if (!buffer)
     return llvm::createStringError(buffer.getError(), "cannot read " + path);
   return llvm::json::parse((*buffer)->getBuffer());
+}
+
+/// The folders directly below `root`, sorted (one per CPU).
+inline std::vector<std::string> machineFolders(const std::string &root) {
+  std::vector<std::string> dirs;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(root, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::fs::is_directory(it->path()))
+      dirs.push_back(it->path());
+  std::sort(dirs.begin(), dirs.end());
+  return dirs;
 }
 
 struct MachineFixture {

@@ -45,16 +45,9 @@ struct Trial {
 
 /// Every CPU folder under ../shared/machines.
 std::vector<std::string> machineDirs() {
-  std::vector<std::string> dirs;
-  std::error_code ec;
   SmallString<256> root(sharedDir());
   sys::path::append(root, "machines");
-  for (sys::fs::directory_iterator it(root, ec), end; it != end && !ec;
-       it.increment(ec))
-    if (sys::fs::is_directory(it->path()))
-      dirs.push_back(it->path());
-  std::sort(dirs.begin(), dirs.end());
-  return dirs;
+  return machineFolders(std::string(root));
 }
 
 struct FixtureFit {
