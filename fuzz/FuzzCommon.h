@@ -57,7 +57,7 @@ inline const std::vector<Workload> &fixedWorkloads() {
                     int64_t pad, int64_t dilation) {
       ConvWorkload w;
       w.name = "fuzz_conv";
-      w.layout = layout;
+      w.layout = *parseConvLayout(layout);
       w.n = n, w.c = c, w.h = h, w.w = wd, w.f = f, w.kh = k, w.kw = k;
       w.strideH = w.strideW = stride;
       w.padTop = w.padBottom = w.padLeft = w.padRight = pad;
