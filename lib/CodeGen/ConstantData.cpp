@@ -16,6 +16,18 @@ namespace autoconfig {
 std::optional<std::vector<double>> elementsAsDoubles(Attribute attr) {
   std::vector<double> values;
   if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    // f32 and f64 without an APFloat per element (weights run to millions).
+    values.reserve(size_t(dense.getNumElements()));
+    if (dense.getElementType().isF32()) {
+      for (float v : dense.getValues<float>())
+        values.push_back(v);
+      return values;
+    }
+    if (dense.getElementType().isF64()) {
+      for (double v : dense.getValues<double>())
+        values.push_back(v);
+      return values;
+    }
     for (APFloat v : dense.getValues<APFloat>()) {
       bool lost = false;
       v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
@@ -38,7 +50,8 @@ std::optional<std::vector<double>> elementsAsDoubles(Attribute attr) {
   return std::nullopt;
 }
 
-std::optional<std::vector<double>> constantValues(Value memref) {
+/// The attribute holding `memref`'s values when known at compile time.
+static Attribute constantElements(Value memref) {
   while (Operation *def = memref.getDefiningOp()) {
     if (auto cast = dyn_cast<memref::CastOp>(def)) {
       memref = cast.getSource();
@@ -49,32 +62,46 @@ std::optional<std::vector<double>> constantValues(Value memref) {
       continue;
     }
     if (auto constant = dyn_cast<arith::ConstantOp>(def))
-      return elementsAsDoubles(constant.getValue());
+      return constant.getValue();
     if (auto get = dyn_cast<memref::GetGlobalOp>(def)) {
       auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
           def, get.getNameAttr());
       if (!global || !global.getConstant() || !global.getInitialValue())
-        return std::nullopt;
-      return elementsAsDoubles(*global.getInitialValue());
+        return {};
+      return *global.getInitialValue();
     }
-    return std::nullopt;
+    return {};
   }
+  return {};
+}
+
+std::optional<std::vector<double>> constantValues(Value memref) {
+  Attribute elements = constantElements(memref);
+  if (!elements)
+    return std::nullopt;
+  return elementsAsDoubles(elements);
+}
+
+std::optional<ArrayRef<char>> constantBytes(Value memref) {
+  Attribute elements = constantElements(memref);
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(elements)) {
+    if (dense.isSplat())
+      return std::nullopt;
+    return dense.getRawData();
+  }
+  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(elements))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
   return std::nullopt;
 }
 
-Value createConstantBuffer(OpBuilder &builder, Location loc, StringRef name,
-                           ArrayRef<int64_t> shape, Type element,
-                           ArrayRef<double> values) {
+/// A private constant memref.global initialized with `init`, inserted into
+/// the module around the builder's insertion point; its get_global there.
+static Value insertConstantGlobal(OpBuilder &builder, Location loc,
+                                  StringRef name, ArrayRef<int64_t> shape,
+                                  Type element, DenseElementsAttr init) {
   auto module =
       builder.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
-  auto tensorType = RankedTensorType::get(shape, element);
-  DenseElementsAttr init;
-  if (element.isF32()) {
-    std::vector<float> narrowed(values.begin(), values.end());
-    init = DenseElementsAttr::get(tensorType, ArrayRef<float>(narrowed));
-  } else {
-    init = DenseElementsAttr::get(tensorType, values);
-  }
   auto memrefType = MemRefType::get(shape, element);
   // Built detached, then inserted by the symbol table, which renames it
   // when another kernel's constant has the name already.
@@ -85,6 +112,28 @@ Value createConstantBuffer(OpBuilder &builder, Location loc, StringRef name,
   SymbolTable(module).insert(global, module.getBody()->begin());
   return memref::GetGlobalOp::create(builder, loc, memrefType,
                                      global.getSymName());
+}
+
+Value createConstantBufferFromBytes(OpBuilder &builder, Location loc,
+                                    StringRef name, ArrayRef<int64_t> shape,
+                                    Type element, ArrayRef<char> bytes) {
+  auto init = DenseElementsAttr::getFromRawBuffer(
+      RankedTensorType::get(shape, element), bytes);
+  return insertConstantGlobal(builder, loc, name, shape, element, init);
+}
+
+Value createConstantBuffer(OpBuilder &builder, Location loc, StringRef name,
+                           ArrayRef<int64_t> shape, Type element,
+                           ArrayRef<double> values) {
+  auto tensorType = RankedTensorType::get(shape, element);
+  DenseElementsAttr init;
+  if (element.isF32()) {
+    std::vector<float> narrowed(values.begin(), values.end());
+    init = DenseElementsAttr::get(tensorType, ArrayRef<float>(narrowed));
+  } else {
+    init = DenseElementsAttr::get(tensorType, values);
+  }
+  return insertConstantGlobal(builder, loc, name, shape, element, init);
 }
 
 } // namespace autoconfig

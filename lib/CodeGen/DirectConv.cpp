@@ -42,6 +42,8 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <cstring>
+
 using namespace mlir;
 
 namespace autoconfig {
@@ -125,12 +127,18 @@ public:
 
   void emit() {
     bool packed = w.layout == ConvLayout::NhwcFhwc;
-    if (packed)
-      packFilter();
-    else
-      filter = ops.filter;
+    if (directFilterLayout(w, p) == DirectFilterLayout::Blocked &&
+        packBlockedFilter()) {
+      packed = false;
+      flatFilter = collapse(filter, {{0}, {1}, {2, 3}, {4}});
+    } else {
+      if (packed)
+        packFilter();
+      else
+        filter = ops.filter;
+      flatFilter = collapse(filter, {{0}, {1, 2}, {3}});
+    }
     flatInput = collapse(ops.input, {{0}, {1}, {2, 3}});
-    flatFilter = collapse(filter, {{0}, {1, 2}, {3}});
     MLIRContext *ctx = kb.b().getContext();
     if (ctx->getLoadedDialect<LLVM::LLVMDialect>()) {
       auto disable = LLVM::LoopUnrollAttr::get(
@@ -162,6 +170,34 @@ private:
     if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
       return Value();
     return memref::CollapseShapeOp::create(kb.b(), memref, groups);
+  }
+
+  /// The constant filter as [F / fb][KH][KW][C][fb] (fb = fv*vl), zero
+  /// past F, at compile time (see directFilterLayout); false when its values
+  /// are not available here.
+  bool packBlockedFilter() {
+    std::optional<ArrayRef<char>> bytes = constantBytes(ops.filter);
+    int64_t q = w.kh * w.kw * w.c;
+    size_t elementBytes = kb.elementType().getIntOrFloatBitWidth() / 8;
+    if (!bytes || bytes->size() != size_t(w.f * q) * elementBytes)
+      return false;
+    int64_t fb = fv * vl, blocks = ceilDiv(w.f, fb);
+    bool fhwc = w.layout == ConvLayout::NhwcFhwc;
+    // Moved element by element as bytes: weights run to megabytes.
+    std::vector<char> blocked(size_t(blocks * q * fb) * elementBytes, 0);
+    for (int64_t r = 0; r < q; ++r)
+      for (int64_t f = 0; f < w.f; ++f)
+        std::memcpy(
+            &blocked[size_t(((f / fb) * q + r) * fb + f % fb) * elementBytes],
+            &(*bytes)[size_t(fhwc ? f * q + r : r * w.f + f) * elementBytes],
+            elementBytes);
+    filter = createConstantBufferFromBytes(
+        kb.b(), kb.b().getLoc(), "__autoconfig_direct_filter",
+        {blocks, w.kh, w.kw, w.c, fb}, kb.elementType(), blocked);
+    filterPadded = true;
+    packedAtCompileTime = true;
+    blockedFilter = true;
+    return true;
   }
 
   /// p[kh][kw][c][f] = w[f][kh][kw][c], zero for f in [F, roundUp(F, vl)):
@@ -290,6 +326,15 @@ private:
     SmallVector<Value> fIdx, colIdx;
     for (int64_t v = 0; v < vecs; ++v)
       fIdx.push_back(kb.add(f0, v * vl));
+    // Filter indices: (kh, kw, c, f), or (block, kh, kw, c, f in block).
+    SmallVector<Value> filterF = fIdx;
+    SmallVector<Value, 1> filterBlockIdx;
+    if (blockedFilter) {
+      filterBlockIdx.push_back(
+          arith::DivUIOp::create(kb.b(), f0, kb.index(fv * vl)));
+      for (int64_t v = 0; v < vecs; ++v)
+        filterF[v] = kb.index(v * vl);
+    }
     for (int64_t j = 0; j < pixels; ++j)
       colIdx.push_back(kb.add(col, j));
     // Input column of pixel j at kw = 0: (col + j) * s - padLeft.
@@ -332,8 +377,10 @@ private:
             SmallVector<Value> fRow = filterRow(q);
             SmallVector<Value> fVec;
             for (int64_t v = 0; v < vecs; ++v) {
-              SmallVector<Value> idx = fRow;
-              idx.push_back(fIdx[v]);
+              SmallVector<Value> idx(filterBlockIdx.begin(),
+                                     filterBlockIdx.end());
+              idx.append(fRow.begin(), fRow.end());
+              idx.push_back(filterF[v]);
               // The packed filter is zero-padded to whole vectors.
               fVec.push_back(kb.loadVector(filterMemref, idx, vl,
                                            filterPadded ? vl : live(v)));
@@ -444,6 +491,8 @@ private:
   Value filter;
   bool filterPadded = false;
   bool packedAtCompileTime = false;
+  /// The filter is [F / fb][KH][KW][C][fb] (packBlockedFilter).
+  bool blockedFilter = false;
   /// Views with (W, C) and (KW, C) collapsed, when the layouts allow them.
   Value flatInput, flatFilter;
   /// "Do not unroll" loop annotation, when the LLVM dialect is loaded.

@@ -189,13 +189,12 @@ struct PropagateLayoutPass
   LogicalResult resolveOptions() {
     if (injected)
       return success();
-    auto target = resolveTarget(targetName, targetFile);
-    if (!target)
+    auto hardware = hardwareFromPassOptions(targetName, targetFile);
+    if (!hardware)
       return getOperation().emitError("autoconfig: ")
-             << llvm::toString(target.takeError());
-    options.target = *target;
-    options.profile = loadProfileOrNominal(options.target);
-    adoptMeasuredFacts(options.target, options.profile);
+             << llvm::toString(hardware.takeError());
+    options.target = std::move(hardware->target);
+    options.profile = std::move(hardware->profile);
     options.threads = threads;
     options.always = always;
     return success();

@@ -17,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/Model/CacheFootprint.h"
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
@@ -43,33 +44,6 @@ SmallVector<std::pair<int64_t, int64_t>, 2> blocksOf(int64_t total,
   if (total % block)
     result.push_back({total % block, 1});
   return result;
-}
-
-/// Ways of a cache that `bytes` of contiguous data occupy.
-int64_t waysFor(double bytes, const CacheLevel &cache) {
-  double wayBytes = double(cache.sets()) * cache.lineBytes;
-  return wayBytes > 0 ? int64_t(std::ceil(bytes / wayBytes)) : 1;
-}
-
-/// Whether `rows` row segments of `rowBytes`, `strideBytes` apart, stay in
-/// `ways` ways of `cache`. A line-multiple stride maps the rows' first lines
-/// to sets / gcd(sets, stride in lines) distinct sets only (set-associative
-/// mapping), so a strided panel can overflow a cache it would fit in if it
-/// were contiguous (Hennessy and Patterson, "Computer Architecture", 5.3).
-bool stridedPanelFits(double rows, double rowBytes, int64_t strideBytes,
-                      const CacheLevel &cache, int64_t ways) {
-  int64_t line = std::max<int64_t>(1, cache.lineBytes);
-  int64_t sets = std::max<int64_t>(1, int64_t(cache.sets()));
-  int64_t linesPerRow =
-      std::max<int64_t>(1, int64_t(std::ceil(rowBytes / line)));
-  int64_t usableSets = sets;
-  if (strideBytes > 0 && strideBytes % line == 0) {
-    int64_t strideLines = (strideBytes / line) % sets;
-    int64_t period = strideLines ? sets / std::gcd(sets, strideLines) : 1;
-    usableSets = std::min(sets, period * linesPerRow);
-  }
-  return rows * double(linesPerRow) <=
-         double(usableSets) * double(std::max<int64_t>(0, ways));
 }
 
 class BlockedGemmModel final : public ModelOf<BlockedGemmParams, GemmWorkload> {

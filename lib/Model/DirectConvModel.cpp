@@ -24,6 +24,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/Model/AlgorithmModel.h"
+#include "autoconfig/Model/CacheFootprint.h"
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
@@ -117,14 +118,36 @@ double nhwcKernelRowTaps(const ConvWorkload &w) {
   return taps;
 }
 
-namespace {
-
-CacheLevel cacheOr(const TargetDesc &t, unsigned level, uint64_t bytes,
-                   unsigned ways) {
-  if (const CacheLevel *c = t.cache(level))
-    return *c;
-  return CacheLevel{level, bytes, 64, ways, 1};
+DirectFilterLayout directFilterLayout(const ConvWorkload &w,
+                                      const DirectConvParams &p) {
+  int64_t vl = std::max<int64_t>(1, p.vl);
+  int64_t fv = std::clamp<int64_t>(p.fv, 1, ceilDiv(w.f, vl));
+  if (w.constWeights && ceilDiv(w.f, fv * vl) > 1)
+    return DirectFilterLayout::Blocked;
+  return w.layout == ConvLayout::NhwcFhwc ? DirectFilterLayout::PaddedHwcf
+                                          : DirectFilterLayout::InPlaceHwcf;
 }
+
+int64_t directFilterRowStrideBytes(const ConvWorkload &w,
+                                   const DirectConvParams &p) {
+  int64_t vl = std::max<int64_t>(1, p.vl);
+  int64_t fv = std::clamp<int64_t>(p.fv, 1, ceilDiv(w.f, vl));
+  int64_t channels = 0;
+  switch (directFilterLayout(w, p)) {
+  case DirectFilterLayout::Blocked:
+    channels = fv * vl;
+    break;
+  case DirectFilterLayout::PaddedHwcf:
+    channels = ceilDiv(w.f, vl) * vl;
+    break;
+  case DirectFilterLayout::InPlaceHwcf:
+    channels = w.f;
+    break;
+  }
+  return channels * int64_t(elementBits(w.element) / 8);
+}
+
+namespace {
 
 class DirectConvModel final : public ModelOf<DirectConvParams, ConvWorkload> {
 public:
@@ -186,8 +209,13 @@ void deriveBlocking(const ConvWorkload &w, const Machine &machine,
   CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
   double budget = double(l2.sizeBytes) / 2;
   int64_t fvl = std::min(p.fv, ceilDiv(w.f, p.vl)) * p.vl;
+  // What one input channel of the filter block takes of the L2: its fv*vl
+  // output channels are read in place from rows of all F, so the block may
+  // reach only part of the sets.
+  double perChannel =
+      stridedFootprintBytes(double(w.kh) * w.kw, double(fvl) * ebytes,
+                            directFilterRowStrideBytes(w, p), l2);
   if (!keepCb) {
-    double perChannel = double(w.kh) * w.kw * fvl * ebytes;
     int64_t cb = std::max<int64_t>(1, int64_t(budget / perChannel));
     if (cb < w.c) {
       // Whole cache lines of input per block, then even blocks over C.
@@ -202,7 +230,7 @@ void deriveBlocking(const ConvWorkload &w, const Machine &machine,
   }
   if (!keepRb) {
     int64_t oh = w.outH();
-    double filterBlock = double(w.kh) * w.kw * p.cb * fvl * ebytes;
+    double filterBlock = double(p.cb) * perChannel;
     double rowBytes = double(w.w) * std::min(p.cb, w.c) * ebytes;
     double left = std::max(budget - filterBlock, rowBytes * w.kh);
     int64_t rows = int64_t(left / rowBytes); // input rows that fit
@@ -260,14 +288,17 @@ Derivation DirectConvModel::derive(const Workload &workload,
   Derivation d;
   d.config = p.toConfig();
   d.rationale =
-      formatv("{0} pixels x {1} vector(s) of {2} channels: {3} accumulators "
-              "vs {4:f0} in flight, {3}+{1}+1 <= {5} registers, {6:f2} FMAs "
-              "per load; cb={7}: filter block {8} in half the L2; rb={9} "
-              "row(s) per block",
-              p.owb, p.fv, p.vl, p.owb * p.fv, needed, t.vectorRegisters,
-              double(p.owb * p.fv) / double(p.owb + p.fv), p.cb,
-              formatBytes(double(w.kh) * w.kw * p.cb * p.fv * p.vl * ebytes),
-              p.rb)
+      formatv(
+          "{0} pixels x {1} vector(s) of {2} channels: {3} accumulators "
+          "vs {4:f0} in flight, {3}+{1}+1 <= {5} registers, {6:f2} FMAs "
+          "per load; cb={7}: filter block {8} of the L2's capacity in "
+          "half of it; rb={9} row(s) per block",
+          p.owb, p.fv, p.vl, p.owb * p.fv, needed, t.vectorRegisters,
+          double(p.owb * p.fv) / double(p.owb + p.fv), p.cb,
+          formatBytes(stridedFootprintBytes(
+              double(w.kh) * w.kw * p.cb, double(p.fv * p.vl) * ebytes,
+              directFilterRowStrideBytes(w, p), cacheOr(t, 2, 1 << 20, 16))),
+          p.rb)
           .str();
   return d;
 }
@@ -395,15 +426,26 @@ Prediction DirectConvModel::predict(const Workload &workload,
   int64_t fvl = fv * p.vl;
   double fPad = double(fvecs) * p.vl; // whole vectors are read
   double filterBlock = double(w.kh) * w.kw * cb * fvl * ebytes;
+  // The L2 capacity the block takes, read in place from rows of all F.
+  CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
+  double filterBlockFootprint =
+      stridedFootprintBytes(double(w.kh) * w.kw * cb, double(fvl) * ebytes,
+                            directFilterRowStrideBytes(w, p), l2);
   int64_t tileCols = std::min<int64_t>(w.w, (owb - 1) * w.strideW +
                                                 (w.kw - 1) * w.dilationW + 1);
   double tileInput = double(w.kh) * tileCols * cb * ebytes;
   double tilesPerRow = double(ceilDiv(ow, owb));
   double filterToCore =
       double(w.n) * rowTaps * w.kw * w.c * fPad * ebytes * tilesPerRow;
+  // The block is re-read from the L2 only while it takes at most the half
+  // of it the derivation gives it (the input rows, the output and the next
+  // block share the rest); larger, the ways it overflows are refilled from
+  // where the filter lives.
+  double filterReuseSet = filterBlockFootprint + 2 * tileInput;
+  if (filterBlockFootprint > double(l2.sizeBytes) / 2)
+    filterReuseSet = std::max(filterReuseSet, 2.0 * double(l2.sizeBytes));
   double filterToCoreTime =
-      filterToCore /
-      prof.bandwidthFor(uint64_t(filterBlock + 2 * tileInput), t);
+      filterToCore / prof.bandwidthFor(uint64_t(filterReuseSet), t);
   // The whole filter comes in again for every row block.
   double filterBytes = double(w.kh) * w.kw * w.c * fPad * ebytes;
   int64_t sliceRows = std::min<int64_t>(w.h, (rb - 1) * w.strideH +
@@ -426,7 +468,7 @@ Prediction DirectConvModel::predict(const Workload &workload,
       double(w.n) * rowTaps * inputPerRow * w.c * ebytes * double(fBlocks);
   double reuseDistance =
       (fBlocks > 1 ? sliceBytes : double(w.kh) * w.w * cb * ebytes) +
-      filterBlock;
+      filterBlockFootprint;
   double inputToCoreTime =
       inputToCore / prof.bandwidthFor(uint64_t(reuseDistance), t);
   double inputBytes = double(w.n) * w.h * w.w * w.c * ebytes;
@@ -436,9 +478,9 @@ Prediction DirectConvModel::predict(const Workload &workload,
   // Output: read and written once per channel block.
   double outBytes = double(w.n) * oh * ow * w.f * ebytes;
   double outTraffic = 2 * outBytes * cBlocks;
-  double outSet =
-      cBlocks > 1 ? double(rb) * ow * w.f * ebytes + sliceBytes + filterBlock
-                  : outBytes;
+  double outSet = cBlocks > 1 ? double(rb) * ow * w.f * ebytes + sliceBytes +
+                                    filterBlockFootprint
+                              : outBytes;
   double outTime =
       2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t) +
       (outTraffic - 2 * outBytes) / prof.bandwidthFor(uint64_t(outSet), t);
@@ -501,8 +543,12 @@ Prediction DirectConvModel::predict(const Workload &workload,
                    tileVisits)
                .str());
   pred.add("filter stream", filterToCoreTime / parallel,
-           formatv("{0} to the core, filter block {1}",
-                   formatBytes(filterToCore), formatBytes(filterBlock))
+           formatv("{0} to the core, filter block {1}{2}",
+                   formatBytes(filterToCore), formatBytes(filterBlock),
+                   filterBlockFootprint > filterBlock * 1.01
+                       ? " (takes " + formatBytes(filterBlockFootprint) +
+                             " of the L2: strided rows)"
+                       : std::string())
                .str(),
            true);
   pred.add(
@@ -527,12 +573,27 @@ Prediction DirectConvModel::predict(const Workload &workload,
                    formatBytes(outTraffic), cBlocks)
                .str(),
            true);
-  pred.add("filter packing", packTime,
-           packed ? formatv("{0:e2} {1}x{1} tiles transposed FHWC -> HWCF "
+  std::string packing;
+  switch (directFilterLayout(w, p)) {
+  case DirectFilterLayout::Blocked:
+    packing = formatv("constant filter blocked at compile time into {0} "
+                      "contiguous block(s) of {1} channels",
+                      fBlocks, fvl)
+                  .str();
+    break;
+  case DirectFilterLayout::PaddedHwcf:
+    packing = packTiles > 0
+                  ? formatv("{0:e2} {1}x{1} tiles transposed FHWC -> HWCF "
                             "in the kernel",
                             packTiles, p.vl)
                         .str()
-                  : "HWCF filter used in place");
+                  : "constant FHWC filter packed to HWCF at compile time";
+    break;
+  case DirectFilterLayout::InPlaceHwcf:
+    packing = "HWCF filter used in place";
+    break;
+  }
+  pred.add("filter packing", packTime, packing);
   pred.add("threads", 0,
            formatv("{0} thread(s) over {1} (n, row block)s: balance {2:f2}",
                    p.threads, blocks, balance)

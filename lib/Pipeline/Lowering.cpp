@@ -2,6 +2,7 @@
 
 #include "autoconfig/Pipeline/Lowering.h"
 #include "autoconfig/CodeGen/MathApproximation.h"
+#include "autoconfig/Transforms/OutlineKernels.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -106,6 +107,8 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
   {
     PassManager pm(module.getContext());
     pm.addPass(createCanonicalizerPass());
+    // Weights repacked at compile time leave their original globals unused.
+    pm.addPass(createSymbolDCEPass());
     pm.addPass(createCSEPass());
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
     if (parallel) {
@@ -162,6 +165,12 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
   module.walk([&](LLVM::LLVMFuncOp fn) {
     if (fn.isExternal())
       return;
+    // Outlined kernels and other ops stay functions: inlined back into the
+    // program, LLVM would optimize and compile their code once per call
+    // site again (their call costs nanoseconds; a kernel runs microseconds).
+    if (fn.getSymName().starts_with(kKernelFunctionPrefix) ||
+        fn.getSymName().starts_with(kStreamFunctionPrefix))
+      fn.setNoInline(true);
     fn.setTargetCpuAttr(cpu);
     fn.setTargetFeaturesAttr(featureAttr);
     if (vscaleRange)

@@ -115,4 +115,16 @@ Profile loadProfileOrNominal(const TargetDesc &t, std::string *note) {
   return Profile::nominal(t);
 }
 
+Expected<PassHardware> hardwareFromPassOptions(StringRef preset,
+                                               StringRef file) {
+  auto target = resolveTarget(preset, file);
+  if (!target)
+    return target.takeError();
+  PassHardware hardware;
+  hardware.target = std::move(*target);
+  hardware.profile = loadProfileOrNominal(hardware.target);
+  adoptMeasuredFacts(hardware.target, hardware.profile);
+  return hardware;
+}
+
 } // namespace autoconfig

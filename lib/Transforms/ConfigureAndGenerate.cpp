@@ -94,12 +94,14 @@ struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass> {
     if (injected) {
       options = *injected;
     } else {
-      auto target = targetFromOptions(module, targetName, targetFile);
-      if (failed(target))
+      auto hardware = hardwareFromPassOptions(targetName, targetFile);
+      if (!hardware) {
+        module.emitError("autoconfig: ")
+            << llvm::toString(hardware.takeError());
         return signalPassFailure();
-      options.target = *target;
-      options.profile = loadProfileOrNominal(options.target);
-      adoptMeasuredFacts(options.target, options.profile);
+      }
+      options.target = std::move(hardware->target);
+      options.profile = std::move(hardware->profile);
       options.threads = threads;
       if (!configText.empty()) {
         auto parsed = Config::parse(configText);
@@ -204,7 +206,7 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
       if (failed(generateOp(rewriter, op, target)))
         return signalPassFailure();
     }
-    outlineRegions(module, regions, "__autoconfig_kernel_");
+    outlineRegions(module, regions, kKernelFunctionPrefix);
   }
 
   static LogicalResult generateOp(RewriterBase &rewriter, Operation *op,

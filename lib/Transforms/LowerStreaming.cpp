@@ -14,6 +14,7 @@
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/StreamingNest.h"
 #include "autoconfig/Profile/ProfileCache.h"
+#include "autoconfig/Transforms/OutlineKernels.h"
 #include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
 
@@ -63,16 +64,17 @@ struct LowerStreamingPass
     if (injected) {
       options = *injected;
     } else {
-      auto target = resolveTarget(targetName, targetFile);
-      if (!target) {
-        module.emitError("autoconfig: ") << llvm::toString(target.takeError());
+      auto hardware = hardwareFromPassOptions(targetName, targetFile);
+      if (!hardware) {
+        module.emitError("autoconfig: ")
+            << llvm::toString(hardware.takeError());
         return signalPassFailure();
       }
-      options.target = *target;
-      options.profile = loadProfileOrNominal(options.target);
-      adoptMeasuredFacts(options.target, options.profile);
+      options.target = std::move(hardware->target);
+      options.profile = std::move(hardware->profile);
       options.threads = threads;
       options.rewrite = rewrite;
+      options.outline = outline;
     }
     // A hidden switch for measurements: leave everything to the default.
     if (const char *off = std::getenv("AUTOCONFIG_NO_STREAMING"))
@@ -89,11 +91,19 @@ struct LowerStreamingPass
     });
     IRRewriter rewriter(module.getContext());
     bool failedAny = false;
-    for (Operation *op : ops)
+    // Repeated layers repeat these ops too (a pad, a pooling, a residual
+    // add per block): outlined, each distinct one is compiled once.
+    bool outlineOps = options.outline && options.rewrite;
+    SmallVector<scf::ExecuteRegionOp> regions;
+    for (Operation *op : ops) {
+      if (outlineOps && op->getNumResults() == 0)
+        regions.push_back(wrapInRegion({op}));
       if (failed(lowerOne(rewriter, op, model, options)))
         failedAny = true;
+    }
     if (failedAny)
-      signalPassFailure();
+      return signalPassFailure();
+    outlineRegions(module, regions, kStreamFunctionPrefix);
   }
 
   LogicalResult lowerOne(IRRewriter &rewriter, Operation *op,

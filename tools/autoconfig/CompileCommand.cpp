@@ -203,6 +203,7 @@ int runCompile() {
   streaming.threads = threads;
   // --emit=config shows the decisions without rewriting.
   streaming.rewrite = emitKind != EmitKind::Config;
+  streaming.outline = true;
   pm.addPass(createLowerStreamingPass(streaming));
   if (failed(pm.run(module)))
     return 1;

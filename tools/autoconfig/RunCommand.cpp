@@ -175,6 +175,7 @@ int runRun() {
   streaming.target = hardware->target;
   streaming.profile = hardware->profile;
   streaming.threads = threads;
+  streaming.outline = true;
   if (profileOps) {
     instrumented = program->module->clone();
     mlir::PassManager pm(program->context.get());

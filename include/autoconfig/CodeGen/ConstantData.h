@@ -23,6 +23,19 @@ std::optional<std::vector<double>> elementsAsDoubles(mlir::Attribute attr);
 /// memref.global (through casts and to_buffer), or an arith.constant.
 std::optional<std::vector<double>> constantValues(mlir::Value memref);
 
+/// The bytes (dense, row-major, not splat) of `memref`'s elements when
+/// known at compile time, as constantValues finds them: for repacking large
+/// weights without converting every element.
+std::optional<llvm::ArrayRef<char>> constantBytes(mlir::Value memref);
+
+/// As createConstantBuffer, from the elements' bytes in `element`'s format.
+mlir::Value createConstantBufferFromBytes(mlir::OpBuilder &builder,
+                                          mlir::Location loc,
+                                          llvm::StringRef name,
+                                          llvm::ArrayRef<int64_t> shape,
+                                          mlir::Type element,
+                                          llvm::ArrayRef<char> bytes);
+
 /// A new private constant memref.global of `shape` holding `values`
 /// (rounded to `element`), inserted in the module around the builder's
 /// insertion point under a unique name based on `name`; returns its

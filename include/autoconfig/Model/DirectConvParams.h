@@ -72,6 +72,21 @@ llvm::SmallVector<NhwcRowTileClass> nhwcRowTileClasses(const ConvWorkload &w,
 /// Sum over the output rows of the kernel rows that read the input.
 double nhwcKernelRowTaps(const ConvWorkload &w);
 
+/// How the micro-kernel reads the filter, decided once for the model and the
+/// generator. Constant weights split into several output-channel blocks are
+/// packed at compile time into [F / (fv*vl)][KH][KW][C][fv*vl] (zero-padded):
+/// each block is one contiguous stream, which the hardware prefetchers follow
+/// and which reaches every cache set, where in place it is rows of fv*vl
+/// channels F apart. Otherwise a FHWC filter is packed into a padded HWCF
+/// buffer and an HWCF filter is read in place.
+enum class DirectFilterLayout { InPlaceHwcf, PaddedHwcf, Blocked };
+DirectFilterLayout directFilterLayout(const ConvWorkload &w,
+                                      const DirectConvParams &p);
+/// Bytes between consecutive (kh, kw, c) rows of fv*vl channels as the
+/// micro-kernel reads them in that layout.
+int64_t directFilterRowStrideBytes(const ConvWorkload &w,
+                                   const DirectConvParams &p);
+
 /// The analysis model of this algorithm (for the Select registry).
 std::unique_ptr<AlgorithmModel> createDirectConvModel();
 

@@ -30,6 +30,17 @@ llvm::Error saveProfile(const Profile &profile, llvm::StringRef path);
 Profile loadProfileOrNominal(const TargetDesc &target,
                              std::string *note = nullptr);
 
+/// What a pass run from textual options (autoconfig-opt, pass pipelines)
+/// decides with: the target its options name (a preset, a JSON file, or the
+/// host when both are empty), its cached profile or nominal figures, and the
+/// measured facts the profile corrects in the target (adoptMeasuredFacts).
+struct PassHardware {
+  TargetDesc target;
+  Profile profile;
+};
+llvm::Expected<PassHardware> hardwareFromPassOptions(llvm::StringRef preset,
+                                                     llvm::StringRef file);
+
 } // namespace autoconfig
 
 #endif

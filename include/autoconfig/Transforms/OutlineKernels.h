@@ -8,6 +8,13 @@
 
 namespace autoconfig {
 
+/// Names of the functions outlined from configured kernels and from the
+/// other (streaming) ops; the lowering keeps LLVM from inlining them back.
+inline constexpr llvm::StringLiteral kKernelFunctionPrefix =
+    "__autoconfig_kernel_";
+inline constexpr llvm::StringLiteral kStreamFunctionPrefix =
+    "__autoconfig_stream_";
+
 /// Moves `ops` (consecutive, in one block) into a new result-less
 /// `scf.execute_region` at their place, for a generator to rewrite them
 /// there.

@@ -65,6 +65,9 @@ struct LowerStreamingOptions {
   bool rewrite = true;
   /// When set, receives every decision in program order.
   std::vector<StreamingDecision> *decisions = nullptr;
+  /// Each rewritten op becomes a call of a private function, one function
+  /// per distinct (op, shapes, lowering), as the kernels are outlined.
+  bool outline = false;
 };
 /// Runs after autoconfig-generate, on memrefs. Setting the environment
 /// variable AUTOCONFIG_NO_STREAMING=1 turns it off (for measurements).

@@ -110,7 +110,10 @@ def LowerStreamingPass : Pass<"autoconfig-lower-streaming", "::mlir::ModuleOp"> 
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Threads the generated code may use">,
     Option<"rewrite", "rewrite", "bool", /*default=*/"true",
-           "Rewrite the ops (false: record the decisions only)">
+           "Rewrite the ops (false: record the decisions only)">,
+    Option<"outline", "outline", "bool", /*default=*/"false",
+           "Outline each rewritten op into a private function, one per "
+           "distinct op, shapes and lowering">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
