@@ -82,16 +82,13 @@ std::optional<std::vector<double>> constantValues(Value memref) {
   return elementsAsDoubles(elements);
 }
 
-std::optional<ArrayRef<char>> constantBytes(Value memref) {
+std::optional<ConstantBytes> constantBytes(Value memref) {
   Attribute elements = constantElements(memref);
-  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(elements)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    return dense.getRawData();
-  }
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(elements))
+    return ConstantBytes{dense.getRawData(), dense.isSplat()};
   if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(elements))
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
+      return ConstantBytes{blob->getData(), false};
   return std::nullopt;
 }
 

@@ -176,12 +176,21 @@ private:
   /// past F, at compile time (see directFilterLayout); false when its values
   /// are not available here.
   bool packBlockedFilter() {
-    std::optional<ArrayRef<char>> bytes = constantBytes(ops.filter);
+    std::optional<ConstantBytes> bytes = constantBytes(ops.filter);
     int64_t q = w.kh * w.kw * w.c;
     size_t elementBytes = kb.elementType().getIntOrFloatBitWidth() / 8;
-    if (!bytes || bytes->size() != size_t(w.f * q) * elementBytes)
+    size_t elements = bytes && bytes->splat ? 1 : size_t(w.f * q);
+    if (!bytes || bytes->data.size() != elements * elementBytes)
       return false;
     int64_t fb = fv * vl, blocks = ceilDiv(w.f, fb);
+    // A splat without padding stays a splat: same values, no copy made.
+    if (bytes->splat && w.f % fb == 0) {
+      filter = createConstantBufferFromBytes(
+          kb.b(), kb.b().getLoc(), "__autoconfig_direct_filter",
+          {blocks, w.kh, w.kw, w.c, fb}, kb.elementType(), bytes->data);
+      filterPadded = packedAtCompileTime = blockedFilter = true;
+      return true;
+    }
     bool fhwc = w.layout == ConvLayout::NhwcFhwc;
     // Moved element by element as bytes: weights run to megabytes.
     std::vector<char> blocked(size_t(blocks * q * fb) * elementBytes, 0);
@@ -189,7 +198,9 @@ private:
       for (int64_t f = 0; f < w.f; ++f)
         std::memcpy(
             &blocked[size_t(((f / fb) * q + r) * fb + f % fb) * elementBytes],
-            &(*bytes)[size_t(fhwc ? f * q + r : r * w.f + f) * elementBytes],
+            &bytes->data[bytes->splat ? 0
+                                      : size_t(fhwc ? f * q + r : r * w.f + f) *
+                                            elementBytes],
             elementBytes);
     filter = createConstantBufferFromBytes(
         kb.b(), kb.b().getLoc(), "__autoconfig_direct_filter",

@@ -383,11 +383,15 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
       p.packB || bBlockBytes <= double(l2.sizeBytes)
           ? std::nullopt
           : prof.unpackedStreamFor(kc);
+  double bRate = p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
+                 : unpackedRate
+                     ? *unpackedRate
+                     : prof.panelBandwidthFor(uint64_t(bBlockBytes), t);
+  // Constant B in a program (weights): its first pass comes from where all
+  // of the program's weights live.
   double bFirst =
-      bFirstBytes / (p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
-                     : unpackedRate
-                         ? *unpackedRate
-                         : prof.panelBandwidthFor(uint64_t(bBlockBytes), t));
+      prof.weightsSeconds(double(w.k) * w.n * ebytes, bFirstBytes,
+                          w.constB ? w.weightsReuseBytes : 0, bRate, t);
   double streamTime = std::max(l2Stream, bFirst);
 
   // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.

@@ -148,7 +148,8 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   // Each k step reads a segment of a new row of B: a row-strided panel
   // stream, much slower than a sequential one once B is beyond the L2.
   double bBandwidth = machine.profile.panelBandwidthFor(uint64_t(bBytes), t);
-  double bTime = bTraffic / bBandwidth;
+  double bTime = machine.profile.weightsSeconds(
+      bBytes, bTraffic, w.constB ? w.weightsReuseBytes : 0, bBandwidth, t);
   // A and C stream once, from wherever the whole working set lives.
   double acBytes = double(w.m) * w.k * ebytes + 2.0 * w.m * w.n * ebytes;
   double footprint = bBytes + double(w.m) * (w.k + w.n) * ebytes;

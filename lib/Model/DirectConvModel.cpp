@@ -452,8 +452,10 @@ Prediction DirectConvModel::predict(const Workload &workload,
                                                  (w.kh - 1) * w.dilationH + 1);
   double sliceBytes = double(sliceRows) * w.w * cb * ebytes;
   double filterRefetch = filterBytes * w.n * rowBlocks;
-  double filterRefetchTime =
-      filterRefetch / prof.bandwidthFor(uint64_t(filterBytes + sliceBytes), t);
+  // In a program, the first pass comes from where all its weights live.
+  double filterRefetchTime = prof.weightsSeconds(
+      filterBytes, filterRefetch, w.weightsReuseBytes,
+      prof.bandwidthFor(uint64_t(filterBytes + sliceBytes), t), t);
   // Input: each tile reads its input columns once per (channel block,
   // filter block); between filter blocks the row block's input slice (or,
   // with one filter block, the kernel rows of the previous output row)

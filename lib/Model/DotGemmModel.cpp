@@ -119,7 +119,9 @@ public:
                     (prof.frequencyGHz * 1e9);
     double bBytes = double(w.n) * w.k * ebytes;
     double bTraffic = bBytes * ceilDiv(w.m, ui);
-    double bTime = bTraffic / prof.bandwidthFor(uint64_t(bBytes), t);
+    double bTime = prof.weightsSeconds(
+        bBytes, bTraffic, w.constB ? w.weightsReuseBytes : 0,
+        prof.bandwidthFor(uint64_t(bBytes), t), t);
     double aBytes = double(w.m) * w.k * ebytes;
     double aTime = aBytes / prof.bandwidthFor(uint64_t(aBytes + bBytes), t);
     double memTime = bTime + aTime;

@@ -51,6 +51,7 @@ std::optional<GemmWorkload> equivalentGemm(const ConvWorkload &w) {
   } else {
     return std::nullopt;
   }
+  g.weightsReuseBytes = w.weightsReuseBytes;
   g.setDenseStrides();
   return g;
 }

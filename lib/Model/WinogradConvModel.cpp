@@ -740,7 +740,11 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   // per filter block and M written once.
   double fBlocks = double(ceilDiv(g.fPad, g.nc));
   unsigned uLevel = homeLevel(g.blocks > 1 ? uBytes : footprint);
-  double uStream = double(g.blocks) * uBytes / prof.bandwidthOfLevel(uLevel);
+  // Constant weights in a program: U's first pass comes from where all of
+  // the program's weights live.
+  double uStream = prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
+                                       w.constWeights ? w.weightsReuseBytes : 0,
+                                       prof.bandwidthOfLevel(uLevel), t);
   double blockBytes = vBlockBytes + mBlockBytes;
   unsigned blockLevel = homeLevel(blockBytes);
   double vmStream = double(g.blocks) *

@@ -71,6 +71,18 @@ double Profile::bandwidthFor(uint64_t bytes, const TargetDesc &target) const {
   return points.back().bytesPerSecond;
 }
 
+double Profile::weightsSeconds(double bytes, double traffic, double reuseBytes,
+                               double warmBandwidth,
+                               const TargetDesc &target) const {
+  if (reuseBytes <= bytes || traffic <= 0)
+    return traffic / warmBandwidth;
+  double cold =
+      std::min(warmBandwidth,
+               bandwidthFor(uint64_t(std::max(bytes, reuseBytes)), target));
+  double first = std::min(bytes, traffic);
+  return first / cold + (traffic - first) / warmBandwidth;
+}
+
 double TileFit::secondsPerKStep(unsigned mr, unsigned nv) const {
   return step + std::max({fma * double(mr) * nv,
                           load * double(nv) + broadcast * double(mr), latency});

@@ -205,6 +205,20 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
       }
       if (failed(generateOp(rewriter, op, target)))
         return signalPassFailure();
+      // An epilogue the generator did not fuse (still there, with its mark)
+      // leaves the kernel's region: kept inside, it would make kernels of
+      // the same shape and config distinct functions, compiled once each,
+      // for their different epilogues; outside, it is lowered as the other
+      // ops are.
+      if (outline) {
+        Operation *unfused = nullptr;
+        regions.back().walk([&](linalg::GenericOp generic) {
+          if (generic->hasAttr(kEpilogueAttrName))
+            unfused = generic;
+        });
+        if (unfused)
+          unfused->moveAfter(regions.back());
+      }
     }
     outlineRegions(module, regions, kKernelFunctionPrefix);
   }

@@ -72,11 +72,13 @@ std::optional<ZeroPaddedInput> matchZeroPaddedInput(Value input,
   if (!filler || !interior)
     return std::nullopt;
   // The fill must come before the copy, and both before the consumer, in the
-  // same block (the straight-line code bufferization emits).
+  // same block (the straight-line code bufferization emits). The consumer
+  // may sit in a region of that block: the one its kernel is generated in
+  // before being outlined.
   Operation *fill = filler;
-  if (fill->getBlock() != consumer->getBlock() ||
-      copy->getBlock() != consumer->getBlock() ||
-      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(consumer))
+  Operation *at = fill->getBlock()->findAncestorOpInBlock(*consumer);
+  if (!at || copy->getBlock() != fill->getBlock() ||
+      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(at))
     return std::nullopt;
   auto type = cast<MemRefType>(input.getType());
   auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
@@ -221,6 +223,8 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
   if (w.outH() < 1 || w.outW() < 1)
     return raw->emitError("autoconfig: kernel larger than the padded input");
   w.constWeights = isCompileTimeConstant(filter);
+  if (w.constWeights)
+    w.weightsReuseBytes = programConstantBytes(raw);
   w.name = defaultWorkloadName(
       raw, llvm::formatv("conv_{0}x{1}x{2}x{3}_f{4}_k{5}x{6}_s{7}", w.n, w.c,
                          w.h, w.w, w.f, w.kh, w.kw, w.strideH)

@@ -101,6 +101,30 @@ bool isCompileTimeConstant(Value value) {
   return false;
 }
 
+double programConstantBytes(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  if (!module)
+    return 0;
+  auto bytesOf = [](Type type) {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasStaticShape() ||
+        !shaped.getElementType().isIntOrFloat())
+      return 0.0;
+    return double(shaped.getNumElements()) *
+           double(shaped.getElementTypeBitWidth()) / 8;
+  };
+  double bytes = 0;
+  module.walk([&](Operation *inner) {
+    if (auto global = dyn_cast<memref::GlobalOp>(inner)) {
+      if (global.getConstant() && global.getInitialValue())
+        bytes += bytesOf(global.getType());
+    } else if (auto constant = dyn_cast<arith::ConstantOp>(inner)) {
+      bytes += bytesOf(constant.getType());
+    }
+  });
+  return bytes;
+}
+
 std::string defaultWorkloadName(Operation *op, std::string fallback) {
   if (auto name = op->getAttrOfType<StringAttr>("autoconfig.name"))
     return name.str();

@@ -100,6 +100,8 @@ FailureOr<GemmWorkload> extractGemm(linalg::LinalgOp op) {
     return failure();
   w.constA = isCompileTimeConstant(a);
   w.constB = isCompileTimeConstant(b);
+  if (w.constA || w.constB)
+    w.weightsReuseBytes = programConstantBytes(op);
   w.name = defaultWorkloadName(raw, "matmul_" + std::to_string(w.m) + "x" +
                                         std::to_string(w.n) + "x" +
                                         std::to_string(w.k));

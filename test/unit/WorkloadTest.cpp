@@ -303,6 +303,25 @@ func.func @f(%C: memref<4x16xf32>) {
   // A mutable global is not a compile-time constant; a constant one is.
   EXPECT_FALSE(w->constA);
   EXPECT_TRUE(w->constB);
+  // Its weights come back after all of the program's constants: its own
+  // 512 bytes (the mutable global is not one).
+  EXPECT_DOUBLE_EQ(w->weightsReuseBytes, 8 * 16 * 4);
+}
+
+TEST(Workload, WeightsComeBackAfterAllOfTheProgramsConstants) {
+  ParsedModule m(R"mlir(
+memref.global "private" constant @weights : memref<8x16xf32> = dense<0.5>
+memref.global "private" constant @other : memref<1024x1024xf32> = dense<1.0>
+func.func @f(%A: memref<4x8xf32>, %C: memref<4x16xf32>) {
+  %B = memref.get_global @weights : memref<8x16xf32>
+  linalg.matmul ins(%A, %B : memref<4x8xf32>, memref<8x16xf32>)
+                outs(%C : memref<4x16xf32>)
+  return
+}
+)mlir");
+  auto w = m.gemm();
+  ASSERT_TRUE(succeeded(w)) << m.allMessages();
+  EXPECT_DOUBLE_EQ(w->weightsReuseBytes, 8 * 16 * 4 + 1024.0 * 1024 * 4);
 }
 
 TEST(Workload, NonConfigurableOpsAreSkipped) {

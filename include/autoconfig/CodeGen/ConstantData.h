@@ -23,10 +23,14 @@ std::optional<std::vector<double>> elementsAsDoubles(mlir::Attribute attr);
 /// memref.global (through casts and to_buffer), or an arith.constant.
 std::optional<std::vector<double>> constantValues(mlir::Value memref);
 
-/// The bytes (dense, row-major, not splat) of `memref`'s elements when
-/// known at compile time, as constantValues finds them: for repacking large
-/// weights without converting every element.
-std::optional<llvm::ArrayRef<char>> constantBytes(mlir::Value memref);
+/// The bytes of `memref`'s elements when known at compile time, as
+/// constantValues finds them: for repacking large weights without converting
+/// every element. A splat holds one element's bytes.
+struct ConstantBytes {
+  llvm::ArrayRef<char> data;
+  bool splat = false;
+};
+std::optional<ConstantBytes> constantBytes(mlir::Value memref);
 
 /// As createConstantBuffer, from the elements' bytes in `element`'s format.
 mlir::Value createConstantBufferFromBytes(mlir::OpBuilder &builder,

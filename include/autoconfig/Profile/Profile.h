@@ -157,6 +157,12 @@ struct Profile {
   /// Panel-stream bandwidth for a matrix of `bytes` (half the sequential
   /// figure when the profile has none).
   double panelBandwidthFor(uint64_t bytes, const TargetDesc &target) const;
+  /// Seconds to read `traffic` bytes of constant weights of `bytes` that a
+  /// program re-reads only after `reuseBytes` of other constants (Workload's
+  /// weightsReuseBytes): their first pass from where that much data lives,
+  /// the others at `warmBandwidth`, the rate the op's own reuse gives.
+  double weightsSeconds(double bytes, double traffic, double reuseBytes,
+                        double warmBandwidth, const TargetDesc &target) const;
 
   /// Nominal figures from the static description alone.
   static Profile nominal(const TargetDesc &target);

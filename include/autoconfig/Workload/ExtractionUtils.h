@@ -27,6 +27,11 @@ mlir::LogicalResult checkOperandTypes(mlir::Operation *op,
 /// constant memref.global).
 bool isCompileTimeConstant(mlir::Value value);
 
+/// Bytes of the constant data (constant memref.globals, arith.constant
+/// tensors) of the module around `op`: what a program reads between two
+/// runs of one of its layers (Workload's weightsReuseBytes).
+double programConstantBytes(mlir::Operation *op);
+
 /// The op's `autoconfig.name` string attribute if present, else `fallback`.
 std::string defaultWorkloadName(mlir::Operation *op, std::string fallback);
 

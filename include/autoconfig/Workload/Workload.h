@@ -30,6 +30,12 @@ struct GemmWorkload {
   /// Leading-dimension strides of the stored operands (row pitch).
   int64_t lda = 0, ldb = 0, ldc = 0;
   bool constA = false, constB = false;
+  /// Bytes of constant data the whole program reads between two runs of
+  /// this op (all of its constant weights; 0 outside a program): a layer's
+  /// weights come back from where that much data lives, not from where
+  /// their own size would fit (a network's 45 MB of weights evict each
+  /// layer's from the caches before the next inference).
+  double weightsReuseBytes = 0;
 
   double flops() const { return 2.0 * batch * m * n * k; }
   /// Fills lda/ldb/ldc for densely packed row-major storage.
@@ -63,6 +69,12 @@ struct ConvWorkload {
   ElementKind element = ElementKind::F32;
   ConvLayout layout = ConvLayout::NchwFchw;
   bool constWeights = false;
+  /// Bytes of constant data the whole program reads between two runs of
+  /// this op (all of its constant weights; 0 outside a program): a layer's
+  /// weights come back from where that much data lives, not from where
+  /// their own size would fit (a network's 45 MB of weights evict each
+  /// layer's from the caches before the next inference).
+  double weightsReuseBytes = 0;
 
   int64_t outH() const {
     return (h + padTop + padBottom - dilationH * (kh - 1) - 1) / strideH + 1;
