@@ -20,26 +20,27 @@ int64_t waysFor(double bytes, const CacheLevel &cache) {
   return wayBytes > 0 ? int64_t(std::ceil(bytes / wayBytes)) : 1;
 }
 
+/// Cache lines one row segment of `rowBytes` spans (at least one).
+static int64_t linesPerRow(double rowBytes, const CacheLevel &cache) {
+  int64_t line = std::max<int64_t>(1, cache.lineBytes);
+  return std::max<int64_t>(1, int64_t(std::ceil(rowBytes / double(line))));
+}
+
 int64_t setsReached(double rowBytes, int64_t strideBytes,
                     const CacheLevel &cache) {
   int64_t line = std::max<int64_t>(1, cache.lineBytes);
   int64_t sets = std::max<int64_t>(1, int64_t(cache.sets()));
-  int64_t linesPerRow =
-      std::max<int64_t>(1, int64_t(std::ceil(rowBytes / line)));
   if (strideBytes <= 0 || strideBytes % line != 0)
     return sets;
   int64_t strideLines = (strideBytes / line) % sets;
   int64_t period = strideLines ? sets / std::gcd(sets, strideLines) : 1;
-  return std::min(sets, period * linesPerRow);
+  return std::min(sets, period * linesPerRow(rowBytes, cache));
 }
 
 bool stridedPanelFits(double rows, double rowBytes, int64_t strideBytes,
                       const CacheLevel &cache, int64_t ways) {
-  int64_t line = std::max<int64_t>(1, cache.lineBytes);
-  int64_t linesPerRow =
-      std::max<int64_t>(1, int64_t(std::ceil(rowBytes / line)));
   int64_t usableSets = setsReached(rowBytes, strideBytes, cache);
-  return rows * double(linesPerRow) <=
+  return rows * double(linesPerRow(rowBytes, cache)) <=
          double(usableSets) * double(std::max<int64_t>(0, ways));
 }
 
