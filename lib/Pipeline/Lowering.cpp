@@ -8,7 +8,8 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
-#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
@@ -18,11 +19,13 @@
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
@@ -99,6 +102,23 @@ static LLVM::VScaleRangeAttr scalableVectorRange(MLIRContext *ctx,
                                     IntegerAttr::get(i32, maxBits / granule));
 }
 
+/// The dialects' ConvertToLLVM interfaces that the one-walk conversion uses;
+/// registered here as well, since not every caller's context has all of the
+/// upstream extensions.
+static void registerToLLVMInterfaces(MLIRContext *ctx) {
+  DialectRegistry registry;
+  arith::registerConvertArithToLLVMInterface(registry);
+  cf::registerConvertControlFlowToLLVMInterface(registry);
+  registerConvertFuncToLLVMInterface(registry);
+  index::registerConvertIndexToLLVMInterface(registry);
+  registerConvertMathToLLVMInterface(registry);
+  registerConvertMemRefToLLVMInterface(registry);
+  registerConvertOpenMPToLLVMInterface(registry);
+  ub::registerConvertUBToLLVMInterface(registry);
+  vector::registerConvertVectorToLLVMInterface(registry);
+  ctx->appendDialectRegistry(registry);
+}
+
 LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
                                  const LoweringOptions &options) {
   bool parallel = false;
@@ -127,6 +147,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
       return failure();
   }
 
+  registerToLLVMInterfaces(module.getContext());
   PassManager pm(module.getContext());
   pm.addPass(createLowerAffinePass());
   // bufferization.clone (returned arguments after buffer deallocation).
@@ -138,21 +159,29 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.reassociateFPReductions = true;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  // What has no LLVM intrinsic and no approximation (f64 tanh, erf): libm.
-  pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  if (parallel)
-    pm.addPass(createConvertOpenMPToLLVMPass());
-  pm.addPass(createConvertFuncToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
+  // Everything else in one conversion (each dialect's ConvertToLLVM
+  // interface): one walk of the module instead of one per dialect, which
+  // took most of the lowering time of a program of unrolled kernels.
+  pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  pm.addPass(createCanonicalizerPass());
   if (failed(pm.run(module)))
     return failure();
+  // What has no LLVM intrinsic and no approximation (f64 tanh, erf) is left
+  // as math ops: calls to libm, then lowered like the rest.
+  bool mathLeft = false;
+  module.walk([&](Operation *op) {
+    if (isa<math::MathDialect>(op->getDialect()))
+      mathLeft = true;
+    return mathLeft ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (mathLeft) {
+    PassManager libm(module.getContext());
+    libm.addPass(createConvertMathToLibmPass());
+    libm.addPass(createConvertToLLVMPass());
+    libm.addPass(createReconcileUnrealizedCastsPass());
+    if (failed(libm.run(module)))
+      return failure();
+  }
 
   // The backend builds each function's subtarget from these attributes, so
   // a preset narrower than the host (x86-avx2 here) is honoured exactly.
