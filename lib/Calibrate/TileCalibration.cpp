@@ -196,6 +196,31 @@ Error measureRegisterTiles(const TargetDesc &target,
     double bytesPerStep = double(nr) * sizeof(float);
     profile.unpackedStreamBandwidth.push_back({depth, bytesPerStep / *perStep});
   }
+  // The same B under two rows of tiles, then under eight: is the first
+  // touch of each panel hidden under all of the panel's tiles (the hardware
+  // fetching the next panel's columns ahead), or only under the first one's?
+  // A two-row tile makes the stream the bottleneck of one tile row. Per k
+  // step of a panel: one tile row takes `one`, the stream included; the
+  // compute of a tile is `c` (the contiguous tile measured above); four
+  // tiles take max(4c, one) when the stream hides under all of them, one +
+  // 3c when it hides under the first only. The exposure places the measured
+  // time between the two.
+  profile.firstTouchExposure = 0;
+  if (std::optional<double> c = profile.tileSecondsPerKStep(bits, 2, nv)) {
+    Expected<double> one =
+        timeTile(target, vl, 2, nv, 2, wide, 2048, options, 256);
+    if (!one)
+      return one.takeError();
+    Expected<double> four =
+        timeTile(target, vl, 2, nv, 8, wide, 2048, options, 256);
+    if (!four)
+      return four.takeError();
+    double hidden = std::max(4 * *c, *one), exposed = *one + 3 * *c;
+    // Only a stream slower than the tile's FMAs leaves anything to expose.
+    if (exposed - hidden > 0.25 * *c)
+      profile.firstTouchExposure =
+          std::clamp((4 * *four - hidden) / (exposed - hidden), 0.0, 1.0);
+  }
   // The fork and join of the generated code's parallel loop as a call
   // pays it: a small GEMM whose jc blocks go to `threads` threads, against
   // the same on one thread split ideally. An empty parallel region costs

@@ -157,8 +157,12 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
 
   // Register tile: accumulators + B vectors + one broadcast <= registers;
   // hide the latency; then the most FMAs per loaded element.
+  struct TileScore {
+    int64_t mr, nv;
+    double score;
+  };
+  std::vector<TileScore> scores;
   double bestScore = -1;
-  int64_t bestMr = 1, bestVecs = 1;
   for (int64_t mr = 1; mr <= std::min<int64_t>(w.m, 16); ++mr)
     for (int64_t nv = 1; nv <= std::min<int64_t>(maxVecs, 8); ++nv) {
       if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
@@ -174,21 +178,71 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
       if (std::optional<double> step = machine.profile.tileSecondsPerKStep(
               t.vectorBits, unsigned(mr), unsigned(nv)))
         score = double(mr * nv) / *step * useful;
-      if (score > bestScore + 1e-9) {
-        bestScore = score;
-        bestMr = mr;
-        bestVecs = nv;
-      }
+      scores.push_back({mr, nv, score});
+      bestScore = std::max(bestScore, score);
     }
-  p.mr = bestMr;
-  p.nr = bestVecs * p.vl;
-
-  deriveBlocking(w, machine, p, /*keepKc=*/false, /*keepMc=*/false,
-                 /*keepNc=*/false);
-  p.ku = 4;
-  p.packA = 1;
-  p.packB = 1;
-  p.prefetch = 0;
+  // Measured tiles within the tile fit's residual of the best are a tie the
+  // micro-benchmark cannot break (on Zen 5, 3x7, 2x8, 4x6 and 8x2 came within
+  // 2% of one another, their order changing from one calibration to the
+  // next), yet in a GEMM they differ: how many tiles share a B panel, how
+  // much of L1 the panel takes. Each such tile is blocked and predicted
+  // whole, packed and not, and the fastest kept.
+  double tie = machine.profile.tileFit.bits == t.vectorBits
+                   ? machine.profile.tileFit.rmsResidual
+                   : 0.0;
+  std::optional<BlockedGemmParams> best;
+  double bestSeconds = INFINITY;
+  int64_t bestVecs = 1;
+  for (const TileScore &c : scores) {
+    if (c.score < bestScore * (1 - tie) - 1e-9)
+      continue;
+    BlockedGemmParams q = p;
+    q.mr = c.mr;
+    q.nr = c.nv * p.vl;
+    deriveBlocking(w, machine, q, /*keepKc=*/false, /*keepMc=*/false,
+                   /*keepNc=*/false);
+    q.ku = 4;
+    q.prefetch = 0;
+    for (int64_t packA : {1, 0})
+      for (int64_t packB : {1, 0}) {
+        q.packA = packA;
+        q.packB = packB;
+        // Only what the generator takes as it is (unpacked B needs its rows
+        // as vectors, for instance).
+        std::vector<std::string> warnings;
+        if (Error err = verifyParams(w, q, t, warnings)) {
+          consumeError(std::move(err));
+          continue;
+        }
+        if (!warnings.empty())
+          continue;
+        double seconds = predict(workload, q.toConfig(), machine).seconds;
+        if (!best || seconds < bestSeconds * (1 - 1e-9)) {
+          bestSeconds = seconds;
+          best = q;
+          bestVecs = c.nv;
+        }
+      }
+  }
+  if (best) {
+    p = *best;
+  } else {
+    // Nothing verified (a shape outside every tile's reach): the most
+    // FMAs per second, packed, as verify() will explain.
+    for (const TileScore &c : scores)
+      if (c.score >= bestScore) {
+        p.mr = c.mr;
+        p.nr = c.nv * p.vl;
+        bestVecs = c.nv;
+        break;
+      }
+    deriveBlocking(w, machine, p, /*keepKc=*/false, /*keepMc=*/false,
+                   /*keepNc=*/false);
+    p.ku = 4;
+    p.packA = 1;
+    p.packB = 1;
+    p.prefetch = 0;
+  }
   CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
 
   Derivation d;
@@ -451,8 +505,26 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
 
   // The generator prefetches each C tile when its k loop starts and adds it
   // after, so C streams in under the tile's FMAs (as BLIS micro-kernels do).
+  // Unpacked B beyond L2 reaches the core when the first tile of each ic
+  // block reads its panel; the other tiles of that block then find the panel
+  // in L1 or L2. Unless the hardware fetches the next panel's columns ahead
+  // (they are the next cache lines of the same rows), only the first tile's
+  // FMAs run under that stream and the rest of it is exposed: the
+  // calibrated exposure says how much (Zen 5, 8x1024x1024, B 4 MiB: 2x128
+  // tiles, four over each panel, ran 97 GFLOP/s where one 8x32 tile ran
+  // 171). A packed B block is one contiguous stream the hardware prefetches
+  // panel after panel.
+  double bOverlapped = bFirst, bExposed = 0;
+  int64_t tilesPerPanel = ceilDiv(mc, p.mr);
+  if (!p.packB && bBlockBytes > double(l2.sizeBytes) && tilesPerPanel > 1 &&
+      prof.firstTouchExposure > 0) {
+    double firstTile = (coreTime + tileOverhead) / double(tilesPerPanel);
+    bExposed = prof.firstTouchExposure * (bFirst - std::min(bFirst, firstTile));
+    bOverlapped = bFirst - bExposed;
+  }
   double body =
-      partialOverlap({coreTime + tileOverhead, l2Stream, bFirst, cTime});
+      partialOverlap({coreTime + tileOverhead, l2Stream, bOverlapped, cTime}) +
+      bExposed;
   // A panels from beyond L2 (see aBlockInL2): every k step's mr elements,
   // at the bandwidth of the level A lives in, in series with the kernel.
   double aFar =
@@ -501,11 +573,18 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                               : " and B panels (overflow L1)")
                .str(),
            l2Stream <= coreTime + tileOverhead);
-  pred.add("B block stream", bFirst / parallel,
-           formatv("{0} from the B block ({1})", formatBytes(bFirstBytes),
-                   formatBytes(bBlockBytes))
-               .str(),
-           bFirst <= coreTime + tileOverhead);
+  pred.add(
+      "B block stream", bFirst / parallel,
+      formatv("{0} from the B block ({1}){2}", formatBytes(bFirstBytes),
+              formatBytes(bBlockBytes),
+              bExposed > 0
+                  ? formatv(", {0} of it exposed: only the first of the "
+                            "{1} tiles over each panel runs under it",
+                            formatSeconds(bExposed / parallel), tilesPerPanel)
+                        .str()
+                  : std::string())
+          .str(),
+      bExposed == 0 && bFirst <= coreTime + tileOverhead);
   pred.add("pack A", packA / parallel,
            p.packA
                ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks).str()

@@ -646,8 +646,11 @@ Prediction WinogradConvModel::predict(const Workload &workload,
           return level;
     return 0;
   };
+  // The calibrated rate for that working set: beyond L2 the measured curve,
+  // which also sees a last level the target does not report (a guest's
+  // hidden L3).
   auto homeBandwidth = [&](double bytes) {
-    return prof.bandwidthOfLevel(homeLevel(bytes));
+    return prof.bandwidthFor(uint64_t(bytes), t);
   };
   auto levelName = [](unsigned level) {
     return level ? "L" + std::to_string(level) : std::string("memory");
@@ -742,14 +745,20 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   unsigned uLevel = homeLevel(g.blocks > 1 ? uBytes : footprint);
   // Constant weights in a program: U's first pass comes from where all of
   // the program's weights live.
-  double uStream = prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
-                                       w.constWeights ? w.weightsReuseBytes : 0,
-                                       prof.bandwidthOfLevel(uLevel), t);
+  // The GEMMs read U as row-strided panels (nr filters of each of the C
+  // rows, F apart): a panel stream once U has left L2.
+  double uBlockBytes = g.blocks > 1 ? uBytes : footprint;
+  double uRate = homeBandwidth(uBlockBytes);
+  if (const CacheLevel *l2 = t.cache(2); l2 && uBlockBytes > l2->sizeBytes)
+    uRate = std::min(uRate, prof.panelBandwidthFor(uint64_t(uBlockBytes), t));
+  double uStream =
+      prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
+                          w.constWeights ? w.weightsReuseBytes : 0, uRate, t);
   double blockBytes = vBlockBytes + mBlockBytes;
   unsigned blockLevel = homeLevel(blockBytes);
   double vmStream = double(g.blocks) *
                     (vBlockBytes * fBlocks + 2 * mBlockBytes * fBlocks) /
-                    prof.bandwidthOfLevel(blockLevel);
+                    homeBandwidth(blockBytes);
   double gemmBody =
       partialOverlap({gemmTime + tileOverhead, uStream, vmStream});
 

@@ -277,6 +277,7 @@ json::Value toJSON(const Profile &p) {
       {"strided_panel_factors", std::move(strided)},
       {"unpacked_stream_bandwidth", std::move(unpacked)},
       {"l2_panel_factor", p.l2PanelFactor},
+      {"first_touch_exposure", p.firstTouchExposure},
       {"effective_last_level_bytes", int64_t(p.effectiveLastLevelBytes)},
       {"call_overhead_s", p.callOverheadSeconds},
       {"loop_iteration_s", p.loopIterationSeconds},
@@ -322,6 +323,7 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.mapOptional("bandwidth_curve", p.bandwidthCurve) &&
         o.mapOptional("tiles", p.tiles) &&
         o.mapOptional("l2_panel_factor", p.l2PanelFactor) &&
+        o.mapOptional("first_touch_exposure", p.firstTouchExposure) &&
         o.map("bandwidth", p.bandwidth) &&
         o.map("call_overhead_s", p.callOverheadSeconds) &&
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
@@ -422,6 +424,10 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
     }
   if (!(p.l2PanelFactor >= 1) || !std::isfinite(p.l2PanelFactor)) {
     path.field("l2_panel_factor").report("must be finite and >= 1");
+    return false;
+  }
+  if (!(p.firstTouchExposure >= 0 && p.firstTouchExposure <= 1)) {
+    path.field("first_touch_exposure").report("must be between 0 and 1");
     return false;
   }
   if (p.vectors.empty()) {

@@ -183,6 +183,11 @@ TEST_F(ProfileCacheTest, ImpossibleFiguresAreCorrupt) {
   p.frequencyGHz = 0;
   path = write("frequency.json", text(p));
   EXPECT_NE(loadError(path).find("frequency_ghz"), std::string::npos);
+
+  p = measuredProfile();
+  p.firstTouchExposure = 1.5;
+  path = write("exposure.json", text(p));
+  EXPECT_NE(loadError(path).find("first_touch_exposure"), std::string::npos);
 }
 
 TEST_F(ProfileCacheTest, ForeignFilesAreDetected) {

@@ -375,7 +375,9 @@ void printProfile(const Profile &p, raw_ostream &os) {
     os << "  unpacked B streamed by the micro-kernel:";
     for (auto [rows, bw] : p.unpackedStreamBandwidth)
       os << formatv(" {0:f1} GB/s ({1} rows)", bw / 1e9, rows);
-    os << "\n";
+    os << formatv("; its first touch exposed past the first tile of a panel: "
+                  "{0:f0}%\n",
+                  100 * p.firstTouchExposure);
   }
   if (p.measured())
     os << formatv("  calibrated in {0:f2} s; largest spread (interquartile "

@@ -119,6 +119,12 @@ struct Profile {
   /// The same for a contiguous B micro-panel too deep to stay in L1 (a
   /// packed panel of a large kc): it streams from L2 on every k step.
   double l2PanelFactor = 1;
+  /// How much of an unpacked B's first touch from beyond L2 stays exposed
+  /// when several tiles share each B panel (0: hidden, as when the hardware
+  /// prefetches the next panel's columns; 1: only the first tile's FMAs run
+  /// under it). Measured with two, then eight rows of tiles over the same
+  /// B; 0 when not measured.
+  double firstTouchExposure = 0;
   /// Cost of calling a generated kernel with no work.
   double callOverheadSeconds = 0;
   /// Cost of one iteration of an empty counted loop.
