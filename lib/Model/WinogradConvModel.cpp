@@ -646,11 +646,8 @@ Prediction WinogradConvModel::predict(const Workload &workload,
           return level;
     return 0;
   };
-  // The calibrated rate for that working set: beyond L2 the measured curve,
-  // which also sees a last level the target does not report (a guest's
-  // hidden L3).
   auto homeBandwidth = [&](double bytes) {
-    return prof.bandwidthFor(uint64_t(bytes), t);
+    return prof.bandwidthOfLevel(homeLevel(bytes));
   };
   auto levelName = [](unsigned level) {
     return level ? "L" + std::to_string(level) : std::string("memory");
@@ -745,20 +742,14 @@ Prediction WinogradConvModel::predict(const Workload &workload,
   unsigned uLevel = homeLevel(g.blocks > 1 ? uBytes : footprint);
   // Constant weights in a program: U's first pass comes from where all of
   // the program's weights live.
-  // The GEMMs read U as row-strided panels (nr filters of each of the C
-  // rows, F apart): a panel stream once U has left L2.
-  double uBlockBytes = g.blocks > 1 ? uBytes : footprint;
-  double uRate = homeBandwidth(uBlockBytes);
-  if (const CacheLevel *l2 = t.cache(2); l2 && uBlockBytes > l2->sizeBytes)
-    uRate = std::min(uRate, prof.panelBandwidthFor(uint64_t(uBlockBytes), t));
-  double uStream =
-      prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
-                          w.constWeights ? w.weightsReuseBytes : 0, uRate, t);
+  double uStream = prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
+                                       w.constWeights ? w.weightsReuseBytes : 0,
+                                       prof.bandwidthOfLevel(uLevel), t);
   double blockBytes = vBlockBytes + mBlockBytes;
   unsigned blockLevel = homeLevel(blockBytes);
   double vmStream = double(g.blocks) *
                     (vBlockBytes * fBlocks + 2 * mBlockBytes * fBlocks) /
-                    homeBandwidth(blockBytes);
+                    prof.bandwidthOfLevel(blockLevel);
   double gemmBody =
       partialOverlap({gemmTime + tileOverhead, uStream, vmStream});
 
