@@ -190,19 +190,26 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
   double tie = machine.profile.tileFit.bits == t.vectorBits
                    ? machine.profile.tileFit.rmsResidual
                    : 0.0;
-  std::optional<BlockedGemmParams> best;
-  double bestSeconds = INFINITY;
-  int64_t bestVecs = 1;
-  for (const TileScore &c : scores) {
-    if (c.score < bestScore * (1 - tie) - 1e-9)
-      continue;
+  // The tile blocked as Low et al. derive it, A and B packed.
+  auto blockedTile = [&](const TileScore &c) {
     BlockedGemmParams q = p;
     q.mr = c.mr;
     q.nr = c.nv * p.vl;
     deriveBlocking(w, machine, q, /*keepKc=*/false, /*keepMc=*/false,
                    /*keepNc=*/false);
     q.ku = 4;
+    q.packA = 1;
+    q.packB = 1;
     q.prefetch = 0;
+    return q;
+  };
+  std::optional<BlockedGemmParams> best;
+  double bestSeconds = INFINITY;
+  int64_t bestVecs = 1;
+  for (const TileScore &c : scores) {
+    if (c.score < bestScore * (1 - tie) - 1e-9)
+      continue;
+    BlockedGemmParams q = blockedTile(c);
     for (int64_t packA : {1, 0})
       for (int64_t packB : {1, 0}) {
         q.packA = packA;
@@ -231,17 +238,10 @@ Derivation BlockedGemmModel::derive(const Workload &workload,
     // FMAs per second, packed, as verify() will explain.
     for (const TileScore &c : scores)
       if (c.score >= bestScore) {
-        p.mr = c.mr;
-        p.nr = c.nv * p.vl;
+        p = blockedTile(c);
         bestVecs = c.nv;
         break;
       }
-    deriveBlocking(w, machine, p, /*keepKc=*/false, /*keepMc=*/false,
-                   /*keepNc=*/false);
-    p.ku = 4;
-    p.packA = 1;
-    p.packB = 1;
-    p.prefetch = 0;
   }
   CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
 
