@@ -13,6 +13,8 @@
 //
 // Packed layouts: Bp panel jr/nr holds kc rows of nr contiguous columns
 // (zero-padded past N); Ap panel ir/mr holds kc columns of mr contiguous rows.
+// A constant B (weights) is packed at compile time instead, every (jc, pc)
+// block's panels one after the other in a new constant.
 // Every block size is static: a dimension that the block does not divide is
 // handled by one peeled remainder block of static size, so edge tiles have
 // static row counts and constant lane masks (no out-of-bounds access, no copy
@@ -26,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "autoconfig/CodeGen/ConstantData.h"
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
@@ -36,6 +39,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cstring>
 
 using namespace mlir;
 
@@ -57,6 +62,7 @@ public:
   }
 
   void emit() {
+    prepackConstantB();
     int64_t blocks = ceilDiv(w.n, nc);
     if (p.threads <= 1 || blocks <= 1) {
       allocateBuffers();
@@ -123,18 +129,75 @@ private:
     forBlocks(kb.index(0), total, block, body);
   }
 
+  /// Elements of one jc block of a B packed at compile time: K rows of the
+  /// block's panels, kc block after kc block.
+  int64_t packedBlockElements() const { return w.k * roundUp(nc, p.nr); }
+
+  /// A constant B (weights) is packed here, at compile time, into every
+  /// (jc, pc) block's panel layout one after the other (see bBlockOffset);
+  /// the kernel then reads the panels and packs nothing. A splat stays a
+  /// splat: the padding lanes only reach accumulator lanes never stored.
+  void prepackConstantB() {
+    Value stored = b.memref();
+    if (!p.packB || !stored)
+      return;
+    std::optional<ConstantBytes> bytes = constantBytes(stored);
+    size_t elementBytes = kb.elementType().getIntOrFloatBitWidth() / 8;
+    size_t elements = bytes && bytes->splat ? 1 : size_t(w.k * w.n);
+    if (!bytes || bytes->data.size() != elements * elementBytes)
+      return;
+    int64_t blocks = ceilDiv(w.n, nc);
+    int64_t total = blocks * packedBlockElements();
+    if (bytes->splat) {
+      packedB = createConstantBufferFromBytes(kb.b(), kb.b().getLoc(),
+                                              "__autoconfig_packed_b", {total},
+                                              kb.elementType(), bytes->data);
+      return;
+    }
+    bool transposed = b.transposed();
+    // Moved element by element as bytes: weights run to megabytes.
+    std::vector<char> packed(size_t(total) * elementBytes, 0);
+    for (int64_t jc = 0; jc < w.n; jc += nc) {
+      int64_t ncb = std::min(nc, w.n - jc);
+      for (int64_t pc = 0; pc < w.k; pc += kc) {
+        int64_t kcb = std::min(kc, w.k - pc);
+        int64_t base =
+            jc / nc * packedBlockElements() + pc * roundUp(ncb, p.nr);
+        for (int64_t k = 0; k < kcb; ++k)
+          for (int64_t j = 0; j < ncb; ++j) {
+            int64_t n = jc + j, kk = pc + k;
+            int64_t to = base + (j / p.nr) * p.nr * kcb + k * p.nr + j % p.nr;
+            int64_t from = transposed ? n * w.k + kk : kk * w.n + n;
+            std::memcpy(&packed[size_t(to) * elementBytes],
+                        &bytes->data[size_t(from) * elementBytes],
+                        elementBytes);
+          }
+      }
+    }
+    packedB = createConstantBufferFromBytes(kb.b(), kb.b().getLoc(),
+                                            "__autoconfig_packed_b", {total},
+                                            kb.elementType(), packed);
+  }
+
+  /// Where the (jc, pc) block starts in the compile-time packed B.
+  Value bBlockOffset(Value jc, int64_t ncb, Value pc) {
+    Value block = arith::DivUIOp::create(kb.b(), jc, kb.index(nc));
+    return kb.add(kb.mul(block, packedBlockElements()),
+                  kb.mul(pc, roundUp(ncb, p.nr)));
+  }
+
   void allocateBuffers() {
     auto alloc = [&](int64_t elements) -> Value {
       auto type = MemRefType::get({elements}, kb.elementType());
       return memref::AllocOp::create(kb.b(), type,
                                      kb.b().getI64IntegerAttr(64));
     };
-    bp = p.packB ? alloc(kc * roundUp(nc, p.nr)) : Value();
+    bp = !p.packB ? Value() : packedB ? packedB : alloc(kc * roundUp(nc, p.nr));
     ap = p.packA ? alloc(kc * roundUp(mc, p.mr)) : Value();
   }
 
   void deallocateBuffers() {
-    for (Value buffer : {ap, bp})
+    for (Value buffer : {ap, packedB ? Value() : bp})
       if (buffer)
         memref::DeallocOp::create(kb.b(), buffer);
   }
@@ -149,7 +212,9 @@ private:
                   [&](Value pc, int64_t kcb) { body(pc, kcb, false); });
     };
     kBlocks([&](Value pc, int64_t kcb, bool lastK) {
-      if (p.packB)
+      if (packedB)
+        bBase = bBlockOffset(jc, ncb, pc);
+      else if (p.packB)
         emitPackB(jc, ncb, pc, kcb);
       forBlocks(kb.index(0), w.m, mc, [&](Value ic, int64_t mcb) {
         if (p.packA)
@@ -193,19 +258,50 @@ private:
       });
       return;
     }
-    // B is stored N x K: each packed column is a contiguous row of B^T.
+    // B is stored N x K: panel by panel, vl columns by vl k at a time, so
+    // that the panel's rows of B^T are read in vectors along k, turned in
+    // registers, and stored as vl packed rows.
+    Value stored = b.memref();
+    bool squares = stored && llvm::isPowerOf2_64(p.vl);
     forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
-      int64_t vecs = ceilDiv(nrb, p.vl);
       Value panel = kb.mul(jr, kcb);
       Value col = kb.add(jc, jr);
-      for (int64_t j = 0; j < vecs * p.vl; ++j) {
-        kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
-          Value dst = kb.add(kb.add(panel, kb.mul(k, p.nr)), j);
-          Value x = j < nrb ? b.scalar(kb, kb.add(pc, k), kb.add(col, j))
-                            : kb.zeroScalar();
-          kb.storeScalar(x, bp, {dst});
-        });
+      auto packRows = [&](Value k0, int64_t rows) {
+        Value dst = kb.add(panel, kb.mul(k0, p.nr));
+        for (int64_t v = 0; v < ceilDiv(nrb, p.vl); ++v) {
+          int64_t live = std::min(p.vl, nrb - v * p.vl);
+          SmallVector<Value> columns;
+          for (int64_t j = 0; j < p.vl; ++j)
+            columns.push_back(
+                j < live
+                    ? kb.loadVector(stored,
+                                    {kb.add(col, v * p.vl + j), kb.add(pc, k0)},
+                                    p.vl, rows)
+                    : kb.zeroVector(p.vl));
+          SmallVector<Value> packed = kb.transposeSquare(columns);
+          for (int64_t k = 0; k < rows; ++k)
+            kb.storeVector(packed[k], bp, {kb.add(dst, k * p.nr + v * p.vl)},
+                           p.vl);
+        }
+      };
+      if (squares) {
+        int64_t whole = kcb - kcb % p.vl;
+        kb.forRange(0, whole, p.vl, [&](Value k0) { packRows(k0, p.vl); });
+        if (whole < kcb)
+          packRows(kb.index(whole), kcb - whole);
+        return;
       }
+      // A virtual transposed source (or lanes not a power of two): gather
+      // each packed row, one loop per panel.
+      kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
+        Value dst = kb.add(panel, kb.mul(k, p.nr));
+        Value row = kb.add(pc, k);
+        for (int64_t v = 0; v < ceilDiv(nrb, p.vl); ++v) {
+          int64_t live = std::min(p.vl, nrb - v * p.vl);
+          Value x = b.vector(kb, row, kb.add(col, v * p.vl), p.vl, live);
+          kb.storeVector(x, bp, {kb.add(dst, v * p.vl)}, p.vl);
+        }
+      });
     });
   }
 
@@ -273,6 +369,8 @@ private:
 
     Value aPanel = p.packA ? kb.mul(ir, kcb) : Value();
     Value bPanel = p.packB ? kb.mul(jr, kcb) : Value();
+    if (packedB)
+      bPanel = kb.add(bBase, bPanel);
     scf::ForOp kLoop;
     SmallVector<Value> acc = kb.forWithValues(
         kb.index(0), kb.index(kcb), 1, init,
@@ -336,6 +434,9 @@ private:
   int64_t lineElements;
   int64_t nc, mc, kc;
   Value ap, bp;
+  /// B packed at compile time (constant weights), and the current (jc, pc)
+  /// block's offset in it.
+  Value packedB, bBase;
 };
 
 } // namespace

@@ -61,6 +61,16 @@ static Attribute constantElements(Value memref) {
       memref = toBuffer.getTensor();
       continue;
     }
+    // Reshapes of a contiguous buffer keep its row-major element order (the
+    // generators view weights as matrices this way).
+    if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(def)) {
+      Value source = def->getOperand(0);
+      auto type = cast<MemRefType>(source.getType());
+      if (!type.getLayout().isIdentity())
+        return {};
+      memref = source;
+      continue;
+    }
     if (auto constant = dyn_cast<arith::ConstantOp>(def))
       return constant.getValue();
     if (auto get = dyn_cast<memref::GetGlobalOp>(def)) {

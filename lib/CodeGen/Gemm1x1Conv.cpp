@@ -54,84 +54,6 @@ Value matrixAt(OpBuilder &builder, Location loc, Value memref, Value index) {
                                    memref, offsets, sizes, strides);
 }
 
-Value TransposedFilterSource::vector(KernelBuilder &kb, Value row, Value col,
-                                     int64_t lanes, int64_t live) const {
-  Value result = kb.zeroVector(lanes);
-  for (int64_t j = 0; j < live; ++j)
-    result = vector::InsertOp::create(kb.b(), scalar(kb, row, kb.add(col, j)),
-                                      result, j);
-  return result;
-}
-
-Value TransposedFilterSource::scalar(KernelBuilder &kb, Value row,
-                                     Value col) const {
-  return kb.loadScalar(stored, {col, row});
-}
-
-bool TransposedFilterSource::pack(KernelBuilder &kb,
-                                  const GemmPackedBlock &block) const {
-  if (block.layout != GemmPackedBlock::Layout::ColumnPanels)
-    return false;
-  int64_t nr = block.panel, vl = block.lanes, depth = block.rows;
-  int64_t fullDepth = depth / vl * vl;
-  // One packed vector: B rows k0+t, columns j..j+vl = stored rows j..j+vl,
-  // column k0+t: lane r of output t is element t of stored row r.
-  auto panelOf = [&](Value jr, int64_t width) {
-    Value panel = kb.mul(jr, depth);
-    for (int64_t v = 0; v < ceilDiv(width, vl); ++v) {
-      int64_t live = std::min(vl, width - v * vl);
-      Value firstRow = kb.add(kb.add(block.col0, jr), v * vl);
-      if (fullDepth)
-        kb.forRange(kb.index(0), kb.index(fullDepth), vl, [&](Value k0) {
-          Value col = kb.add(block.row0, k0);
-          Value rows;
-          for (int64_t r = 0; r < vl; ++r) {
-            Value row =
-                r < live
-                    ? kb.loadVector(stored, {kb.add(firstRow, r), col}, vl, vl)
-                    : kb.zeroVector(vl);
-            if (!rows) {
-              rows = row;
-              continue;
-            }
-            int64_t width = cast<VectorType>(rows.getType()).getNumElements();
-            SmallVector<int64_t> concat(width + vl);
-            std::iota(concat.begin(), concat.end(), 0);
-            rows = vector::ShuffleOp::create(kb.b(), rows, row, concat);
-          }
-          for (int64_t t = 0; t < vl; ++t) {
-            SmallVector<int64_t> column(vl);
-            for (int64_t r = 0; r < vl; ++r)
-              column[r] = r * vl + t;
-            Value packed =
-                vector::ShuffleOp::create(kb.b(), rows, rows, column);
-            kb.storeVector(
-                packed, block.buffer,
-                {kb.add(panel, kb.add(kb.mul(k0, nr), t * nr + v * vl))}, vl);
-          }
-        });
-      // The last rows of B (depth % vl) element by element.
-      for (int64_t k = fullDepth; k < depth; ++k) {
-        Value col = kb.add(block.row0, k);
-        Value packed = kb.zeroVector(vl);
-        for (int64_t r = 0; r < live; ++r)
-          packed = vector::InsertOp::create(
-              kb.b(), kb.loadScalar(stored, {kb.add(firstRow, r), col}), packed,
-              r);
-        kb.storeVector(packed, block.buffer, {kb.add(panel, k * nr + v * vl)},
-                       vl);
-      }
-    }
-  };
-  int64_t full = block.cols / nr, rest = block.cols % nr;
-  if (full)
-    kb.forRange(kb.index(0), kb.index(full * nr), nr,
-                [&](Value jr) { panelOf(jr, nr); });
-  if (rest)
-    panelOf(kb.index(full * nr), rest);
-  return true;
-}
-
 } // namespace gemmconv
 
 namespace {
@@ -168,7 +90,7 @@ void emitGemm1x1Conv(OpBuilder &builder, Location loc,
   std::optional<Epilogue> epilogue = nhwcMatrixEpilogue(operands, w);
   if (w.layout == ConvLayout::NhwcFhwc) {
     MemRefMatrixSource a(x, /*transposed=*/false);
-    gemmconv::TransposedFilterSource b(filter);
+    MemRefMatrixSource b(filter, /*transposed=*/true);
     emitBlockedGemm(builder, loc, a, b, y, *gemm, params.gemm, target,
                     epilogue ? &*epilogue : nullptr);
     return;

@@ -513,7 +513,7 @@ void emitIm2colConv(OpBuilder &builder, Location loc,
   NhwcIm2colSource a(operands.input, w, p.kc);
   std::optional<Epilogue> epilogue = nhwcMatrixEpilogue(operands, w);
   if (fhwc) {
-    gemmconv::TransposedFilterSource b(filter);
+    MemRefMatrixSource b(filter, /*transposed=*/true);
     emitBlockedGemm(builder, loc, a, b, y, *gemm, p, target,
                     epilogue ? &*epilogue : nullptr);
     return;

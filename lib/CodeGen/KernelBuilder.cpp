@@ -80,6 +80,33 @@ void KernelBuilder::storeVector(Value value, Value memref, ValueRange indices,
                                 value);
 }
 
+SmallVector<Value> KernelBuilder::transposeSquare(ValueRange rows) {
+  // The recursive block transpose as log2(n) rounds of two-input shuffles:
+  // the round of block size s swaps, in each pair of rows (i, i + s), the
+  // off-diagonal s-lane blocks (Hacker's Delight, 2nd ed., section 7-3, on
+  // bit matrices; the same butterfly on vector lanes). Each shuffle is one
+  // two-source permute on AVX-512, NEON and RVV.
+  int64_t n = rows.size();
+  assert(llvm::isPowerOf2_64(n) && "transposeSquare needs 2^k rows");
+  SmallVector<Value> r(rows.begin(), rows.end());
+  for (int64_t s = n / 2; s >= 1; s /= 2) {
+    SmallVector<int64_t> upper, lower;
+    for (int64_t l = 0; l < n; ++l) {
+      bool low = (l & s) == 0;
+      upper.push_back(low ? l : n + l - s);
+      lower.push_back(low ? l + s : n + l);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (i & s)
+        continue;
+      Value a = r[i], b = r[i + s];
+      r[i] = vector::ShuffleOp::create(builder, a, b, upper);
+      r[i + s] = vector::ShuffleOp::create(builder, a, b, lower);
+    }
+  }
+  return r;
+}
+
 Value KernelBuilder::loadScalar(Value memref, ValueRange indices) {
   return memref::LoadOp::create(builder, memref, indices);
 }

@@ -349,36 +349,6 @@ private:
     return out;
   }
 
-  /// Transposes vl vectors of vl lanes (a vl x vl matrix) with log2(vl)
-  /// rounds of two-source shuffles: each round swaps the off-diagonal
-  /// blocks of every 2b x 2b block, for b = vl/2, ..., 1.
-  SmallVector<Value> transpose(SmallVector<Value> rows) {
-    for (int64_t b = vl / 2; b >= 1; b /= 2) {
-      SmallVector<Value> next(rows.size());
-      SmallVector<int64_t> lowMask, highMask;
-      for (int64_t k = 0; k < vl; k += 2 * b) {
-        for (int64_t q = 0; q < b; ++q)
-          lowMask.push_back(k + q);
-        for (int64_t q = 0; q < b; ++q)
-          lowMask.push_back(vl + k + q);
-        for (int64_t q = 0; q < b; ++q)
-          highMask.push_back(k + b + q);
-        for (int64_t q = 0; q < b; ++q)
-          highMask.push_back(vl + k + b + q);
-      }
-      for (int64_t i = 0; i < vl; ++i) {
-        if (i & b)
-          continue;
-        next[i] =
-            vector::ShuffleOp::create(kb.b(), rows[i], rows[i + b], lowMask);
-        next[i + b] =
-            vector::ShuffleOp::create(kb.b(), rows[i], rows[i + b], highMask);
-      }
-      rows = std::move(next);
-    }
-    return rows;
-  }
-
   //===--------------------------------------------------------------------===//
   // Filter transform
   //===--------------------------------------------------------------------===//
@@ -502,7 +472,7 @@ private:
       for (int64_t l = 0; l < vl; ++l)
         rows.push_back(maskedLoad(flat, {filterIdx[l], safeBase},
                                   select(filterValid[l], mask, noLanes)));
-      SmallVector<Value> cols = transpose(rows);
+      SmallVector<Value> cols = kb.transposeSquare(rows);
       for (int64_t q = 0; q < vl; ++q)
         store(q, cols[q]);
     };
@@ -645,7 +615,7 @@ private:
                     ops.input, {n, channelIdx[l], h, safeCol},
                     w.c % vl == 0 ? mask
                                   : select(channelOk[l], mask, noLanes)));
-              SmallVector<Value> cols = transpose(rows);
+              SmallVector<Value> cols = kb.transposeSquare(rows);
               Value dst = kb.add(shift, chunk * vl);
               for (int64_t q = 0; q < vl; ++q)
                 kb.storeVector(cols[q], xt, {row, kb.add(dst, q), kb.index(0)},
@@ -823,7 +793,7 @@ private:
             for (int64_t q = 0; q < vl; ++q)
               pixels.push_back(kb.loadVector(
                   yt, {row, kb.index(chunk * vl + q), kb.index(0)}, vl, vl));
-            SmallVector<Value> filters = transpose(pixels);
+            SmallVector<Value> filters = kb.transposeSquare(pixels);
             for (int64_t l = 0; l < vl; ++l) {
               Value fm =
                   w.f % vl == 0 ? mask : select(filterOk[l], mask, noLanes);

@@ -453,10 +453,14 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double aSource = prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
   double bSource = prof.bandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
   double packB = 0, packA = 0;
-  if (p.packB) {
+  // A constant B (weights) is packed at compile time: nothing runs.
+  if (p.packB && !w.constB) {
     double elems = double(w.k) * roundUp(w.n, p.nr);
-    double copy = w.transB ? elems / v.broadcastPerSecond
-                           : elems / p.vl / v.storePerSecond;
+    // A transposed B goes through vl x vl register transposes: log2(vl)
+    // two-source shuffles per vector, which issue where broadcasts do.
+    double copy =
+        w.transB ? elems / p.vl * std::log2(double(p.vl)) / v.broadcastPerSecond
+                 : elems / p.vl / v.storePerSecond;
     // An untransposed B is read panel by panel: nr columns of kc rows, a
     // row-strided stream; beyond the TLB's reach every row segment costs a
     // page walk (the calibrated page-walk cost).
@@ -590,11 +594,12 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks).str()
                : "not packed");
   pred.add("pack B", packB / parallel,
-           p.packB
-               ? formatv("{0:e2} elements{1}", double(w.k) * roundUp(w.n, p.nr),
+           !p.packB ? "not packed"
+           : w.constB
+               ? "constant: packed at compile time"
+               : formatv("{0:e2} elements{1}", double(w.k) * roundUp(w.n, p.nr),
                          w.transB ? " (transposing)" : "")
-                     .str()
-               : "not packed");
+                     .str());
   if (!p.packA)
     pred.add("A page walks", aWalkTime / parallel,
              aWalks > 0

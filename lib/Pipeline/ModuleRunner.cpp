@@ -35,29 +35,59 @@ static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
   return shape;
 }
 
+/// The argument and result shapes of \p fn, which the C interface will
+/// expose (marked here, before lowering).
+static Error describe(func::FuncOp fn, std::vector<BufferShape> &args,
+                      std::vector<BufferShape> &results) {
+  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
+    auto shape = shapeOf(type, "@" + fn.getName().str() + "'s argument " +
+                                   std::to_string(i));
+    if (!shape)
+      return shape.takeError();
+    args.push_back(*shape);
+  }
+  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
+    auto shape = shapeOf(type, "@" + fn.getName().str() + "'s result " +
+                                   std::to_string(i));
+    if (!shape)
+      return shape.takeError();
+    results.push_back(*shape);
+  }
+  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(fn.getContext()));
+  // A private function would not keep its C interface symbol.
+  fn.setPublic();
+  return Error::success();
+}
+
+static Expected<func::FuncOp> functionWithBody(ModuleOp module,
+                                               StringRef name) {
+  auto fn = module.lookupSymbol<func::FuncOp>(name);
+  if (!fn || fn.isExternal())
+    return createStringError(inconvertibleErrorCode(),
+                             "no function @" + name + " with a body");
+  return fn;
+}
+
 Expected<std::unique_ptr<ModuleRunner>>
 ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
                      unsigned threads,
                      const JitModule::HostSymbols &hostSymbols,
-                     bool approximateMath) {
-  auto fn = module.lookupSymbol<func::FuncOp>(entry);
-  if (!fn || fn.isExternal())
-    return createStringError(inconvertibleErrorCode(),
-                             "no function @" + entry + " with a body");
+                     bool approximateMath, ArrayRef<std::string> alsoCallable) {
   auto runner = std::unique_ptr<ModuleRunner>(new ModuleRunner());
-  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
-    auto shape = shapeOf(type, "argument " + std::to_string(i));
-    if (!shape)
-      return shape.takeError();
-    runner->args.push_back(*shape);
+  auto fn = functionWithBody(module, entry);
+  if (!fn)
+    return fn.takeError();
+  if (Error e = describe(*fn, runner->entryFunction.args,
+                         runner->entryFunction.results))
+    return std::move(e);
+  for (const std::string &name : alsoCallable) {
+    auto other = functionWithBody(module, name);
+    if (!other)
+      return other.takeError();
+    Function &function = runner->callable[name];
+    if (Error e = describe(*other, function.args, function.results))
+      return std::move(e);
   }
-  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
-    auto shape = shapeOf(type, "result " + std::to_string(i));
-    if (!shape)
-      return shape.takeError();
-    runner->results.push_back(*shape);
-  }
-  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   LoweringOptions lowering;
   lowering.threads = threads;
   lowering.approximateMath = approximateMath;
@@ -78,9 +108,29 @@ ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
           .count();
   if (!packed)
     return packed.takeError();
+  runner->entryFunction.fn = *packed;
+  for (auto &[name, function] : runner->callable) {
+    auto found = (*jit)->packed(name);
+    if (!found)
+      return found.takeError();
+    function.fn = *found;
+  }
   runner->jit = std::move(*jit);
-  runner->entryFn = *packed;
   return runner;
+}
+
+const std::vector<BufferShape> &
+ModuleRunner::argumentShapes(StringRef name) const {
+  auto it = callable.find(name);
+  assert(it != callable.end() && "not one of the alsoCallable functions");
+  return it->second.args;
+}
+
+void ModuleRunner::runFunction(StringRef name, ArrayRef<void *> arguments,
+                               std::vector<AlignedBuffer> &outputs) {
+  auto it = callable.find(name);
+  assert(it != callable.end() && "not one of the alsoCallable functions");
+  call(it->second, arguments, outputs);
 }
 
 Expected<std::string> ModuleRunner::defaultEntry(ModuleOp module) {
@@ -108,8 +158,10 @@ Expected<std::string> ModuleRunner::defaultEntry(ModuleOp module) {
                                "): name one with --entry");
 }
 
-void ModuleRunner::run(ArrayRef<void *> arguments,
-                       std::vector<AlignedBuffer> &outputs) {
+void ModuleRunner::call(const Function &function, ArrayRef<void *> arguments,
+                        std::vector<AlignedBuffer> &outputs) {
+  const std::vector<BufferShape> &args = function.args;
+  const std::vector<BufferShape> &results = function.results;
   // C interface: the results come back through a struct of memref
   // descriptors ({allocated, aligned, offset, sizes[R], strides[R]}, all
   // 8-byte fields, so one after the other) passed first; every memref
@@ -129,7 +181,7 @@ void ModuleRunner::run(ArrayRef<void *> arguments,
   std::vector<void *> packedArgs;
   for (void *&p : pointers)
     packedArgs.push_back(&p);
-  entryFn(packedArgs.data());
+  function.fn(packedArgs.data());
   outputs.clear();
   // The program allocated each result with malloc (the lowering's default)
   // and gave up ownership. A result that aliases an argument or a global

@@ -221,6 +221,26 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
       }
     }
     outlineRegions(module, regions, kKernelFunctionPrefix);
+    eraseReplacedConstants(module);
+  }
+
+  /// Weights a generator repacked at compile time are no longer read in
+  /// their original layout: their get_globals are dead, and a private
+  /// constant nobody reads any more would only double the program's size.
+  static void eraseReplacedConstants(ModuleOp module) {
+    SmallVector<memref::GetGlobalOp> unread;
+    module.walk([&](memref::GetGlobalOp get) {
+      if (get->use_empty())
+        unread.push_back(get);
+    });
+    for (memref::GetGlobalOp get : unread)
+      get->erase();
+    SymbolTable symbols(module);
+    for (auto global :
+         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+      if (global.isPrivate() && global.getConstant() &&
+          SymbolTable::symbolKnownUseEmpty(global, module))
+        symbols.erase(global);
   }
 
   static LogicalResult generateOp(RewriterBase &rewriter, Operation *op,

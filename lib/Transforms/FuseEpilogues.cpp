@@ -17,18 +17,36 @@ namespace autoconfig {
 #include "autoconfig/Transforms/Passes.h.inc"
 namespace {
 
-/// Whether `output` is only used by ops before `producer`, by `producer`,
-/// `epilogue`, and deallocs: skipping its final contents is then invisible.
+/// Whether `op` writes all of `buffer` without reading it: a fill of it, or
+/// a copy into it (bufferization reuses one buffer for several results and
+/// refills it).
+bool overwritesWhole(Operation *op, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.hasPureBufferSemantics() &&
+           fill.getDpsInitOperand(0)->get() == buffer;
+  if (auto copy = dyn_cast<memref::CopyOp>(op))
+    return copy.getTarget() == buffer && copy.getSource() != buffer;
+  return false;
+}
+
+/// Whether `output`'s contents after `epilogue` are never read: it is only
+/// used by ops before `producer`, by `producer`, `epilogue`, deallocs, and
+/// ops after `epilogue` in the same block of which the first overwrites it
+/// whole. Skipping its final contents is then invisible.
 bool deadAfter(Value output, Operation *producer, Operation *epilogue) {
+  Operation *firstLater = nullptr;
   for (Operation *user : output.getUsers()) {
     if (user == producer || user == epilogue || isa<memref::DeallocOp>(user))
       continue;
-    if (user->getBlock() == producer->getBlock() &&
-        user->isBeforeInBlock(producer))
+    if (user->getBlock() != producer->getBlock())
+      return false;
+    if (user->isBeforeInBlock(producer))
       continue;
-    return false;
+    if (!firstLater || user->isBeforeInBlock(firstLater))
+      firstLater = user;
   }
-  return true;
+  return !firstLater || (epilogue->isBeforeInBlock(firstLater) &&
+                         overwritesWhole(firstLater, output));
 }
 
 struct FuseEpiloguesPass

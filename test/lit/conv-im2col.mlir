@@ -133,16 +133,18 @@ func.func @nhwc_padded(%x: memref<1x10x10x32xf32>, %w: memref<3x3x32x16xf32>, %y
 
 // NHWC/FHWC, C = 64: runs are taps, four vector copies of the 64 channels
 // from a clamped position, zeroed (select) when the tap is in the padding;
-// B = W^T stored F x KH*KW*C, packed by 16 x 16 transposes: 16 filter rows
-// loaded along K, each packed vector one shuffle of them.
+// B = W^T stored F x KH*KW*C, packed by 16 x 16 register transposes: 16
+// filter rows loaded along K, then four rounds of two-source shuffles (the
+// first swaps 8-lane halves), 16 packed vectors stored.
 // CHECK-LABEL: func.func @nhwc_taps(
 // CHECK-SAME:      %[[X:[^:]+]]: memref<1x6x6x64xf32>, %[[W:[^:]+]]: memref<16x3x3x64xf32>
 // CHECK-NOT:   linalg.
 // CHECK:       %[[B:.*]] = memref.collapse_shape %[[W]] {{\[}}[0], [1, 2, 3]] : memref<16x3x3x64xf32> into memref<16x576xf32>
 // CHECK-COUNT-16: vector.load %[[B]]{{.*}} : memref<16x576xf32>, vector<16xf32>
-// CHECK:       %[[T0:.*]] = vector.shuffle %[[ROWS:.*]], %[[ROWS]] [0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240] : vector<256xf32>, vector<256xf32>
-// CHECK:       vector.store %[[T0]]
-// CHECK-COUNT-15: vector.shuffle %[[ROWS]], %[[ROWS]]
+// CHECK:       vector.shuffle %{{.*}}, %{{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23] : vector<16xf32>, vector<16xf32>
+// CHECK-COUNT-63: vector.shuffle %{{.*}}, %{{.*}} [{{.*}}] : vector<16xf32>, vector<16xf32>
+// CHECK-NOT:   vector.shuffle
+// CHECK-COUNT-16: vector.store %{{.*}} : memref<{{[0-9]+}}xf32>, vector<16xf32>
 // CHECK:       scf.for %[[TAP:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK:         %[[IH:.*]] = arith.minsi
 // CHECK:         %[[IW:.*]] = arith.minsi

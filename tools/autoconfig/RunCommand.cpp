@@ -9,6 +9,7 @@
 #include "autoconfig/Transforms/OpProfile.h"
 #include "autoconfig/Transforms/Passes.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -129,6 +130,45 @@ static void printProfileTable(ArrayRef<OpTiming> timings, double total,
   }
 }
 
+/// What `--compare` compares when the entry returns nothing (a `main` that
+/// only prints, as mlir-runner programs are written): each function it calls
+/// directly that has a body and returns results, called on generated inputs.
+static std::vector<std::string> comparedCallees(mlir::ModuleOp module,
+                                                StringRef entry) {
+  std::vector<std::string> names;
+  auto fn = module.lookupSymbol<mlir::func::FuncOp>(entry);
+  if (!fn || fn.getNumResults() != 0)
+    return names;
+  fn.walk([&](mlir::func::CallOp call) {
+    auto callee = module.lookupSymbol<mlir::func::FuncOp>(call.getCallee());
+    if (callee && !callee.isExternal() && callee.getNumResults() > 0 &&
+        !llvm::is_contained(names, callee.getName()))
+      names.push_back(callee.getName().str());
+  });
+  return names;
+}
+
+/// Calls \p name in both lowerings on the same generated inputs and returns
+/// the largest error relative to each output's scale.
+static double compareFunction(ModuleRunner &mine, ModuleRunner &reference,
+                              StringRef name) {
+  std::vector<AlignedBuffer> inputs;
+  std::vector<void *> pointers;
+  for (auto [i, shape] : enumerate(mine.argumentShapes(name))) {
+    AlignedBuffer buffer(shape.elements(), shape.elementBytes);
+    buffer.fillRandom(4321 + i);
+    pointers.push_back(buffer.data());
+    inputs.push_back(std::move(buffer));
+  }
+  std::vector<AlignedBuffer> outputs, expected;
+  mine.runFunction(name, pointers, outputs);
+  reference.runFunction(name, pointers, expected);
+  double error = 0;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    error = std::max(error, relativeError(outputs[i], expected[i]));
+  return error;
+}
+
 int runRun() {
   auto hardware = resolveHardware();
   if (!hardware)
@@ -198,8 +238,12 @@ int runRun() {
       return 1;
   }
   double generated = nowSeconds();
+  std::vector<std::string> callees;
+  if (compare)
+    callees = comparedCallees(*program->module, entryName);
   auto runner = ModuleRunner::create(*program->module, entryName,
-                                     hardware->target, threads);
+                                     hardware->target, threads, {},
+                                     /*approximateMath=*/true, callees);
   if (!runner)
     return fail(toString(runner.takeError()));
   double compileSeconds = nowSeconds() - compileStart;
@@ -216,7 +260,7 @@ int runRun() {
       return 1;
     auto created = ModuleRunner::create(*referenceProgram->module, entryName,
                                         hardware->target, threads, {},
-                                        /*approximateMath=*/false);
+                                        /*approximateMath=*/false, callees);
     if (!created)
       return fail("default lowering: " + toString(created.takeError()));
     baseline = std::move(*created);
@@ -267,8 +311,17 @@ int runRun() {
       error = std::max(error, relativeError(outputs[i], expected[i]));
     // Different summation orders over tens of layers: far below 1e-3 of the
     // output's scale unless something is wrong.
+    json::Array compared;
+    for (const std::string &name : callees) {
+      double calleeError = compareFunction(**runner, *baseline, name);
+      compared.push_back(
+          json::Object{{"function", name}, {"max_rel_err", calleeError}});
+      error = std::max(error, calleeError);
+    }
     ok = error <= kTolerance;
-    if (outputs.empty()) {
+    if (!callees.empty())
+      record["compared_callees"] = std::move(compared);
+    if (outputs.empty() && callees.empty()) {
       record["matches_default"] = nullptr;
     } else {
       record["max_rel_err"] = error;
@@ -340,8 +393,9 @@ int runRun() {
       if (profiledOps[i].kind == "kernel")
         kernelSeconds += median;
     }
-    llvm::stable_sort(timings, [](const OpTiming &a, const OpTiming &b) {
-      return a.seconds > b.seconds;
+    // Ties keep the program's order (the ops are stored in it).
+    llvm::sort(timings, [](const OpTiming &a, const OpTiming &b) {
+      return a.seconds != b.seconds ? a.seconds > b.seconds : a.op < b.op;
     });
     record["profile"] = profileToJSON(timings, profiledSeconds);
     record["profiled_s"] = profiledSeconds;
@@ -362,11 +416,17 @@ int runRun() {
     if (!outputs.empty())
       outs() << formatv("; output checksum {0:e6}", checksum);
     outs() << "\n";
-    if (auto e = record.getNumber("max_rel_err"))
-      outs() << formatv("default lowering: max error {0:e2} of the output's "
-                        "scale: {1}\n",
-                        *e, ok ? "match" : "MISMATCH");
-    else if (compare)
+    if (auto e = record.getNumber("max_rel_err")) {
+      outs() << "default lowering: ";
+      if (!callees.empty())
+        outs() << "@" << entryName << " returns nothing; what it calls ("
+               << join(map_range(callees,
+                                 [](const std::string &n) { return "@" + n; }),
+                       ", ")
+               << ") on generated inputs: ";
+      outs() << formatv("max error {0:e2} of the output's scale: {1}\n", *e,
+                        ok ? "match" : "MISMATCH");
+    } else if (compare)
       outs() << "default lowering: the entry returns nothing to compare\n";
     if (auto l = record.getNumber("latency_s"))
       outs() << formatv("latency {0:f3} ms", *l * 1e3);

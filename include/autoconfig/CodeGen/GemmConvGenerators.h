@@ -43,24 +43,6 @@ mlir::Value collapse(mlir::OpBuilder &builder, mlir::Location loc,
 mlir::Value matrixAt(mlir::OpBuilder &builder, mlir::Location loc,
                      mlir::Value memref, mlir::Value index);
 
-/// An FHWC filter as the GEMM's B: the memref holds B transposed (F x K).
-/// Its panels are packed by vl x vl transposes (vector loads along K, one
-/// shuffle per packed vector) instead of the generic scalar transposition.
-class TransposedFilterSource final : public GemmMatrixSource {
-public:
-  explicit TransposedFilterSource(mlir::Value memref) : stored(memref) {}
-  mlir::Value vector(KernelBuilder &kb, mlir::Value row, mlir::Value col,
-                     int64_t lanes, int64_t live) const override;
-  mlir::Value scalar(KernelBuilder &kb, mlir::Value row,
-                     mlir::Value col) const override;
-  mlir::Value memref() const override { return stored; }
-  bool transposed() const override { return true; }
-  bool pack(KernelBuilder &kb, const GemmPackedBlock &block) const override;
-
-private:
-  mlir::Value stored;
-};
-
 } // namespace gemmconv
 
 mlir::LogicalResult generateIm2colConv(mlir::RewriterBase &rewriter,

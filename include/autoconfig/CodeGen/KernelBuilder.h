@@ -53,6 +53,9 @@ public:
   mlir::Value addf(mlir::Value a, mlir::Value b);
   /// Horizontal sum of a vector.
   mlir::Value reduceAdd(mlir::Value vector);
+  /// Transposes n vectors of n lanes (n a power of two) in registers:
+  /// lane j of result i is lane i of row j.
+  llvm::SmallVector<mlir::Value> transposeSquare(mlir::ValueRange rows);
 
   /// for (iv = lb; iv < ub; iv += step) body(iv), with static bounds. Emits
   /// nothing when the range is empty and no loop when it has one iteration.
