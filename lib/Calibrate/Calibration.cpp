@@ -129,8 +129,11 @@ private:
 /// Runs the compiled micro-benchmarks.
 class Runner {
 public:
-  Runner(const JitModule &jit, const CalibrationOptions &options)
-      : jit(jit), options(options) {}
+  /// `wallClock`: time with the wall clock instead of this thread's CPU
+  /// time (a parallel region: the caller may sleep at its join).
+  Runner(const JitModule &jit, const CalibrationOptions &options,
+         bool wallClock = false)
+      : jit(jit), options(options), wallClock(wallClock) {}
 
   /// Median seconds per repetition of `kernel` reading `in` (its first
   /// `inFloats`) and writing `out` (its first `outFloats`).
@@ -143,11 +146,12 @@ public:
     MemRefDescriptor outDesc(out.data(), {int64_t(outFloats)});
     void *inPtr = inDesc.get(), *outPtr = outDesc.get();
     JitModule::PackedFn entry = *fn;
+    auto clock = [&] { return wallClock ? nowSeconds() : threadSeconds(); };
     auto call = [&](int64_t n) {
       void *args[] = {&inPtr, &outPtr, &n};
-      double start = threadSeconds();
+      double start = clock();
       entry(args);
-      return threadSeconds() - start;
+      return clock() - start;
     };
     // Grow the repetition count until a call lasts a quarter of a sample
     // (these calls also warm the caches and the branch predictors), then
@@ -223,6 +227,7 @@ private:
 
   const JitModule &jit;
   const CalibrationOptions &options;
+  bool wallClock;
   double largestSpread = 0;
 };
 
@@ -587,6 +592,50 @@ Expected<Profile> calibrate(const TargetDesc &target,
          if (!figure)
            return figure.takeError();
          profile.forkJoinSeconds = figure->seconds;
+         return Error::success();
+       }});
+  // Memory bandwidth of all cores reading at once against one core reading
+  // alone, on the same working set and clock: threads divide an op's
+  // compute, but only this much of its memory traffic (one core may
+  // already take most of what the memory system delivers).
+  steps.push_back(
+      {"memory read bandwidth on all cores", [&, forkThreads]() -> Error {
+         auto compiled = compileMicroKernels(
+             target, parallelReadModuleText(forkThreads, widest), forkThreads);
+         if (!compiled)
+           return compiled.takeError();
+         Runner all(**compiled, options, /*wallClock=*/true);
+         Runner one(*jit, options, /*wallClock=*/true);
+         // Four times the one-core memory working set: each core's slice
+         // must still be far beyond its caches (cores of different
+         // chiplets each have their own last level).
+         uint64_t memoryPoint =
+             profile.bandwidthCurve.empty()
+                 ? memoryBytes
+                 : profile.bandwidthCurve.back().workingSetBytes;
+         size_t floats =
+             workingSet(std::min<uint64_t>(4 * memoryPoint, 1024 * MiB),
+                        forkThreads * plan.memoryUnroll * lanesWide * 4);
+         if (Error err = ensureBig(floats))
+           return err;
+         auto outFloats = size_t(forkThreads * lanesWide);
+         if (out->size() < outFloats)
+           return calibrationError("the output buffer is too small");
+         std::vector<double> ratios;
+         for (int round = 0; round < 3; ++round) {
+           auto together =
+               all.time(kParallelReadKernel, *big, floats, *out, outFloats);
+           if (!together)
+             return together.takeError();
+           auto alone =
+               one.time(loadKernel(widest), *big, floats, *out, out->size());
+           if (!alone)
+             return alone.takeError();
+           ratios.push_back(alone->seconds / together->seconds);
+         }
+         big.reset();
+         profile.memoryThreadScaling = quantile(ratios, 0.5);
+         profile.memoryScalingThreads = forkThreads;
          return Error::success();
        }});
   if (options.measureTiles)

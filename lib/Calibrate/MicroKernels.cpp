@@ -362,4 +362,48 @@ std::string forkJoinModuleText(unsigned threads) {
   return "module {\n" + f.str() + "}\n";
 }
 
+std::string parallelReadModuleText(unsigned threads, unsigned bits) {
+  unsigned lanes = std::max(1u, bits / 32), unroll = 4;
+  threads = std::max(1u, threads);
+  std::string vt = vectorType(lanes), vi = vectorType(lanes, "i32");
+  FunctionText f(kParallelReadKernel);
+  // Each slice a whole number of unrolled steps; the rest is not read.
+  f.line("%len = memref.dim %in, %c0 : memref<?xf32>");
+  f.line(formatv("%slice0 = arith.divui %len, {0} : index",
+                 f.index(threads * lanes * unroll)));
+  f.line(formatv("%slice = arith.muli %slice0, {0} : index",
+                 f.index(lanes * unroll)));
+  f.line(formatv("%z = arith.constant dense<0> : {0}", vi));
+  f.line("scf.for %p = %c0 to %n step %c1 {");
+  f.line(formatv("  scf.parallel (%t) = (%c0) to ({0}) step (%c1) {{",
+                 f.index(threads)));
+  f.line("    %lo = arith.muli %t, %slice : index");
+  f.line("    %hi = arith.addi %lo, %slice : index");
+  f.line(formatv("    %acc = scf.for %j = %lo to %hi step {0} iter_args(%a = "
+                 "%z) -> ({1}) {{",
+                 f.index(lanes * unroll), vi));
+  for (unsigned u = 0; u < unroll; ++u) {
+    f.line(formatv("      %j{0} = arith.addi %j, {1} : index", u,
+                   f.index(u * lanes)));
+    f.line(formatv("      %v{0} = vector.load %in[%j{0}] : memref<?xf32>, {1}",
+                   u, vt));
+    f.line(
+        formatv("      %w{0} = arith.bitcast %v{0} : {1} to {2}", u, vt, vi));
+  }
+  f.line(formatv("      %x0 = arith.xori %w0, %w1 : {0}", vi));
+  f.line(formatv("      %x1 = arith.xori %w2, %w3 : {0}", vi));
+  f.line(formatv("      %x2 = arith.xori %x0, %x1 : {0}", vi));
+  f.line(formatv("      %x3 = arith.xori %a, %x2 : {0}", vi));
+  f.line(formatv("      scf.yield %x3 : {0}", vi));
+  f.line("    }");
+  // Each slice's result is stored, so that its loads are not dead.
+  f.line(formatv("    %f = arith.bitcast %acc : {0} to {1}", vi, vt));
+  f.line(formatv("    %o = arith.muli %t, {0} : index", f.index(lanes)));
+  f.line(formatv("    vector.store %f, %out[%o] : memref<?xf32>, {0}", vt));
+  f.line("    scf.reduce");
+  f.line("  }");
+  f.line("}");
+  return "module {\n" + f.str() + "}\n";
+}
+
 } // namespace autoconfig

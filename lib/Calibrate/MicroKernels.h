@@ -60,6 +60,11 @@ std::string pageWalkKernel(unsigned bits);
 /// fork and join of a parallel region (compiled apart, with OpenMP).
 inline constexpr const char *kForkJoinKernel = "fork_join";
 std::string forkJoinModuleText(unsigned threads);
+/// Vector loads of all of %in, %n times, split into `threads` contiguous
+/// slices read at once (scf.parallel): the memory bandwidth all cores get
+/// together, against loadKernel's one core.
+inline constexpr const char *kParallelReadKernel = "parallel_read";
+std::string parallelReadModuleText(unsigned threads, unsigned bits);
 inline constexpr const char *kEmptyKernel = "empty";
 inline constexpr const char *kLoopKernel = "loop";
 inline constexpr const char *kAddChainKernel = "add_chain";

@@ -452,7 +452,7 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
   double jcBlocks = double(ceilDiv(w.n, nc));
   double aSource = prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
   double bSource = prof.bandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
-  double packB = 0, packA = 0;
+  double packB = 0, packA = 0, packBRead = 0;
   // A constant B (weights) is packed at compile time: nothing runs.
   if (p.packB && !w.constB) {
     double elems = double(w.k) * roundUp(w.n, p.nr);
@@ -471,7 +471,8 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
     if (!w.transB && bBytes > double(t.tlbReachBytes()))
       walks = double(ceilDiv(w.n, p.nr)) * w.k *
               std::min(1.0, double(w.ldb * ebytes) / 4096.0);
-    packB = copy + bBytes / source + walks * prof.pageWalkSeconds;
+    packBRead = bBytes / source;
+    packB = copy + packBRead + walks * prof.pageWalkSeconds;
   }
   if (p.packA) {
     double elems = double(w.m) * w.k * jcBlocks;
@@ -630,6 +631,11 @@ Prediction BlockedGemmModel::predict(const Workload &workload,
                .str(),
            true);
   pred.add("overhead", overhead, "call + fork/join");
+  // On one thread: B's first pass (packed or streamed), A from beyond L2.
+  double footprint =
+      (double(w.k) * w.n + double(w.m) * w.k + 2.0 * w.m * w.n) * ebytes;
+  applySharedMemoryFloor(pred, machine, bFirst + packBRead + aFar, footprint,
+                         unsigned(p.threads), overhead);
   pred.reconcile();
   return pred;
 }

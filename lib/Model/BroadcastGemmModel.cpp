@@ -206,6 +206,8 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   pred.seconds = partialOverlap({coreTime, memTime}) / parallel + overhead;
   pred.formula = "overlap(sum over tiles of max(FMA, loads), memory) / "
                  "threads + overhead";
+  applySharedMemoryFloor(pred, machine, memTime, footprint, unsigned(parallel),
+                         overhead);
   pred.reconcile();
   return pred;
 }

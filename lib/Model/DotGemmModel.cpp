@@ -144,6 +144,9 @@ public:
     pred.add("reductions", reduce / threads,
              formatv("{0} horizontal sums of {1} lanes", w.m * w.n, vl).str());
     pred.add("overhead", overhead, "call + fork/join");
+    double footprint = bBytes + aBytes + double(w.m) * w.n * ebytes;
+    applySharedMemoryFloor(pred, machine, memTime, footprint, unsigned(threads),
+                           overhead);
     pred.reconcile();
     return pred;
   }

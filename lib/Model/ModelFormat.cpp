@@ -45,6 +45,27 @@ double partialOverlap(std::initializer_list<double> times) {
   return std::sqrt(std::sqrt(sum));
 }
 
+void applySharedMemoryFloor(Prediction &pred, const Machine &machine,
+                            double serialMemorySeconds, double workingSetBytes,
+                            unsigned threads, double overhead) {
+  const Profile &prof = machine.profile;
+  if (threads <= 1 || workingSetBytes <= double(prof.effectiveLastLevelBytes))
+    return;
+  std::optional<double> speedup = prof.memoryThreadSpeedup(threads);
+  if (!speedup)
+    return;
+  double floor = serialMemorySeconds / *speedup;
+  double work = pred.seconds - overhead;
+  if (floor <= work)
+    return;
+  pred.add("memory bus", floor - work,
+           llvm::formatv("{0} threads stream from memory only x{1:f2} as "
+                         "fast as one ({2} on one)",
+                         threads, *speedup, formatSeconds(serialMemorySeconds))
+               .str());
+  pred.seconds = floor + overhead;
+}
+
 std::string formatBytes(double bytes) {
   if (bytes >= 1024.0 * 1024 * 1024)
     return llvm::formatv("{0:f1} GiB", bytes / (1024.0 * 1024 * 1024)).str();

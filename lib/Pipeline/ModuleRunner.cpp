@@ -39,20 +39,21 @@ static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
 /// expose (marked here, before lowering).
 static Error describe(func::FuncOp fn, std::vector<BufferShape> &args,
                       std::vector<BufferShape> &results) {
-  for (auto [i, type] : llvm::enumerate(fn.getArgumentTypes())) {
-    auto shape = shapeOf(type, "@" + fn.getName().str() + "'s argument " +
-                                   std::to_string(i));
-    if (!shape)
-      return shape.takeError();
-    args.push_back(*shape);
-  }
-  for (auto [i, type] : llvm::enumerate(fn.getResultTypes())) {
-    auto shape = shapeOf(type, "@" + fn.getName().str() + "'s result " +
-                                   std::to_string(i));
-    if (!shape)
-      return shape.takeError();
-    results.push_back(*shape);
-  }
+  auto shapes = [&](TypeRange types, StringRef what,
+                    std::vector<BufferShape> &into) -> Error {
+    for (auto [i, type] : llvm::enumerate(types)) {
+      auto shape = shapeOf(
+          type, ("@" + fn.getName() + "'s " + what + " " + Twine(i)).str());
+      if (!shape)
+        return shape.takeError();
+      into.push_back(*shape);
+    }
+    return Error::success();
+  };
+  if (Error e = shapes(fn.getArgumentTypes(), "argument", args))
+    return e;
+  if (Error e = shapes(fn.getResultTypes(), "result", results))
+    return e;
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(fn.getContext()));
   // A private function would not keep its C interface symbol.
   fn.setPublic();

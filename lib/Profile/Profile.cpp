@@ -18,6 +18,14 @@ const VectorCosts &Profile::forBits(unsigned bits) const {
   return *best;
 }
 
+std::optional<double> Profile::memoryThreadSpeedup(unsigned threads) const {
+  if (memoryThreadScaling <= 0 || memoryScalingThreads < 2)
+    return std::nullopt;
+  double t = std::min<double>(std::max(1u, threads), memoryScalingThreads);
+  return 1 +
+         (memoryThreadScaling - 1) * (t - 1) / double(memoryScalingThreads - 1);
+}
+
 double Profile::bandwidthOfLevel(unsigned level) const {
   for (const BandwidthPoint &p : bandwidth)
     if (p.level == level)
@@ -285,6 +293,8 @@ json::Value toJSON(const Profile &p) {
       {"allocation_s", p.allocationSeconds},
       {"page_fault_s", p.pageFaultSeconds},
       {"fork_join_s", p.forkJoinSeconds},
+      {"memory_thread_scaling", p.memoryThreadScaling},
+      {"memory_scaling_threads", int64_t(p.memoryScalingThreads)},
       {"max_relative_spread", p.maxRelativeSpread},
       {"calibration_s", p.calibrationSeconds}};
 }
@@ -329,6 +339,8 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
         o.mapOptional("page_walk_s", p.pageWalkSeconds) &&
         o.mapOptional("fork_join_s", p.forkJoinSeconds) &&
+        o.mapOptional("memory_thread_scaling", p.memoryThreadScaling) &&
+        o.mapOptional("memory_scaling_threads", p.memoryScalingThreads) &&
         o.mapOptional("allocation_s", p.allocationSeconds) &&
         o.mapOptional("page_fault_s", p.pageFaultSeconds) &&
         o.mapOptional("max_relative_spread", p.maxRelativeSpread) &&
@@ -428,6 +440,17 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
   }
   if (!(p.firstTouchExposure >= 0 && p.firstTouchExposure <= 1)) {
     path.field("first_touch_exposure").report("must be between 0 and 1");
+    return false;
+  }
+  // Contention can make several cores slower together than one alone, but
+  // not by much; more than one per core is a bad measurement.
+  bool scalingMeasured = p.memoryThreadScaling != 0;
+  if (scalingMeasured &&
+      !(p.memoryThreadScaling >= 0.25 && p.memoryScalingThreads >= 2 &&
+        p.memoryThreadScaling <= double(p.memoryScalingThreads))) {
+    path.field("memory_thread_scaling")
+        .report("must be 0 (not measured) or between 0.25 and "
+                "memory_scaling_threads (at least 2)");
     return false;
   }
   if (p.vectors.empty()) {

@@ -357,6 +357,10 @@ void printProfile(const Profile &p, raw_ostream &os) {
                 p.pageWalkSeconds * 1e9, p.pageWalkSeconds * hz,
                 p.forkJoinSeconds * 1e6, p.allocationSeconds * 1e9,
                 p.pageFaultSeconds * 1e9);
+  if (p.memoryThreadScaling > 0)
+    os << formatv("  memory bandwidth of {0} cores reading at once: x{1:f2} "
+                  "that of one\n",
+                  p.memoryScalingThreads, p.memoryThreadScaling);
   if (const TileFit &f = p.tileFit; f.points > 0)
     os << formatv("  GEMM register tiles ({0} measured, {1}-bit), fitted per "
                   "k step: {2:f2} + max({3:f3} x FMAs, {4:f3} x loads + "

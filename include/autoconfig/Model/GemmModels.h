@@ -50,6 +50,16 @@ int64_t l1PanelDepth(int64_t mr, int64_t nr, unsigned ebytes,
 /// between a perfect overlap (max) and none (sum).
 double partialOverlap(std::initializer_list<double> times);
 
+/// With threads, the op's memory streams (`serialMemorySeconds`, their time
+/// on one thread, when its working set is beyond the effective last level)
+/// go only as much faster as the calibrated bandwidth of that many cores
+/// over one (Profile::memoryThreadSpeedup): when the threaded prediction
+/// would beat that, a "memory bus" term makes up the difference. One
+/// thread, an op in the caches or an unmeasured scaling: no change.
+void applySharedMemoryFloor(Prediction &pred, const Machine &machine,
+                            double serialMemorySeconds, double workingSetBytes,
+                            unsigned threads, double overhead);
+
 /// Human-readable byte count ("48 KiB").
 std::string formatBytes(double bytes);
 /// Human-readable time ("1.25 ms").

@@ -140,6 +140,16 @@ struct Profile {
   /// Fork and join of an OpenMP parallel region over the cores, with the
   /// wait policy the measuring process had (passive: workers sleep).
   double forkJoinSeconds = 0;
+  /// Memory read bandwidth of `memoryScalingThreads` cores reading at once
+  /// over that of one core (same working set, same clock): how much of an
+  /// op's memory traffic threads divide. 0 when not measured (then threads
+  /// are assumed to divide it fully, the old model).
+  double memoryThreadScaling = 0;
+  unsigned memoryScalingThreads = 0;
+  /// How much faster `threads` threads read from memory than one (the
+  /// measured scaling, interpolated between one core and the cores
+  /// measured); nullopt when not measured.
+  std::optional<double> memoryThreadSpeedup(unsigned threads) const;
   /// Largest relative spread seen over all measured figures.
   double maxRelativeSpread = 0;
   double calibrationSeconds = 0;
