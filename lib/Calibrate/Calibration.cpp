@@ -484,16 +484,27 @@ Expected<Profile> calibrate(const TargetDesc &target,
        }});
   // Row-strided panel streams from L2 and from beyond it (the effective last
   // level when there is one, else memory).
+  // A machine that reports no L3 may still have one (a Zen 5 guest hid
+  // it): its effective last level, measured by the curve, is measured as
+  // level 3 when it is well beyond the L2.
   for (unsigned level : {2u, 3u}) {
-    if (!target.cache(level))
+    bool hiddenLastLevel = level == 3 && !target.cache(3) && target.cache(2);
+    if (!target.cache(level) && !hiddenLastLevel)
       continue;
     profile.panelBandwidth.push_back({level, 0, 0});
     size_t index = profile.panelBandwidth.size() - 1;
     steps.push_back(
-        {formatv("L{0} panel stream", level).str(), [&, level, index] {
+        {formatv("L{0} panel stream", level).str(), [&, level, index]() -> Error {
            // The footprint actually read (256 bytes a row) lives in the
            // level; the address range is pitch/256 times larger.
            uint64_t l2Bytes = target.cache(2)->sizeBytes;
+           if (level == 3 && !target.cache(3) &&
+               profile.effectiveLastLevelBytes < 4 * l2Bytes) {
+             // No last level beyond the L2 after all: nothing to measure.
+             profile.panelBandwidth.erase(profile.panelBandwidth.begin() +
+                                          index);
+             return Error::success();
+           }
            uint64_t bytes =
                level == 2
                    ? l2Bytes / 2

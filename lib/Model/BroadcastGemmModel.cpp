@@ -147,7 +147,9 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   double bTraffic = bBytes * rowBlocks;
   // Each k step reads a segment of a new row of B: a row-strided panel
   // stream, much slower than a sequential one once B is beyond the L2.
-  double bBandwidth = machine.profile.panelBandwidthFor(uint64_t(bBytes), t);
+  // Each segment is the tile's uj vectors of a row.
+  double bBandwidth = machine.profile.panelBandwidthFor(
+      uint64_t(bBytes), t, double(std::min(p.uj * p.vl, w.n) * ebytes));
   double bTime = machine.profile.weightsSeconds(
       bBytes, bTraffic, w.constB ? w.weightsReuseBytes : 0, bBandwidth, t);
   // A and C stream once, from wherever the whole working set lives.

@@ -158,18 +158,29 @@ void adoptMeasuredFacts(TargetDesc &target, const Profile &profile) {
     target.frequencyGHz = profile.frequencyGHz;
 }
 
-double Profile::panelBandwidthFor(uint64_t bytes,
-                                  const TargetDesc &target) const {
-  // Measured per cache level; beyond the last level a panel stream is no
+double Profile::panelBandwidthFor(uint64_t bytes, const TargetDesc &target,
+                                  double segmentBytes) const {
+  // Measured per cache level (the effective last level as level 3 when the
+  // machine reports none); beyond the last level a panel stream is no
   // faster than the contiguous stream from memory.
+  constexpr double kMeasuredSegment = 256;
   unsigned level = levelFor(double(bytes), target);
-  unsigned measured = level == 0 ? 3 : level;
-  for (const BandwidthPoint &p : panelBandwidth)
-    if (p.level == measured)
-      return level == 0
-                 ? std::min(p.bytesPerSecond, bandwidthFor(bytes, target))
-                 : p.bytesPerSecond;
-  return bandwidthFor(bytes, target) / 2;
+  unsigned measured = level == 0 || level == 3 ? 3 : level;
+  double sequential = bandwidthFor(bytes, target);
+  for (const BandwidthPoint &p : panelBandwidth) {
+    if (p.level != measured)
+      continue;
+    double panel = level == 0 ? std::min(p.bytesPerSecond, sequential)
+                              : p.bytesPerSecond;
+    if (segmentBytes <= kMeasuredSegment)
+      return panel;
+    // Time per segment = start + bytes / sequential rate (the start is what
+    // the measured 256-byte segments take beyond their bytes).
+    double start =
+        std::max(0.0, kMeasuredSegment / panel - kMeasuredSegment / sequential);
+    return segmentBytes / (start + segmentBytes / sequential);
+  }
+  return sequential / 2;
 }
 
 Profile Profile::nominal(const TargetDesc &t) {

@@ -170,9 +170,14 @@ struct Profile {
   /// `nv` vectors of `bits`, if calibration measured it.
   std::optional<double> tileSecondsPerKStep(unsigned bits, unsigned mr,
                                             unsigned nv) const;
-  /// Panel-stream bandwidth for a matrix of `bytes` (half the sequential
-  /// figure when the profile has none).
-  double panelBandwidthFor(uint64_t bytes, const TargetDesc &target) const;
+  /// Panel-stream bandwidth for a matrix of `bytes` read in row segments
+  /// of `segmentBytes` (half the sequential figure when the profile has
+  /// none). Calibration measures 256-byte segments; each segment costs a
+  /// fixed start (what that measurement adds to the sequential time of its
+  /// bytes) plus its bytes at the sequential rate, so longer segments
+  /// approach the sequential stream.
+  double panelBandwidthFor(uint64_t bytes, const TargetDesc &target,
+                           double segmentBytes = 256) const;
   /// Seconds to read `traffic` bytes of constant weights of `bytes` that a
   /// program re-reads only after `reuseBytes` of other constants (Workload's
   /// weightsReuseBytes): their first pass from where that much data lives,
