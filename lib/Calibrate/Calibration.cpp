@@ -494,7 +494,8 @@ Expected<Profile> calibrate(const TargetDesc &target,
     profile.panelBandwidth.push_back({level, 0, 0});
     size_t index = profile.panelBandwidth.size() - 1;
     steps.push_back(
-        {formatv("L{0} panel stream", level).str(), [&, level, index]() -> Error {
+        {formatv("L{0} panel stream", level).str(),
+         [&, level, index]() -> Error {
            // The footprint actually read (256 bytes a row) lives in the
            // level; the address range is pitch/256 times larger.
            uint64_t l2Bytes = target.cache(2)->sizeBytes;

@@ -147,9 +147,14 @@ Prediction BroadcastGemmModel::predict(const Workload &workload,
   double bTraffic = bBytes * rowBlocks;
   // Each k step reads a segment of a new row of B: a row-strided panel
   // stream, much slower than a sequential one once B is beyond the L2.
-  // Each segment is the tile's uj vectors of a row.
+  // Each segment is the tile's uj vectors of a row. Between two reads of a
+  // B element the row block also streams its ui rows of A and of C through
+  // the caches: B stays in a level only if it fits beside them (a 1 MiB B
+  // with a 1 MiB L2 does not).
+  double rowBlockBytes = double(std::min(p.ui, w.m)) * (w.k + w.n) * ebytes;
   double bBandwidth = machine.profile.panelBandwidthFor(
-      uint64_t(bBytes), t, double(std::min(p.uj * p.vl, w.n) * ebytes));
+      uint64_t(bBytes + rowBlockBytes), t,
+      double(std::min(p.uj * p.vl, w.n) * ebytes));
   double bTime = machine.profile.weightsSeconds(
       bBytes, bTraffic, w.constB ? w.weightsReuseBytes : 0, bBandwidth, t);
   // A and C stream once, from wherever the whole working set lives.

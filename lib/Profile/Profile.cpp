@@ -170,8 +170,8 @@ double Profile::panelBandwidthFor(uint64_t bytes, const TargetDesc &target,
   for (const BandwidthPoint &p : panelBandwidth) {
     if (p.level != measured)
       continue;
-    double panel = level == 0 ? std::min(p.bytesPerSecond, sequential)
-                              : p.bytesPerSecond;
+    double panel =
+        level == 0 ? std::min(p.bytesPerSecond, sequential) : p.bytesPerSecond;
     if (segmentBytes <= kMeasuredSegment)
       return panel;
     // Time per segment = start + bytes / sequential rate (the start is what
