@@ -141,9 +141,20 @@ static std::vector<std::string> comparedCallees(mlir::ModuleOp module,
   auto fn = module.lookupSymbol<mlir::func::FuncOp>(entry);
   if (!fn || fn.getNumResults() != 0)
     return names;
+  // Only what can be called on generated buffers: dense, statically shaped
+  // f32/f64 memrefs in and out (a callee taking sizes or dynamic shapes is
+  // left out, not an error).
+  auto denseBuffer = [](mlir::Type type) {
+    auto memref = dyn_cast<mlir::MemRefType>(type);
+    return memref && memref.hasStaticShape() &&
+           memref.getLayout().isIdentity() &&
+           (memref.getElementType().isF32() || memref.getElementType().isF64());
+  };
   fn.walk([&](mlir::func::CallOp call) {
     auto callee = module.lookupSymbol<mlir::func::FuncOp>(call.getCallee());
     if (callee && !callee.isExternal() && callee.getNumResults() > 0 &&
+        llvm::all_of(callee.getArgumentTypes(), denseBuffer) &&
+        llvm::all_of(callee.getResultTypes(), denseBuffer) &&
         !llvm::is_contained(names, callee.getName()))
       names.push_back(callee.getName().str());
   });
