@@ -17,10 +17,9 @@ using namespace llvm;
 namespace autoconfig {
 
 const PeerResult *BenchRecord::peer(StringRef name) const {
-  for (const PeerResult &p : peers)
-    if (p.name == name)
-      return &p;
-  return nullptr;
+  auto it =
+      llvm::find_if(peers, [&](const PeerResult &p) { return p.name == name; });
+  return it == peers.end() ? nullptr : &*it;
 }
 
 BenchRecord benchWorkload(const Workload &workload,

@@ -200,13 +200,7 @@ std::vector<Workload> defaultWorkloads() {
         std::tuple{"odd_255x257x253", 255, 257, 253},
         std::tuple{"bert_qkv_128", 128, 768, 768},
         std::tuple{"skinny_8x1024x1024", 8, 1024, 1024}}) {
-    GemmWorkload w;
-    w.name = name;
-    w.m = m;
-    w.n = n;
-    w.k = k;
-    w.setDenseStrides();
-    result.push_back(w);
+    result.push_back(GemmWorkload::dense(name, m, n, k));
   }
   return result;
 }

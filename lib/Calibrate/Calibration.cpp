@@ -13,6 +13,7 @@
 
 #include "autoconfig/Bench/Timing.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Pipeline/CollectedErrors.h"
 #include "autoconfig/Pipeline/Jit.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"
@@ -126,6 +127,32 @@ private:
   size_t floats = 0;
 };
 
+/// A micro-benchmark bound to its buffers: kernel(in, out, n) called through
+/// its C interface, as the benchmarks and the tuner call generated kernels.
+/// The packed arguments point into the object: it stays where it is built.
+class BoundKernel {
+public:
+  BoundKernel(JitModule::PackedFn entry, const Buffer &in, size_t inFloats,
+              const Buffer &out, size_t outFloats)
+      : entry(entry), inDesc(in.data(), {int64_t(inFloats)}),
+        outDesc(out.data(), {int64_t(outFloats)}), inPtr(inDesc.get()),
+        outPtr(outDesc.get()) {}
+  BoundKernel(const BoundKernel &) = delete;
+  BoundKernel &operator=(const BoundKernel &) = delete;
+
+  void operator()(int64_t repetitions) {
+    n = repetitions;
+    entry(args);
+  }
+
+private:
+  JitModule::PackedFn entry;
+  MemRefDescriptor inDesc, outDesc;
+  void *inPtr, *outPtr;
+  int64_t n = 0;
+  void *args[3] = {&inPtr, &outPtr, &n};
+};
+
 /// Runs the compiled micro-benchmarks.
 class Runner {
 public:
@@ -142,15 +169,11 @@ public:
     auto fn = jit.packed(kernel);
     if (!fn)
       return fn.takeError();
-    MemRefDescriptor inDesc(in.data(), {int64_t(inFloats)});
-    MemRefDescriptor outDesc(out.data(), {int64_t(outFloats)});
-    void *inPtr = inDesc.get(), *outPtr = outDesc.get();
-    JitModule::PackedFn entry = *fn;
+    BoundKernel kernelCall(*fn, in, inFloats, out, outFloats);
     auto clock = [&] { return wallClock ? nowSeconds() : threadSeconds(); };
     auto call = [&](int64_t n) {
-      void *args[] = {&inPtr, &outPtr, &n};
       double start = clock();
-      entry(args);
+      kernelCall(n);
       return clock() - start;
     };
     // Grow the repetition count until a call lasts a quarter of a sample
@@ -178,16 +201,11 @@ public:
     auto fn = jit.packed(kEmptyKernel);
     if (!fn)
       return fn.takeError();
-    MemRefDescriptor inDesc(in.data(), {int64_t(in.size())});
-    MemRefDescriptor outDesc(out.data(), {int64_t(out.size())});
-    void *inPtr = inDesc.get(), *outPtr = outDesc.get();
-    int64_t n = 0;
-    void *args[] = {&inPtr, &outPtr, &n};
-    JitModule::PackedFn entry = *fn;
+    BoundKernel emptyCall(*fn, in, in.size(), out, out.size());
     auto calls = [&](int64_t count) {
       double start = threadSeconds();
       for (int64_t i = 0; i < count; ++i)
-        entry(args);
+        emptyCall(0);
       return threadSeconds() - start;
     };
     int64_t count = 1000;
@@ -207,13 +225,9 @@ public:
     auto fn = jit.packed(kernel);
     if (!fn)
       return fn.takeError();
-    MemRefDescriptor inDesc(in.data(), {int64_t(in.size())});
-    MemRefDescriptor outDesc(out.data(), {int64_t(out.size())});
-    void *inPtr = inDesc.get(), *outPtr = outDesc.get();
-    int64_t n = 1000;
-    void *args[] = {&inPtr, &outPtr, &n};
+    BoundKernel warmCall(*fn, in, in.size(), out, out.size());
     for (double until = nowSeconds() + seconds; nowSeconds() < until;)
-      (*fn)(args);
+      warmCall(1000);
     return Error::success();
   }
 
@@ -238,22 +252,16 @@ static Expected<std::unique_ptr<JitModule>>
 compileMicroKernels(const TargetDesc &target, StringRef text,
                     unsigned threads = 1) {
   auto context = createAutoConfigContext();
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(
-      context.get(), [&](mlir::Diagnostic &diag) {
-        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
-          diagnostics += diag.str() + "\n";
-        return mlir::success();
-      });
+  CollectedErrors diagnostics(context.get());
   auto module = parseInputString(text, *context);
   if (!module)
     return calibrationError("the micro-benchmark module does not parse: " +
-                            StringRef(diagnostics).trim());
+                            diagnostics.text());
   LoweringOptions lowering;
   lowering.threads = threads;
   if (failed(lowerToLLVMDialect(*module, target, lowering)))
     return calibrationError("lowering the micro-benchmarks failed: " +
-                            StringRef(diagnostics).trim());
+                            diagnostics.text());
   return JitModule::create(*module, target);
 }
 

@@ -139,14 +139,20 @@ static void emitFma(FunctionText &f, const MicroKernelPlan &plan,
   f.line(formatv("  %{0} = arith.addf %{0}_m, %b : {1}", result, type));
 }
 
-static std::string fmaThroughput(const MicroKernelPlan &plan, unsigned bits) {
-  unsigned lanes = bits / 32, chains = plan.fmaChains;
-  std::string vt = vectorType(lanes);
-  FunctionText f(fmaThroughputKernel(bits));
+/// %a and %b, the multiplier and addend every FMA chain of the FMA kernels
+/// shares, from the head of %in.
+static void loadFmaFactors(FunctionText &f, unsigned lanes, StringRef vt) {
   f.line(formatv("%a = vector.load %in[{0}] : memref<?xf32>, {1}", f.index(0),
                  vt));
   f.line(formatv("%b = vector.load %in[{0}] : memref<?xf32>, {1}",
                  f.index(lanes), vt));
+}
+
+static std::string fmaThroughput(const MicroKernelPlan &plan, unsigned bits) {
+  unsigned lanes = bits / 32, chains = plan.fmaChains;
+  std::string vt = vectorType(lanes);
+  FunctionText f(fmaThroughputKernel(bits));
+  loadFmaFactors(f, lanes, vt);
   for (unsigned j = 0; j < chains; ++j)
     f.line(formatv("%s{0} = vector.load %in[{1}] : memref<?xf32>, {2}", j,
                    f.index((2 + j) * lanes), vt));
@@ -168,10 +174,7 @@ static std::string fmaLatency(const MicroKernelPlan &plan, unsigned bits) {
   unsigned lanes = bits / 32;
   std::string vt = vectorType(lanes);
   FunctionText f(fmaLatencyKernel(bits));
-  f.line(formatv("%a = vector.load %in[{0}] : memref<?xf32>, {1}", f.index(0),
-                 vt));
-  f.line(formatv("%b = vector.load %in[{0}] : memref<?xf32>, {1}",
-                 f.index(lanes), vt));
+  loadFmaFactors(f, lanes, vt);
   f.line(formatv("%s = vector.load %in[{0}] : memref<?xf32>, {1}",
                  f.index(2 * lanes), vt));
   f.line(formatv("%r = scf.for %i = %c0 to %n step %c1 iter_args(%y0 = %s) -> "
@@ -185,6 +188,48 @@ static std::string fmaLatency(const MicroKernelPlan &plan, unsigned bits) {
   return f.str();
 }
 
+/// Opens a fold kernel's loops: %n passes (%p) over %in, each stepping %j
+/// from 0 to `end` by `step`, with `count` integer accumulators.
+static void openFoldLoops(FunctionText &f, unsigned count, StringRef end,
+                          StringRef step, StringRef vi) {
+  f.line(formatv("%z = arith.constant dense<0> : {0}", vi));
+  f.line(formatv("%r:{0} = scf.for %p = %c0 to %n step %c1 iter_args({1}) -> "
+                 "({2}) {{",
+                 count, iterArgs("a", "z", count, /*sameInit=*/true),
+                 typeList(vi, count)));
+  f.line(formatv("  %s:{0} = scf.for %j = %c0 to {1} step {2} iter_args({3}) "
+                 "-> ({4}) {{",
+                 count, end, step, iterArgs("x", "a", count),
+                 typeList(vi, count)));
+}
+
+/// Xors the loaded %v<u> into accumulator %x<u> as integers, giving %y<u>:
+/// a dependence-free use that keeps the load alive at one cheap op.
+static void foldVector(FunctionText &f, unsigned u, StringRef vt,
+                       StringRef vi) {
+  f.line(formatv("    %w{0} = arith.bitcast %v{0} : {1} to {2}", u, vt, vi));
+  f.line(formatv("    %y{0} = arith.xori %x{0}, %w{0} : {1}", u, vi));
+}
+
+/// Closes a fold kernel's two loops over `count` accumulators and stores them
+/// to %out, so that no load is dead.
+static void closeFoldLoops(FunctionText &f, unsigned count, unsigned lanes,
+                           StringRef vt, StringRef vi) {
+  f.line(formatv("    scf.yield {0} : {1}", valueList("y", count),
+                 typeList(vi, count)));
+  f.line("  }");
+  std::string inner;
+  for (unsigned u = 0; u < count; ++u)
+    inner += formatv("{0}%s#{1}", u ? ", " : "", u).str();
+  f.line(formatv("  scf.yield {0} : {1}", inner, typeList(vi, count)));
+  f.line("}");
+  for (unsigned u = 0; u < count; ++u) {
+    f.line(formatv("%f{0} = arith.bitcast %r#{0} : {1} to {2}", u, vi, vt));
+    f.line(formatv("vector.store %f{0}, %out[{1}] : memref<?xf32>, {2}", u,
+                   f.index(u * lanes), vt));
+  }
+}
+
 /// Vector loads (or scalar broadcast loads) of all of %in, %n times, xor-ed
 /// into `memoryUnroll` accumulators.
 static std::string readKernel(const MicroKernelPlan &plan, unsigned bits,
@@ -194,15 +239,7 @@ static std::string readKernel(const MicroKernelPlan &plan, unsigned bits,
   FunctionText f(broadcast ? broadcastKernel(bits) : loadKernel(bits));
   unsigned elementStep = broadcast ? 1 : lanes;
   f.line("%len = memref.dim %in, %c0 : memref<?xf32>");
-  f.line(formatv("%z = arith.constant dense<0> : {0}", vi));
-  f.line(formatv("%r:{0} = scf.for %p = %c0 to %n step %c1 iter_args({1}) -> "
-                 "({2}) {{",
-                 unroll, iterArgs("a", "z", unroll, /*sameInit=*/true),
-                 typeList(vi, unroll)));
-  f.line(formatv("  %s:{0} = scf.for %j = %c0 to %len step {1} iter_args({2}) "
-                 "-> ({3}) {{",
-                 unroll, f.index(unroll * elementStep),
-                 iterArgs("x", "a", unroll), typeList(vi, unroll)));
+  openFoldLoops(f, unroll, "%len", f.index(unroll * elementStep), vi);
   for (unsigned u = 0; u < unroll; ++u) {
     f.line(formatv("    %j{0} = arith.addi %j, {1} : index", u,
                    f.index(u * elementStep)));
@@ -213,22 +250,9 @@ static std::string readKernel(const MicroKernelPlan &plan, unsigned bits,
       f.line(formatv("    %v{0} = vector.load %in[%j{0}] : memref<?xf32>, {1}",
                      u, vt));
     }
-    f.line(formatv("    %w{0} = arith.bitcast %v{0} : {1} to {2}", u, vt, vi));
-    f.line(formatv("    %y{0} = arith.xori %x{0}, %w{0} : {1}", u, vi));
+    foldVector(f, u, vt, vi);
   }
-  f.line(formatv("    scf.yield {0} : {1}", valueList("y", unroll),
-                 typeList(vi, unroll)));
-  f.line("  }");
-  std::string inner;
-  for (unsigned u = 0; u < unroll; ++u)
-    inner += formatv("{0}%s#{1}", u ? ", " : "", u).str();
-  f.line(formatv("  scf.yield {0} : {1}", inner, typeList(vi, unroll)));
-  f.line("}");
-  for (unsigned u = 0; u < unroll; ++u) {
-    f.line(formatv("%f{0} = arith.bitcast %r#{0} : {1} to {2}", u, vi, vt));
-    f.line(formatv("vector.store %f{0}, %out[{1}] : memref<?xf32>, {2}", u,
-                   f.index(u * lanes), vt));
-  }
+  closeFoldLoops(f, unroll, lanes, vt, vi);
   return f.str();
 }
 
@@ -243,36 +267,15 @@ static std::string panelKernelText(unsigned bits, unsigned segmentBytes,
   f.line("%len = memref.dim %in, %c0 : memref<?xf32>");
   f.line(formatv("%last = arith.subi %len, {0} : index",
                  f.index(vectors * lanes)));
-  f.line(formatv("%z = arith.constant dense<0> : {0}", vi));
-  f.line(formatv("%r:{0} = scf.for %p = %c0 to %n step %c1 iter_args({1}) -> "
-                 "({2}) {{",
-                 vectors, iterArgs("a", "z", vectors, /*sameInit=*/true),
-                 typeList(vi, vectors)));
-  f.line(formatv("  %s:{0} = scf.for %j = %c0 to %last step {1} iter_args({2}) "
-                 "-> ({3}) {{",
-                 vectors, f.index(kPanelPitchFloats),
-                 iterArgs("x", "a", vectors), typeList(vi, vectors)));
+  openFoldLoops(f, vectors, "%last", f.index(kPanelPitchFloats), vi);
   for (unsigned u = 0; u < vectors; ++u) {
     f.line(formatv("    %j{0} = arith.addi %j, {1} : index", u,
                    f.index(u * lanes)));
     f.line(formatv("    %v{0} = vector.load %in[%j{0}] : memref<?xf32>, {1}", u,
                    vt));
-    f.line(formatv("    %w{0} = arith.bitcast %v{0} : {1} to {2}", u, vt, vi));
-    f.line(formatv("    %y{0} = arith.xori %x{0}, %w{0} : {1}", u, vi));
+    foldVector(f, u, vt, vi);
   }
-  f.line(formatv("    scf.yield {0} : {1}", valueList("y", vectors),
-                 typeList(vi, vectors)));
-  f.line("  }");
-  std::string inner;
-  for (unsigned u = 0; u < vectors; ++u)
-    inner += formatv("{0}%s#{1}", u ? ", " : "", u).str();
-  f.line(formatv("  scf.yield {0} : {1}", inner, typeList(vi, vectors)));
-  f.line("}");
-  for (unsigned u = 0; u < vectors; ++u) {
-    f.line(formatv("%f{0} = arith.bitcast %r#{0} : {1} to {2}", u, vi, vt));
-    f.line(formatv("vector.store %f{0}, %out[{1}] : memref<?xf32>, {2}", u,
-                   f.index(u * lanes), vt));
-  }
+  closeFoldLoops(f, vectors, lanes, vt, vi);
   return f.str();
 }
 

@@ -78,12 +78,7 @@ Expected<double> timeTile(const TargetDesc &target, int64_t vl, int64_t mr,
                           int64_t nv, int64_t m, int64_t n, int64_t k,
                           const CalibrationOptions &options, int64_t kc = 0,
                           int64_t threads = 1, int64_t nc = 0) {
-  GemmWorkload w;
-  w.m = m;
-  w.n = n;
-  w.k = k;
-  w.name = "tile";
-  w.setDenseStrides();
+  GemmWorkload w = GemmWorkload::dense("tile", m, n, k);
   BlockedGemmParams p;
   p.vl = vl;
   p.mr = mr;

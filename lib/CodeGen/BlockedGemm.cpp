@@ -344,12 +344,9 @@ private:
                      int64_t cols, Value pc, int64_t kcb, bool lastK) {
     int64_t vecs = ceilDiv(cols, p.vl);
     auto live = [&](int64_t v) { return std::min(p.vl, cols - v * p.vl); };
-    SmallVector<Value> rowIdx, colIdx;
     Value row0 = kb.add(ic, ir), col0 = kb.add(jc, jr);
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(kb.add(row0, r));
-    for (int64_t v = 0; v < vecs; ++v)
-      colIdx.push_back(kb.add(col0, v * p.vl));
+    SmallVector<Value> rowIdx = kb.stridedIndices(row0, rows);
+    SmallVector<Value> colIdx = kb.stridedIndices(col0, vecs, p.vl);
 
     // Accumulate from zero and add C after the k loop: the C tile (often
     // out of L2) is then read off the critical path, overlapping the next
@@ -411,10 +408,8 @@ private:
       for (int64_t v = 0; v < vecs; ++v) {
         Value old = kb.loadVector(c, {rowIdx[r], colIdx[v]}, p.vl, live(v));
         Value sum = kb.addf(old, acc[r * vecs + v]);
-        if (epilogue && lastK)
-          epilogue->store(kb, sum, {rowIdx[r], colIdx[v]}, live(v));
-        else
-          kb.storeVector(sum, c, {rowIdx[r], colIdx[v]}, live(v));
+        storeFinal(kb, lastK ? epilogue : nullptr, sum, c,
+                   {rowIdx[r], colIdx[v]}, live(v));
       }
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.
@@ -466,11 +461,10 @@ void emitBlockedGemm(OpBuilder &builder, Location loc,
                      Value c, const GemmWorkload &w,
                      const BlockedGemmParams &params, const TargetDesc &target,
                      const Epilogue *epilogue) {
-  Type element = cast<MemRefType>(c.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, c, target);
   const CacheLevel *l1 = target.cache(1);
   int64_t lineBytes = l1 ? l1->lineBytes : 64;
-  int64_t elementBytes = element.getIntOrFloatBitWidth() / 8;
+  int64_t elementBytes = kb.elementType().getIntOrFloatBitWidth() / 8;
   BlockedGemmEmitter(kb, a, b, c, w, params, epilogue,
                      lineBytes / std::max<int64_t>(1, elementBytes))
       .emit();

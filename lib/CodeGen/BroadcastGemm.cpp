@@ -26,19 +26,16 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-class BroadcastGemmEmitter {
+class BroadcastGemmEmitter
+    : KernelEmitterBase<GemmOperands, GemmWorkload, BroadcastGemmParams> {
 public:
-  BroadcastGemmEmitter(KernelBuilder &kb, const GemmOperands &ops,
-                       const GemmWorkload &w, const BroadcastGemmParams &p)
-      : kb(kb), ops(ops), w(w), p(p) {}
+  using KernelEmitterBase::KernelEmitterBase;
 
   void emit() {
-    int64_t ui = std::min(p.ui, w.m);
-    int64_t mainRows = w.m - w.m % ui;
-    kb.parallelRange(0, mainRows, ui, p.threads > 1,
-                     [&](Value i) { emitRowBlock(i, ui); });
-    if (w.m % ui)
-      emitRowBlock(kb.index(mainRows), w.m % ui);
+    kb.forBlocks(
+        w.m, std::min(p.ui, w.m),
+        [&](Value i, int64_t rows) { emitRowBlock(i, rows); },
+        /*parallel=*/p.threads > 1);
   }
 
 private:
@@ -70,11 +67,8 @@ private:
   void emitTile(Value i, int64_t rows, Value j, int64_t vecs, int64_t lanes,
                 int64_t active) {
     auto liveLanes = [&](int64_t v) { return v == vecs - 1 ? active : lanes; };
-    SmallVector<Value> rowIdx, colIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(kb.add(i, r));
-    for (int64_t v = 0; v < vecs; ++v)
-      colIdx.push_back(kb.add(j, v * lanes));
+    SmallVector<Value> rowIdx = kb.stridedIndices(i, rows);
+    SmallVector<Value> colIdx = kb.stridedIndices(j, vecs, lanes);
 
     SmallVector<Value> init;
     for (int64_t r = 0; r < rows; ++r)
@@ -100,24 +94,14 @@ private:
         },
         &kLoop);
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t v = 0; v < vecs; ++v) {
-        if (ops.epilogue)
-          ops.epilogue->store(kb, acc[r * vecs + v], {rowIdx[r], colIdx[v]},
-                              liveLanes(v));
-        else
-          kb.storeVector(acc[r * vecs + v], ops.c, {rowIdx[r], colIdx[v]},
-                         liveLanes(v));
-      }
+      for (int64_t v = 0; v < vecs; ++v)
+        storeFinal(kb, ops.epilogue, acc[r * vecs + v], ops.c,
+                   {rowIdx[r], colIdx[v]}, liveLanes(v));
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.
     if (p.ku > 1 && w.k > p.ku)
       (void)loopUnrollByFactor(kLoop, p.ku);
   }
-
-  KernelBuilder &kb;
-  const GemmOperands &ops;
-  const GemmWorkload &w;
-  const BroadcastGemmParams &p;
 };
 
 } // namespace
@@ -126,8 +110,7 @@ void emitBroadcastGemm(OpBuilder &builder, Location loc,
                        const GemmOperands &operands, const GemmWorkload &w,
                        const BroadcastGemmParams &params,
                        const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.c.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, operands.c, target);
   BroadcastGemmEmitter(kb, operands, w, params).emit();
 }
 

@@ -40,11 +40,12 @@ int64_t floorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-class CbsmEmitter {
+class CbsmEmitter
+    : KernelEmitterBase<ConvOperands, ConvWorkload, CbsmConvParams> {
 public:
   CbsmEmitter(KernelBuilder &kb, const ConvOperands &ops, const ConvWorkload &w,
               const CbsmConvParams &p)
-      : kb(kb), ops(ops), w(w), p(p), hw(w.layout == ConvLayout::Hw),
+      : KernelEmitterBase(kb, ops, w, p), hw(w.layout == ConvLayout::Hw),
         depthwise(w.layout == ConvLayout::NchwChw), oh(w.outH()), ow(w.outW()) {
   }
 
@@ -52,12 +53,8 @@ public:
     int64_t fb = depthwise || hw ? 1 : std::min(p.fb, w.f);
     for (int64_t n = 0; n < (hw ? 1 : w.n); ++n) {
       Value nIdx = kb.index(n);
-      int64_t full = w.f / fb, rem = w.f % fb;
-      if (full)
-        kb.forRange(0, full * fb, fb,
-                    [&](Value f0) { emitImage(nIdx, f0, fb); });
-      if (rem)
-        emitImage(nIdx, kb.index(full * fb), rem);
+      kb.forBlocks(w.f, fb,
+                   [&](Value f0, int64_t fbc) { emitImage(nIdx, f0, fbc); });
     }
   }
 
@@ -187,11 +184,8 @@ private:
         staticCol >= 0 ? std::min(p.sv * vl, ow - staticCol) : p.sv * vl;
     int64_t vecs = ceilDiv(width, vl);
     auto live = [&](int64_t v) { return std::min(vl, width - v * vl); };
-    SmallVector<Value> fIdx, colIdx;
-    for (int64_t i = 0; i < fbc; ++i)
-      fIdx.push_back(kb.add(f0, i));
-    for (int64_t v = 0; v < vecs; ++v)
-      colIdx.push_back(kb.add(col, v * vl));
+    SmallVector<Value> fIdx = kb.stridedIndices(f0, fbc);
+    SmallVector<Value> colIdx = kb.stridedIndices(col, vecs, vl);
 
     SmallVector<Value> init;
     for (int64_t i = 0; i < fbc; ++i)
@@ -280,17 +274,11 @@ private:
     for (int64_t i = 0; i < fbc; ++i)
       for (int64_t v = 0; v < vecs; ++v) {
         SmallVector<Value> at = outputIndex(n, fIdx[i], row, colIdx[v]);
-        if (ops.epilogue)
-          ops.epilogue->store(kb, acc[i * vecs + v], at, live(v));
-        else
-          kb.storeVector(acc[i * vecs + v], ops.output, at, live(v));
+        storeFinal(kb, ops.epilogue, acc[i * vecs + v], ops.output, at,
+                   live(v));
       }
   }
 
-  KernelBuilder &kb;
-  const ConvOperands &ops;
-  const ConvWorkload &w;
-  const CbsmConvParams &p;
   bool hw, depthwise;
   int64_t oh, ow;
 };
@@ -300,8 +288,7 @@ private:
 void emitCbsmConv(OpBuilder &builder, Location loc,
                   const ConvOperands &operands, const ConvWorkload &w,
                   const CbsmConvParams &params, const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, operands.output, target);
   CbsmEmitter(kb, operands, w, params).emit();
 }
 

@@ -2,10 +2,10 @@
 
 #include "autoconfig/CodeGen/ConvGenerators.h"
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 using namespace mlir;
 
@@ -14,13 +14,11 @@ namespace autoconfig {
 LogicalResult replaceConvOp(RewriterBase &rewriter, Operation *op,
                             const ConvWorkload &w, ConvEmitter emit,
                             bool fuseEpilogue) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || !linalgOp.hasPureBufferSemantics())
-    return op->emitError("autoconfig: code generation needs the op on "
-                         "memrefs (bufferize the program first)");
-  ConvOperands operands{linalgOp.getDpsInputOperand(0)->get(),
-                        linalgOp.getDpsInputOperand(1)->get(),
-                        linalgOp.getDpsInitOperand(0)->get()};
+  auto buffers = bufferOperands(op);
+  if (failed(buffers))
+    return failure();
+  auto [input, filter, output] = *buffers;
+  ConvOperands operands{input, filter, output};
   // Extraction folded the padding into the workload: read the real input.
   std::optional<ZeroPaddedInput> padded;
   if (w.padTop || w.padLeft || w.padBottom || w.padRight) {
@@ -60,27 +58,16 @@ std::optional<Epilogue> nhwcMatrixEpilogue(const ConvOperands &operands,
       });
 }
 
-template <typename Params>
-static FailureOr<Params> paramsOrError(Operation *op, const Config &config) {
-  auto params = Params::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
-  return *params;
-}
-
 LogicalResult generateCbsmConv(RewriterBase &rewriter, Operation *op,
                                const Workload &workload, const Config &config,
                                const TargetDesc &target) {
   const auto &w = std::get<ConvWorkload>(workload);
-  auto params = paramsOrError<CbsmConvParams>(op, config);
+  auto params = parseGeneratorParams<CbsmConvParams>(op, config);
   if (failed(params))
     return failure();
-  return replaceConvOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-        emitCbsmConv(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/true);
+  return replaceConvOp(rewriter, op, w,
+                       bindKernelEmitter(emitCbsmConv, w, *params, target),
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

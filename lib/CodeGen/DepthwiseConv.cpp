@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -36,11 +37,12 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-class DepthwiseEmitter {
+class DepthwiseEmitter
+    : KernelEmitterBase<ConvOperands, ConvWorkload, DepthwiseConvParams> {
 public:
   DepthwiseEmitter(KernelBuilder &kb, const ConvOperands &ops,
                    const ConvWorkload &w, const DepthwiseConvParams &p)
-      : kb(kb), ops(ops), w(w), p(p), oh(w.outH()) {
+      : KernelEmitterBase(kb, ops, w, p), oh(w.outH()) {
     vl = p.vl;
     owb = std::clamp<int64_t>(p.owb, 1, w.outW());
     cv = std::clamp<int64_t>(p.cv, 1, ceilDiv(w.c, vl));
@@ -61,30 +63,25 @@ private:
   void emitRow(Value n, Value row) {
     auto [khLo, khHi] = nhwc::kernelRowRange(kb, w, row);
     Value ihBase = kb.add(kb.mul(row, w.strideH), -w.padTop);
-    int64_t cb = cv * vl;
-    int64_t fullC = w.c / cb * cb, remC = w.c - fullC;
-    auto channelBlock = [&](Value c0, int64_t vecs, int64_t lastLive) {
+    // cv vectors of channels a block; the last vector of a partial block has
+    // width % vl live lanes.
+    kb.forBlocks(w.c, cv * vl, [&](Value c0, int64_t width) {
+      int64_t vecs = ceilDiv(width, vl);
+      int64_t lastLive = width % vl ? width % vl : vl;
       nhwc::forEachRowTile(kb, w, owb,
                            [&](Value col, int64_t staticCol, int64_t pixels) {
                              emitTile(n, row, ihBase, khLo, khHi, c0, vecs,
                                       lastLive, col, staticCol, pixels);
                            });
-    };
-    kb.forRange(0, fullC, cb, [&](Value c0) { channelBlock(c0, cv, vl); });
-    if (remC)
-      channelBlock(kb.index(fullC), ceilDiv(remC, vl),
-                   remC % vl ? remC % vl : vl);
+    });
   }
 
   void emitTile(Value n, Value row, Value ihBase, Value khLo, Value khHi,
                 Value c0, int64_t vecs, int64_t lastLive, Value col,
                 int64_t staticCol, int64_t pixels) {
     auto live = [&](int64_t v) { return v == vecs - 1 ? lastLive : vl; };
-    SmallVector<Value> cIdx, colIdx;
-    for (int64_t v = 0; v < vecs; ++v)
-      cIdx.push_back(kb.add(c0, v * vl));
-    for (int64_t j = 0; j < pixels; ++j)
-      colIdx.push_back(kb.add(col, j));
+    SmallVector<Value> cIdx = kb.stridedIndices(c0, vecs, vl);
+    SmallVector<Value> colIdx = kb.stridedIndices(col, pixels);
     Value iwBase = kb.add(kb.mul(col, w.strideW), -w.padLeft);
     // Input columns of the tile, relative to iwBase: column q feeds the
     // (pixel j, kernel column kw) pairs with j*s + kw*d = q. It is loaded
@@ -134,17 +131,11 @@ private:
     for (int64_t j = 0; j < pixels; ++j)
       for (int64_t v = 0; v < vecs; ++v) {
         SmallVector<Value> idx = {n, row, colIdx[j], cIdx[v]};
-        if (ops.epilogue)
-          ops.epilogue->store(kb, acc[j * vecs + v], idx, live(v));
-        else
-          kb.storeVector(acc[j * vecs + v], ops.output, idx, live(v));
+        storeFinal(kb, ops.epilogue, acc[j * vecs + v], ops.output, idx,
+                   live(v));
       }
   }
 
-  KernelBuilder &kb;
-  const ConvOperands &ops;
-  const ConvWorkload &w;
-  const DepthwiseConvParams &p;
   int64_t oh, vl, owb, cv;
 };
 
@@ -154,8 +145,7 @@ void emitDepthwiseConv(OpBuilder &builder, Location loc,
                        const ConvOperands &operands, const ConvWorkload &w,
                        const DepthwiseConvParams &params,
                        const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, operands.output, target);
   DepthwiseEmitter(kb, operands, w, params).emit();
 }
 
@@ -167,16 +157,14 @@ LogicalResult generateDepthwiseConv(RewriterBase &rewriter, Operation *op,
   if (!w || w->layout != ConvLayout::NhwcHwc)
     return op->emitError("autoconfig: the depthwise algorithm needs a "
                          "depthwise NHWC convolution (nhwc_hwc)");
-  auto params = DepthwiseConvParams::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  auto params = parseGeneratorParams<DepthwiseConvParams>(op, config);
+  if (failed(params))
+    return failure();
   if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
     return op->emitError("autoconfig: depthwise: vl must be a power of two");
   return replaceConvOp(
       rewriter, op, *w,
-      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-        emitDepthwiseConv(b, loc, o, *w, *params, target);
-      },
+      bindKernelEmitter(emitDepthwiseConv, *w, *params, target),
       /*fuseEpilogue=*/true);
 }
 

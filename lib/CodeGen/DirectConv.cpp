@@ -31,6 +31,7 @@
 
 #include "autoconfig/CodeGen/ConstantData.h"
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -113,11 +114,12 @@ void forEachRowTile(
 
 namespace {
 
-class DirectEmitter {
+class DirectEmitter
+    : KernelEmitterBase<ConvOperands, ConvWorkload, DirectConvParams> {
 public:
   DirectEmitter(KernelBuilder &kb, const ConvOperands &ops,
                 const ConvWorkload &w, const DirectConvParams &p)
-      : kb(kb), ops(ops), w(w), p(p), oh(w.outH()), ow(w.outW()) {
+      : KernelEmitterBase(kb, ops, w, p), oh(w.outH()), ow(w.outW()) {
     vl = p.vl;
     owb = std::clamp<int64_t>(p.owb, 1, ow);
     fv = std::clamp<int64_t>(p.fv, 1, ceilDiv(w.f, vl));
@@ -275,39 +277,27 @@ private:
         kb.storeVector(row, dst, {kb.add(q0, k), f0}, vl);
       }
     };
-    auto filterBlock = [&](Value f0, int64_t rows) {
-      int64_t fullQ = q / vl * vl;
-      kb.forRange(0, fullQ, vl, [&](Value q0) { tile(f0, rows, q0, vl); });
-      if (q % vl)
-        tile(f0, rows, kb.index(fullQ), q % vl);
-    };
-    int64_t full = w.f / vl * vl;
-    kb.forRange(0, full, vl, [&](Value f0) { filterBlock(f0, vl); });
-    if (w.f % vl)
-      filterBlock(kb.index(full), w.f % vl);
+    kb.forBlocks(w.f, vl, [&](Value f0, int64_t rows) {
+      kb.forBlocks(q, vl,
+                   [&](Value q0, int64_t cols) { tile(f0, rows, q0, cols); });
+    });
   }
 
   void emitRowBlock(Value n, Value r0, Value rEnd) {
-    int64_t fullC = w.c / cb * cb;
-    auto channelBlock = [&](Value c0, int64_t cbb) {
-      int64_t fb = fv * vl;
-      int64_t fullF = w.f / fb * fb, remF = w.f - fullF;
-      auto filterBlock = [&](Value f0, int64_t vecs, int64_t lastLive) {
+    kb.forBlocks(w.c, cb, [&](Value c0, int64_t cbb) {
+      // fv vectors of filters a block; the last vector of a partial block
+      // has width % vl live lanes.
+      kb.forBlocks(w.f, fv * vl, [&](Value f0, int64_t width) {
+        int64_t vecs = ceilDiv(width, vl);
+        int64_t lastLive = width % vl ? width % vl : vl;
         if (rb == 1)
           emitRow(n, r0, c0, cbb, f0, vecs, lastLive);
         else
           kb.forRange(r0, rEnd, 1, [&](Value row) {
             emitRow(n, row, c0, cbb, f0, vecs, lastLive);
           });
-      };
-      kb.forRange(0, fullF, fb, [&](Value f0) { filterBlock(f0, fv, vl); });
-      if (remF)
-        filterBlock(kb.index(fullF), ceilDiv(remF, vl),
-                    remF % vl ? remF % vl : vl);
-    };
-    kb.forRange(0, fullC, cb, [&](Value c0) { channelBlock(c0, cb); });
-    if (w.c % cb)
-      channelBlock(kb.index(fullC), w.c % cb);
+      });
+    });
   }
 
   void emitRow(Value n, Value row, Value c0, int64_t cbb, Value f0,
@@ -334,9 +324,7 @@ private:
                 Value c0, int64_t cbb, Value f0, int64_t vecs, int64_t lastLive,
                 Value col, int64_t staticCol, int64_t pixels) {
     auto live = [&](int64_t v) { return v == vecs - 1 ? lastLive : vl; };
-    SmallVector<Value> fIdx, colIdx;
-    for (int64_t v = 0; v < vecs; ++v)
-      fIdx.push_back(kb.add(f0, v * vl));
+    SmallVector<Value> fIdx = kb.stridedIndices(f0, vecs, vl);
     // Filter indices: (kh, kw, c, f), or (block, kh, kw, c, f in block).
     SmallVector<Value> filterF = fIdx;
     SmallVector<Value, 1> filterBlockIdx;
@@ -346,8 +334,7 @@ private:
       for (int64_t v = 0; v < vecs; ++v)
         filterF[v] = kb.index(v * vl);
     }
-    for (int64_t j = 0; j < pixels; ++j)
-      colIdx.push_back(kb.add(col, j));
+    SmallVector<Value> colIdx = kb.stridedIndices(col, pixels);
     // Input column of pixel j at kw = 0: (col + j) * s - padLeft.
     Value iwBase = kb.add(kb.mul(col, w.strideW), -w.padLeft);
     SmallVector<TapSegment> segments;
@@ -456,10 +443,8 @@ private:
         Value sum = kb.addf(old, acc[j * vecs + v]);
         // The epilogue is fused only with a single channel block, whose
         // store is the final one.
-        if (ops.epilogue && cbb == w.c)
-          ops.epilogue->store(kb, sum, idx, live(v));
-        else
-          kb.storeVector(sum, ops.output, idx, live(v));
+        storeFinal(kb, cbb == w.c ? ops.epilogue : nullptr, sum, ops.output,
+                   idx, live(v));
       }
     // Unroll last (the unroller rewires existing uses of the loop results).
     for (scf::ForOp loop : cLoops)
@@ -494,10 +479,6 @@ private:
         l->setAttr("llvm.loop_annotation", noUnroll);
   }
 
-  KernelBuilder &kb;
-  const ConvOperands &ops;
-  const ConvWorkload &w;
-  const DirectConvParams &p;
   int64_t oh, ow, vl, owb, fv, cb, rb;
   Value filter;
   bool filterPadded = false;
@@ -515,8 +496,7 @@ private:
 void emitDirectConv(OpBuilder &builder, Location loc,
                     const ConvOperands &operands, const ConvWorkload &w,
                     const DirectConvParams &params, const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, operands.output, target);
   DirectEmitter(kb, operands, w, params).emit();
 }
 
@@ -530,17 +510,14 @@ LogicalResult generateDirectConv(RewriterBase &rewriter, Operation *op,
       w->groups != 1)
     return op->emitError("autoconfig: the direct algorithm needs an NHWC "
                          "convolution (nhwc_hwcf or nhwc_fhwc) without groups");
-  auto params = DirectConvParams::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  auto params = parseGeneratorParams<DirectConvParams>(op, config);
+  if (failed(params))
+    return failure();
   if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
     return op->emitError("autoconfig: direct: vl must be a power of two");
-  return replaceConvOp(
-      rewriter, op, *w,
-      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-        emitDirectConv(b, loc, o, *w, *params, target);
-      },
-      /*fuseEpilogue=*/params->cb >= w->c);
+  return replaceConvOp(rewriter, op, *w,
+                       bindKernelEmitter(emitDirectConv, *w, *params, target),
+                       /*fuseEpilogue=*/params->cb >= w->c);
 }
 
 } // namespace autoconfig

@@ -26,11 +26,10 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-class DotGemmEmitter {
+class DotGemmEmitter
+    : KernelEmitterBase<GemmOperands, GemmWorkload, DotGemmParams> {
 public:
-  DotGemmEmitter(KernelBuilder &kb, const GemmOperands &ops,
-                 const GemmWorkload &w, const DotGemmParams &p)
-      : kb(kb), ops(ops), w(w), p(p) {}
+  using KernelEmitterBase::KernelEmitterBase;
 
   void emit() {
     // With N = 1 and B untransposed, B (K x 1) is one contiguous column.
@@ -38,21 +37,16 @@ public:
       bColumn = memref::CollapseShapeOp::create(
           kb.b(), ops.b, SmallVector<ReassociationIndices>{{0, 1}});
     }
-    int64_t ui = std::min(p.ui, w.m);
-    int64_t mainRows = w.m - w.m % ui;
-    kb.parallelRange(0, mainRows, ui, p.threads > 1,
-                     [&](Value i) { emitRowBlock(i, ui); });
-    if (w.m % ui)
-      emitRowBlock(kb.index(mainRows), w.m % ui);
+    kb.forBlocks(
+        w.m, std::min(p.ui, w.m),
+        [&](Value i, int64_t rows) { emitRowBlock(i, rows); },
+        /*parallel=*/p.threads > 1);
   }
 
 private:
   void emitRowBlock(Value i, int64_t rows) {
-    int64_t uj = std::min(p.uj, w.n);
-    int64_t mainCols = w.n - w.n % uj;
-    kb.forRange(0, mainCols, uj, [&](Value j) { emitTile(i, rows, j, uj); });
-    if (w.n % uj)
-      emitTile(i, rows, kb.index(mainCols), w.n % uj);
+    kb.forBlocks(w.n, std::min(p.uj, w.n),
+                 [&](Value j, int64_t cols) { emitTile(i, rows, j, cols); });
   }
 
   Value loadB(Value col, Value k, int64_t lanes, int64_t live) {
@@ -67,11 +61,8 @@ private:
   }
 
   void emitTile(Value i, int64_t rows, Value j, int64_t cols) {
-    SmallVector<Value> rowIdx, colIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(kb.add(i, r));
-    for (int64_t c = 0; c < cols; ++c)
-      colIdx.push_back(kb.add(j, c));
+    SmallVector<Value> rowIdx = kb.stridedIndices(i, rows);
+    SmallVector<Value> colIdx = kb.stridedIndices(j, cols);
     int64_t vl = std::min(p.vl, w.k);
     int64_t mainK = w.k - w.k % vl, tail = w.k % vl;
 
@@ -110,10 +101,8 @@ private:
             sum = kb.addf(sum, prod);
           }
         Value old = kb.loadScalar(ops.c, {rowIdx[r], colIdx[c]});
-        if (ops.epilogue)
-          ops.epilogue->store(kb, kb.addf(old, sum), {rowIdx[r], colIdx[c]}, 1);
-        else
-          kb.storeScalar(kb.addf(old, sum), ops.c, {rowIdx[r], colIdx[c]});
+        storeFinal(kb, ops.epilogue, kb.addf(old, sum), ops.c,
+                   {rowIdx[r], colIdx[c]}, 1);
       }
     // Unroll last: the unroller rewires the existing uses of the loop's
     // results to its epilogue loop.
@@ -121,10 +110,6 @@ private:
       (void)loopUnrollByFactor(kLoop, p.ku);
   }
 
-  KernelBuilder &kb;
-  const GemmOperands &ops;
-  const GemmWorkload &w;
-  const DotGemmParams &p;
   Value bColumn;
 };
 
@@ -133,8 +118,7 @@ private:
 void emitDotGemm(OpBuilder &builder, Location loc, const GemmOperands &operands,
                  const GemmWorkload &w, const DotGemmParams &params,
                  const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.c.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, operands.c, target);
   DotGemmEmitter(kb, operands, w, params).emit();
 }
 

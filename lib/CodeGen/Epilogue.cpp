@@ -179,14 +179,28 @@ Value Epilogue::apply(KernelBuilder &kb, Value value, ValueRange viewIndices,
   return lookup(body.getTerminator()->getOperand(0));
 }
 
+/// Stores a vector with `live` valid lanes, or a scalar, at `indices`.
+static void storeValue(KernelBuilder &kb, Value value, Value memref,
+                       ValueRange indices, int64_t live) {
+  if (isa<VectorType>(value.getType()))
+    kb.storeVector(value, memref, indices, live);
+  else
+    kb.storeScalar(value, memref, indices);
+}
+
 void Epilogue::store(KernelBuilder &kb, Value value, ValueRange viewIndices,
                      int64_t live) const {
   Value result = apply(kb, value, viewIndices, live);
   SmallVector<Value> indices = outputIndices(kb, viewIndices);
-  if (isa<VectorType>(result.getType()))
-    kb.storeVector(result, destination(), indices, live);
+  storeValue(kb, result, destination(), indices, live);
+}
+
+void storeFinal(KernelBuilder &kb, const Epilogue *epilogue, Value value,
+                Value output, ValueRange indices, int64_t live) {
+  if (epilogue)
+    epilogue->store(kb, value, indices, live);
   else
-    kb.storeScalar(result, destination(), indices);
+    storeValue(kb, value, output, indices, live);
 }
 
 void Epilogue::storeMasked(KernelBuilder &kb, Value value,

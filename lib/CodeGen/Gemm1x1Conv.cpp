@@ -14,6 +14,7 @@
 
 #include "autoconfig/CodeGen/GemmConvGenerators.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/Support/Arithmetic.h"
 
@@ -38,20 +39,6 @@ bool canCollapse(Value memref, ArrayRef<ReassociationIndices> groups) {
 Value collapse(OpBuilder &builder, Location loc, Value memref,
                ArrayRef<ReassociationIndices> groups) {
   return memref::CollapseShapeOp::create(builder, loc, memref, groups);
-}
-
-Value matrixAt(OpBuilder &builder, Location loc, Value memref, Value index) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<OpFoldResult> offsets = {index, builder.getIndexAttr(0),
-                                       builder.getIndexAttr(0)};
-  SmallVector<OpFoldResult> sizes = {builder.getIndexAttr(1),
-                                     builder.getIndexAttr(type.getDimSize(1)),
-                                     builder.getIndexAttr(type.getDimSize(2))};
-  SmallVector<OpFoldResult> strides(3, builder.getIndexAttr(1));
-  auto reduced = memref::SubViewOp::inferRankReducedResultType(
-      {type.getDimSize(1), type.getDimSize(2)}, type, offsets, sizes, strides);
-  return memref::SubViewOp::create(builder, loc, cast<MemRefType>(reduced),
-                                   memref, offsets, sizes, strides);
 }
 
 } // namespace gemmconv
@@ -100,11 +87,10 @@ void emitGemm1x1Conv(OpBuilder &builder, Location loc,
     emitBlockedGemm(builder, loc, matrices, *gemm, params.gemm, target);
     return;
   }
-  Type element = cast<MemRefType>(y.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, y, target);
   kb.forRange(0, w.n, 1, [&](Value image) {
-    GemmOperands matrices{filter, gemmconv::matrixAt(kb.b(), loc, x, image),
-                          gemmconv::matrixAt(kb.b(), loc, y, image)};
+    GemmOperands matrices{filter, matrixOfBatch(kb.b(), loc, x, image),
+                          matrixOfBatch(kb.b(), loc, y, image)};
     emitBlockedGemm(kb.b(), loc, matrices, *gemm, params.gemm, target);
   });
 }
@@ -114,9 +100,9 @@ LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
                                   const Config &config,
                                   const TargetDesc &target) {
   const auto &w = std::get<ConvWorkload>(workload);
-  auto params = Gemm1x1ConvParams::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  auto params = parseGeneratorParams<Gemm1x1ConvParams>(op, config);
+  if (failed(params))
+    return failure();
   if (!equivalentGemm(w) || w.groups != 1)
     return op->emitError("autoconfig: 'gemm1x1' needs an NCHW/FCHW, "
                          "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
@@ -142,12 +128,9 @@ LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
                              "to view them as matrices, got ")
                << memref.getType();
   }
-  return replaceConvOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-        emitGemm1x1Conv(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/!isNchw(w));
+  return replaceConvOp(rewriter, op, w,
+                       bindKernelEmitter(emitGemm1x1Conv, w, *params, target),
+                       /*fuseEpilogue=*/!isNchw(w));
 }
 
 } // namespace autoconfig

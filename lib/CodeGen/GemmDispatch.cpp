@@ -2,6 +2,7 @@
 
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -13,9 +14,7 @@ using namespace mlir;
 
 namespace autoconfig {
 
-/// The 2-D matrix `batch` of a 3-D memref, as a rank-reduced subview.
-static Value matrixOfBatch(OpBuilder &b, Location loc, Value memref,
-                           Value batch) {
+Value matrixOfBatch(OpBuilder &b, Location loc, Value memref, Value batch) {
   auto type = cast<MemRefType>(memref.getType());
   SmallVector<OpFoldResult> offsets = {batch, b.getIndexAttr(0),
                                        b.getIndexAttr(0)};
@@ -32,14 +31,12 @@ static Value matrixOfBatch(OpBuilder &b, Location loc, Value memref,
 LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
                             const GemmWorkload &w, Gemm2DEmitter emit2D,
                             bool fuseEpilogue) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || !linalgOp.hasPureBufferSemantics())
-    return op->emitError("autoconfig: code generation needs the op on "
-                         "memrefs (bufferize the program first)");
+  auto buffers = bufferOperands(op);
+  if (failed(buffers))
+    return failure();
+  auto [a, b, c] = *buffers;
   Location loc = op->getLoc();
-  GemmOperands operands{linalgOp.getDpsInputOperand(0)->get(),
-                        linalgOp.getDpsInputOperand(1)->get(),
-                        linalgOp.getDpsInitOperand(0)->get()};
+  GemmOperands operands{a, b, c};
   std::optional<Epilogue> epilogue;
   if (fuseEpilogue)
     epilogue = Epilogue::following(op);
@@ -70,31 +67,19 @@ LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
   return success();
 }
 
-/// Parses the typed parameters of `config` or reports the error on `op`.
-template <typename Params>
-static FailureOr<Params> paramsOrError(Operation *op, const Config &config) {
-  auto params = Params::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
-  return *params;
-}
-
 LogicalResult generateBroadcastGemm(RewriterBase &rewriter, Operation *op,
                                     const Workload &workload,
                                     const Config &config,
                                     const TargetDesc &target) {
   const auto &w = std::get<GemmWorkload>(workload);
-  auto params = paramsOrError<BroadcastGemmParams>(op, config);
+  auto params = parseGeneratorParams<BroadcastGemmParams>(op, config);
   if (failed(params))
     return failure();
   if (w.transB)
     return op->emitError("autoconfig: 'broadcast' needs B untransposed");
-  return replaceGemmOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const GemmOperands &o) {
-        emitBroadcastGemm(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/true);
+  return replaceGemmOp(rewriter, op, w,
+                       bindKernelEmitter(emitBroadcastGemm, w, *params, target),
+                       /*fuseEpilogue=*/true);
 }
 
 LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
@@ -102,37 +87,31 @@ LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
                                   const Config &config,
                                   const TargetDesc &target) {
   const auto &w = std::get<GemmWorkload>(workload);
-  auto params = paramsOrError<BlockedGemmParams>(op, config);
+  auto params = parseGeneratorParams<BlockedGemmParams>(op, config);
   if (failed(params))
     return failure();
   if (!params->packB && w.transB)
     return op->emitError("autoconfig: 'blocked' with packB=0 needs B "
                          "untransposed");
-  return replaceGemmOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const GemmOperands &o) {
-        emitBlockedGemm(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/true);
+  return replaceGemmOp(rewriter, op, w,
+                       bindKernelEmitter(emitBlockedGemm, w, *params, target),
+                       /*fuseEpilogue=*/true);
 }
 
 LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
                               const Workload &workload, const Config &config,
                               const TargetDesc &target) {
   const auto &w = std::get<GemmWorkload>(workload);
-  auto params = paramsOrError<DotGemmParams>(op, config);
+  auto params = parseGeneratorParams<DotGemmParams>(op, config);
   if (failed(params))
     return failure();
   if (w.transA || (!w.transB && w.n != 1))
     return op->emitError("autoconfig: 'dot' needs rows of A and columns of "
                          "B contiguous along K (A untransposed; B transposed "
                          "or N = 1)");
-  return replaceGemmOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const GemmOperands &o) {
-        emitDotGemm(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/true);
+  return replaceGemmOp(rewriter, op, w,
+                       bindKernelEmitter(emitDotGemm, w, *params, target),
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

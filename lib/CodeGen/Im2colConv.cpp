@@ -37,6 +37,7 @@
 
 #include "autoconfig/CodeGen/GemmConvGenerators.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/Support/Arithmetic.h"
 
@@ -109,20 +110,6 @@ Value laneRangeMask(KernelBuilder &kb, int64_t lanes, Value lo, Value hi) {
   return arith::AndIOp::create(kb.b(), ge, lt);
 }
 
-/// Calls body(offset, size) for the full blocks of `block` in [0, total) (in
-/// a loop) and once for the static remainder, like the GEMM's own loops.
-void forBlocks(KernelBuilder &kb, int64_t total, int64_t block,
-               llvm::function_ref<void(Value, int64_t)> body) {
-  int64_t full = total / block, rem = total % block;
-  if (full == 1)
-    body(kb.index(0), block);
-  else if (full > 1)
-    kb.forRange(kb.index(0), kb.index(full * block), block,
-                [&](Value off) { body(off, block); });
-  if (rem)
-    body(kb.index(full * block), rem);
-}
-
 //===----------------------------------------------------------------------===//
 // NCHW: B = im2col of one image, rows (c, kh, kw), columns (oh, ow)
 //===----------------------------------------------------------------------===//
@@ -166,7 +153,7 @@ public:
       return false;
     int64_t channels = block.rows / taps, vl = block.lanes, nr = block.panel;
     Value c0 = divIndex(kb, block.row0, taps);
-    forBlocks(kb, block.cols, nr, [&](Value jr, int64_t width) {
+    kb.forBlocks(block.cols, nr, [&](Value jr, int64_t width) {
       Value panel = kb.mul(jr, block.rows);
       for (int64_t v = 0; v < ceilDiv(width, vl); ++v) {
         int64_t live = std::min(vl, width - v * vl);
@@ -486,7 +473,6 @@ void emitIm2colConv(OpBuilder &builder, Location loc,
   std::optional<GemmWorkload> gemm = equivalentGemm(w);
   assert(gemm && "layout checked by the caller");
   const BlockedGemmParams &p = params.gemm;
-  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
   if (isNchw(w)) {
     // W (F x C*KH*KW); Y (N x F x OH*OW), one matrix per image.
     Value filter =
@@ -494,12 +480,11 @@ void emitIm2colConv(OpBuilder &builder, Location loc,
     Value y =
         gemmconv::collapse(builder, loc, operands.output, {{0}, {1}, {2, 3}});
     MemRefMatrixSource a(filter, /*transposed=*/false);
-    KernelBuilder kb(builder, loc, element, target.hasFMA);
+    KernelBuilder kb(builder, loc, operands.output, target);
     kb.forRange(0, w.n, 1, [&](Value image) {
       NchwIm2colSource b(operands.input, image, w, p.kc);
-      emitBlockedGemm(kb.b(), loc, a, b,
-                      gemmconv::matrixAt(kb.b(), loc, y, image), *gemm, p,
-                      target);
+      emitBlockedGemm(kb.b(), loc, a, b, matrixOfBatch(kb.b(), loc, y, image),
+                      *gemm, p, target);
     });
     return;
   }
@@ -527,9 +512,9 @@ LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
                                  const Workload &workload, const Config &config,
                                  const TargetDesc &target) {
   const auto &w = std::get<ConvWorkload>(workload);
-  auto params = Im2colConvParams::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  auto params = parseGeneratorParams<Im2colConvParams>(op, config);
+  if (failed(params))
+    return failure();
   if (!equivalentGemm(w) || w.groups != 1)
     return op->emitError("autoconfig: 'im2col' needs an NCHW/FCHW, "
                          "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
@@ -554,12 +539,9 @@ LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
                              "and output to view them as matrices, got ")
                << memref.getType();
   }
-  return replaceConvOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-        emitIm2colConv(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/!isNchw(w));
+  return replaceConvOp(rewriter, op, w,
+                       bindKernelEmitter(emitIm2colConv, w, *params, target),
+                       /*fuseEpilogue=*/!isNchw(w));
 }
 
 } // namespace autoconfig

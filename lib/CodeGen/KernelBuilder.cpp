@@ -15,6 +15,11 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, Type elementType,
                              bool useFma)
     : builder(loc, b), element(elementType), useFma(useFma) {}
 
+KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, Value output,
+                             const TargetDesc &target)
+    : KernelBuilder(b, loc, cast<MemRefType>(output.getType()).getElementType(),
+                    target.hasFMA) {}
+
 Value KernelBuilder::index(int64_t value) {
   // Constants are not cached across regions: a cached value may not dominate.
   return arith::ConstantIndexOp::create(builder, value);
@@ -38,6 +43,14 @@ Value KernelBuilder::mul(Value lhs, int64_t rhs) {
 
 Value KernelBuilder::mul(Value lhs, Value rhs) {
   return arith::MulIOp::create(builder, lhs, rhs);
+}
+
+SmallVector<Value> KernelBuilder::stridedIndices(Value base, int64_t count,
+                                                 int64_t stride) {
+  SmallVector<Value> indices;
+  for (int64_t i = 0; i < count; ++i)
+    indices.push_back(add(base, i * stride));
+  return indices;
 }
 
 VectorType KernelBuilder::vectorType(int64_t lanes) {
@@ -167,6 +180,16 @@ void KernelBuilder::parallelRange(int64_t lb, int64_t ub, int64_t step,
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(loop.getBody());
   body(loop.getInductionVars().front());
+}
+
+void KernelBuilder::forBlocks(int64_t extent, int64_t block,
+                              llvm::function_ref<void(Value, int64_t)> body,
+                              bool parallel) {
+  int64_t full = extent - extent % block;
+  parallelRange(0, full, block, parallel,
+                [&](Value start) { body(start, block); });
+  if (extent % block)
+    body(index(full), extent % block);
 }
 
 SmallVector<Value> KernelBuilder::forWithValues(

@@ -34,6 +34,7 @@
 
 #include "autoconfig/CodeGen/ConstantData.h"
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/CodeGen/WinogradConvGenerators.h"
 #include "autoconfig/Support/Arithmetic.h"
@@ -231,6 +232,23 @@ private:
   Value inRange(Value value, int64_t bound) {
     return andI(cmp(arith::CmpIPredicate::sge, value, kb.index(0)),
                 cmp(arith::CmpIPredicate::slt, value, kb.index(bound)));
+  }
+  /// The indices base + i for i in [0, count), each with whether it is below
+  /// `bound` (and, with `mayBeNegative`, at least 0); an index outside is
+  /// replaced by 0, a safe address for the masked-off access it feeds.
+  std::pair<SmallVector<Value>, SmallVector<Value>>
+  clampedIndices(Value base, int64_t count, int64_t bound,
+                 bool mayBeNegative = false) {
+    SmallVector<Value> indices, inside;
+    for (int64_t i = 0; i < count; ++i) {
+      Value index = kb.add(base, i);
+      Value ok = mayBeNegative
+                     ? inRange(index, bound)
+                     : cmp(arith::CmpIPredicate::slt, index, kb.index(bound));
+      inside.push_back(ok);
+      indices.push_back(select(ok, index, kb.index(0)));
+    }
+    return {indices, inside};
   }
   /// The first `active` lanes (clamped to [0, vl]) set.
   Value prefixMask(Value active) {
@@ -533,12 +551,8 @@ private:
         SmallVector<Value> rowIdx, rowOk;
         Value h0 = kb.add(kb.mul(kb.add(ty0, r), m), -w.padTop);
         if (!nchw)
-          for (int64_t i = 0; i < alpha; ++i) {
-            Value h = kb.add(h0, i);
-            Value ok = inRange(h, w.h);
-            rowOk.push_back(ok);
-            rowIdx.push_back(select(ok, h, kb.index(0)));
-          }
+          std::tie(rowIdx, rowOk) =
+              clampedIndices(h0, alpha, w.h, /*mayBeNegative=*/true);
         kb.forRange(0, tbw, 1, [&](Value s) {
           Value tile = kb.add(kb.mul(r, tbw), s);
           SmallVector<Value> d(a2);
@@ -585,13 +599,7 @@ private:
     Value colEnd = minI(kb.index(w.w), kb.add(w0, regionW));
     Value zero = kb.zeroVector(vl);
     Value noLanes = prefixMask(kb.index(0));
-    SmallVector<Value> channelOk, channelIdx;
-    for (int64_t l = 0; l < vl; ++l) {
-      Value c = kb.add(c0, l);
-      Value ok = cmp(arith::CmpIPredicate::slt, c, kb.index(w.c));
-      channelOk.push_back(ok);
-      channelIdx.push_back(select(ok, c, kb.index(0)));
-    }
+    auto [channelIdx, channelOk] = clampedIndices(c0, vl, w.c);
     kb.forRange(0, regionH, 1, [&](Value row) {
       Value h = kb.add(h0, row);
       auto zeroColumns = [&](Value from, Value to) {
@@ -663,11 +671,8 @@ private:
   void emitMicroKernel(Value xi, Value c0, Value kLen, bool first, Value panel,
                        Value fLocal, Value t0, int64_t rows) {
     int64_t vecs = p.nr / vl;
-    SmallVector<Value> tileIdx, colIdx;
-    for (int64_t i = 0; i < rows; ++i)
-      tileIdx.push_back(kb.add(t0, i));
-    for (int64_t q = 0; q < vecs; ++q)
-      colIdx.push_back(kb.add(fLocal, q * vl));
+    SmallVector<Value> tileIdx = kb.stridedIndices(t0, rows);
+    SmallVector<Value> colIdx = kb.stridedIndices(fLocal, vecs, vl);
     SmallVector<Value> init(rows * vecs, kb.zeroVector(vl));
     scf::ForOp kLoop;
     SmallVector<Value> acc = kb.forWithValues(
@@ -732,24 +737,12 @@ private:
     }
     Value noLanes = prefixMask(kb.index(0));
     kb.forRange(0, tbh, 1, [&](Value r) {
-      SmallVector<Value> rowIdx, rowOk;
       Value oh0 = kb.mul(kb.add(ty0, r), m);
-      for (int64_t i = 0; i < m; ++i) {
-        Value h = kb.add(oh0, i);
-        Value ok = cmp(arith::CmpIPredicate::slt, h, kb.index(oh));
-        rowOk.push_back(ok);
-        rowIdx.push_back(select(ok, h, kb.index(0)));
-      }
+      auto [rowIdx, rowOk] = clampedIndices(oh0, m, oh);
       kb.forRange(0, tbw, 1, [&](Value s) {
         Value tile = kb.add(kb.mul(r, tbw), s);
         Value ow0 = kb.mul(kb.add(tx0, s), m);
-        SmallVector<Value> colIdx, colOk;
-        for (int64_t j = 0; j < m; ++j) {
-          Value c = kb.add(ow0, j);
-          Value ok = cmp(arith::CmpIPredicate::slt, c, kb.index(ow));
-          colOk.push_back(ok);
-          colIdx.push_back(select(ok, c, kb.index(0)));
-        }
+        auto [colIdx, colOk] = clampedIndices(ow0, m, ow);
         kb.forRange(kb.index(0), vectors, 1, [&](Value fv) {
           Value f = kb.add(f0, kb.mul(fv, vl));
           Value fMask = prefixMask(sub(kb.index(w.f), f));
@@ -771,13 +764,7 @@ private:
   void flushOutputRegion(Value n, Value ty0, Value tx0, Value f0) {
     Value oh0 = kb.mul(ty0, m), ow0 = kb.mul(tx0, m);
     Value noLanes = prefixMask(kb.index(0));
-    SmallVector<Value> filterOk, filterIdx;
-    for (int64_t l = 0; l < vl; ++l) {
-      Value f = kb.add(f0, l);
-      Value ok = cmp(arith::CmpIPredicate::slt, f, kb.index(w.f));
-      filterOk.push_back(ok);
-      filterIdx.push_back(select(ok, f, kb.index(0)));
-    }
+    auto [filterIdx, filterOk] = clampedIndices(f0, vl, w.f);
     int64_t regionCols = m * tbw;
     kb.forRange(0, m * tbh, 1, [&](Value row) {
       Value h = kb.add(oh0, row);
@@ -829,8 +816,7 @@ void emitWinogradConv(OpBuilder &builder, Location loc,
                       const ConvOperands &operands, const ConvWorkload &w,
                       const WinogradConvParams &params,
                       const TargetDesc &target) {
-  Type element = cast<MemRefType>(operands.output.getType()).getElementType();
-  KernelBuilder kb(builder, loc, element, target.hasFMA);
+  KernelBuilder kb(builder, loc, operands.output, target);
   WinogradEmitter(kb, operands, w, params).emit();
 }
 
@@ -839,9 +825,9 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
                                    const Config &config,
                                    const TargetDesc &target) {
   const auto &w = std::get<ConvWorkload>(workload);
-  auto params = WinogradConvParams::fromConfig(config);
-  if (!params)
-    return op->emitError("autoconfig: ") << llvm::toString(params.takeError());
+  auto params = parseGeneratorParams<WinogradConvParams>(op, config);
+  if (failed(params))
+    return failure();
   if (w.layout != ConvLayout::NchwFchw && w.layout != ConvLayout::NhwcHwcf &&
       w.layout != ConvLayout::NhwcFhwc)
     return op->emitError("autoconfig: winograd does not support layout '")
@@ -858,12 +844,9 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
       (!filterType || !memref::CollapseShapeOp::isGuaranteedCollapsible(
                           filterType, {{0}, {1, 2, 3}})))
     return op->emitError("autoconfig: winograd needs a contiguous filter");
-  return replaceConvOp(
-      rewriter, op, w,
-      [&](OpBuilder &b, Location loc, const ConvOperands &o) {
-        emitWinogradConv(b, loc, o, w, *params, target);
-      },
-      /*fuseEpilogue=*/true);
+  return replaceConvOp(rewriter, op, w,
+                       bindKernelEmitter(emitWinogradConv, w, *params, target),
+                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

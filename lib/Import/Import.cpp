@@ -43,7 +43,9 @@
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -207,6 +209,43 @@ OwningOpRef<ModuleOp> parseInputFile(StringRef path, MLIRContext &context) {
   return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
 }
 
+/// One-shot bufferization makes a memref.global of each tensor constant as it
+/// visits the functions, in an order that follows pointer hashes (its
+/// call-graph walk iterates a DenseMap): the globals' order and the numbers
+/// that tell same-typed ones apart changed from run to run. Renames them in
+/// the order the module first reads them and puts them at its top in that
+/// order, so that the same input gives the same output.
+static void orderConstantGlobals(ModuleOp module) {
+  constexpr StringLiteral prefix = "__constant_";
+  SymbolTable symbols(module);
+  SmallVector<memref::GlobalOp> order;
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  module.walk([&](memref::GetGlobalOp get) {
+    auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+    if (global && global.getConstant() && global.isPrivate() &&
+        global.getSymName().starts_with(prefix) && seen.insert(global).second)
+      order.push_back(global);
+  });
+  // Out of the way first, so that no new name meets an old one.
+  for (auto [i, global] : llvm::enumerate(order))
+    (void)symbols.rename(
+        global,
+        StringAttr::get(module.getContext(), "__autoconfig_order_" + Twine(i)));
+  llvm::StringMap<unsigned> uses;
+  for (memref::GlobalOp global : order) {
+    std::string base = prefix.str();
+    llvm::raw_string_ostream os(base);
+    for (int64_t d : global.getType().getShape())
+      os << d << "x";
+    os << global.getType().getElementType();
+    unsigned n = uses[base]++;
+    std::string name = n ? base + "_" + std::to_string(n - 1) : base;
+    (void)symbols.rename(global, StringAttr::get(module.getContext(), name));
+  }
+  for (memref::GlobalOp global : llvm::reverse(order))
+    global->moveBefore(&module.getBody()->front());
+}
+
 LogicalResult normalizeModule(ModuleOp module,
                               const LayoutPropagationOptions *layout) {
   bool hasTosa = false, hasTensors = false;
@@ -256,7 +295,10 @@ LogicalResult normalizeModule(ModuleOp module,
     bufferization::buildBufferDeallocationPipeline(pm);
     pm.addPass(createCanonicalizerPass());
   }
-  return pm.run(module);
+  if (failed(pm.run(module)))
+    return failure();
+  orderConstantGlobals(module);
+  return success();
 }
 
 } // namespace autoconfig

@@ -177,10 +177,6 @@ Value nhwcInit(OpBuilder &b, Location loc, Value init) {
 struct PropagateLayoutPass
     : public impl::PropagateLayoutPassBase<PropagateLayoutPass> {
   using Base::Base;
-  PropagateLayoutPass(const PropagateLayoutPass &other) : Base(other) {
-    options = other.options;
-    injected = other.injected;
-  }
   PropagateLayoutPass(LayoutPropagationOptions options)
       : options(std::move(options)), injected(true) {}
 
@@ -189,13 +185,9 @@ struct PropagateLayoutPass
   LogicalResult resolveOptions() {
     if (injected)
       return success();
-    auto hardware = hardwareFromPassOptions(targetName, targetFile);
-    if (!hardware)
-      return getOperation().emitError("autoconfig: ")
-             << llvm::toString(hardware.takeError());
-    options.target = std::move(hardware->target);
-    options.profile = std::move(hardware->profile);
-    options.threads = threads;
+    if (failed(optionsFromText(getOperation(), targetName, targetFile, threads,
+                               options)))
+      return failure();
     options.always = always;
     return success();
   }

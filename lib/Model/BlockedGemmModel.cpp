@@ -46,39 +46,9 @@ SmallVector<std::pair<int64_t, int64_t>, 2> blocksOf(int64_t total,
   return result;
 }
 
-class BlockedGemmModel final : public ModelOf<BlockedGemmParams, GemmWorkload> {
-public:
-  StringRef summary() const override {
-    return "register-blocked micro-kernel with kc/mc/nc cache blocking and "
-           "packed A and B panels (Goto/BLIS)";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &,
-               std::string &whyNot) const override {
-    if (!isGemm(workload)) {
-      whyNot = "not a matmul";
-      return false;
-    }
-    return true;
-  }
-
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override;
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override;
-  Error verifyParams(const GemmWorkload &w, const BlockedGemmParams &p,
-                     const TargetDesc &target,
-                     std::vector<std::string> &warnings) const override;
-  std::vector<Config> neighbours(const Workload &workload, const Config &config,
-                                 const TargetDesc &target) const override;
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &target) const override;
-  Config completeFrom(const Workload &workload, const Config &partial,
-                      const Machine &machine) const override;
-};
+} // namespace
 
 /// kc such that both micro-panels fit the L1 ways but one.
-} // namespace
 
 int64_t l1PanelDepth(int64_t mr, int64_t nr, unsigned ebytes,
                      const CacheLevel &l1) {
@@ -145,639 +115,620 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
     p.nc = std::min(nc, roundUp(w.n, p.nr));
 }
 
-Derivation BlockedGemmModel::derive(const Workload &workload,
-                                    const Machine &machine) const {
-  const auto &w = std::get<GemmWorkload>(workload);
-  const TargetDesc &t = machine.target;
-  unsigned ebytes = elementBits(w.element) / 8;
-  BlockedGemmParams p;
-  p.vl = t.lanes(elementBits(w.element));
-  double needed = fmaInFlightNeeded(machine, t.vectorBits);
-  int64_t maxVecs = ceilDiv(w.n, p.vl);
+class BlockedGemmModel final : public ModelOf<BlockedGemmParams, GemmWorkload> {
+protected:
+  Derivation deriveFor(const GemmWorkload &w,
+                       const Machine &machine) const override {
+    const TargetDesc &t = machine.target;
+    unsigned ebytes = elementBits(w.element) / 8;
+    BlockedGemmParams p;
+    p.vl = t.lanes(elementBits(w.element));
+    double needed = fmaInFlightNeeded(machine, t.vectorBits);
+    int64_t maxVecs = ceilDiv(w.n, p.vl);
 
-  // Register tile: accumulators + B vectors + one broadcast <= registers;
-  // hide the latency; then the most FMAs per loaded element.
-  struct TileScore {
-    int64_t mr, nv;
-    double score;
-  };
-  std::vector<TileScore> scores;
-  double bestScore = -1;
-  for (int64_t mr = 1; mr <= std::min<int64_t>(w.m, 16); ++mr)
-    for (int64_t nv = 1; nv <= std::min<int64_t>(maxVecs, 8); ++nv) {
-      if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
+    // Register tile: accumulators + B vectors + one broadcast <= registers;
+    // hide the latency; then the most FMAs per loaded element.
+    struct TileScore {
+      int64_t mr, nv;
+      double score;
+    };
+    std::vector<TileScore> scores;
+    double bestScore = -1;
+    for (int64_t mr = 1; mr <= std::min<int64_t>(w.m, 16); ++mr)
+      for (int64_t nv = 1; nv <= std::min<int64_t>(maxVecs, 8); ++nv) {
+        if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
+          continue;
+        double hidden = std::min(1.0, double(mr * nv) / needed);
+        double perLoad = double(mr * nv) / double(mr + nv);
+        // Edge waste of the tile on this shape.
+        double useful = double(w.m) * w.n /
+                        (double(roundUp(w.m, mr)) * roundUp(w.n, nv * p.vl));
+        // FMAs per second: calibrated for the tile when measured, otherwise
+        // the latency-hiding and loads-per-FMA estimate.
+        double score = hidden * perLoad * useful;
+        if (std::optional<double> step = machine.profile.tileSecondsPerKStep(
+                t.vectorBits, unsigned(mr), unsigned(nv)))
+          score = double(mr * nv) / *step * useful;
+        scores.push_back({mr, nv, score});
+        bestScore = std::max(bestScore, score);
+      }
+    // Measured tiles within the tile fit's residual of the best are a tie the
+    // micro-benchmark cannot break (on Zen 5, 3x7, 2x8, 4x6 and 8x2 came within
+    // 2% of one another, their order changing from one calibration to the
+    // next), yet in a GEMM they differ: how many tiles share a B panel, how
+    // much of L1 the panel takes. Each such tile is blocked and predicted
+    // whole, packed and not, and the fastest kept.
+    double tie = machine.profile.tileFit.bits == t.vectorBits
+                     ? machine.profile.tileFit.rmsResidual
+                     : 0.0;
+    // The tile blocked as Low et al. derive it, A and B packed.
+    auto blockedTile = [&](const TileScore &c) {
+      BlockedGemmParams q = p;
+      q.mr = c.mr;
+      q.nr = c.nv * p.vl;
+      deriveBlocking(w, machine, q, /*keepKc=*/false, /*keepMc=*/false,
+                     /*keepNc=*/false);
+      q.ku = 4;
+      q.packA = 1;
+      q.packB = 1;
+      q.prefetch = 0;
+      return q;
+    };
+    std::optional<BlockedGemmParams> best;
+    double bestSeconds = INFINITY;
+    int64_t bestVecs = 1;
+    for (const TileScore &c : scores) {
+      if (c.score < bestScore * (1 - tie) - 1e-9)
         continue;
-      double hidden = std::min(1.0, double(mr * nv) / needed);
-      double perLoad = double(mr * nv) / double(mr + nv);
-      // Edge waste of the tile on this shape.
-      double useful = double(w.m) * w.n /
-                      (double(roundUp(w.m, mr)) * roundUp(w.n, nv * p.vl));
-      // FMAs per second: calibrated for the tile when measured, otherwise
-      // the latency-hiding and loads-per-FMA estimate.
-      double score = hidden * perLoad * useful;
-      if (std::optional<double> step = machine.profile.tileSecondsPerKStep(
-              t.vectorBits, unsigned(mr), unsigned(nv)))
-        score = double(mr * nv) / *step * useful;
-      scores.push_back({mr, nv, score});
-      bestScore = std::max(bestScore, score);
-    }
-  // Measured tiles within the tile fit's residual of the best are a tie the
-  // micro-benchmark cannot break (on Zen 5, 3x7, 2x8, 4x6 and 8x2 came within
-  // 2% of one another, their order changing from one calibration to the
-  // next), yet in a GEMM they differ: how many tiles share a B panel, how
-  // much of L1 the panel takes. Each such tile is blocked and predicted
-  // whole, packed and not, and the fastest kept.
-  double tie = machine.profile.tileFit.bits == t.vectorBits
-                   ? machine.profile.tileFit.rmsResidual
-                   : 0.0;
-  // The tile blocked as Low et al. derive it, A and B packed.
-  auto blockedTile = [&](const TileScore &c) {
-    BlockedGemmParams q = p;
-    q.mr = c.mr;
-    q.nr = c.nv * p.vl;
-    deriveBlocking(w, machine, q, /*keepKc=*/false, /*keepMc=*/false,
-                   /*keepNc=*/false);
-    q.ku = 4;
-    q.packA = 1;
-    q.packB = 1;
-    q.prefetch = 0;
-    return q;
-  };
-  std::optional<BlockedGemmParams> best;
-  double bestSeconds = INFINITY;
-  int64_t bestVecs = 1;
-  for (const TileScore &c : scores) {
-    if (c.score < bestScore * (1 - tie) - 1e-9)
-      continue;
-    BlockedGemmParams q = blockedTile(c);
-    for (int64_t packA : {1, 0})
-      for (int64_t packB : {1, 0}) {
-        q.packA = packA;
-        q.packB = packB;
-        // Only what the generator takes as it is (unpacked B needs its rows
-        // as vectors, for instance).
-        std::vector<std::string> warnings;
-        if (Error err = verifyParams(w, q, t, warnings)) {
-          consumeError(std::move(err));
-          continue;
+      BlockedGemmParams q = blockedTile(c);
+      for (int64_t packA : {1, 0})
+        for (int64_t packB : {1, 0}) {
+          q.packA = packA;
+          q.packB = packB;
+          // Only what the generator takes as it is (unpacked B needs its rows
+          // as vectors, for instance).
+          std::vector<std::string> warnings;
+          if (Error err = verifyParams(w, q, t, warnings)) {
+            consumeError(std::move(err));
+            continue;
+          }
+          if (!warnings.empty() || !fitsRegisters(w, q, t))
+            continue;
+          double seconds = predictParams(w, q, machine).seconds;
+          if (!best || seconds < bestSeconds * (1 - 1e-9)) {
+            bestSeconds = seconds;
+            best = q;
+            bestVecs = c.nv;
+          }
         }
-        if (!warnings.empty())
-          continue;
-        double seconds = predict(workload, q.toConfig(), machine).seconds;
-        if (!best || seconds < bestSeconds * (1 - 1e-9)) {
-          bestSeconds = seconds;
-          best = q;
+    }
+    if (best) {
+      p = *best;
+    } else {
+      // Nothing verified (a shape outside every tile's reach): the most
+      // FMAs per second, packed, as verify() will explain.
+      for (const TileScore &c : scores)
+        if (c.score >= bestScore) {
+          p = blockedTile(c);
           bestVecs = c.nv;
+          break;
         }
-      }
-  }
-  if (best) {
-    p = *best;
-  } else {
-    // Nothing verified (a shape outside every tile's reach): the most
-    // FMAs per second, packed, as verify() will explain.
-    for (const TileScore &c : scores)
-      if (c.score >= bestScore) {
-        p = blockedTile(c);
-        bestVecs = c.nv;
-        break;
-      }
-  }
-  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
-
-  Derivation d;
-  d.config = p.toConfig();
-  d.rationale =
-      formatv("{0}x{1} register tile ({2} accumulators >= {3:f0} in flight, "
-              "{2}+{4}+1 <= {5} registers); kc={6}: A and B micro-panels "
-              "({7} + {8}) in {9} of {10} L1 ways; mc={11}: A block ({12}) in "
-              "L2; nc={13}",
-              p.mr, p.nr, p.mr * bestVecs, needed, bestVecs, t.vectorRegisters,
-              p.kc, formatBytes(double(p.kc) * p.mr * ebytes),
-              formatBytes(double(p.kc) * p.nr * ebytes),
-              waysFor(double(p.kc) * p.mr * ebytes, l1) +
-                  waysFor(double(p.kc) * p.nr * ebytes, l1),
-              l1.ways, p.mc, formatBytes(double(p.mc) * p.kc * ebytes), p.nc)
-          .str();
-  return d;
-}
-
-Config BlockedGemmModel::completeFrom(const Workload &workload,
-                                      const Config &partial,
-                                      const Machine &machine) const {
-  Config merged = overlay(workload, partial, machine);
-  auto params = BlockedGemmParams::fromConfig(merged);
-  if (!params) {
-    consumeError(params.takeError());
-    return merged; // verify() reports the problem
-  }
-  // A user-given register tile changes the cache blocks it implies.
-  if (partial.has("mr") || partial.has("nr") || partial.has("vl") ||
-      partial.has("kc")) {
-    const auto &w = std::get<GemmWorkload>(workload);
-    if (params->mr >= 1 && params->nr >= 1)
-      deriveBlocking(w, machine, *params, partial.has("kc"), partial.has("mc"),
-                     partial.has("nc"));
-  }
-  return params->toConfig();
-}
-
-Prediction BlockedGemmModel::predict(const Workload &workload,
-                                     const Config &config,
-                                     const Machine &machine) const {
-  const auto &w = std::get<GemmWorkload>(workload);
-  Prediction pred;
-  auto params = BlockedGemmParams::fromConfig(config);
-  if (!params) {
-    pred.seconds = INFINITY;
-    pred.formula = "invalid config: " + toString(params.takeError());
-    return pred;
-  }
-  const BlockedGemmParams &p = *params;
-  if (p.vl < 1 || p.mr < 1 || p.nr < 1 || p.kc < 1 || p.mc < 1 || p.nc < 1) {
-    pred.seconds = INFINITY;
-    pred.formula = "invalid config: a size below 1 (verify names it)";
-    return pred;
-  }
-  const TargetDesc &t = machine.target;
-  const Profile &prof = machine.profile;
-  unsigned ebytes = elementBits(w.element) / 8;
-  unsigned bits = unsigned(p.vl) * ebytes * 8;
-  const VectorCosts &v = prof.forBits(bits);
-  double needed = fmaInFlightNeeded(machine, bits);
-  // Same clamping as the generator.
-  int64_t nc = std::min(p.nc, roundUp(w.n, p.nr));
-  int64_t mc = std::min(p.mc, roundUp(w.m, p.mr));
-  int64_t kc = std::min(p.kc, w.k);
-
-  // Each rank-1 update (k step) of a tile pulls the A micro-panel's mr
-  // elements into L1 (an A panel is used once per jr panel, from the A block
-  // in L2), and the B micro-panel's nr elements too when that panel cannot
-  // stay in L1 across the ir loop: it overflows the L1 ways, or, unpacked,
-  // its rows are strided so that they share too few L1 sets. Such a panel
-  // comes from L2, or from where B lives when its rows alias in L2 as well.
-  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
-  CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 8, 1};
-  int64_t aWaysL1 = waysFor(double(kc) * p.mr * ebytes, l1);
-  bool panelsFit =
-      aWaysL1 + waysFor(double(kc) * p.nr * ebytes, l1) <= int64_t(l1.ways) - 1;
-  int64_t bStride = w.ldb * ebytes; // unpacked B's rows
-  bool aliased =
-      !p.packB && !stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride,
-                                    l1, int64_t(l1.ways) - 1 - aWaysL1);
-  bool bPanelInL1 = panelsFit && !aliased;
-  double aBlockBytes = double(mc) * kc * ebytes;
-  double bPanelBytes = double(kc) * p.nr * ebytes;
-  bool bPanelInL2 =
-      p.packB ||
-      stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride, l2,
-                       int64_t(l2.ways) - waysFor(aBlockBytes, l2));
-  // The A block stays in L2 across the jr loop when it fits the ways the B
-  // data leaves it (the packed kc x nc block is re-read from L2 for every
-  // ic block too) and, unpacked, when its rows, lda apart, use enough L2
-  // sets. Otherwise every tile's A panel comes from beyond L2, and those
-  // reads, one row segment per broadcast row, stall the micro-kernel
-  // rather than overlap it: measured on a 1024^3 GEMM, mc=1024 unpacked
-  // ran at 0.6-0.75 of the predicted speed, mc=32 at 0.95-1.
-  // A packed B block larger than L2 cannot stay there: it streams through
-  // L2 from further out, and between two uses of a packed A panel (one jr
-  // step) only one B micro-panel passes, which is all it takes from A's
-  // ways (as deriveBlocking assumes when it sizes mc): measured on a 1024^3
-  // GEMM with a 1 MiB B block and a 512 KiB L2, packed A ran at the
-  // micro-kernel's speed. Unpacked A rows, lda apart, do not survive the
-  // stream (same GEMM sizes on Emerald Rapids: 0.6x of that speed).
-  int64_t bWaysL2 = waysFor(bPanelBytes, l2);
-  if (p.packB) {
-    int64_t blockWays = waysFor(double(kc) * nc * ebytes, l2);
-    if (!p.packA || blockWays <= int64_t(l2.ways) - 1)
-      bWaysL2 = blockWays;
-  }
-  int64_t aWaysLeft = std::max<int64_t>(1, int64_t(l2.ways) - 1 - bWaysL2);
-  // Unpacked, the block is mc row segments of kc elements, lda apart (kc
-  // segments of mc when A is transposed).
-  int64_t aStride = w.lda * ebytes;
-  bool aBlockInL2 = p.packA
-                        ? waysFor(aBlockBytes, l2) <= aWaysLeft
-                        : stridedPanelFits(double(w.transA ? kc : mc),
-                                           double(w.transA ? mc : kc) * ebytes,
-                                           aStride, l2, aWaysLeft);
-  // A B panel that cannot stay in L1 is read from further on every k step:
-  // the calibrated micro-kernel measured so replaces the stream estimate
-  // below. Unpacked with rows a page or more apart, as the strided panel
-  // measured (from L2, or from beyond it); otherwise as the contiguous
-  // panel too deep for L1. (A page is the 4 KiB base page of x86-64,
-  // AArch64 and RISC-V Linux.)
-  // Without those measurements (a nominal profile) the streams below
-  // estimate it from the panel's placement alone.
-  bool stridedB = !bPanelInL1 && !prof.stridedPanelFactors.empty();
-  double bStrideFactor = !stridedB ? 1.0
-                         : !p.packB && bStride >= 4096
-                             ? prof.stridedPanelFactor(kc)
-                             : prof.l2PanelFactor;
-  // Micro-kernel: every (tile rows, tile cols) class over the blocks.
-  double loadTime = 0, coreTime = 0, tileOverhead = 0;
-  double vectorFmas = 0, tiles = 0, edgeTime = 0;
-  for (auto [ncb, ncount] : blocksOf(w.n, nc))
-    for (auto [nrb, nrcount] : blocksOf(ncb, p.nr))
-      for (auto [mcb, mcount] : blocksOf(w.m, mc))
-        for (auto [mrb, mrcount] : blocksOf(mcb, p.mr)) {
-          double count = double(ncount) * nrcount * mcount * mrcount;
-          int64_t vecs = ceilDiv(nrb, p.vl);
-          double perK = double(mrb * vecs);
-          double eff = std::min(1.0, perK / needed);
-          double f = perK / (v.fmaPerSecond * eff);
-          double l = double(vecs) / v.loadPerSecond +
-                     double(mrb) / v.broadcastPerSecond;
-          double k = double(w.k) * count;
-          // The calibrated micro-kernel of this tile, slower when its B
-          // panel is read in place from rows pages apart.
-          double step =
-              tileStepSeconds(machine, bits, mrb, vecs, std::max(f, l)) *
-              bStrideFactor;
-          loadTime += l * k;
-          coreTime += step * k;
-          if (mrb != p.mr || nrb != p.nr)
-            edgeTime += step * k;
-          vectorFmas += perK * k;
-          // C tile in and out once per kc block, plus the k-loop set-up. The
-          // C loads and stores go through the load/store ports beside the
-          // FMAs of the k loop (they only add issue time where the ports are
-          // the bottleneck); the additions take FMA-pipe slots.
-          double kBlocks = double(ceilDiv(w.k, kc));
-          double perKBlock = double(kc);
-          double ports = l * perKBlock +
-                         perK * (1 / v.loadPerSecond + 1 / v.storePerSecond);
-          double fmaPipe = f * perKBlock + perK / v.fmaPerSecond;
-          tileOverhead +=
-              count * kBlocks *
-              (std::max(fmaPipe, ports) - std::max(f, l) * perKBlock +
-               8 * prof.loopIterationSeconds);
-          tiles += count * kBlocks;
-        }
-
-  double kSteps = double(ceilDiv(w.m, p.mr)) * ceilDiv(w.n, p.nr) * w.k;
-  bool bFromL2 = !bPanelInL1 && bPanelInL2 && !stridedB;
-  double l2Bytes = kSteps * (p.mr + (bFromL2 ? p.nr : 0)) * double(ebytes);
-  double farBytes = !bPanelInL1 && !bPanelInL2 && !stridedB
-                        ? kSteps * p.nr * double(ebytes)
-                        : 0;
-  double l2Stream =
-      l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t) +
-      farBytes /
-          prof.panelBandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
-  // B panels first reach the core from where the B block lives (the packed
-  // kc x nc buffer, or B itself), once per ic block.
-  double bBlockBytes =
-      p.packB ? double(kc) * nc * ebytes : double(w.k) * w.n * ebytes;
-  double bFirstBytes = double(w.k) * w.n * ebytes * ceilDiv(w.m, mc);
-  // Unpacked, B panels are row-strided streams of B itself, at the rate
-  // calibration measured the micro-kernel streaming such a B panel after
-  // panel at this depth (or the panel-stream bandwidth).
-  std::optional<double> unpackedRate =
-      p.packB || bBlockBytes <= double(l2.sizeBytes)
-          ? std::nullopt
-          : prof.unpackedStreamFor(kc);
-  double bRate = p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
-                 : unpackedRate
-                     ? *unpackedRate
-                     : prof.panelBandwidthFor(uint64_t(bBlockBytes), t);
-  // Constant B in a program (weights): its first pass comes from where all
-  // of the program's weights live.
-  double bFirst =
-      prof.weightsSeconds(double(w.k) * w.n * ebytes, bFirstBytes,
-                          w.constB ? w.weightsReuseBytes : 0, bRate, t);
-  double streamTime = std::max(l2Stream, bFirst);
-
-  // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
-  double jcBlocks = double(ceilDiv(w.n, nc));
-  double aSource = prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
-  double bSource = prof.bandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
-  double packB = 0, packA = 0, packBRead = 0;
-  // A constant B (weights) is packed at compile time: nothing runs.
-  if (p.packB && !w.constB) {
-    double elems = double(w.k) * roundUp(w.n, p.nr);
-    // A transposed B goes through vl x vl register transposes: log2(vl)
-    // two-source shuffles per vector, which issue where broadcasts do.
-    double copy =
-        w.transB ? elems / p.vl * std::log2(double(p.vl)) / v.broadcastPerSecond
-                 : elems / p.vl / v.storePerSecond;
-    // An untransposed B is read panel by panel: nr columns of kc rows, a
-    // row-strided stream; beyond the TLB's reach every row segment costs a
-    // page walk (the calibrated page-walk cost).
-    double bBytes = double(w.k) * w.n * ebytes;
-    double source =
-        w.transB ? bSource : prof.panelBandwidthFor(uint64_t(bBytes), t);
-    double walks = 0;
-    if (!w.transB && bBytes > double(t.tlbReachBytes()))
-      walks = double(ceilDiv(w.n, p.nr)) * w.k *
-              std::min(1.0, double(w.ldb * ebytes) / 4096.0);
-    packBRead = bBytes / source;
-    packB = copy + packBRead + walks * prof.pageWalkSeconds;
-  }
-  if (p.packA) {
-    double elems = double(w.m) * w.k * jcBlocks;
-    packA = elems / std::min(v.broadcastPerSecond, v.storePerSecond * p.vl) +
-            elems * ebytes / aSource;
-  }
-  // Unpacked, an A micro-panel is mr row segments of A itself (kc column
-  // segments when A is transposed). When those are a page or more apart and
-  // the A block spans beyond the TLB's reach, every segment of every tile
-  // visit costs a page walk (calibrated) that the
-  // micro-kernel waits for: A must be packed then.
-  double aWalks = 0;
-  int64_t aSegments = w.transA ? kc : p.mr;
-  double aSpan = double(w.transA ? kc : mc) * w.lda * ebytes;
-  if (!p.packA && aSpan > double(t.tlbReachBytes()))
-    aWalks = tiles * aSegments * std::min(1.0, double(w.lda * ebytes) / 4096.0);
-  double aWalkTime = aWalks * prof.pageWalkSeconds;
-  // C: read and written once per kc block from where it lives. The first
-  // pass streams in under the FMAs (prefetched, see below); each further
-  // pass re-reads what the previous one wrote back, competing with the A and
-  // B streams: measured on Zen 4, every extra pass costs about its traffic.
-  double cPass = 2.0 * w.m * w.n * ebytes;
-  double cBytes = cPass * ceilDiv(w.k, kc);
-  double cBandwidth =
-      prof.bandwidthFor(uint64_t(double(w.m) * w.n * ebytes), t);
-  double cTime = cPass / cBandwidth;
-  double cRepeatTime = (cBytes - cPass) / cBandwidth;
-
-  double threads = double(std::max<int64_t>(1, p.threads));
-  double perThreadBlocks = std::ceil(jcBlocks / threads);
-  double balance = jcBlocks / (threads * perThreadBlocks);
-  double parallel = threads * balance;
-  double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
-  double overhead = prof.callOverheadSeconds + forkCost;
-
-  // The generator prefetches each C tile when its k loop starts and adds it
-  // after, so C streams in under the tile's FMAs (as BLIS micro-kernels do).
-  // Unpacked B beyond L2 reaches the core when the first tile of each ic
-  // block reads its panel; the other tiles of that block then find the panel
-  // in L1 or L2. Unless the hardware fetches the next panel's columns ahead
-  // (they are the next cache lines of the same rows), only the first tile's
-  // FMAs run under that stream and the rest of it is exposed: the
-  // calibrated exposure says how much (Zen 5, 8x1024x1024, B 4 MiB: 2x128
-  // tiles, four over each panel, ran 97 GFLOP/s where one 8x32 tile ran
-  // 171). A packed B block is one contiguous stream the hardware prefetches
-  // panel after panel.
-  double bOverlapped = bFirst, bExposed = 0;
-  int64_t tilesPerPanel = ceilDiv(mc, p.mr);
-  if (!p.packB && bBlockBytes > double(l2.sizeBytes) && tilesPerPanel > 1 &&
-      prof.firstTouchExposure > 0) {
-    double firstTile = (coreTime + tileOverhead) / double(tilesPerPanel);
-    bExposed = prof.firstTouchExposure * (bFirst - std::min(bFirst, firstTile));
-    bOverlapped = bFirst - bExposed;
-  }
-  double body =
-      partialOverlap({coreTime + tileOverhead, l2Stream, bOverlapped, cTime}) +
-      bExposed;
-  // A panels from beyond L2 (see aBlockInL2): every k step's mr elements,
-  // at the bandwidth of the level A lives in, in series with the kernel.
-  double aFar =
-      aBlockInL2
-          ? 0
-          : kSteps * p.mr * double(ebytes) /
-                prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
-  pred.seconds =
-      (body + aFar + cRepeatTime + packA + packB + aWalkTime) / parallel +
-      overhead;
-  pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
-                 "block stream, C first pass) + A beyond L2 + C further "
-                 "passes + pack A + pack B + A page walks) / (threads x "
-                 "balance) + overhead";
-  auto fmaDetail =
-      formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
-              "accumulators for {5:f0} in flight",
-              vectorFmas, v.fmaPerSecond, p.mr, p.nr, p.mr * (p.nr / p.vl),
-              needed)
-          .str();
-  pred.add("compute", coreTime / parallel, fmaDetail,
-           /*overlapped=*/coreTime < streamTime);
-  pred.add(
-      "load issue", loadTime / parallel,
-      formatv("{0} B vectors + {1} broadcasts per k step", p.nr / p.vl, p.mr)
-          .str(),
-      true);
-  pred.add("edge tiles", edgeTime / parallel,
-           "partial tiles at the M/N edges (part of compute)", true);
-  pred.add("tile overhead", tileOverhead / parallel,
-           formatv("{0:e2} tile visits: C additions, C in/out past the ports' "
-                   "slack, loop set-up",
-                   tiles)
-               .str());
-  pred.add("L2->L1 stream", l2Stream / parallel,
-           formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes + farBytes),
-                   bPanelInL1 ? " (B panels stay in L1)"
-                   : stridedB
-                       ? formatv(" (B panels stream from L2 or beyond: the "
-                                 "measured micro-kernel x{0:f2})",
-                                 bStrideFactor)
-                             .str()
-                   : !bFromL2 ? " and B panels from beyond L2 (rows alias in "
-                                "L1 and L2)"
-                   : aliased  ? " and B panels (rows alias in L1)"
-                              : " and B panels (overflow L1)")
-               .str(),
-           l2Stream <= coreTime + tileOverhead);
-  pred.add(
-      "B block stream", bFirst / parallel,
-      formatv("{0} from the B block ({1}){2}", formatBytes(bFirstBytes),
-              formatBytes(bBlockBytes),
-              bExposed > 0
-                  ? formatv(", {0} of it exposed: only the first of the "
-                            "{1} tiles over each panel runs under it",
-                            formatSeconds(bExposed / parallel), tilesPerPanel)
-                        .str()
-                  : std::string())
-          .str(),
-      bExposed == 0 && bFirst <= coreTime + tileOverhead);
-  pred.add("pack A", packA / parallel,
-           p.packA
-               ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks).str()
-               : "not packed");
-  pred.add("pack B", packB / parallel,
-           !p.packB ? "not packed"
-           : w.constB
-               ? "constant: packed at compile time"
-               : formatv("{0:e2} elements{1}", double(w.k) * roundUp(w.n, p.nr),
-                         w.transB ? " (transposing)" : "")
-                     .str());
-  if (!p.packA)
-    pred.add("A page walks", aWalkTime / parallel,
-             aWalks > 0
-                 ? formatv("{0:e2} segments of unpacked A beyond the TLB "
-                           "reach ({1})",
-                           aWalks, formatBytes(double(t.tlbReachBytes())))
-                       .str()
-                 : "the A block is within the TLB reach");
-  pred.add(
-      "A beyond L2", aFar / parallel,
-      aBlockInL2
-          ? formatv("the A block ({0}) stays in L2", formatBytes(aBlockBytes))
-                .str()
-          : formatv("the A block ({0}{1}) does not stay in L2 "
-                    "beside the B data: A panels from beyond it",
-                    formatBytes(aBlockBytes), p.packA ? "" : ", rows lda apart")
-                .str());
-  pred.add("C first pass", cTime / parallel,
-           formatv("{0} in and out, prefetched", formatBytes(cPass)).str(),
-           cTime <= coreTime + tileOverhead);
-  pred.add("C further passes", cRepeatTime / parallel,
-           formatv("{0} over {1} more kc block(s)", formatBytes(cBytes - cPass),
-                   ceilDiv(w.k, kc) - 1)
-               .str());
-  pred.add("threads", 0,
-           formatv("{0} thread(s) over {1} jc blocks: balance {2:f2}",
-                   p.threads, jcBlocks, balance)
-               .str(),
-           true);
-  pred.add("overhead", overhead, "call + fork/join");
-  // On one thread: B's first pass (packed or streamed), A from beyond L2.
-  double footprint =
-      (double(w.k) * w.n + double(w.m) * w.k + 2.0 * w.m * w.n) * ebytes;
-  applySharedMemoryFloor(pred, machine, bFirst + packBRead + aFar, footprint,
-                         unsigned(p.threads), overhead);
-  pred.reconcile();
-  return pred;
-}
-
-Error BlockedGemmModel::verifyParams(const GemmWorkload &w,
-                                     const BlockedGemmParams &p,
-                                     const TargetDesc &t,
-                                     std::vector<std::string> &warnings) const {
-  if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
-    return configError("nr must be a multiple of vl=" + Twine(p.vl) +
-                       " with at most 16 vectors, got " + Twine(p.nr));
-  if (p.mc < p.mr || p.mc % p.mr)
-    return configError("mc must be a positive multiple of mr=" + Twine(p.mr) +
-                       ", got " + Twine(p.mc));
-  if (p.nc < p.nr || p.nc % p.nr)
-    return configError("nc must be a positive multiple of nr=" + Twine(p.nr) +
-                       ", got " + Twine(p.nc));
-  if (!p.packB && w.transB)
-    return configError(
-        "packB=0 needs B untransposed (its rows are read as vectors)");
-  // Packing buffers are allocated per call (per thread): keep them sane.
-  double packBytes = double(std::min(p.kc, w.k)) *
-                     (double(std::min(p.nc, roundUp(w.n, p.nr))) +
-                      double(std::min(p.mc, roundUp(w.m, p.mr)))) *
-                     (elementBits(w.element) / 8);
-  if (packBytes > double(int64_t(1) << 32))
-    return configError(
-        formatv("packing buffers of {0} are too large (kc x (mc + nc))",
-                formatBytes(packBytes))
-            .str());
-  warnVectorLength(p.vl, w.element, t, warnings);
-  int64_t regs = p.mr * (p.nr / p.vl) + p.nr / p.vl + 1;
-  warnRegisters("mr*nr/vl + nr/vl + 1", regs, t, warnings);
-  return Error::success();
-}
-
-std::vector<Config> BlockedGemmModel::neighbours(const Workload &workload,
-                                                 const Config &config,
-                                                 const TargetDesc &t) const {
-  std::vector<Config> result;
-  std::optional<BlockedGemmParams> params =
-      paramsOrNothing<BlockedGemmParams>(config);
-  if (!params)
-    return result;
-  const auto &w = std::get<GemmWorkload>(workload);
-  const BlockedGemmParams &base = *params;
-  // The refinement stays where the model's terms hold: the B micro-panel
-  // within L1 and the A block within the L2 ways but one (Low et al.'s
-  // blocking, as derived, of which the cost terms assume the residency).
-  // Beyond, the overflow's cost is more than the terms' partial overlap
-  // can tell.
-  unsigned ebytes = elementBits(w.element) / 8;
-  const CacheLevel *l1 = t.cache(1), *l2 = t.cache(2);
-  auto resident = [&](const BlockedGemmParams &q) {
-    double kc = double(std::min(q.kc, w.k));
-    double mc = double(std::min(q.mc, roundUp(w.m, q.mr)));
-    if (l1 && kc * q.nr * ebytes > double(l1->sizeBytes))
-      return false;
-    if (l2 && mc * kc * ebytes > double(l2->sizeBytes) /
-                                     std::max(1u, l2->sharedByCores) *
-                                     (l2->ways - 1) / std::max(1u, l2->ways))
-      return false;
-    return true;
-  };
-  auto push = [&](BlockedGemmParams q) {
-    if (q.mr < 1 || q.nr < q.vl || q.kc < 8)
-      return;
-    q.mc = std::max(q.mr, q.mc / q.mr * q.mr);
-    q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
-    if (q.mr * (q.nr / q.vl) + q.nr / q.vl + 1 > int64_t(t.vectorRegisters))
-      return;
-    if (!resident(q) && resident(base))
-      return;
-    result.push_back(q.toConfig());
-  };
-  for (int64_t dm : {-2, -1, 1, 2}) {
-    BlockedGemmParams q = base;
-    q.mr += dm;
-    q.mc = roundUp(base.mc, std::max<int64_t>(q.mr, 1));
-    push(q);
-  }
-  for (int64_t dv : {-1, 1}) {
-    BlockedGemmParams q = base;
-    q.nr += dv * q.vl;
-    q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
-    push(q);
-  }
-  for (double f : {0.5, 0.75, 1.5, 2.0}) {
-    BlockedGemmParams q = base;
-    q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
-    if (q.kc <= w.k + 8)
-      push(q);
-  }
-  for (double f : {0.5, 2.0}) {
-    BlockedGemmParams q = base;
-    q.mc = int64_t(base.mc * f);
-    push(q);
-    q = base;
-    q.nc = int64_t(base.nc * f);
-    push(q);
-  }
-  for (int64_t flag : {0, 1}) {
-    BlockedGemmParams q = base;
-    q.packA = flag;
-    if (q.packA != base.packA)
-      push(q);
-    q = base;
-    q.packB = flag;
-    if (q.packB != base.packB && !(flag == 0 && w.transB))
-      push(q);
-  }
-  return result;
-}
-
-std::vector<Config> BlockedGemmModel::searchSpace(const Workload &workload,
-                                                  const TargetDesc &t) const {
-  const auto &w = std::get<GemmWorkload>(workload);
-  std::vector<Config> space;
-  int64_t lanes = t.lanes(elementBits(w.element));
-  for (int64_t mr = 1; mr <= 16; ++mr)
-    for (int64_t nv = 1; nv <= 8; ++nv) {
-      if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
-        continue;
-      for (int64_t kc : {32, 64, 96, 128, 192, 256, 384, 512})
-        for (int64_t mcMul : {4, 8, 16, 32, 64})
-          for (int64_t ku : {1, 2, 4, 8})
-            for (int64_t packA : {0, 1}) {
-              BlockedGemmParams p;
-              p.vl = lanes;
-              p.mr = mr;
-              p.nr = nv * lanes;
-              p.kc = kc;
-              p.mc = mr * mcMul;
-              p.nc = roundUp(w.n, p.nr);
-              p.ku = ku;
-              p.packA = packA;
-              p.packB = 1;
-              space.push_back(p.toConfig());
-            }
     }
-  return space;
-}
+    CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
+
+    Derivation d;
+    d.config = p.toConfig();
+    d.rationale =
+        formatv(
+            "{0}x{1} register tile ({2} accumulators >= {3:f0} in flight, "
+            "{2}+{4}+1 <= {5} registers); kc={6}: A and B micro-panels "
+            "({7} + {8}) in {9} of {10} L1 ways; mc={11}: A block ({12}) in "
+            "L2; nc={13}",
+            p.mr, p.nr, p.mr * bestVecs, needed, bestVecs, t.vectorRegisters,
+            p.kc, formatBytes(double(p.kc) * p.mr * ebytes),
+            formatBytes(double(p.kc) * p.nr * ebytes),
+            waysFor(double(p.kc) * p.mr * ebytes, l1) +
+                waysFor(double(p.kc) * p.nr * ebytes, l1),
+            l1.ways, p.mc, formatBytes(double(p.mc) * p.kc * ebytes), p.nc)
+            .str();
+    return d;
+  }
+
+  Prediction predictParams(const GemmWorkload &w, const BlockedGemmParams &p,
+                           const Machine &machine) const override {
+    if (p.vl < 1 || p.mr < 1 || p.nr < 1 || p.kc < 1 || p.mc < 1 || p.nc < 1)
+      return invalidPrediction(
+          "invalid config: a size below 1 (verify names it)");
+    Prediction pred;
+    const TargetDesc &t = machine.target;
+    const Profile &prof = machine.profile;
+    unsigned ebytes = elementBits(w.element) / 8;
+    unsigned bits = unsigned(p.vl) * ebytes * 8;
+    const VectorCosts &v = prof.forBits(bits);
+    double needed = fmaInFlightNeeded(machine, bits);
+    // Same clamping as the generator.
+    int64_t nc = std::min(p.nc, roundUp(w.n, p.nr));
+    int64_t mc = std::min(p.mc, roundUp(w.m, p.mr));
+    int64_t kc = std::min(p.kc, w.k);
+
+    // Each rank-1 update (k step) of a tile pulls the A micro-panel's mr
+    // elements into L1 (an A panel is used once per jr panel, from the A block
+    // in L2), and the B micro-panel's nr elements too when that panel cannot
+    // stay in L1 across the ir loop: it overflows the L1 ways, or, unpacked,
+    // its rows are strided so that they share too few L1 sets. Such a panel
+    // comes from L2, or from where B lives when its rows alias in L2 as well.
+    CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
+    CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 8, 1};
+    int64_t aWaysL1 = waysFor(double(kc) * p.mr * ebytes, l1);
+    bool panelsFit = aWaysL1 + waysFor(double(kc) * p.nr * ebytes, l1) <=
+                     int64_t(l1.ways) - 1;
+    int64_t bStride = w.ldb * ebytes; // unpacked B's rows
+    bool aliased = !p.packB &&
+                   !stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride,
+                                     l1, int64_t(l1.ways) - 1 - aWaysL1);
+    bool bPanelInL1 = panelsFit && !aliased;
+    double aBlockBytes = double(mc) * kc * ebytes;
+    double bPanelBytes = double(kc) * p.nr * ebytes;
+    bool bPanelInL2 =
+        p.packB ||
+        stridedPanelFits(double(kc), double(p.nr) * ebytes, bStride, l2,
+                         int64_t(l2.ways) - waysFor(aBlockBytes, l2));
+    // The A block stays in L2 across the jr loop when it fits the ways the B
+    // data leaves it (the packed kc x nc block is re-read from L2 for every
+    // ic block too) and, unpacked, when its rows, lda apart, use enough L2
+    // sets. Otherwise every tile's A panel comes from beyond L2, and those
+    // reads, one row segment per broadcast row, stall the micro-kernel
+    // rather than overlap it: measured on a 1024^3 GEMM, mc=1024 unpacked
+    // ran at 0.6-0.75 of the predicted speed, mc=32 at 0.95-1.
+    // A packed B block larger than L2 cannot stay there: it streams through
+    // L2 from further out, and between two uses of a packed A panel (one jr
+    // step) only one B micro-panel passes, which is all it takes from A's
+    // ways (as deriveBlocking assumes when it sizes mc): measured on a 1024^3
+    // GEMM with a 1 MiB B block and a 512 KiB L2, packed A ran at the
+    // micro-kernel's speed. Unpacked A rows, lda apart, do not survive the
+    // stream (same GEMM sizes on Emerald Rapids: 0.6x of that speed).
+    int64_t bWaysL2 = waysFor(bPanelBytes, l2);
+    if (p.packB) {
+      int64_t blockWays = waysFor(double(kc) * nc * ebytes, l2);
+      if (!p.packA || blockWays <= int64_t(l2.ways) - 1)
+        bWaysL2 = blockWays;
+    }
+    int64_t aWaysLeft = std::max<int64_t>(1, int64_t(l2.ways) - 1 - bWaysL2);
+    // Unpacked, the block is mc row segments of kc elements, lda apart (kc
+    // segments of mc when A is transposed).
+    int64_t aStride = w.lda * ebytes;
+    bool aBlockInL2 =
+        p.packA ? waysFor(aBlockBytes, l2) <= aWaysLeft
+                : stridedPanelFits(double(w.transA ? kc : mc),
+                                   double(w.transA ? mc : kc) * ebytes, aStride,
+                                   l2, aWaysLeft);
+    // A B panel that cannot stay in L1 is read from further on every k step:
+    // the calibrated micro-kernel measured so replaces the stream estimate
+    // below. Unpacked with rows a page or more apart, as the strided panel
+    // measured (from L2, or from beyond it); otherwise as the contiguous
+    // panel too deep for L1. (A page is the 4 KiB base page of x86-64,
+    // AArch64 and RISC-V Linux.)
+    // Without those measurements (a nominal profile) the streams below
+    // estimate it from the panel's placement alone.
+    bool stridedB = !bPanelInL1 && !prof.stridedPanelFactors.empty();
+    double bStrideFactor = !stridedB ? 1.0
+                           : !p.packB && bStride >= 4096
+                               ? prof.stridedPanelFactor(kc)
+                               : prof.l2PanelFactor;
+    // Micro-kernel: every (tile rows, tile cols) class over the blocks.
+    double loadTime = 0, coreTime = 0, tileOverhead = 0;
+    double vectorFmas = 0, tiles = 0, edgeTime = 0;
+    for (auto [ncb, ncount] : blocksOf(w.n, nc))
+      for (auto [nrb, nrcount] : blocksOf(ncb, p.nr))
+        for (auto [mcb, mcount] : blocksOf(w.m, mc))
+          for (auto [mrb, mrcount] : blocksOf(mcb, p.mr)) {
+            double count = double(ncount) * nrcount * mcount * mrcount;
+            int64_t vecs = ceilDiv(nrb, p.vl);
+            double perK = double(mrb * vecs);
+            double eff = std::min(1.0, perK / needed);
+            double f = perK / (v.fmaPerSecond * eff);
+            double l = double(vecs) / v.loadPerSecond +
+                       double(mrb) / v.broadcastPerSecond;
+            double k = double(w.k) * count;
+            // The calibrated micro-kernel of this tile, slower when its B
+            // panel is read in place from rows pages apart.
+            double step =
+                tileStepSeconds(machine, bits, mrb, vecs, std::max(f, l)) *
+                bStrideFactor;
+            loadTime += l * k;
+            coreTime += step * k;
+            if (mrb != p.mr || nrb != p.nr)
+              edgeTime += step * k;
+            vectorFmas += perK * k;
+            // C tile in and out once per kc block, plus the k-loop set-up. The
+            // C loads and stores go through the load/store ports beside the
+            // FMAs of the k loop (they only add issue time where the ports are
+            // the bottleneck); the additions take FMA-pipe slots.
+            double kBlocks = double(ceilDiv(w.k, kc));
+            double perKBlock = double(kc);
+            double ports = l * perKBlock +
+                           perK * (1 / v.loadPerSecond + 1 / v.storePerSecond);
+            double fmaPipe = f * perKBlock + perK / v.fmaPerSecond;
+            tileOverhead +=
+                count * kBlocks *
+                (std::max(fmaPipe, ports) - std::max(f, l) * perKBlock +
+                 8 * prof.loopIterationSeconds);
+            tiles += count * kBlocks;
+          }
+
+    double kSteps = double(ceilDiv(w.m, p.mr)) * ceilDiv(w.n, p.nr) * w.k;
+    bool bFromL2 = !bPanelInL1 && bPanelInL2 && !stridedB;
+    double l2Bytes = kSteps * (p.mr + (bFromL2 ? p.nr : 0)) * double(ebytes);
+    double farBytes = !bPanelInL1 && !bPanelInL2 && !stridedB
+                          ? kSteps * p.nr * double(ebytes)
+                          : 0;
+    double l2Stream =
+        l2Bytes / prof.bandwidthFor(uint64_t(aBlockBytes + bPanelBytes), t) +
+        farBytes /
+            prof.panelBandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
+    // B panels first reach the core from where the B block lives (the packed
+    // kc x nc buffer, or B itself), once per ic block.
+    double bBlockBytes =
+        p.packB ? double(kc) * nc * ebytes : double(w.k) * w.n * ebytes;
+    double bFirstBytes = double(w.k) * w.n * ebytes * ceilDiv(w.m, mc);
+    // Unpacked, B panels are row-strided streams of B itself, at the rate
+    // calibration measured the micro-kernel streaming such a B panel after
+    // panel at this depth (or the panel-stream bandwidth).
+    std::optional<double> unpackedRate =
+        p.packB || bBlockBytes <= double(l2.sizeBytes)
+            ? std::nullopt
+            : prof.unpackedStreamFor(kc);
+    double bRate = p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
+                   : unpackedRate
+                       ? *unpackedRate
+                       : prof.panelBandwidthFor(uint64_t(bBlockBytes), t);
+    // Constant B in a program (weights): its first pass comes from where all
+    // of the program's weights live.
+    double bFirst =
+        prof.weightsSeconds(double(w.k) * w.n * ebytes, bFirstBytes,
+                            w.constB ? w.weightsReuseBytes : 0, bRate, t);
+    double streamTime = std::max(l2Stream, bFirst);
+
+    // Packing: B once per (jc, pc) block, A once per (jc, pc, ic) block.
+    double jcBlocks = double(ceilDiv(w.n, nc));
+    double aSource = prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
+    double bSource = prof.bandwidthFor(uint64_t(double(w.k) * w.n * ebytes), t);
+    double packB = 0, packA = 0, packBRead = 0;
+    // A constant B (weights) is packed at compile time: nothing runs.
+    if (p.packB && !w.constB) {
+      double elems = double(w.k) * roundUp(w.n, p.nr);
+      // A transposed B goes through vl x vl register transposes: log2(vl)
+      // two-source shuffles per vector, which issue where broadcasts do.
+      double copy = w.transB ? elems / p.vl * std::log2(double(p.vl)) /
+                                   v.broadcastPerSecond
+                             : elems / p.vl / v.storePerSecond;
+      // An untransposed B is read panel by panel: nr columns of kc rows, a
+      // row-strided stream; beyond the TLB's reach every row segment costs a
+      // page walk (the calibrated page-walk cost).
+      double bBytes = double(w.k) * w.n * ebytes;
+      double source =
+          w.transB ? bSource : prof.panelBandwidthFor(uint64_t(bBytes), t);
+      double walks = 0;
+      if (!w.transB && bBytes > double(t.tlbReachBytes()))
+        walks = double(ceilDiv(w.n, p.nr)) * w.k *
+                std::min(1.0, double(w.ldb * ebytes) / 4096.0);
+      packBRead = bBytes / source;
+      packB = copy + packBRead + walks * prof.pageWalkSeconds;
+    }
+    if (p.packA) {
+      double elems = double(w.m) * w.k * jcBlocks;
+      packA = elems / std::min(v.broadcastPerSecond, v.storePerSecond * p.vl) +
+              elems * ebytes / aSource;
+    }
+    // Unpacked, an A micro-panel is mr row segments of A itself (kc column
+    // segments when A is transposed). When those are a page or more apart and
+    // the A block spans beyond the TLB's reach, every segment of every tile
+    // visit costs a page walk (calibrated) that the
+    // micro-kernel waits for: A must be packed then.
+    double aWalks = 0;
+    int64_t aSegments = w.transA ? kc : p.mr;
+    double aSpan = double(w.transA ? kc : mc) * w.lda * ebytes;
+    if (!p.packA && aSpan > double(t.tlbReachBytes()))
+      aWalks =
+          tiles * aSegments * std::min(1.0, double(w.lda * ebytes) / 4096.0);
+    double aWalkTime = aWalks * prof.pageWalkSeconds;
+    // C: read and written once per kc block from where it lives. The first
+    // pass streams in under the FMAs (prefetched, see below); each further
+    // pass re-reads what the previous one wrote back, competing with the A and
+    // B streams: measured on Zen 4, every extra pass costs about its traffic.
+    double cPass = 2.0 * w.m * w.n * ebytes;
+    double cBytes = cPass * ceilDiv(w.k, kc);
+    double cBandwidth =
+        prof.bandwidthFor(uint64_t(double(w.m) * w.n * ebytes), t);
+    double cTime = cPass / cBandwidth;
+    double cRepeatTime = (cBytes - cPass) / cBandwidth;
+
+    double threads = double(std::max<int64_t>(1, p.threads));
+    double perThreadBlocks = std::ceil(jcBlocks / threads);
+    double balance = jcBlocks / (threads * perThreadBlocks);
+    double parallel = threads * balance;
+    double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
+    double overhead = prof.callOverheadSeconds + forkCost;
+
+    // The generator prefetches each C tile when its k loop starts and adds it
+    // after, so C streams in under the tile's FMAs (as BLIS micro-kernels do).
+    // Unpacked B beyond L2 reaches the core when the first tile of each ic
+    // block reads its panel; the other tiles of that block then find the panel
+    // in L1 or L2. Unless the hardware fetches the next panel's columns ahead
+    // (they are the next cache lines of the same rows), only the first tile's
+    // FMAs run under that stream and the rest of it is exposed: the
+    // calibrated exposure says how much (Zen 5, 8x1024x1024, B 4 MiB: 2x128
+    // tiles, four over each panel, ran 97 GFLOP/s where one 8x32 tile ran
+    // 171). A packed B block is one contiguous stream the hardware prefetches
+    // panel after panel.
+    double bOverlapped = bFirst, bExposed = 0;
+    int64_t tilesPerPanel = ceilDiv(mc, p.mr);
+    if (!p.packB && bBlockBytes > double(l2.sizeBytes) && tilesPerPanel > 1 &&
+        prof.firstTouchExposure > 0) {
+      double firstTile = (coreTime + tileOverhead) / double(tilesPerPanel);
+      bExposed =
+          prof.firstTouchExposure * (bFirst - std::min(bFirst, firstTile));
+      bOverlapped = bFirst - bExposed;
+    }
+    double body = partialOverlap(
+                      {coreTime + tileOverhead, l2Stream, bOverlapped, cTime}) +
+                  bExposed;
+    // A panels from beyond L2 (see aBlockInL2): every k step's mr elements,
+    // at the bandwidth of the level A lives in, in series with the kernel.
+    double aFar =
+        aBlockInL2
+            ? 0
+            : kSteps * p.mr * double(ebytes) /
+                  prof.bandwidthFor(uint64_t(double(w.m) * w.k * ebytes), t);
+    pred.seconds =
+        (body + aFar + cRepeatTime + packA + packB + aWalkTime) / parallel +
+        overhead;
+    pred.formula = "(overlap(micro-kernel + tile overhead, L2->L1 stream, B "
+                   "block stream, C first pass) + A beyond L2 + C further "
+                   "passes + pack A + pack B + A page walks) / (threads x "
+                   "balance) + overhead";
+    auto fmaDetail =
+        formatv("{0:e2} vector FMAs at {1:e2}/s; tile {2}x{3} holds {4} "
+                "accumulators for {5:f0} in flight",
+                vectorFmas, v.fmaPerSecond, p.mr, p.nr, p.mr * (p.nr / p.vl),
+                needed)
+            .str();
+    pred.add("compute", coreTime / parallel, fmaDetail,
+             /*overlapped=*/coreTime < streamTime);
+    pred.add(
+        "load issue", loadTime / parallel,
+        formatv("{0} B vectors + {1} broadcasts per k step", p.nr / p.vl, p.mr)
+            .str(),
+        true);
+    pred.add("edge tiles", edgeTime / parallel,
+             "partial tiles at the M/N edges (part of compute)", true);
+    pred.add(
+        "tile overhead", tileOverhead / parallel,
+        formatv("{0:e2} tile visits: C additions, C in/out past the ports' "
+                "slack, loop set-up",
+                tiles)
+            .str());
+    pred.add(
+        "L2->L1 stream", l2Stream / parallel,
+        formatv("{0} into L1: A panels{1}", formatBytes(l2Bytes + farBytes),
+                bPanelInL1 ? " (B panels stay in L1)"
+                : stridedB ? formatv(" (B panels stream from L2 or beyond: the "
+                                     "measured micro-kernel x{0:f2})",
+                                     bStrideFactor)
+                                 .str()
+                : !bFromL2 ? " and B panels from beyond L2 (rows alias in "
+                             "L1 and L2)"
+                : aliased  ? " and B panels (rows alias in L1)"
+                           : " and B panels (overflow L1)")
+            .str(),
+        l2Stream <= coreTime + tileOverhead);
+    pred.add(
+        "B block stream", bFirst / parallel,
+        formatv("{0} from the B block ({1}){2}", formatBytes(bFirstBytes),
+                formatBytes(bBlockBytes),
+                bExposed > 0
+                    ? formatv(", {0} of it exposed: only the first of the "
+                              "{1} tiles over each panel runs under it",
+                              formatSeconds(bExposed / parallel), tilesPerPanel)
+                          .str()
+                    : std::string())
+            .str(),
+        bExposed == 0 && bFirst <= coreTime + tileOverhead);
+    pred.add(
+        "pack A", packA / parallel,
+        p.packA ? formatv("{0:e2} elements", double(w.m) * w.k * jcBlocks).str()
+                : "not packed");
+    pred.add("pack B", packB / parallel,
+             !p.packB   ? "not packed"
+             : w.constB ? "constant: packed at compile time"
+                        : formatv("{0:e2} elements{1}",
+                                  double(w.k) * roundUp(w.n, p.nr),
+                                  w.transB ? " (transposing)" : "")
+                              .str());
+    if (!p.packA)
+      pred.add("A page walks", aWalkTime / parallel,
+               aWalks > 0
+                   ? formatv("{0:e2} segments of unpacked A beyond the TLB "
+                             "reach ({1})",
+                             aWalks, formatBytes(double(t.tlbReachBytes())))
+                         .str()
+                   : "the A block is within the TLB reach");
+    pred.add("A beyond L2", aFar / parallel,
+             aBlockInL2 ? formatv("the A block ({0}) stays in L2",
+                                  formatBytes(aBlockBytes))
+                              .str()
+                        : formatv("the A block ({0}{1}) does not stay in L2 "
+                                  "beside the B data: A panels from beyond it",
+                                  formatBytes(aBlockBytes),
+                                  p.packA ? "" : ", rows lda apart")
+                              .str());
+    pred.add("C first pass", cTime / parallel,
+             formatv("{0} in and out, prefetched", formatBytes(cPass)).str(),
+             cTime <= coreTime + tileOverhead);
+    pred.add("C further passes", cRepeatTime / parallel,
+             formatv("{0} over {1} more kc block(s)",
+                     formatBytes(cBytes - cPass), ceilDiv(w.k, kc) - 1)
+                 .str());
+    pred.addThreads(p.threads, jcBlocks, "jc blocks", balance);
+    pred.add("overhead", overhead, "call + fork/join");
+    // On one thread: B's first pass (packed or streamed), A from beyond L2.
+    double footprint =
+        (double(w.k) * w.n + double(w.m) * w.k + 2.0 * w.m * w.n) * ebytes;
+    applySharedMemoryFloor(pred, machine, bFirst + packBRead + aFar, footprint,
+                           unsigned(p.threads), overhead);
+    pred.reconcile();
+    return pred;
+  }
+
+  Error verifyParams(const GemmWorkload &w, const BlockedGemmParams &p,
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
+    if (Error err = checkMicroTileWidth(p.nr, p.vl))
+      return err;
+    if (Error err = checkWholeTiles("mc", p.mc, "mr", p.mr))
+      return err;
+    if (Error err = checkWholeTiles("nc", p.nc, "nr", p.nr))
+      return err;
+    if (!p.packB && w.transB)
+      return configError(
+          "packB=0 needs B untransposed (its rows are read as vectors)");
+    // Packing buffers are allocated per call (per thread): keep them sane.
+    double packBytes = double(std::min(p.kc, w.k)) *
+                       (double(std::min(p.nc, roundUp(w.n, p.nr))) +
+                        double(std::min(p.mc, roundUp(w.m, p.mr)))) *
+                       (elementBits(w.element) / 8);
+    if (packBytes > double(int64_t(1) << 32))
+      return configError(
+          formatv("packing buffers of {0} are too large (kc x (mc + nc))",
+                  formatBytes(packBytes))
+              .str());
+    warnVectorLength(p.vl, w.element, t, warnings);
+    return Error::success();
+  }
+
+  RegisterUse registerUse(const GemmWorkload &,
+                          const BlockedGemmParams &p) const override {
+    return {microTileRegisters(p.mr, p.nr, p.vl), "mr*nr/vl + nr/vl + 1"};
+  }
+
+  std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
+                                   const BlockedGemmParams &base,
+                                   const TargetDesc &t) const override {
+    std::vector<Config> result;
+    // The refinement stays where the model's terms hold: the B micro-panel
+    // within L1 and the A block within the L2 ways but one (Low et al.'s
+    // blocking, as derived, of which the cost terms assume the residency).
+    // Beyond, the overflow's cost is more than the terms' partial overlap
+    // can tell.
+    unsigned ebytes = elementBits(w.element) / 8;
+    const CacheLevel *l1 = t.cache(1), *l2 = t.cache(2);
+    auto resident = [&](const BlockedGemmParams &q) {
+      double kc = double(std::min(q.kc, w.k));
+      double mc = double(std::min(q.mc, roundUp(w.m, q.mr)));
+      if (l1 && kc * q.nr * ebytes > double(l1->sizeBytes))
+        return false;
+      if (l2 && mc * kc * ebytes > double(l2->sizeBytes) /
+                                       std::max(1u, l2->sharedByCores) *
+                                       (l2->ways - 1) / std::max(1u, l2->ways))
+        return false;
+      return true;
+    };
+    auto push = [&](BlockedGemmParams q) {
+      if (q.mr < 1 || q.nr < q.vl || q.kc < 8)
+        return;
+      q.mc = std::max(q.mr, q.mc / q.mr * q.mr);
+      q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
+      if (!fitsRegisters(w, q, t))
+        return;
+      if (!resident(q) && resident(base))
+        return;
+      result.push_back(q.toConfig());
+    };
+    for (int64_t dm : {-2, -1, 1, 2}) {
+      BlockedGemmParams q = base;
+      q.mr += dm;
+      q.mc = roundUp(base.mc, std::max<int64_t>(q.mr, 1));
+      push(q);
+    }
+    for (int64_t dv : {-1, 1}) {
+      BlockedGemmParams q = base;
+      q.nr += dv * q.vl;
+      q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
+      push(q);
+    }
+    for (double f : {0.5, 0.75, 1.5, 2.0}) {
+      BlockedGemmParams q = base;
+      q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
+      if (q.kc <= w.k + 8)
+        push(q);
+    }
+    for (double f : {0.5, 2.0}) {
+      BlockedGemmParams q = base;
+      q.mc = int64_t(base.mc * f);
+      push(q);
+      q = base;
+      q.nc = int64_t(base.nc * f);
+      push(q);
+    }
+    for (int64_t flag : {0, 1}) {
+      BlockedGemmParams q = base;
+      q.packA = flag;
+      if (q.packA != base.packA)
+        push(q);
+      q = base;
+      q.packB = flag;
+      if (q.packB != base.packB && !(flag == 0 && w.transB))
+        push(q);
+    }
+    return result;
+  }
+
+  std::vector<BlockedGemmParams>
+  searchSpaceOf(const GemmWorkload &w, const TargetDesc &t) const override {
+    std::vector<BlockedGemmParams> space;
+    int64_t lanes = t.lanes(elementBits(w.element));
+    for (int64_t mr = 1; mr <= 16; ++mr)
+      for (int64_t nv = 1; nv <= 8; ++nv) {
+        if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
+          continue;
+        for (int64_t kc : {32, 64, 96, 128, 192, 256, 384, 512})
+          for (int64_t mcMul : {4, 8, 16, 32, 64})
+            for (int64_t ku : {1, 2, 4, 8})
+              for (int64_t packA : {0, 1}) {
+                BlockedGemmParams p;
+                p.vl = lanes;
+                p.mr = mr;
+                p.nr = nv * lanes;
+                p.kc = kc;
+                p.mc = mr * mcMul;
+                p.nc = roundUp(w.n, p.nr);
+                p.ku = ku;
+                p.packA = packA;
+                p.packB = 1;
+                space.push_back(p);
+              }
+      }
+    return space;
+  }
+
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override {
+    Config merged = overlay(workload, partial, machine);
+    std::optional<BlockedGemmParams> params =
+        paramsOrNothing<BlockedGemmParams>(merged);
+    if (!params)
+      return merged; // verify() reports the problem
+    // A user-given register tile changes the cache blocks it implies.
+    if (partial.has("mr") || partial.has("nr") || partial.has("vl") ||
+        partial.has("kc")) {
+      const auto &w = std::get<GemmWorkload>(workload);
+      if (params->mr >= 1 && params->nr >= 1)
+        deriveBlocking(w, machine, *params, partial.has("kc"),
+                       partial.has("mc"), partial.has("nc"));
+    }
+    return params->toConfig();
+  }
+};
 
 } // namespace
 

@@ -18,6 +18,7 @@
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Model/Neighbours.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -38,285 +39,241 @@ struct TileKind {
 
 class BroadcastGemmModel final
     : public ModelOf<BroadcastGemmParams, GemmWorkload> {
-public:
-  StringRef summary() const override {
-    return "broadcast vectorization: broadcast A[i,k], FMA into a ui x uj "
-           "register tile of C rows, no packing";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &target,
-               std::string &whyNot) const override {
-    const auto *w = std::get_if<GemmWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a matmul";
-      return false;
-    }
-    if (w->transB) {
-      whyNot = "B is transposed: rows of B are not contiguous along N";
-      return false;
-    }
+protected:
+  bool appliesTo(const GemmWorkload &w, const TargetDesc &,
+                 std::string &whyNot) const override {
+    if (w.transB)
+      return notApplicable(
+          whyNot, "B is transposed: rows of B are not contiguous along N");
     return true;
   }
 
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override;
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override;
+  Prediction predictParams(const GemmWorkload &w, const BroadcastGemmParams &p,
+                           const Machine &machine) const override {
+    Prediction pred;
+    const TargetDesc &t = machine.target;
+    unsigned ebytes = elementBits(w.element) / 8;
+    double needed = fmaInFlightNeeded(machine, p.vl * ebytes * 8);
+
+    double fmaTime = 0, loadTime = 0, coreTime = 0, vectorFmas = 0;
+    double tailTime = 0;
+    int64_t tileCount = 0;
+    for (const TileKind &tile : tiles(w, p)) {
+      const VectorCosts &v = machine.profile.forBits(tile.lanes * ebytes * 8);
+      double fmas = double(tile.rows * tile.vecs) * w.k * tile.count;
+      double eff = std::min(1.0, double(tile.rows * tile.vecs) / needed);
+      double f = fmas / (v.fmaPerSecond * eff);
+      double loads =
+          double(tile.vecs) * w.k * tile.count / v.loadPerSecond +
+          double(tile.rows) * w.k * tile.count / v.broadcastPerSecond;
+      double core =
+          double(w.k) * tile.count *
+          kernelStepSeconds(machine, unsigned(tile.lanes) * ebytes * 8,
+                            double(tile.rows * tile.vecs), double(tile.vecs),
+                            double(tile.rows));
+      if (tile.edge)
+        tailTime += core;
+      fmaTime += f;
+      loadTime += loads;
+      coreTime += core;
+      vectorFmas += fmas;
+      tileCount += tile.count;
+    }
+
+    // B is re-read once per row block from the level that holds all of it; A
+    // and C are touched once.
+    double bBytes = double(w.k) * w.n * ebytes;
+    int64_t rowBlocks = (w.m + p.ui - 1) / p.ui;
+    double bTraffic = bBytes * rowBlocks;
+    // Each k step reads a segment of a new row of B: a row-strided panel
+    // stream, much slower than a sequential one once B is beyond the L2.
+    // Each segment is the tile's uj vectors of a row. Between two reads of a
+    // B element the row block also streams its ui rows of A and of C through
+    // the caches: B stays in a level only if it fits beside them (a 1 MiB B
+    // with a 1 MiB L2 does not).
+    double rowBlockBytes = double(std::min(p.ui, w.m)) * (w.k + w.n) * ebytes;
+    double bBandwidth = machine.profile.panelBandwidthFor(
+        uint64_t(bBytes + rowBlockBytes), t,
+        double(std::min(p.uj * p.vl, w.n) * ebytes));
+    double bTime = machine.profile.weightsSeconds(
+        bBytes, bTraffic, w.constB ? w.weightsReuseBytes : 0, bBandwidth, t);
+    // A and C stream once, from wherever the whole working set lives.
+    double acBytes = double(w.m) * w.k * ebytes + 2.0 * w.m * w.n * ebytes;
+    double footprint = bBytes + double(w.m) * (w.k + w.n) * ebytes;
+    double acBandwidth = machine.profile.bandwidthFor(uint64_t(footprint), t);
+    double acTime = acBytes / acBandwidth;
+    // Every k step of a tile reads a new row of B, ldb elements further on:
+    // beyond the TLB's reach each such row costs a page walk (calibrated:
+    // Profile::pageWalkSeconds) that the row's prefetch cannot hide.
+    double walks = 0;
+    if (bBytes > double(t.tlbReachBytes()))
+      walks = double(tileCount) * w.k *
+              std::min(1.0, double(w.ldb * ebytes) / 4096.0);
+    double walkTime = walks * machine.profile.pageWalkSeconds;
+    double memTime = bTime + walkTime + acTime;
+
+    double threads = std::max<int64_t>(1, p.threads);
+    double parallel = std::min<double>(threads, double(rowBlocks));
+    double overhead = machine.profile.callOverheadSeconds +
+                      double(tileCount) * w.k / std::max<int64_t>(1, p.ku) *
+                          machine.profile.loopIterationSeconds * 0.25 /
+                          parallel +
+                      (p.threads > 1 ? machine.profile.forkJoinSeconds : 0);
+
+    pred.add("compute", fmaTime / parallel,
+             formatv("{0:e2} vector FMAs at {1:e2}/s, latency needs {2:f0} in "
+                     "flight, tile holds {3}",
+                     vectorFmas,
+                     machine.profile.forBits(p.vl * ebytes * 8).fmaPerSecond,
+                     needed, p.ui * p.uj)
+                 .str(),
+             /*overlapped=*/coreTime >= memTime ? false : true);
+    pred.add(
+        "load issue", loadTime / parallel,
+        formatv("{0} B vectors + {1} broadcasts per k step", p.uj, p.ui).str(),
+        true);
+    pred.add("memory B", bTime / parallel,
+             formatv("B ({0}) re-read {1} times at {2:f1} GB/s",
+                     formatBytes(bBytes), rowBlocks, bBandwidth / 1e9)
+                 .str(),
+             coreTime >= memTime);
+    pred.add("page walks", walkTime / parallel,
+             walks > 0 ? formatv("{0:e2} rows of B beyond the TLB reach ({1})",
+                                 walks, formatBytes(double(t.tlbReachBytes())))
+                             .str()
+                       : "B within the TLB reach",
+             coreTime >= memTime);
+    pred.add("memory A,C", acTime / parallel,
+             formatv("{0} once at {1:f1} GB/s", formatBytes(acBytes),
+                     acBandwidth / 1e9)
+                 .str(),
+             coreTime >= memTime);
+    pred.add("tails", tailTime / parallel, "edge tiles (included in compute)",
+             true);
+    pred.add("overhead", overhead, "call + loop control + fork/join");
+    pred.seconds = partialOverlap({coreTime, memTime}) / parallel + overhead;
+    pred.formula = "overlap(sum over tiles of max(FMA, loads), memory) / "
+                   "threads + overhead";
+    applySharedMemoryFloor(pred, machine, memTime, footprint,
+                           unsigned(parallel), overhead);
+    pred.reconcile();
+    return pred;
+  }
+
+  Derivation deriveFor(const GemmWorkload &w,
+                       const Machine &machine) const override {
+    const TargetDesc &t = machine.target;
+    BroadcastGemmParams p;
+    p.vl = t.lanes(elementBits(w.element));
+    p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
+    p.ku = w.k >= 4 ? 4 : 1;
+    double needed = fmaInFlightNeeded(machine, t.vectorBits);
+    int64_t maxVecs = (w.n + p.vl - 1) / p.vl;
+    // Register budget: ui*uj accumulators + uj B vectors + 1 broadcast. Among
+    // tiles that fit and hide the latency, the best FMA-per-load ratio.
+    double bestRatio = -1;
+    for (int64_t ui = 1; ui <= std::min<int64_t>(w.m, 16); ++ui)
+      for (int64_t uj = 1; uj <= std::min<int64_t>(maxVecs, 16); ++uj) {
+        if (ui * uj + uj + 1 > int64_t(t.vectorRegisters))
+          continue;
+        double ratio = double(ui * uj) / double(ui + uj);
+        double hidden = std::min(1.0, double(ui * uj) / needed);
+        double score = ratio * hidden;
+        if (score > bestRatio + 1e-9) {
+          bestRatio = score;
+          p.ui = ui;
+          p.uj = uj;
+        }
+      }
+    Derivation d;
+    d.config = p.toConfig();
+    d.rationale =
+        formatv(
+            "{0}x{1} register tile: {2} accumulators vs {3:f0} FMAs in flight "
+            "to hide the FMA latency, {2}+{1}+1 of {4} vector registers, "
+            "{5:f2} FMAs per load",
+            p.ui, p.uj, p.ui * p.uj, needed, t.vectorRegisters,
+            double(p.ui * p.uj) / double(p.ui + p.uj))
+            .str();
+    return d;
+  }
+
   Error verifyParams(const GemmWorkload &w, const BroadcastGemmParams &p,
-                     const TargetDesc &target,
-                     std::vector<std::string> &warnings) const override;
-  std::vector<Config> neighbours(const Workload &workload, const Config &config,
-                                 const TargetDesc &target) const override;
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &target) const override;
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
+    warnVectorLength(p.vl, w.element, t, warnings);
+    return Error::success();
+  }
+
+  RegisterUse registerUse(const GemmWorkload &,
+                          const BroadcastGemmParams &p) const override {
+    return {p.ui * p.uj + p.uj + 1, "ui*uj+uj+1"};
+  }
+
+  std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
+                                   const BroadcastGemmParams &p,
+                                   const TargetDesc &t) const override {
+    std::vector<Config> result;
+    addTileSteps(
+        result, p, &BroadcastGemmParams::ui, &BroadcastGemmParams::uj,
+        [&](const BroadcastGemmParams &q) { return fitsRegisters(w, q, t); });
+    for (int64_t ku : {1, 2, 4, 8}) {
+      BroadcastGemmParams q = p;
+      if (q.ku == ku)
+        continue;
+      q.ku = ku;
+      result.push_back(q.toConfig());
+    }
+    return result;
+  }
+
+  std::vector<BroadcastGemmParams>
+  searchSpaceOf(const GemmWorkload &w, const TargetDesc &t) const override {
+    std::vector<BroadcastGemmParams> space;
+    int64_t lanes = t.lanes(elementBits(w.element));
+    for (int64_t vl : {lanes / 2, lanes})
+      for (int64_t ui = 1; ui <= 12; ++ui)
+        for (int64_t uj = 1; uj <= 8; ++uj)
+          for (int64_t ku : {1, 2, 4, 8}) {
+            BroadcastGemmParams p;
+            p.vl = vl;
+            p.ui = ui;
+            p.uj = uj;
+            p.ku = ku;
+            p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
+            if (vl >= 1 && fitsRegisters(w, p, t))
+              space.push_back(p);
+          }
+    return space;
+  }
 
 private:
   static std::vector<TileKind> tiles(const GemmWorkload &w,
-                                     const BroadcastGemmParams &p);
-};
-
-std::vector<TileKind> BroadcastGemmModel::tiles(const GemmWorkload &w,
-                                                const BroadcastGemmParams &p) {
-  std::vector<TileKind> result;
-  int64_t tileCols = p.uj * p.vl;
-  int64_t fullCols = w.n / tileCols, remCols = w.n % tileCols;
-  int64_t remVecs = remCols / p.vl, tailLanes = remCols % p.vl;
-  auto addRows = [&](int64_t rows, int64_t blocks, bool edgeRows) {
-    if (rows == 0 || blocks == 0)
-      return;
-    if (fullCols)
-      result.push_back({rows, p.uj, p.vl, blocks * fullCols, edgeRows});
-    if (remVecs)
-      result.push_back({rows, remVecs, p.vl, blocks, true});
-    if (tailLanes) {
-      if (p.mask)
-        result.push_back({rows, 1, p.vl, blocks, true});
-      else
-        result.push_back({rows, tailLanes, 1, blocks, true});
-    }
-  };
-  int64_t ui = std::min(p.ui, w.m);
-  addRows(ui, w.m / ui, false);
-  addRows(w.m % ui, 1, true);
-  return result;
-}
-
-Prediction BroadcastGemmModel::predict(const Workload &workload,
-                                       const Config &config,
-                                       const Machine &machine) const {
-  const auto &w = std::get<GemmWorkload>(workload);
-  Prediction pred;
-  auto params = BroadcastGemmParams::fromConfig(config);
-  if (!params) {
-    pred.seconds = INFINITY;
-    pred.formula = "invalid config: " + toString(params.takeError());
-    return pred;
-  }
-  const BroadcastGemmParams &p = *params;
-  const TargetDesc &t = machine.target;
-  unsigned ebytes = elementBits(w.element) / 8;
-  double needed = fmaInFlightNeeded(machine, p.vl * ebytes * 8);
-
-  double fmaTime = 0, loadTime = 0, coreTime = 0, vectorFmas = 0;
-  double tailTime = 0;
-  int64_t tileCount = 0;
-  for (const TileKind &tile : tiles(w, p)) {
-    const VectorCosts &v = machine.profile.forBits(tile.lanes * ebytes * 8);
-    double fmas = double(tile.rows * tile.vecs) * w.k * tile.count;
-    double eff = std::min(1.0, double(tile.rows * tile.vecs) / needed);
-    double f = fmas / (v.fmaPerSecond * eff);
-    double loads = double(tile.vecs) * w.k * tile.count / v.loadPerSecond +
-                   double(tile.rows) * w.k * tile.count / v.broadcastPerSecond;
-    double core = double(w.k) * tile.count *
-                  kernelStepSeconds(machine, unsigned(tile.lanes) * ebytes * 8,
-                                    double(tile.rows * tile.vecs),
-                                    double(tile.vecs), double(tile.rows));
-    if (tile.edge)
-      tailTime += core;
-    fmaTime += f;
-    loadTime += loads;
-    coreTime += core;
-    vectorFmas += fmas;
-    tileCount += tile.count;
-  }
-
-  // B is re-read once per row block from the level that holds all of it; A
-  // and C are touched once.
-  double bBytes = double(w.k) * w.n * ebytes;
-  int64_t rowBlocks = (w.m + p.ui - 1) / p.ui;
-  double bTraffic = bBytes * rowBlocks;
-  // Each k step reads a segment of a new row of B: a row-strided panel
-  // stream, much slower than a sequential one once B is beyond the L2.
-  // Each segment is the tile's uj vectors of a row. Between two reads of a
-  // B element the row block also streams its ui rows of A and of C through
-  // the caches: B stays in a level only if it fits beside them (a 1 MiB B
-  // with a 1 MiB L2 does not).
-  double rowBlockBytes = double(std::min(p.ui, w.m)) * (w.k + w.n) * ebytes;
-  double bBandwidth = machine.profile.panelBandwidthFor(
-      uint64_t(bBytes + rowBlockBytes), t,
-      double(std::min(p.uj * p.vl, w.n) * ebytes));
-  double bTime = machine.profile.weightsSeconds(
-      bBytes, bTraffic, w.constB ? w.weightsReuseBytes : 0, bBandwidth, t);
-  // A and C stream once, from wherever the whole working set lives.
-  double acBytes = double(w.m) * w.k * ebytes + 2.0 * w.m * w.n * ebytes;
-  double footprint = bBytes + double(w.m) * (w.k + w.n) * ebytes;
-  double acBandwidth = machine.profile.bandwidthFor(uint64_t(footprint), t);
-  double acTime = acBytes / acBandwidth;
-  // Every k step of a tile reads a new row of B, ldb elements further on:
-  // beyond the TLB's reach each such row costs a page walk (calibrated:
-  // Profile::pageWalkSeconds) that the row's prefetch cannot hide.
-  double walks = 0;
-  if (bBytes > double(t.tlbReachBytes()))
-    walks = double(tileCount) * w.k *
-            std::min(1.0, double(w.ldb * ebytes) / 4096.0);
-  double walkTime = walks * machine.profile.pageWalkSeconds;
-  double memTime = bTime + walkTime + acTime;
-
-  double threads = std::max<int64_t>(1, p.threads);
-  double parallel = std::min<double>(threads, double(rowBlocks));
-  double overhead = machine.profile.callOverheadSeconds +
-                    double(tileCount) * w.k / std::max<int64_t>(1, p.ku) *
-                        machine.profile.loopIterationSeconds * 0.25 / parallel +
-                    (p.threads > 1 ? machine.profile.forkJoinSeconds : 0);
-
-  pred.add("compute", fmaTime / parallel,
-           formatv("{0:e2} vector FMAs at {1:e2}/s, latency needs {2:f0} in "
-                   "flight, tile holds {3}",
-                   vectorFmas,
-                   machine.profile.forBits(p.vl * ebytes * 8).fmaPerSecond,
-                   needed, p.ui * p.uj)
-               .str(),
-           /*overlapped=*/coreTime >= memTime ? false : true);
-  pred.add(
-      "load issue", loadTime / parallel,
-      formatv("{0} B vectors + {1} broadcasts per k step", p.uj, p.ui).str(),
-      true);
-  pred.add("memory B", bTime / parallel,
-           formatv("B ({0}) re-read {1} times at {2:f1} GB/s",
-                   formatBytes(bBytes), rowBlocks, bBandwidth / 1e9)
-               .str(),
-           coreTime >= memTime);
-  pred.add("page walks", walkTime / parallel,
-           walks > 0 ? formatv("{0:e2} rows of B beyond the TLB reach ({1})",
-                               walks, formatBytes(double(t.tlbReachBytes())))
-                           .str()
-                     : "B within the TLB reach",
-           coreTime >= memTime);
-  pred.add("memory A,C", acTime / parallel,
-           formatv("{0} once at {1:f1} GB/s", formatBytes(acBytes),
-                   acBandwidth / 1e9)
-               .str(),
-           coreTime >= memTime);
-  pred.add("tails", tailTime / parallel, "edge tiles (included in compute)",
-           true);
-  pred.add("overhead", overhead, "call + loop control + fork/join");
-  pred.seconds = partialOverlap({coreTime, memTime}) / parallel + overhead;
-  pred.formula = "overlap(sum over tiles of max(FMA, loads), memory) / "
-                 "threads + overhead";
-  applySharedMemoryFloor(pred, machine, memTime, footprint, unsigned(parallel),
-                         overhead);
-  pred.reconcile();
-  return pred;
-}
-
-Derivation BroadcastGemmModel::derive(const Workload &workload,
-                                      const Machine &machine) const {
-  const auto &w = std::get<GemmWorkload>(workload);
-  const TargetDesc &t = machine.target;
-  BroadcastGemmParams p;
-  p.vl = t.lanes(elementBits(w.element));
-  p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
-  p.ku = w.k >= 4 ? 4 : 1;
-  double needed = fmaInFlightNeeded(machine, t.vectorBits);
-  int64_t maxVecs = (w.n + p.vl - 1) / p.vl;
-  // Register budget: ui*uj accumulators + uj B vectors + 1 broadcast. Among
-  // tiles that fit and hide the latency, the best FMA-per-load ratio.
-  double bestRatio = -1;
-  for (int64_t ui = 1; ui <= std::min<int64_t>(w.m, 16); ++ui)
-    for (int64_t uj = 1; uj <= std::min<int64_t>(maxVecs, 16); ++uj) {
-      if (ui * uj + uj + 1 > int64_t(t.vectorRegisters))
-        continue;
-      double ratio = double(ui * uj) / double(ui + uj);
-      double hidden = std::min(1.0, double(ui * uj) / needed);
-      double score = ratio * hidden;
-      if (score > bestRatio + 1e-9) {
-        bestRatio = score;
-        p.ui = ui;
-        p.uj = uj;
+                                     const BroadcastGemmParams &p) {
+    std::vector<TileKind> result;
+    int64_t tileCols = p.uj * p.vl;
+    int64_t fullCols = w.n / tileCols, remCols = w.n % tileCols;
+    int64_t remVecs = remCols / p.vl, tailLanes = remCols % p.vl;
+    auto addRows = [&](int64_t rows, int64_t blocks, bool edgeRows) {
+      if (rows == 0 || blocks == 0)
+        return;
+      if (fullCols)
+        result.push_back({rows, p.uj, p.vl, blocks * fullCols, edgeRows});
+      if (remVecs)
+        result.push_back({rows, remVecs, p.vl, blocks, true});
+      if (tailLanes) {
+        if (p.mask)
+          result.push_back({rows, 1, p.vl, blocks, true});
+        else
+          result.push_back({rows, tailLanes, 1, blocks, true});
       }
-    }
-  Derivation d;
-  d.config = p.toConfig();
-  d.rationale =
-      formatv(
-          "{0}x{1} register tile: {2} accumulators vs {3:f0} FMAs in flight "
-          "to hide the FMA latency, {2}+{1}+1 of {4} vector registers, "
-          "{5:f2} FMAs per load",
-          p.ui, p.uj, p.ui * p.uj, needed, t.vectorRegisters,
-          double(p.ui * p.uj) / double(p.ui + p.uj))
-          .str();
-  return d;
-}
-
-Error BroadcastGemmModel::verifyParams(
-    const GemmWorkload &w, const BroadcastGemmParams &p, const TargetDesc &t,
-    std::vector<std::string> &warnings) const {
-  warnVectorLength(p.vl, w.element, t, warnings);
-  int64_t regs = p.ui * p.uj + p.uj + 1;
-  warnRegisters("ui*uj+uj+1", regs, t, warnings);
-  return Error::success();
-}
-
-std::vector<Config> BroadcastGemmModel::neighbours(const Workload &workload,
-                                                   const Config &config,
-                                                   const TargetDesc &t) const {
-  std::vector<Config> result;
-  std::optional<BroadcastGemmParams> params =
-      paramsOrNothing<BroadcastGemmParams>(config);
-  if (!params)
+    };
+    int64_t ui = std::min(p.ui, w.m);
+    addRows(ui, w.m / ui, false);
+    addRows(w.m % ui, 1, true);
     return result;
-  for (auto [dui, duj] :
-       {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
-    BroadcastGemmParams q = *params;
-    q.ui += dui;
-    q.uj += duj;
-    if (q.ui < 1 || q.uj < 1 ||
-        q.ui * q.uj + q.uj + 1 > int64_t(t.vectorRegisters))
-      continue;
-    result.push_back(q.toConfig());
   }
-  for (int64_t ku : {1, 2, 4, 8}) {
-    BroadcastGemmParams q = *params;
-    if (q.ku == ku)
-      continue;
-    q.ku = ku;
-    result.push_back(q.toConfig());
-  }
-  (void)workload;
-  return result;
-}
-
-std::vector<Config> BroadcastGemmModel::searchSpace(const Workload &workload,
-                                                    const TargetDesc &t) const {
-  const auto &w = std::get<GemmWorkload>(workload);
-  std::vector<Config> space;
-  int64_t lanes = t.lanes(elementBits(w.element));
-  for (int64_t vl : {lanes / 2, lanes})
-    for (int64_t ui = 1; ui <= 12; ++ui)
-      for (int64_t uj = 1; uj <= 8; ++uj)
-        for (int64_t ku : {1, 2, 4, 8}) {
-          if (vl < 1 || ui * uj + uj + 1 > int64_t(t.vectorRegisters))
-            continue;
-          BroadcastGemmParams p;
-          p.vl = vl;
-          p.ui = ui;
-          p.uj = uj;
-          p.ku = ku;
-          p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
-          space.push_back(p.toConfig());
-        }
-  return space;
-}
+};
 
 } // namespace
 

@@ -12,6 +12,7 @@
 #include "autoconfig/Model/ConvModels.h"
 #include "autoconfig/Model/ConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -36,30 +37,18 @@ int64_t validTaps(int64_t out, int64_t stride, int64_t pad, int64_t dilation,
 }
 
 class CbsmConvModel final : public ModelOf<CbsmConvParams, ConvWorkload> {
-public:
-  StringRef summary() const override {
-    return "coefficient broadcasting with strip mining along output rows "
-           "(direct, W innermost), fb output channels per register tile";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &,
-               std::string &whyNot) const override {
-    const auto *w = std::get_if<ConvWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a convolution";
-      return false;
-    }
-    if (w->layout != ConvLayout::Hw && w->layout != ConvLayout::NchwFchw &&
-        w->layout != ConvLayout::NchwChw) {
-      whyNot = "needs W innermost (hw, NCHW or depthwise NCHW)";
-      return false;
-    }
+protected:
+  bool appliesTo(const ConvWorkload &w, const TargetDesc &,
+                 std::string &whyNot) const override {
+    if (w.layout != ConvLayout::Hw && w.layout != ConvLayout::NchwFchw &&
+        w.layout != ConvLayout::NchwChw)
+      return notApplicable(whyNot,
+                           "needs W innermost (hw, NCHW or depthwise NCHW)");
     return true;
   }
 
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override {
-    const auto &w = std::get<ConvWorkload>(workload);
+  Derivation deriveFor(const ConvWorkload &w,
+                       const Machine &machine) const override {
     const TargetDesc &t = machine.target;
     CbsmConvParams best;
     best.vl = t.lanes(elementBits(w.element));
@@ -74,7 +63,7 @@ public:
         CbsmConvParams q = best;
         q.fb = fb;
         q.sv = sv;
-        double time = predict(workload, q.toConfig(), machine).seconds;
+        double time = predictParams(w, q, machine).seconds;
         if (time < bestTime * (1 - 1e-9)) {
           bestTime = time;
           best = q;
@@ -93,17 +82,9 @@ public:
     return d;
   }
 
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override {
-    const auto &w = std::get<ConvWorkload>(workload);
+  Prediction predictParams(const ConvWorkload &w, const CbsmConvParams &p,
+                           const Machine &machine) const override {
     Prediction pred;
-    auto params = CbsmConvParams::fromConfig(config);
-    if (!params) {
-      pred.seconds = INFINITY;
-      pred.formula = "invalid config: " + toString(params.takeError());
-      return pred;
-    }
-    const CbsmConvParams &p = *params;
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
     unsigned ebytes = elementBits(w.element) / 8;
@@ -210,49 +191,35 @@ public:
     return pred;
   }
 
-  Error verifyParams(const ConvWorkload &w, const CbsmConvParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
-    warnRegisters("fb*sv+sv+1", p.fb * p.sv + p.sv + 1, t, warnings);
-    return Error::success();
+  RegisterUse registerUse(const ConvWorkload &,
+                          const CbsmConvParams &p) const override {
+    return {p.fb * p.sv + p.sv + 1, "fb*sv+sv+1"};
   }
 
-  std::vector<Config> neighbours(const Workload &, const Config &config,
-                                 const TargetDesc &t) const override {
+  std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &,
+                                   const CbsmConvParams &p,
+                                   const TargetDesc &t) const override {
     std::vector<Config> result;
-    std::optional<CbsmConvParams> params =
-        paramsOrNothing<CbsmConvParams>(config);
-    if (!params)
-      return result;
-    for (auto [dsv, dfb] :
-         {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
-      CbsmConvParams q = *params;
-      q.sv += dsv;
-      q.fb += dfb;
-      if (q.sv < 1 || q.fb < 1 ||
-          q.fb * q.sv + q.sv + 1 > int64_t(t.vectorRegisters))
-        continue;
-      result.push_back(q.toConfig());
-    }
+    addTileSteps(
+        result, p, &CbsmConvParams::sv, &CbsmConvParams::fb,
+        [&](const CbsmConvParams &q) { return fitsRegisters(w, q, t); });
     return result;
   }
 
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &t) const override {
-    const auto &w = std::get<ConvWorkload>(workload);
-    std::vector<Config> space;
+  std::vector<CbsmConvParams>
+  searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
+    std::vector<CbsmConvParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
     bool single = w.layout != ConvLayout::NchwFchw;
     for (int64_t vl : {lanes / 2, lanes})
       for (int64_t sv = 1; sv <= 8; ++sv)
         for (int64_t fb = 1; fb <= (single ? 1 : 8); ++fb) {
-          if (vl < 1 || fb * sv + sv + 1 > int64_t(t.vectorRegisters))
-            continue;
           CbsmConvParams p;
           p.vl = vl;
           p.sv = sv;
           p.fb = fb;
-          space.push_back(p.toConfig());
+          if (vl >= 1 && fitsRegisters(w, p, t))
+            space.push_back(p);
         }
     return space;
   }

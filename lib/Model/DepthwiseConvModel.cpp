@@ -26,6 +26,7 @@
 #include "autoconfig/Model/DepthwiseConvParams.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -36,16 +37,6 @@
 using namespace llvm;
 
 namespace autoconfig {
-
-ArrayRef<ParamDecl<DepthwiseConvParams>> DepthwiseConvParams::decls() {
-  using P = DepthwiseConvParams;
-  static const ParamDecl<P> table[] = {
-      {"vl", &P::vl, "vector lanes along C", 1, 64, true},
-      {"owb", &P::owb, "output pixels along OW per register tile", 1, 64},
-      {"cv", &P::cv, "vectors of channels per register tile", 1, 16},
-      {"threads", &P::threads, "threads over (n, output row)", 1, 1024}};
-  return table;
-}
 
 namespace {
 
@@ -66,29 +57,17 @@ int64_t owbForCv(const ConvWorkload &w, int64_t cv, unsigned registers) {
 
 class DepthwiseConvModel final
     : public ModelOf<DepthwiseConvParams, ConvWorkload> {
-public:
-  StringRef summary() const override {
-    return "depthwise NHWC convolution vectorized along channels: owb "
-           "pixels x cv channel vectors per register tile";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &,
-               std::string &whyNot) const override {
-    const auto *w = std::get_if<ConvWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a convolution";
-      return false;
-    }
-    if (w->layout != ConvLayout::NhwcHwc) {
-      whyNot = "needs a depthwise NHWC convolution (nhwc_hwc)";
-      return false;
-    }
+protected:
+  bool appliesTo(const ConvWorkload &w, const TargetDesc &,
+                 std::string &whyNot) const override {
+    if (w.layout != ConvLayout::NhwcHwc)
+      return notApplicable(whyNot,
+                           "needs a depthwise NHWC convolution (nhwc_hwc)");
     return true;
   }
 
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override {
-    const auto &w = std::get<ConvWorkload>(workload);
+  Derivation deriveFor(const ConvWorkload &w,
+                       const Machine &machine) const override {
     const TargetDesc &t = machine.target;
     const VectorCosts &v = machine.profile.forBits(t.vectorBits);
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
@@ -134,19 +113,11 @@ public:
     return d;
   }
 
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override {
-    const auto &w = std::get<ConvWorkload>(workload);
+  Prediction predictParams(const ConvWorkload &w, const DepthwiseConvParams &p,
+                           const Machine &machine) const override {
+    if (p.vl < 1 || p.owb < 1 || p.cv < 1)
+      return invalidPrediction("invalid config");
     Prediction pred;
-    auto params = DepthwiseConvParams::fromConfig(config);
-    if (!params || params->vl < 1 || params->owb < 1 || params->cv < 1) {
-      pred.seconds = INFINITY;
-      pred.formula = "invalid config";
-      if (!params)
-        pred.formula += ": " + toString(params.takeError());
-      return pred;
-    }
-    const DepthwiseConvParams &p = *params;
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
     double ebytes = elementBits(w.element) / 8.0;
@@ -279,11 +250,7 @@ public:
     pred.add("output traffic", outTime / parallel,
              formatv("{0} in and out", formatBytes(2 * outBytes)).str(),
              outTime < compute + tileOverhead);
-    pred.add("threads", 0,
-             formatv("{0} thread(s) over {1} output rows: balance {2:f2}",
-                     p.threads, blocks, balance)
-                 .str(),
-             true);
+    pred.addThreads(p.threads, blocks, "output rows", balance);
     pred.add("overhead", overhead, "call + fork/join");
     pred.reconcile();
     return pred;
@@ -293,51 +260,36 @@ public:
                      const TargetDesc &t,
                      std::vector<std::string> &warnings) const override {
     warnVectorLength(p.vl, w.element, t, warnings);
-    int64_t cv = std::min(p.cv, ceilDiv(w.c, p.vl));
-    int64_t regs = tileRegisters(w, std::min(p.owb, w.outW()), cv);
-    warnRegisters("cv*(owb + KW + 1)", regs, t, warnings);
     return Error::success();
   }
 
-  std::vector<Config> neighbours(const Workload &workload, const Config &config,
-                                 const TargetDesc &t) const override {
+  RegisterUse registerUse(const ConvWorkload &w,
+                          const DepthwiseConvParams &p) const override {
+    int64_t cv = std::min(p.cv, ceilDiv(w.c, p.vl));
+    return {tileRegisters(w, std::min(p.owb, w.outW()), cv),
+            "cv*(owb + KW + 1)"};
+  }
+
+  std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &config,
+                                   const DepthwiseConvParams &base,
+                                   const TargetDesc &t) const override {
     std::vector<Config> result;
-    std::optional<DepthwiseConvParams> params =
-        paramsOrNothing<DepthwiseConvParams>(config);
-    if (!params)
-      return result;
-    const auto &w = std::get<ConvWorkload>(workload);
     auto push = [&](DepthwiseConvParams q) {
       q.cv = std::min(q.cv, ceilDiv(w.c, q.vl));
       q.owb = std::min(q.owb, w.outW());
-      if (q.owb < 1 || q.cv < 1 ||
-          tileRegisters(w, q.owb, q.cv) > int64_t(t.vectorRegisters))
+      if (q.owb < 1 || q.cv < 1 || !fitsRegisters(w, q, t))
         return;
-      Config c = q.toConfig();
-      if (c != config)
-        result.push_back(std::move(c));
+      addUnlessSame(result, q, config);
     };
-    for (int64_t d : {-2, -1, 1, 2}) {
-      DepthwiseConvParams q = *params;
-      q.owb += d;
-      push(q);
-    }
-    for (int64_t d : {-1, 1}) {
-      DepthwiseConvParams q = *params;
-      q.cv += d;
-      push(q);
-      if (q.cv >= 1) {
-        q.owb = owbForCv(w, q.cv, t.vectorRegisters);
-        push(q);
-      }
-    }
+    forEachPixelTileStep(
+        base, &DepthwiseConvParams::cv,
+        [&](int64_t cv) { return owbForCv(w, cv, t.vectorRegisters); }, push);
     return result;
   }
 
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &t) const override {
-    const auto &w = std::get<ConvWorkload>(workload);
-    std::vector<Config> space;
+  std::vector<DepthwiseConvParams>
+  searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
+    std::vector<DepthwiseConvParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
     for (int64_t cv = 1; cv <= std::min<int64_t>(ceilDiv(w.c, lanes), 8); ++cv)
       for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 16); ++owb) {
@@ -347,7 +299,7 @@ public:
         p.vl = lanes;
         p.owb = owb;
         p.cv = cv;
-        space.push_back(p.toConfig());
+        space.push_back(p);
       }
     return space;
   }

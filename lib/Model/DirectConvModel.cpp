@@ -28,6 +28,7 @@
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -39,18 +40,6 @@
 using namespace llvm;
 
 namespace autoconfig {
-
-ArrayRef<ParamDecl<DirectConvParams>> DirectConvParams::decls() {
-  using P = DirectConvParams;
-  static const ParamDecl<P> table[] = {
-      {"vl", &P::vl, "vector lanes along F", 1, 64, true},
-      {"owb", &P::owb, "output pixels along OW per register tile", 1, 64},
-      {"fv", &P::fv, "vectors of output channels per register tile", 1, 16},
-      {"cb", &P::cb, "input channels per cache block"},
-      {"rb", &P::rb, "output rows per row block (thread and reuse unit)"},
-      {"threads", &P::threads, "threads over (n, row block)", 1, 1024}};
-  return table;
-}
 
 namespace {
 
@@ -149,48 +138,6 @@ int64_t directFilterRowStrideBytes(const ConvWorkload &w,
 
 namespace {
 
-class DirectConvModel final : public ModelOf<DirectConvParams, ConvWorkload> {
-public:
-  StringRef summary() const override {
-    return "blocked direct convolution for NHWC: owb output pixels x fv "
-           "vectors of output channels per register tile, input-channel "
-           "cache blocks";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &,
-               std::string &whyNot) const override {
-    const auto *w = std::get_if<ConvWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a convolution";
-      return false;
-    }
-    if (w->layout != ConvLayout::NhwcHwcf &&
-        w->layout != ConvLayout::NhwcFhwc) {
-      whyNot = "needs an NHWC input with an HWCF or FHWC filter";
-      return false;
-    }
-    if (w->groups != 1) {
-      whyNot = "grouped convolution";
-      return false;
-    }
-    return true;
-  }
-
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override;
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override;
-  Error verifyParams(const ConvWorkload &w, const DirectConvParams &p,
-                     const TargetDesc &target,
-                     std::vector<std::string> &warnings) const override;
-  std::vector<Config> neighbours(const Workload &workload, const Config &config,
-                                 const TargetDesc &target) const override;
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &target) const override;
-  Config completeFrom(const Workload &workload, const Config &partial,
-                      const Machine &machine) const override;
-};
-
 /// Register tile for a given fv: the largest owb the register file allows,
 /// then evened out over OW (same tile count, smallest remainder).
 int64_t owbForFv(const ConvWorkload &w, int64_t fv, unsigned registers) {
@@ -244,464 +191,445 @@ void deriveBlocking(const ConvWorkload &w, const Machine &machine,
   }
 }
 
-Derivation DirectConvModel::derive(const Workload &workload,
-                                   const Machine &machine) const {
-  const auto &w = std::get<ConvWorkload>(workload);
-  const TargetDesc &t = machine.target;
-  DirectConvParams p;
-  p.vl = t.lanes(elementBits(w.element));
-  p.threads = machine.threads;
-  double needed = fmaInFlightNeeded(machine, t.vectorBits);
-  int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, p.vl), 8);
+class DirectConvModel final : public ModelOf<DirectConvParams, ConvWorkload> {
+protected:
+  bool appliesTo(const ConvWorkload &w, const TargetDesc &,
+                 std::string &whyNot) const override {
+    if (w.layout != ConvLayout::NhwcHwcf && w.layout != ConvLayout::NhwcFhwc)
+      return notApplicable(whyNot,
+                           "needs an NHWC input with an HWCF or FHWC filter");
+    if (w.groups != 1)
+      return notApplicable(whyNot, "grouped convolution");
+    return true;
+  }
 
-  // For each fv the largest owb the registers allow; keep the tile with the
-  // best product of latency hiding, FMAs per loaded value and useful work:
-  // lanes used at the F edge, and the OW remainder tile's own latency
-  // hiding (as in the BLIS register-block derivation of Low et al.).
-  double bestScore = -1;
-  int64_t bestFv = 1, bestOwb = 1;
-  for (int64_t fv = 1; fv <= maxFv; ++fv) {
-    if (2 * fv + 1 > int64_t(t.vectorRegisters))
-      break;
-    int64_t owb = owbForFv(w, fv, t.vectorRegisters);
-    double acc = double(owb * fv);
-    double hidden = std::min(1.0, acc / needed);
-    double perLoad = acc / double(owb + fv);
-    double lanesUsed =
-        double(w.f) / (double(ceilDiv(w.f, fv * p.vl)) * fv * p.vl);
-    int64_t rem = w.outW() % owb;
-    double remHidden = std::min(1.0, double(rem * fv) / needed);
-    double pixelsUsed =
-        (double(w.outW() - rem) + rem * remHidden) / double(w.outW());
-    double score = hidden * perLoad * lanesUsed * pixelsUsed;
-    if (score > bestScore * (1 + 1e-9)) {
-      bestScore = score;
-      bestFv = fv;
-      bestOwb = owb;
+  Derivation deriveFor(const ConvWorkload &w,
+                       const Machine &machine) const override {
+    const TargetDesc &t = machine.target;
+    DirectConvParams p;
+    p.vl = t.lanes(elementBits(w.element));
+    p.threads = machine.threads;
+    double needed = fmaInFlightNeeded(machine, t.vectorBits);
+    int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, p.vl), 8);
+
+    // For each fv the largest owb the registers allow; keep the tile with the
+    // best product of latency hiding, FMAs per loaded value and useful work:
+    // lanes used at the F edge, and the OW remainder tile's own latency
+    // hiding (as in the BLIS register-block derivation of Low et al.).
+    double bestScore = -1;
+    int64_t bestFv = 1, bestOwb = 1;
+    for (int64_t fv = 1; fv <= maxFv; ++fv) {
+      if (2 * fv + 1 > int64_t(t.vectorRegisters))
+        break;
+      int64_t owb = owbForFv(w, fv, t.vectorRegisters);
+      double acc = double(owb * fv);
+      double hidden = std::min(1.0, acc / needed);
+      double perLoad = acc / double(owb + fv);
+      double lanesUsed =
+          double(w.f) / (double(ceilDiv(w.f, fv * p.vl)) * fv * p.vl);
+      int64_t rem = w.outW() % owb;
+      double remHidden = std::min(1.0, double(rem * fv) / needed);
+      double pixelsUsed =
+          (double(w.outW() - rem) + rem * remHidden) / double(w.outW());
+      double score = hidden * perLoad * lanesUsed * pixelsUsed;
+      if (score > bestScore * (1 + 1e-9)) {
+        bestScore = score;
+        bestFv = fv;
+        bestOwb = owb;
+      }
     }
+    p.fv = bestFv;
+    p.owb = bestOwb;
+    deriveBlocking(w, machine, p, false, false);
+
+    double ebytes = elementBits(w.element) / 8.0;
+    Derivation d;
+    d.config = p.toConfig();
+    d.rationale =
+        formatv(
+            "{0} pixels x {1} vector(s) of {2} channels: {3} accumulators "
+            "vs {4:f0} in flight, {3}+{1}+1 <= {5} registers, {6:f2} FMAs "
+            "per load; cb={7}: filter block {8} of the L2's capacity in "
+            "half of it; rb={9} row(s) per block",
+            p.owb, p.fv, p.vl, p.owb * p.fv, needed, t.vectorRegisters,
+            double(p.owb * p.fv) / double(p.owb + p.fv), p.cb,
+            formatBytes(stridedFootprintBytes(
+                double(w.kh) * w.kw * p.cb, double(p.fv * p.vl) * ebytes,
+                directFilterRowStrideBytes(w, p), cacheOr(t, 2, 1 << 20, 16))),
+            p.rb)
+            .str();
+    return d;
   }
-  p.fv = bestFv;
-  p.owb = bestOwb;
-  deriveBlocking(w, machine, p, false, false);
 
-  double ebytes = elementBits(w.element) / 8.0;
-  Derivation d;
-  d.config = p.toConfig();
-  d.rationale =
-      formatv(
-          "{0} pixels x {1} vector(s) of {2} channels: {3} accumulators "
-          "vs {4:f0} in flight, {3}+{1}+1 <= {5} registers, {6:f2} FMAs "
-          "per load; cb={7}: filter block {8} of the L2's capacity in "
-          "half of it; rb={9} row(s) per block",
-          p.owb, p.fv, p.vl, p.owb * p.fv, needed, t.vectorRegisters,
-          double(p.owb * p.fv) / double(p.owb + p.fv), p.cb,
-          formatBytes(stridedFootprintBytes(
-              double(w.kh) * w.kw * p.cb, double(p.fv * p.vl) * ebytes,
-              directFilterRowStrideBytes(w, p), cacheOr(t, 2, 1 << 20, 16))),
-          p.rb)
-          .str();
-  return d;
-}
+  Prediction predictParams(const ConvWorkload &w, const DirectConvParams &p,
+                           const Machine &machine) const override {
+    if (p.vl < 1 || p.owb < 1 || p.fv < 1 || p.cb < 1 || p.rb < 1)
+      return invalidPrediction("invalid config");
+    Prediction pred;
+    const TargetDesc &t = machine.target;
+    const Profile &prof = machine.profile;
+    double ebytes = elementBits(w.element) / 8.0;
+    unsigned bits = unsigned(p.vl * ebytes * 8);
+    const VectorCosts &v = prof.forBits(std::min(bits, t.vectorBits));
+    // Vectors wider than the registers are split by LLVM into several ops.
+    double split = std::max(1.0, double(bits) / t.vectorBits);
+    double fmaRate = v.fmaPerSecond / split, loadRate = v.loadPerSecond / split;
+    double bcastRate = v.broadcastPerSecond,
+           storeRate = v.storePerSecond / split;
+    double needed = fmaInFlightNeeded(machine, std::min(bits, t.vectorBits));
+    // Same clamping as the generator.
+    int64_t oh = w.outH(), ow = w.outW();
+    int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
+    int64_t fvecs = ceilDiv(w.f, p.vl);
+    int64_t fv = std::clamp<int64_t>(p.fv, 1, fvecs);
+    int64_t cb = std::clamp<int64_t>(p.cb, 1, w.c);
+    int64_t rb = std::clamp<int64_t>(p.rb, 1, oh);
+    int64_t fBlocks = ceilDiv(w.f, fv * p.vl), cBlocks = ceilDiv(w.c, cb);
+    int64_t rowBlocks = ceilDiv(oh, rb);
+    bool packed = w.layout == ConvLayout::NhwcFhwc;
+    double regs = (double(owb * fv) + fv + 1) * split;
+    double spilled = std::max(0.0, regs - t.vectorRegisters);
 
-Config DirectConvModel::completeFrom(const Workload &workload,
-                                     const Config &partial,
-                                     const Machine &machine) const {
-  Config merged = overlay(workload, partial, machine);
-  auto params = DirectConvParams::fromConfig(merged);
-  if (!params) {
-    consumeError(params.takeError());
-    return merged; // verify() reports the problem
-  }
-  const auto &w = std::get<ConvWorkload>(workload);
-  DirectConvParams &p = *params;
-  if (p.vl < 1 || p.fv < 1 || p.owb < 1)
-    return merged;
-  // A user-given fv changes the owb the registers allow, and the tile
-  // changes the cache blocks.
-  if ((partial.has("fv") || partial.has("vl")) && !partial.has("owb"))
-    p.owb = owbForFv(w, std::min(p.fv, ceilDiv(w.f, p.vl)),
-                     machine.target.vectorRegisters);
-  if (partial.has("fv") || partial.has("vl") || partial.has("owb") ||
-      partial.has("cb"))
-    deriveBlocking(w, machine, p, partial.has("cb"), partial.has("rb"));
-  return p.toConfig();
-}
+    // Micro-kernel: one step = one (valid kernel row, input channel) of a
+    // tile; every kernel column with a valid pixel loads the fv filter
+    // vectors and broadcasts one input value per valid pixel.
+    double rowTaps = nhwcKernelRowTaps(w);
+    double steps = double(w.n) * rowTaps * w.c;
+    auto tiles = nhwcRowTileClasses(w, owb);
+    double compute = 0, edge = 0, fmas = 0, loadIssue = 0, tileVisits = 0;
+    double tileOverhead = 0, loopTime = 0;
+    struct FClass {
+      int64_t vecs;
+      double count;
+    };
+    SmallVector<FClass, 2> fClasses;
+    if (w.f / (fv * p.vl))
+      fClasses.push_back({fv, double(w.f / (fv * p.vl))});
+    if (w.f % (fv * p.vl))
+      fClasses.push_back({ceilDiv(w.f % (fv * p.vl), p.vl), 1});
+    for (const FClass &fc : fClasses)
+      for (const NhwcRowTileClass &tc : tiles) {
+        double fmaStep = 0, loadStep = 0, bcastStep = 0;
+        for (int64_t valid : tc.validTaps) {
+          fmaStep += double(valid) * fc.vecs;
+          loadStep += valid ? fc.vecs : 0;
+          bcastStep += valid;
+        }
+        // Spilled accumulators: a reload and a store per FMA, in proportion.
+        double spillOps = fmaStep * spilled / std::max(1.0, regs);
+        double eff = std::min(1.0, double(tc.pixels * fc.vecs) / needed);
+        double fTime = fmaStep / (fmaRate * eff);
+        double lTime = loadStep / loadRate + bcastStep / bcastRate +
+                       spillOps * (1 / loadRate + 1 / storeRate);
+        double count = fc.count * tc.count * steps;
+        // FMAs and the loads feeding them share the issue and retire width:
+        // they overlap only partly.
+        double step =
+            split == 1 && spillOps == 0
+                ? kernelStepSeconds(machine, bits, fmaStep, loadStep, bcastStep)
+                : partialOverlap({fTime, lTime});
+        double stepTime = step * count;
+        compute += stepTime;
+        loadIssue += lTime * count;
+        fmas += fmaStep * count;
+        if (tc.border || fc.vecs != fv)
+          edge += stepTime;
+        // The channel loop is unrolled as the generator does.
+        double perStep = double(w.kw) * tc.pixels * fc.vecs;
+        double unroll = std::clamp(std::ceil(64 / perStep), 1.0, 8.0);
+        loopTime += count / unroll * 2 * prof.loopIterationSeconds;
+        double visits = fc.count * tc.count * double(w.n) * oh * cBlocks;
+        tileVisits += visits;
+        tileOverhead +=
+            visits * (double(tc.pixels * fc.vecs) *
+                          (1 / loadRate + 1 / storeRate + 1 / fmaRate) +
+                      (w.kh + 6) * prof.loopIterationSeconds);
+      }
+    compute += loopTime;
 
-Prediction DirectConvModel::predict(const Workload &workload,
-                                    const Config &config,
-                                    const Machine &machine) const {
-  const auto &w = std::get<ConvWorkload>(workload);
-  Prediction pred;
-  auto params = DirectConvParams::fromConfig(config);
-  if (!params || params->vl < 1 || params->owb < 1 || params->fv < 1 ||
-      params->cb < 1 || params->rb < 1) {
-    pred.seconds = INFINITY;
-    pred.formula = "invalid config";
-    if (!params)
-      pred.formula += ": " + toString(params.takeError());
+    // Streams. Filter block: reused by the tiles of a row block.
+    int64_t fvl = fv * p.vl;
+    double fPad = double(fvecs) * p.vl; // whole vectors are read
+    double filterBlock = double(w.kh) * w.kw * cb * fvl * ebytes;
+    // The L2 capacity the block takes, read in place from rows of all F.
+    CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
+    double filterBlockFootprint =
+        stridedFootprintBytes(double(w.kh) * w.kw * cb, double(fvl) * ebytes,
+                              directFilterRowStrideBytes(w, p), l2);
+    int64_t tileCols = std::min<int64_t>(w.w, (owb - 1) * w.strideW +
+                                                  (w.kw - 1) * w.dilationW + 1);
+    double tileInput = double(w.kh) * tileCols * cb * ebytes;
+    double tilesPerRow = double(ceilDiv(ow, owb));
+    double filterToCore =
+        double(w.n) * rowTaps * w.kw * w.c * fPad * ebytes * tilesPerRow;
+    // The block is re-read from the L2 only while it takes at most the half
+    // of it the derivation gives it (the input rows, the output and the next
+    // block share the rest); larger, the ways it overflows are refilled from
+    // where the filter lives.
+    double filterReuseSet = filterBlockFootprint + 2 * tileInput;
+    if (filterBlockFootprint > double(l2.sizeBytes) / 2)
+      filterReuseSet = std::max(filterReuseSet, 2.0 * double(l2.sizeBytes));
+    double filterToCoreTime =
+        filterToCore / prof.bandwidthFor(uint64_t(filterReuseSet), t);
+    // The whole filter comes in again for every row block.
+    double filterBytes = double(w.kh) * w.kw * w.c * fPad * ebytes;
+    int64_t sliceRows = std::min<int64_t>(
+        w.h, (rb - 1) * w.strideH + (w.kh - 1) * w.dilationH + 1);
+    double sliceBytes = double(sliceRows) * w.w * cb * ebytes;
+    double filterRefetch = filterBytes * w.n * rowBlocks;
+    // In a program, the first pass comes from where all its weights live.
+    double filterRefetchTime = prof.weightsSeconds(
+        filterBytes, filterRefetch, w.weightsReuseBytes,
+        prof.bandwidthFor(uint64_t(filterBytes + sliceBytes), t), t);
+    // Input: each tile reads its input columns once per (channel block,
+    // filter block); between filter blocks the row block's input slice (or,
+    // with one filter block, the kernel rows of the previous output row)
+    // passes through the cache.
+    double inputPerRow = 0;
+    for (const NhwcRowTileClass &tc : tiles)
+      inputPerRow +=
+          tc.count *
+          double(std::min<int64_t>(w.w, (tc.pixels - 1) * w.strideW +
+                                            (w.kw - 1) * w.dilationW + 1));
+    double inputToCore =
+        double(w.n) * rowTaps * inputPerRow * w.c * ebytes * double(fBlocks);
+    double reuseDistance =
+        (fBlocks > 1 ? sliceBytes : double(w.kh) * w.w * cb * ebytes) +
+        filterBlockFootprint;
+    double inputToCoreTime =
+        inputToCore / prof.bandwidthFor(uint64_t(reuseDistance), t);
+    double inputBytes = double(w.n) * w.h * w.w * w.c * ebytes;
+    double inputFirst =
+        double(w.n) * rowBlocks * sliceRows * w.w * w.c * ebytes;
+    double inputFirstTime =
+        inputFirst / prof.bandwidthFor(uint64_t(inputBytes), t);
+    // Output: read and written once per channel block.
+    double outBytes = double(w.n) * oh * ow * w.f * ebytes;
+    double outTraffic = 2 * outBytes * cBlocks;
+    double outSet = cBlocks > 1 ? double(rb) * ow * w.f * ebytes + sliceBytes +
+                                      filterBlockFootprint
+                                : outBytes;
+    double outTime =
+        2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t) +
+        (outTraffic - 2 * outBytes) / prof.bandwidthFor(uint64_t(outSet), t);
+
+    // FHWC filter: vl x vl tiles transposed in registers into the padded HWCF
+    // buffer: vl loads, vl stores and about 2*vl*vl lane moves (extract and
+    // insert, one per cycle) per tile, plus the filter read and written.
+    double packTime = 0, packTiles = 0;
+    // Constant weights are packed at compile time: no run-time cost.
+    if (packed && !w.constWeights) {
+      packTiles = double(fvecs) * ceilDiv(w.kh * w.kw * w.c, p.vl);
+      double freq =
+          (prof.frequencyGHz > 0 ? prof.frequencyGHz : t.frequencyGHz) * 1e9;
+      packTime =
+          packTiles *
+              (p.vl / loadRate + p.vl / storeRate + 2.0 * p.vl * p.vl / freq) +
+          2 * filterBytes / prof.bandwidthFor(uint64_t(2 * filterBytes), t);
+    }
+
+    double threads = double(std::max<int64_t>(1, p.threads));
+    double blocks = double(w.n) * rowBlocks;
+    double perThread = std::ceil(blocks / threads);
+    double balance = blocks / (std::min(threads, blocks) * perThread);
+    double parallel = std::min(threads, blocks) * balance;
+    double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
+    double overhead = prof.callOverheadSeconds + forkCost;
+
+    double body = partialOverlap({compute + tileOverhead, filterToCoreTime,
+                                  filterRefetchTime, inputToCoreTime,
+                                  inputFirstTime, outTime});
+    pred.seconds = body / parallel + packTime + overhead;
+    pred.formula = "overlap(micro-kernel + tile overhead, filter, input and "
+                   "output streams) / (threads x balance) + filter packing + "
+                   "overhead";
+    double streams = std::max({filterToCoreTime, filterRefetchTime,
+                               inputToCoreTime, inputFirstTime, outTime});
+    pred.add("compute", compute / parallel,
+             formatv("{0:e2} vector FMAs at {1:e2}/s; {2}x{3} tile holds {4} "
+                     "accumulators for {5:f0} in flight{6}",
+                     fmas, fmaRate, owb, fv, owb * fv, needed,
+                     spilled > 0 ? formatv(", {0:f0} spilled", spilled).str()
+                                 : std::string())
+                 .str(),
+             compute + tileOverhead < streams);
+    pred.add("load issue", loadIssue / parallel,
+             formatv("{0} filter vectors + {1} broadcasts per tap and channel",
+                     fv, owb)
+                 .str(),
+             true);
+    pred.add("edge tiles", edge / parallel,
+             formatv("border and partial tiles along OW ({0} pixels/tile) and "
+                     "F ({1} of {2} channels in the last block): part of "
+                     "compute",
+                     owb, w.f % fvl ? w.f % fvl : fvl, fvl)
+                 .str(),
+             true);
+    pred.add(
+        "tile overhead", tileOverhead / parallel,
+        formatv("{0:e2} tile visits: output in/out per channel block, loop "
+                "set-up",
+                tileVisits)
+            .str());
+    pred.add("filter stream", filterToCoreTime / parallel,
+             formatv("{0} to the core, filter block {1}{2}",
+                     formatBytes(filterToCore), formatBytes(filterBlock),
+                     filterBlockFootprint > filterBlock * 1.01
+                         ? " (takes " + formatBytes(filterBlockFootprint) +
+                               " of the L2: strided rows)"
+                         : std::string())
+                 .str(),
+             true);
+    pred.add("filter refetch", filterRefetchTime / parallel,
+             formatv("filter {0} x {1} row block(s)", formatBytes(filterBytes),
+                     blocks)
+                 .str(),
+             true);
+    pred.add("input stream", inputToCoreTime / parallel,
+             formatv("{0} to the core over {1} filter block(s), reuse distance "
+                     "{2}",
+                     formatBytes(inputToCore), fBlocks,
+                     formatBytes(reuseDistance))
+                 .str(),
+             true);
+    pred.add("input first touch", inputFirstTime / parallel,
+             formatv("{0} ({1} input rows per block of {2})",
+                     formatBytes(inputFirst), sliceRows, rb)
+                 .str(),
+             true);
+    pred.add("output traffic", outTime / parallel,
+             formatv("{0} in and out over {1} channel block(s)",
+                     formatBytes(outTraffic), cBlocks)
+                 .str(),
+             true);
+    std::string packing;
+    switch (directFilterLayout(w, p)) {
+    case DirectFilterLayout::Blocked:
+      packing = formatv("constant filter blocked at compile time into {0} "
+                        "contiguous block(s) of {1} channels",
+                        fBlocks, fvl)
+                    .str();
+      break;
+    case DirectFilterLayout::PaddedHwcf:
+      packing = packTiles > 0
+                    ? formatv("{0:e2} {1}x{1} tiles transposed FHWC -> HWCF "
+                              "in the kernel",
+                              packTiles, p.vl)
+                          .str()
+                    : "constant FHWC filter packed to HWCF at compile time";
+      break;
+    case DirectFilterLayout::InPlaceHwcf:
+      packing = "HWCF filter used in place";
+      break;
+    }
+    pred.add("filter packing", packTime, packing);
+    pred.addThreads(p.threads, blocks, "(n, row block)s", balance);
+    pred.add("overhead", overhead, "call + fork/join");
+    pred.reconcile();
     return pred;
   }
-  const DirectConvParams &p = *params;
-  const TargetDesc &t = machine.target;
-  const Profile &prof = machine.profile;
-  double ebytes = elementBits(w.element) / 8.0;
-  unsigned bits = unsigned(p.vl * ebytes * 8);
-  const VectorCosts &v = prof.forBits(std::min(bits, t.vectorBits));
-  // Vectors wider than the registers are split by LLVM into several ops.
-  double split = std::max(1.0, double(bits) / t.vectorBits);
-  double fmaRate = v.fmaPerSecond / split, loadRate = v.loadPerSecond / split;
-  double bcastRate = v.broadcastPerSecond, storeRate = v.storePerSecond / split;
-  double needed = fmaInFlightNeeded(machine, std::min(bits, t.vectorBits));
-  // Same clamping as the generator.
-  int64_t oh = w.outH(), ow = w.outW();
-  int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
-  int64_t fvecs = ceilDiv(w.f, p.vl);
-  int64_t fv = std::clamp<int64_t>(p.fv, 1, fvecs);
-  int64_t cb = std::clamp<int64_t>(p.cb, 1, w.c);
-  int64_t rb = std::clamp<int64_t>(p.rb, 1, oh);
-  int64_t fBlocks = ceilDiv(w.f, fv * p.vl), cBlocks = ceilDiv(w.c, cb);
-  int64_t rowBlocks = ceilDiv(oh, rb);
-  bool packed = w.layout == ConvLayout::NhwcFhwc;
-  double regs = (double(owb * fv) + fv + 1) * split;
-  double spilled = std::max(0.0, regs - t.vectorRegisters);
 
-  // Micro-kernel: one step = one (valid kernel row, input channel) of a
-  // tile; every kernel column with a valid pixel loads the fv filter
-  // vectors and broadcasts one input value per valid pixel.
-  double rowTaps = nhwcKernelRowTaps(w);
-  double steps = double(w.n) * rowTaps * w.c;
-  auto tiles = nhwcRowTileClasses(w, owb);
-  double compute = 0, edge = 0, fmas = 0, loadIssue = 0, tileVisits = 0;
-  double tileOverhead = 0, loopTime = 0;
-  struct FClass {
-    int64_t vecs;
-    double count;
-  };
-  SmallVector<FClass, 2> fClasses;
-  if (w.f / (fv * p.vl))
-    fClasses.push_back({fv, double(w.f / (fv * p.vl))});
-  if (w.f % (fv * p.vl))
-    fClasses.push_back({ceilDiv(w.f % (fv * p.vl), p.vl), 1});
-  for (const FClass &fc : fClasses)
-    for (const NhwcRowTileClass &tc : tiles) {
-      double fmaStep = 0, loadStep = 0, bcastStep = 0;
-      for (int64_t valid : tc.validTaps) {
-        fmaStep += double(valid) * fc.vecs;
-        loadStep += valid ? fc.vecs : 0;
-        bcastStep += valid;
-      }
-      // Spilled accumulators: a reload and a store per FMA, in proportion.
-      double spillOps = fmaStep * spilled / std::max(1.0, regs);
-      double eff = std::min(1.0, double(tc.pixels * fc.vecs) / needed);
-      double fTime = fmaStep / (fmaRate * eff);
-      double lTime = loadStep / loadRate + bcastStep / bcastRate +
-                     spillOps * (1 / loadRate + 1 / storeRate);
-      double count = fc.count * tc.count * steps;
-      // FMAs and the loads feeding them share the issue and retire width:
-      // they overlap only partly.
-      double step =
-          split == 1 && spillOps == 0
-              ? kernelStepSeconds(machine, bits, fmaStep, loadStep, bcastStep)
-              : partialOverlap({fTime, lTime});
-      double stepTime = step * count;
-      compute += stepTime;
-      loadIssue += lTime * count;
-      fmas += fmaStep * count;
-      if (tc.border || fc.vecs != fv)
-        edge += stepTime;
-      // The channel loop is unrolled as the generator does.
-      double perStep = double(w.kw) * tc.pixels * fc.vecs;
-      double unroll = std::clamp(std::ceil(64 / perStep), 1.0, 8.0);
-      loopTime += count / unroll * 2 * prof.loopIterationSeconds;
-      double visits = fc.count * tc.count * double(w.n) * oh * cBlocks;
-      tileVisits += visits;
-      tileOverhead +=
-          visits * (double(tc.pixels * fc.vecs) *
-                        (1 / loadRate + 1 / storeRate + 1 / fmaRate) +
-                    (w.kh + 6) * prof.loopIterationSeconds);
-    }
-  compute += loopTime;
-
-  // Streams. Filter block: reused by the tiles of a row block.
-  int64_t fvl = fv * p.vl;
-  double fPad = double(fvecs) * p.vl; // whole vectors are read
-  double filterBlock = double(w.kh) * w.kw * cb * fvl * ebytes;
-  // The L2 capacity the block takes, read in place from rows of all F.
-  CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
-  double filterBlockFootprint =
-      stridedFootprintBytes(double(w.kh) * w.kw * cb, double(fvl) * ebytes,
-                            directFilterRowStrideBytes(w, p), l2);
-  int64_t tileCols = std::min<int64_t>(w.w, (owb - 1) * w.strideW +
-                                                (w.kw - 1) * w.dilationW + 1);
-  double tileInput = double(w.kh) * tileCols * cb * ebytes;
-  double tilesPerRow = double(ceilDiv(ow, owb));
-  double filterToCore =
-      double(w.n) * rowTaps * w.kw * w.c * fPad * ebytes * tilesPerRow;
-  // The block is re-read from the L2 only while it takes at most the half
-  // of it the derivation gives it (the input rows, the output and the next
-  // block share the rest); larger, the ways it overflows are refilled from
-  // where the filter lives.
-  double filterReuseSet = filterBlockFootprint + 2 * tileInput;
-  if (filterBlockFootprint > double(l2.sizeBytes) / 2)
-    filterReuseSet = std::max(filterReuseSet, 2.0 * double(l2.sizeBytes));
-  double filterToCoreTime =
-      filterToCore / prof.bandwidthFor(uint64_t(filterReuseSet), t);
-  // The whole filter comes in again for every row block.
-  double filterBytes = double(w.kh) * w.kw * w.c * fPad * ebytes;
-  int64_t sliceRows = std::min<int64_t>(w.h, (rb - 1) * w.strideH +
-                                                 (w.kh - 1) * w.dilationH + 1);
-  double sliceBytes = double(sliceRows) * w.w * cb * ebytes;
-  double filterRefetch = filterBytes * w.n * rowBlocks;
-  // In a program, the first pass comes from where all its weights live.
-  double filterRefetchTime = prof.weightsSeconds(
-      filterBytes, filterRefetch, w.weightsReuseBytes,
-      prof.bandwidthFor(uint64_t(filterBytes + sliceBytes), t), t);
-  // Input: each tile reads its input columns once per (channel block,
-  // filter block); between filter blocks the row block's input slice (or,
-  // with one filter block, the kernel rows of the previous output row)
-  // passes through the cache.
-  double inputPerRow = 0;
-  for (const NhwcRowTileClass &tc : tiles)
-    inputPerRow +=
-        tc.count *
-        double(std::min<int64_t>(w.w, (tc.pixels - 1) * w.strideW +
-                                          (w.kw - 1) * w.dilationW + 1));
-  double inputToCore =
-      double(w.n) * rowTaps * inputPerRow * w.c * ebytes * double(fBlocks);
-  double reuseDistance =
-      (fBlocks > 1 ? sliceBytes : double(w.kh) * w.w * cb * ebytes) +
-      filterBlockFootprint;
-  double inputToCoreTime =
-      inputToCore / prof.bandwidthFor(uint64_t(reuseDistance), t);
-  double inputBytes = double(w.n) * w.h * w.w * w.c * ebytes;
-  double inputFirst = double(w.n) * rowBlocks * sliceRows * w.w * w.c * ebytes;
-  double inputFirstTime =
-      inputFirst / prof.bandwidthFor(uint64_t(inputBytes), t);
-  // Output: read and written once per channel block.
-  double outBytes = double(w.n) * oh * ow * w.f * ebytes;
-  double outTraffic = 2 * outBytes * cBlocks;
-  double outSet = cBlocks > 1 ? double(rb) * ow * w.f * ebytes + sliceBytes +
-                                    filterBlockFootprint
-                              : outBytes;
-  double outTime =
-      2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t) +
-      (outTraffic - 2 * outBytes) / prof.bandwidthFor(uint64_t(outSet), t);
-
-  // FHWC filter: vl x vl tiles transposed in registers into the padded HWCF
-  // buffer: vl loads, vl stores and about 2*vl*vl lane moves (extract and
-  // insert, one per cycle) per tile, plus the filter read and written.
-  double packTime = 0, packTiles = 0;
-  // Constant weights are packed at compile time: no run-time cost.
-  if (packed && !w.constWeights) {
-    packTiles = double(fvecs) * ceilDiv(w.kh * w.kw * w.c, p.vl);
-    double freq =
-        (prof.frequencyGHz > 0 ? prof.frequencyGHz : t.frequencyGHz) * 1e9;
-    packTime =
-        packTiles *
-            (p.vl / loadRate + p.vl / storeRate + 2.0 * p.vl * p.vl / freq) +
-        2 * filterBytes / prof.bandwidthFor(uint64_t(2 * filterBytes), t);
+  Error verifyParams(const ConvWorkload &w, const DirectConvParams &p,
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
+    if (p.owb * p.fv > 256)
+      return configError("owb*fv must be at most 256 accumulators, got " +
+                         Twine(p.owb * p.fv));
+    warnVectorLength(p.vl, w.element, t, warnings);
+    return Error::success();
   }
 
-  double threads = double(std::max<int64_t>(1, p.threads));
-  double blocks = double(w.n) * rowBlocks;
-  double perThread = std::ceil(blocks / threads);
-  double balance = blocks / (std::min(threads, blocks) * perThread);
-  double parallel = std::min(threads, blocks) * balance;
-  double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
-  double overhead = prof.callOverheadSeconds + forkCost;
-
-  double body = partialOverlap({compute + tileOverhead, filterToCoreTime,
-                                filterRefetchTime, inputToCoreTime,
-                                inputFirstTime, outTime});
-  pred.seconds = body / parallel + packTime + overhead;
-  pred.formula = "overlap(micro-kernel + tile overhead, filter, input and "
-                 "output streams) / (threads x balance) + filter packing + "
-                 "overhead";
-  double streams = std::max({filterToCoreTime, filterRefetchTime,
-                             inputToCoreTime, inputFirstTime, outTime});
-  pred.add("compute", compute / parallel,
-           formatv("{0:e2} vector FMAs at {1:e2}/s; {2}x{3} tile holds {4} "
-                   "accumulators for {5:f0} in flight{6}",
-                   fmas, fmaRate, owb, fv, owb * fv, needed,
-                   spilled > 0 ? formatv(", {0:f0} spilled", spilled).str()
-                               : std::string())
-               .str(),
-           compute + tileOverhead < streams);
-  pred.add("load issue", loadIssue / parallel,
-           formatv("{0} filter vectors + {1} broadcasts per tap and channel",
-                   fv, owb)
-               .str(),
-           true);
-  pred.add("edge tiles", edge / parallel,
-           formatv("border and partial tiles along OW ({0} pixels/tile) and "
-                   "F ({1} of {2} channels in the last block): part of "
-                   "compute",
-                   owb, w.f % fvl ? w.f % fvl : fvl, fvl)
-               .str(),
-           true);
-  pred.add("tile overhead", tileOverhead / parallel,
-           formatv("{0:e2} tile visits: output in/out per channel block, loop "
-                   "set-up",
-                   tileVisits)
-               .str());
-  pred.add("filter stream", filterToCoreTime / parallel,
-           formatv("{0} to the core, filter block {1}{2}",
-                   formatBytes(filterToCore), formatBytes(filterBlock),
-                   filterBlockFootprint > filterBlock * 1.01
-                       ? " (takes " + formatBytes(filterBlockFootprint) +
-                             " of the L2: strided rows)"
-                       : std::string())
-               .str(),
-           true);
-  pred.add(
-      "filter refetch", filterRefetchTime / parallel,
-      formatv("filter {0} x {1} row block(s)", formatBytes(filterBytes), blocks)
-          .str(),
-      true);
-  pred.add("input stream", inputToCoreTime / parallel,
-           formatv("{0} to the core over {1} filter block(s), reuse distance "
-                   "{2}",
-                   formatBytes(inputToCore), fBlocks,
-                   formatBytes(reuseDistance))
-               .str(),
-           true);
-  pred.add("input first touch", inputFirstTime / parallel,
-           formatv("{0} ({1} input rows per block of {2})",
-                   formatBytes(inputFirst), sliceRows, rb)
-               .str(),
-           true);
-  pred.add("output traffic", outTime / parallel,
-           formatv("{0} in and out over {1} channel block(s)",
-                   formatBytes(outTraffic), cBlocks)
-               .str(),
-           true);
-  std::string packing;
-  switch (directFilterLayout(w, p)) {
-  case DirectFilterLayout::Blocked:
-    packing = formatv("constant filter blocked at compile time into {0} "
-                      "contiguous block(s) of {1} channels",
-                      fBlocks, fvl)
-                  .str();
-    break;
-  case DirectFilterLayout::PaddedHwcf:
-    packing = packTiles > 0
-                  ? formatv("{0:e2} {1}x{1} tiles transposed FHWC -> HWCF "
-                            "in the kernel",
-                            packTiles, p.vl)
-                        .str()
-                  : "constant FHWC filter packed to HWCF at compile time";
-    break;
-  case DirectFilterLayout::InPlaceHwcf:
-    packing = "HWCF filter used in place";
-    break;
+  RegisterUse registerUse(const ConvWorkload &w,
+                          const DirectConvParams &p) const override {
+    int64_t fv = std::min(p.fv, ceilDiv(w.f, p.vl));
+    int64_t owb = std::min(p.owb, w.outW());
+    return {owb * fv + fv + 1, "owb*fv + fv + 1"};
   }
-  pred.add("filter packing", packTime, packing);
-  pred.add("threads", 0,
-           formatv("{0} thread(s) over {1} (n, row block)s: balance {2:f2}",
-                   p.threads, blocks, balance)
-               .str(),
-           true);
-  pred.add("overhead", overhead, "call + fork/join");
-  pred.reconcile();
-  return pred;
-}
 
-Error DirectConvModel::verifyParams(const ConvWorkload &w,
-                                    const DirectConvParams &p,
-                                    const TargetDesc &t,
-                                    std::vector<std::string> &warnings) const {
-  if (p.owb * p.fv > 256)
-    return configError("owb*fv must be at most 256 accumulators, got " +
-                       Twine(p.owb * p.fv));
-  warnVectorLength(p.vl, w.element, t, warnings);
-  int64_t fv = std::min(p.fv, ceilDiv(w.f, p.vl));
-  int64_t owb = std::min(p.owb, w.outW());
-  int64_t regs = owb * fv + fv + 1;
-  warnRegisters("owb*fv + fv + 1", regs, t, warnings);
-  return Error::success();
-}
-
-std::vector<Config> DirectConvModel::neighbours(const Workload &workload,
-                                                const Config &config,
-                                                const TargetDesc &t) const {
-  std::vector<Config> result;
-  std::optional<DirectConvParams> params =
-      paramsOrNothing<DirectConvParams>(config);
-  if (!params)
-    return result;
-  const auto &w = std::get<ConvWorkload>(workload);
-  const DirectConvParams &base = *params;
-  auto push = [&](DirectConvParams q) {
-    q.fv = std::min(q.fv, ceilDiv(w.f, q.vl));
-    q.owb = std::min(q.owb, w.outW());
-    q.cb = std::min(q.cb, w.c);
-    q.rb = std::min(q.rb, w.outH());
-    if (q.owb < 1 || q.fv < 1 || q.cb < 1 || q.rb < 1 ||
-        q.owb * q.fv + q.fv + 1 > int64_t(t.vectorRegisters))
-      return;
-    Config c = q.toConfig();
-    if (c != config)
-      result.push_back(std::move(c));
-  };
-  for (int64_t d : {-2, -1, 1, 2}) {
-    DirectConvParams q = base;
-    q.owb += d;
-    push(q);
-  }
-  for (int64_t d : {-1, 1}) {
-    DirectConvParams q = base;
-    q.fv += d;
-    push(q);
-    if (q.fv >= 1) {
-      q.owb = owbForFv(w, q.fv, t.vectorRegisters);
+  std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &config,
+                                   const DirectConvParams &base,
+                                   const TargetDesc &t) const override {
+    std::vector<Config> result;
+    auto push = [&](DirectConvParams q) {
+      q.fv = std::min(q.fv, ceilDiv(w.f, q.vl));
+      q.owb = std::min(q.owb, w.outW());
+      q.cb = std::min(q.cb, w.c);
+      q.rb = std::min(q.rb, w.outH());
+      if (q.owb < 1 || q.fv < 1 || q.cb < 1 || q.rb < 1 ||
+          !fitsRegisters(w, q, t))
+        return;
+      addUnlessSame(result, q, config);
+    };
+    forEachPixelTileStep(
+        base, &DirectConvParams::fv,
+        [&](int64_t fv) { return owbForFv(w, fv, t.vectorRegisters); }, push);
+    for (double f : {0.5, 2.0}) {
+      DirectConvParams q = base;
+      q.cb = std::max<int64_t>(1, int64_t(base.cb * f));
+      push(q);
+      q = base;
+      q.rb = std::max<int64_t>(1, int64_t(base.rb * f));
       push(q);
     }
-  }
-  for (double f : {0.5, 2.0}) {
-    DirectConvParams q = base;
-    q.cb = std::max<int64_t>(1, int64_t(base.cb * f));
-    push(q);
-    q = base;
-    q.rb = std::max<int64_t>(1, int64_t(base.rb * f));
-    push(q);
-  }
-  for (int64_t d : {-1, 1}) {
-    DirectConvParams q = base;
-    q.rb += d;
-    push(q);
-  }
-  return result;
-}
-
-std::vector<Config> DirectConvModel::searchSpace(const Workload &workload,
-                                                 const TargetDesc &t) const {
-  const auto &w = std::get<ConvWorkload>(workload);
-  std::vector<Config> space;
-  int64_t lanes = t.lanes(elementBits(w.element));
-  int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, lanes), 8);
-  std::vector<int64_t> cbs = {w.c};
-  for (int64_t cb = w.c / 2; cb >= 16; cb /= 2)
-    cbs.push_back(cb);
-  std::vector<int64_t> rbs = {1, 2, 4, 8, w.outH()};
-  for (int64_t fv = 1; fv <= maxFv; ++fv)
-    for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 28); ++owb) {
-      if (owb * fv + fv + 1 > int64_t(t.vectorRegisters))
-        continue;
-      for (int64_t cb : cbs)
-        for (int64_t rb : rbs) {
-          if (rb > w.outH())
-            continue;
-          DirectConvParams p;
-          p.vl = lanes;
-          p.owb = owb;
-          p.fv = fv;
-          p.cb = cb;
-          p.rb = rb;
-          space.push_back(p.toConfig());
-        }
+    for (int64_t d : {-1, 1}) {
+      DirectConvParams q = base;
+      q.rb += d;
+      push(q);
     }
-  return space;
-}
+    return result;
+  }
+
+  std::vector<DirectConvParams>
+  searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
+    std::vector<DirectConvParams> space;
+    int64_t lanes = t.lanes(elementBits(w.element));
+    int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, lanes), 8);
+    std::vector<int64_t> cbs = {w.c};
+    for (int64_t cb = w.c / 2; cb >= 16; cb /= 2)
+      cbs.push_back(cb);
+    std::vector<int64_t> rbs = {1, 2, 4, 8, w.outH()};
+    for (int64_t fv = 1; fv <= maxFv; ++fv)
+      for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 28); ++owb) {
+        if (owb * fv + fv + 1 > int64_t(t.vectorRegisters))
+          continue;
+        for (int64_t cb : cbs)
+          for (int64_t rb : rbs) {
+            if (rb > w.outH())
+              continue;
+            DirectConvParams p;
+            p.vl = lanes;
+            p.owb = owb;
+            p.fv = fv;
+            p.cb = cb;
+            p.rb = rb;
+            space.push_back(p);
+          }
+      }
+    return space;
+  }
+
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override {
+    Config merged = overlay(workload, partial, machine);
+    std::optional<DirectConvParams> params =
+        paramsOrNothing<DirectConvParams>(merged);
+    if (!params)
+      return merged; // verify() reports the problem
+    const auto &w = std::get<ConvWorkload>(workload);
+    DirectConvParams &p = *params;
+    if (p.vl < 1 || p.fv < 1 || p.owb < 1)
+      return merged;
+    // A user-given fv changes the owb the registers allow, and the tile
+    // changes the cache blocks.
+    if ((partial.has("fv") || partial.has("vl")) && !partial.has("owb"))
+      p.owb = owbForFv(w, std::min(p.fv, ceilDiv(w.f, p.vl)),
+                       machine.target.vectorRegisters);
+    if (partial.has("fv") || partial.has("vl") || partial.has("owb") ||
+        partial.has("cb"))
+      deriveBlocking(w, machine, p, partial.has("cb"), partial.has("rb"));
+    return p.toConfig();
+  }
+};
 
 } // namespace
 

@@ -10,6 +10,7 @@
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -24,34 +25,21 @@ namespace autoconfig {
 namespace {
 
 class DotGemmModel final : public ModelOf<DotGemmParams, GemmWorkload> {
-public:
-  StringRef summary() const override {
-    return "dot-product form: rows of A and of B^T as vectors along K, "
-           "horizontal reduction per output";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &,
-               std::string &whyNot) const override {
-    const auto *w = std::get_if<GemmWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a matmul";
-      return false;
-    }
-    if (w->transA) {
-      whyNot = "A is transposed: its rows are not contiguous along K";
-      return false;
-    }
-    if (!w->transB && w->n != 1) {
-      whyNot = "B is not transposed and N > 1: its columns are not "
-               "contiguous along K";
-      return false;
-    }
+protected:
+  bool appliesTo(const GemmWorkload &w, const TargetDesc &,
+                 std::string &whyNot) const override {
+    if (w.transA)
+      return notApplicable(
+          whyNot, "A is transposed: its rows are not contiguous along K");
+    if (!w.transB && w.n != 1)
+      return notApplicable(whyNot,
+                           "B is not transposed and N > 1: its columns are not "
+                           "contiguous along K");
     return true;
   }
 
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override {
-    const auto &w = std::get<GemmWorkload>(workload);
+  Derivation deriveFor(const GemmWorkload &w,
+                       const Machine &machine) const override {
     const TargetDesc &t = machine.target;
     DotGemmParams p;
     p.vl = t.lanes(elementBits(w.element));
@@ -80,17 +68,9 @@ public:
     return d;
   }
 
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override {
-    const auto &w = std::get<GemmWorkload>(workload);
+  Prediction predictParams(const GemmWorkload &w, const DotGemmParams &p,
+                           const Machine &machine) const override {
     Prediction pred;
-    auto params = DotGemmParams::fromConfig(config);
-    if (!params) {
-      pred.seconds = INFINITY;
-      pred.formula = "invalid config: " + toString(params.takeError());
-      return pred;
-    }
-    const DotGemmParams &p = *params;
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
     unsigned ebytes = elementBits(w.element) / 8;
@@ -151,51 +131,36 @@ public:
     return pred;
   }
 
-  Error verifyParams(const GemmWorkload &w, const DotGemmParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
-    int64_t regs = p.ui * p.uj + p.ui + p.uj;
-    warnRegisters("ui*uj+ui+uj", regs, t, warnings);
-    return Error::success();
+  RegisterUse registerUse(const GemmWorkload &,
+                          const DotGemmParams &p) const override {
+    return {p.ui * p.uj + p.ui + p.uj, "ui*uj+ui+uj"};
   }
 
-  std::vector<Config> neighbours(const Workload &, const Config &config,
-                                 const TargetDesc &t) const override {
+  std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
+                                   const DotGemmParams &p,
+                                   const TargetDesc &t) const override {
     std::vector<Config> result;
-    std::optional<DotGemmParams> params =
-        paramsOrNothing<DotGemmParams>(config);
-    if (!params)
-      return result;
-    for (auto [dui, duj] :
-         {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, -1}, {-1, 1}}) {
-      DotGemmParams q = *params;
-      q.ui += dui;
-      q.uj += duj;
-      if (q.ui < 1 || q.uj < 1 ||
-          q.ui * q.uj + q.ui + q.uj > int64_t(t.vectorRegisters))
-        continue;
-      result.push_back(q.toConfig());
-    }
+    addTileSteps(
+        result, p, &DotGemmParams::ui, &DotGemmParams::uj,
+        [&](const DotGemmParams &q) { return fitsRegisters(w, q, t); });
     return result;
   }
 
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &t) const override {
-    const auto &w = std::get<GemmWorkload>(workload);
-    std::vector<Config> space;
+  std::vector<DotGemmParams> searchSpaceOf(const GemmWorkload &w,
+                                           const TargetDesc &t) const override {
+    std::vector<DotGemmParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
     for (int64_t ui = 1; ui <= 8; ++ui)
       for (int64_t uj = 1; uj <= 8; ++uj)
         for (int64_t ku : {1, 2, 4}) {
-          if (ui * uj + ui + uj > int64_t(t.vectorRegisters))
-            continue;
           DotGemmParams p;
           p.vl = lanes;
           p.ui = ui;
           p.uj = uj;
           p.ku = ku;
           p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
-          space.push_back(p.toConfig());
+          if (fitsRegisters(w, p, t))
+            space.push_back(p);
         }
     return space;
   }

@@ -82,21 +82,16 @@ public:
 
   bool applies(const Workload &workload, const TargetDesc &,
                std::string &whyNot) const override {
-    const auto *w = std::get_if<ConvWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a convolution";
+    const auto *w = workloadAs<ConvWorkload>(workload, whyNot);
+    if (!w)
       return false;
-    }
-    if (!equivalentGemm(*w)) {
-      whyNot = ("layout '" + convLayoutName(w->layout) +
-                "' is not NCHW/FCHW, NHWC/HWCF or NHWC/FHWC")
-                   .str();
-      return false;
-    }
-    if (w->groups != 1) {
-      whyNot = "grouped convolution";
-      return false;
-    }
+    if (!equivalentGemm(*w))
+      return notApplicable(whyNot,
+                           ("layout '" + convLayoutName(w->layout) +
+                            "' is not NCHW/FCHW, NHWC/HWCF or NHWC/FHWC")
+                               .str());
+    if (w->groups != 1)
+      return notApplicable(whyNot, "grouped convolution");
     return appliesTo(*w, whyNot);
   }
 
@@ -344,18 +339,13 @@ public:
 
 protected:
   bool appliesTo(const ConvWorkload &w, std::string &whyNot) const override {
-    if (w.kh != 1 || w.kw != 1) {
-      whyNot = "kernel is not 1x1";
-      return false;
-    }
-    if (w.strideH != 1 || w.strideW != 1) {
-      whyNot = "stride is not 1";
-      return false;
-    }
-    if (w.padTop || w.padLeft || w.padBottom || w.padRight) {
-      whyNot = "padded (the GEMM reads the input tensor as it is)";
-      return false;
-    }
+    if (w.kh != 1 || w.kw != 1)
+      return notApplicable(whyNot, "kernel is not 1x1");
+    if (w.strideH != 1 || w.strideW != 1)
+      return notApplicable(whyNot, "stride is not 1");
+    if (w.padTop || w.padLeft || w.padBottom || w.padRight)
+      return notApplicable(whyNot,
+                           "padded (the GEMM reads the input tensor as it is)");
     return true;
   }
 };

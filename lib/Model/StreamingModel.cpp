@@ -556,14 +556,12 @@ StreamingDecision StreamingModel::decide(const StreamingWorkload &w,
           for (unsigned threads : {1u, std::max(1u, machine.threads)}) {
             if (!matches(&StreamingConfig::threads, threads))
               continue;
-            StreamingConfig c;
-            c.vectorize = true;
-            c.dim = dim;
-            c.collapse = collapse;
-            c.vl = vl;
-            c.unroll = unroll;
-            c.threads = threads;
-            consider(c);
+            consider({.vectorize = true,
+                      .dim = dim,
+                      .collapse = collapse,
+                      .vl = vl,
+                      .unroll = unroll,
+                      .threads = threads});
             if (machine.threads <= 1)
               break;
           }

@@ -68,24 +68,8 @@ using namespace llvm;
 namespace autoconfig {
 
 //===----------------------------------------------------------------------===//
-// Params
+// Geometry
 //===----------------------------------------------------------------------===//
-
-ArrayRef<ParamDecl<WinogradConvParams>> WinogradConvParams::decls() {
-  using P = WinogradConvParams;
-  static const ParamDecl<P> table[] = {
-      {"m", &P::m, "output tile m x m: 2 or 4", 2, 4},
-      {"vl", &P::vl, "vector lanes over channels and filters", 2, 64, true},
-      {"tbh", &P::tbh, "tile rows per block", 1, 256},
-      {"tbw", &P::tbw, "tile columns per block", 1, 256},
-      {"mr", &P::mr, "tiles per register tile", 1, 32},
-      {"nr", &P::nr, "filters per register tile (multiple of vl)"},
-      {"nc", &P::nc, "filters per GEMM block (multiple of nr)"},
-      {"kc", &P::kc, "channels per reduction pass"},
-      {"ku", &P::ku, "unroll of the reduction loop", 1, 64},
-      {"threads", &P::threads, "threads over tile blocks", 1, 1024}};
-  return table;
-}
 
 WinogradGeometry::WinogradGeometry(const ConvWorkload &w,
                                    const WinogradConvParams &p) {
@@ -396,600 +380,555 @@ bool layoutSupported(ConvLayout layout) {
 
 class WinogradConvModel final
     : public ModelOf<WinogradConvParams, ConvWorkload> {
-public:
-  StringRef summary() const override {
-    return "Winograd F(2x2,3x3) / F(4x4,3x3): transformed tiles, batched "
-           "register-blocked GEMMs, vectors over channels and filters";
-  }
-
-  bool applies(const Workload &workload, const TargetDesc &,
-               std::string &whyNot) const override {
-    const auto *w = std::get_if<ConvWorkload>(&workload);
-    if (!w) {
-      whyNot = "not a convolution";
-      return false;
-    }
-    if (!layoutSupported(w->layout)) {
-      whyNot = "layout " + convLayoutName(w->layout).str() +
-               " (needs nchw_fchw, nhwc_hwcf or "
-               "nhwc_fhwc)";
-      return false;
-    }
-    if (w->kh != 3 || w->kw != 3) {
-      whyNot = "kernel is not 3x3";
-      return false;
-    }
-    if (w->strideH != 1 || w->strideW != 1 || w->dilationH != 1 ||
-        w->dilationW != 1) {
-      whyNot = "stride or dilation is not 1";
-      return false;
-    }
-    if (w->groups != 1) {
-      whyNot = "grouped convolution";
-      return false;
-    }
-    if (!errorAdmissible(*w, 2)) {
-      whyNot = formatv("expected error of F(2x2,3x3) {0:e1} exceeds half the "
-                       "tolerance {1:e1}",
-                       winogradExpectedError(*w, 2), referenceTolerance(*w))
-                   .str();
-      return false;
-    }
+protected:
+  bool appliesTo(const ConvWorkload &w, const TargetDesc &,
+                 std::string &whyNot) const override {
+    if (!layoutSupported(w.layout))
+      return notApplicable(whyNot, "layout " + convLayoutName(w.layout).str() +
+                                       " (needs nchw_fchw, nhwc_hwcf or "
+                                       "nhwc_fhwc)");
+    if (w.kh != 3 || w.kw != 3)
+      return notApplicable(whyNot, "kernel is not 3x3");
+    if (w.strideH != 1 || w.strideW != 1 || w.dilationH != 1 ||
+        w.dilationW != 1)
+      return notApplicable(whyNot, "stride or dilation is not 1");
+    if (w.groups != 1)
+      return notApplicable(whyNot, "grouped convolution");
+    if (!errorAdmissible(w, 2))
+      return notApplicable(
+          whyNot,
+          formatv("expected error of F(2x2,3x3) {0:e1} exceeds half the "
+                  "tolerance {1:e1}",
+                  winogradExpectedError(w, 2), referenceTolerance(w))
+              .str());
     return true;
   }
 
-  Derivation derive(const Workload &workload,
-                    const Machine &machine) const override {
-    return deriveWith(workload, machine, Config());
+  Derivation deriveFor(const ConvWorkload &w,
+                       const Machine &machine) const override {
+    return deriveWith(w, machine, Config());
   }
 
   Config completeFrom(const Workload &workload, const Config &partial,
                       const Machine &machine) const override {
-    Config completed = deriveWith(workload, machine, partial).config;
+    Config completed =
+        deriveWith(std::get<ConvWorkload>(workload), machine, partial).config;
     // Keep every user value, even one the search would not pick.
     for (const auto &[key, value] : partial.params())
       completed.set(key, value);
     return completed;
   }
 
-  Prediction predict(const Workload &workload, const Config &config,
-                     const Machine &machine) const override;
-  Error verifyParams(const ConvWorkload &w, const WinogradConvParams &p,
-                     const TargetDesc &target,
-                     std::vector<std::string> &warnings) const override;
-  std::vector<Config> neighbours(const Workload &workload, const Config &config,
-                                 const TargetDesc &target) const override;
-  std::vector<Config> searchSpace(const Workload &workload,
-                                  const TargetDesc &target) const override;
+  Prediction predictParams(const ConvWorkload &w, const WinogradConvParams &p,
+                           const Machine &machine) const override {
+    if (p.vl < 1 || p.nr < p.vl || p.mr < 1 || p.tbh < 1 || p.tbw < 1 ||
+        p.nc < 1 || p.kc < 1 || (p.m != 2 && p.m != 4))
+      return invalidPrediction("invalid config");
+    Prediction pred;
+    const TargetDesc &t = machine.target;
+    const Profile &prof = machine.profile;
+    unsigned ebytes = elementBits(w.element) / 8;
+    unsigned bits = unsigned(p.vl) * ebytes * 8;
+    const VectorCosts &v = prof.forBits(bits);
+    double needed = fmaInFlightNeeded(machine, bits);
+    const TransformCosts &tc = transformCosts(p.m);
+    WinogradGeometry g(w, p);
+    bool nchw = w.layout == ConvLayout::NchwFchw;
+    double vl = double(p.vl), logVl = std::log2(std::max(2.0, vl));
+    double opRate = v.fmaPerSecond; // adds, FMAs and shuffles alike
+    double cVectors = double(ceilDiv(w.c, p.vl));
 
-private:
-  Derivation deriveWith(const Workload &workload, const Machine &machine,
-                        const Config &fixed) const;
-};
+    // Where a stream of `bytes` comes from: the first level whose per-core
+    // share holds the data the call touches (footprint), read at that level's
+    // measured bandwidth.
+    double inputBytesTotal = double(w.n) * w.c * w.h * w.w * ebytes;
+    double outBytesTotal = double(w.n) * w.f * g.oh * g.ow * ebytes;
+    double filterBytes = double(w.f) * w.c * 9 * ebytes;
+    double uBytes = double(g.a2) * w.c * g.fPad * ebytes;
+    double vBlockBytes = double(g.a2) * g.tb * g.cPad * ebytes;
+    double mBlockBytes = double(g.a2) * g.tb * g.nc * ebytes;
+    double footprint = inputBytesTotal + outBytesTotal + uBytes +
+                       (w.constWeights ? 0 : filterBytes) + vBlockBytes +
+                       mBlockBytes;
+    auto homeLevel = [&](double bytes) -> unsigned {
+      for (unsigned level = 1; level <= 3; ++level)
+        if (const CacheLevel *c = t.cache(level))
+          if (bytes <= double(c->sizeBytes) / std::max(1u, c->sharedByCores))
+            return level;
+      return 0;
+    };
+    auto homeBandwidth = [&](double bytes) {
+      return prof.bandwidthOfLevel(homeLevel(bytes));
+    };
+    auto levelName = [](unsigned level) {
+      return level ? "L" + std::to_string(level) : std::string("memory");
+    };
+    // A written line moves twice (read for ownership, write back).
+    auto writeTime = [&](double bytes) {
+      return 2 * bytes / homeBandwidth(footprint);
+    };
 
-Derivation WinogradConvModel::deriveWith(const Workload &workload,
-                                         const Machine &machine,
-                                         const Config &fixed) const {
-  const auto &w = std::get<ConvWorkload>(workload);
-  const TargetDesc &t = machine.target;
-  unsigned ebytes = elementBits(w.element) / 8;
-  auto given = [&](StringRef key, int64_t fallback) {
-    return fixed.get(key, fallback);
-  };
-  WinogradConvParams base;
-  base.vl = given("vl", t.lanes(elementBits(w.element)));
-  base.threads = given("threads", std::max<unsigned>(1, machine.threads));
-  base.ku = given("ku", 2);
-  double needed = fmaInFlightNeeded(machine, unsigned(base.vl) * ebytes * 8);
-
-  // Register tile (Low et al., TOMS 2016, as for the blocked GEMM): enough
-  // independent accumulators for latency x throughput, within the register
-  // file (accumulators + U vectors + one broadcast), most FMAs per load, and
-  // little padding of F to whole panels.
-  int64_t bestMr = 1, bestVecs = 1;
-  double bestScore = -1;
-  int64_t maxVecs = std::max<int64_t>(1, ceilDiv(w.f, base.vl));
-  for (int64_t mr = 1; mr <= 16; ++mr)
-    for (int64_t nv = 1; nv <= std::min<int64_t>(maxVecs, 8); ++nv) {
-      if (fixed.has("mr") && mr != fixed.get("mr"))
-        continue;
-      if (fixed.has("nr") && nv * base.vl != fixed.get("nr"))
-        continue;
-      if (mr * nv + nv + 1 > int64_t(t.vectorRegisters) && !fixed.has("mr"))
-        continue;
-      double hidden = std::min(1.0, double(mr * nv) / needed);
-      double perLoad = double(mr * nv) / double(mr + nv);
-      double useful = double(w.f) / double(roundUp(w.f, nv * base.vl));
-      double score = hidden * perLoad * useful;
-      if (score > bestScore + 1e-9) {
-        bestScore = score;
-        bestMr = mr;
-        bestVecs = nv;
-      }
+    // Filter transform.
+    double filterTime = 0;
+    std::string filterDetail = "compile time (constant weights)";
+    if (!w.constWeights) {
+      double fvecs = double(g.fPad) / vl;
+      double ops = tc.filterOps;
+      double perPair =
+          ops / opRate + 9 / v.loadPerSecond + double(g.a2) / v.storePerSecond;
+      double staging = 0;
+      if (w.layout != ConvLayout::NhwcHwcf)
+        staging = fvecs * cVectors * 9 *
+                  (vl / v.loadPerSecond + vl * logVl / opRate +
+                   vl / v.storePerSecond + vl / v.loadPerSecond);
+      double compute = fvecs * w.c * perPair + staging;
+      double read = filterBytes / homeBandwidth(footprint);
+      double write = writeTime(uBytes);
+      double threads =
+          std::min<double>(std::max<int64_t>(1, p.threads), double(g.panels));
+      // Not overlapped: the transform's stream of stores stalls on its misses
+      // (measured: U of 17 MiB from 9 MiB of filters costs compute + read +
+      // write on Zen 4).
+      filterTime = (compute + read + write) / threads;
+      filterDetail = formatv("{0:e2} (filter vector, channel) transforms of "
+                             "{1:f0} ops ({2}); filters {3} read ({4}), U of "
+                             "{5} written ({6})",
+                             fvecs * w.c, ops, formatSeconds(compute),
+                             formatBytes(filterBytes), formatSeconds(read),
+                             formatBytes(uBytes), formatSeconds(write))
+                         .str();
     }
-  base.mr = given("mr", bestMr);
-  base.nr = given("nr", bestVecs * base.vl);
-  if (base.nr < base.vl)
-    base.nr = base.vl;
 
-  // kc: the U micro-panel (kc x nr) and the V rows (mr x kc) in the L1 ways
-  // but one; even passes over C.
-  CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
-  double l1Usable = double(l1.sizeBytes) * (l1.ways - 1) / l1.ways;
-  int64_t kcMax = std::max<int64_t>(
-      8, int64_t(l1Usable / (double(base.nr + base.mr) * ebytes)) / 8 * 8);
-  int64_t passes = ceilDiv(w.c, kcMax);
-  base.kc = given("kc", std::min(w.c, roundUp(ceilDiv(w.c, passes), 8)));
+    // Input transform, per computed tile and channel vector.
+    double inOps = tc.inputOps;
+    double inPerTile = inOps / opRate + double(g.a2) / v.loadPerSecond +
+                       double(g.a2) / v.storePerSecond;
+    if (!nchw) // masks of the padded border: a few scalar ops per load
+      inPerTile += 2.0 * g.a2 / v.loadPerSecond;
+    double inputTime = g.computedTiles * cVectors * inPerTile;
+    double regionH = double(p.m * g.tbh + 2), regionW = double(p.m * g.tbw + 2);
+    if (nchw) {
+      double chunks = regionH * std::ceil(regionW / vl);
+      inputTime +=
+          double(g.blocks) * cVectors * chunks *
+          (vl / v.loadPerSecond + vl * logVl / opRate + vl / v.storePerSecond);
+    }
+    double inputBytes =
+        double(g.blocks) * w.c * regionH * regionW * ebytes; // with halo
+    double inputRead = inputBytes / homeBandwidth(footprint);
+    inputTime = partialOverlap({inputTime, inputRead});
 
-  CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 8, 1};
-  double l2Half = double(l2.sizeBytes) / 2;
+    // Batched GEMMs: every (register tile, k step) class.
+    double gemmTime = 0, loadTime = 0, vectorFmas = 0, edgeGemm = 0;
+    int64_t vecs = p.nr / p.vl;
+    double kSteps = double(g.blocks) * g.a2 * g.panels * w.c;
+    double kPasses = double(ceilDiv(w.c, g.kc));
+    double tileOverhead = 0;
+    for (auto [rows, count] :
+         {std::pair<int64_t, int64_t>{p.mr, g.tb / p.mr}, {g.tb % p.mr, 1}}) {
+      if (!rows || !count)
+        continue;
+      double perK = double(rows * vecs);
+      double eff = std::min(1.0, perK / needed);
+      double f = perK / (v.fmaPerSecond * eff);
+      double l =
+          double(vecs) / v.loadPerSecond + double(rows) / v.broadcastPerSecond;
+      double steps = kSteps * count;
+      // The generator's GEMM micro-kernel: its calibrated k step.
+      double step = tileStepSeconds(machine, unsigned(p.vl) * ebytes * 8, rows,
+                                    vecs, std::max(f, l));
+      gemmTime += step * steps;
+      loadTime += l * steps;
+      vectorFmas += perK * steps;
+      if (rows != p.mr)
+        edgeGemm += step * steps;
+      double visits = double(g.blocks) * g.a2 * g.panels * count * kPasses;
+      tileOverhead +=
+          visits * (perK * (1 / v.storePerSecond +
+                            (kPasses > 1 ? 1 / v.loadPerSecond : 0)) +
+                    6 * prof.loopIterationSeconds);
+    }
+    // Streams feeding the GEMMs: U once per block (from where U lives), V once
+    // per filter block and M written once.
+    double fBlocks = double(ceilDiv(g.fPad, g.nc));
+    unsigned uLevel = homeLevel(g.blocks > 1 ? uBytes : footprint);
+    // Constant weights in a program: U's first pass comes from where all of
+    // the program's weights live.
+    double uStream =
+        prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
+                            w.constWeights ? w.weightsReuseBytes : 0,
+                            prof.bandwidthOfLevel(uLevel), t);
+    double blockBytes = vBlockBytes + mBlockBytes;
+    unsigned blockLevel = homeLevel(blockBytes);
+    double vmStream = double(g.blocks) *
+                      (vBlockBytes * fBlocks + 2 * mBlockBytes * fBlocks) /
+                      prof.bandwidthOfLevel(blockLevel);
+    double gemmBody =
+        partialOverlap({gemmTime + tileOverhead, uStream, vmStream});
 
-  // m, the tile block and nc by the model itself: a few dozen candidates.
-  std::vector<int64_t> ms;
-  if (fixed.has("m"))
-    ms.push_back(fixed.get("m"));
-  else
-    for (int64_t m : {4, 2})
-      if (errorAdmissible(w, m))
-        ms.push_back(m);
-  if (ms.empty())
-    ms.push_back(2);
-  WinogradConvParams best = base;
-  best.m = ms.front();
-  double bestTime = INFINITY;
-  for (int64_t m : ms) {
-    int64_t tilesH = ceilDiv(w.outH(), m), tilesW = ceilDiv(w.outW(), m);
-    std::vector<int64_t> tbws, tbhs;
-    for (int64_t parts = 1; parts <= 8; ++parts)
-      tbws.push_back(ceilDiv(tilesW, parts));
-    for (int64_t h : {1, 2, 3, 4, 6, 8, 12, 16})
-      if (h <= tilesH)
-        tbhs.push_back(h);
-    std::vector<int64_t> ncs;
-    int64_t fPad = roundUp(w.f, base.nr);
-    for (int64_t k = 1; k * base.nr <= fPad; k *= 2)
-      ncs.push_back(k * base.nr);
-    if (ncs.back() != fPad)
-      ncs.push_back(fPad);
-    for (int64_t tbw : tbws)
-      for (int64_t tbh : tbhs)
-        for (int64_t nc : ncs) {
-          WinogradConvParams q = base;
-          q.m = m;
-          q.tbw = given("tbw", tbw);
-          q.tbh = given("tbh", tbh);
-          q.nc = given("nc", nc);
-          // Bound the search: blocks of at most ~256 tiles, whose V and M
-          // stay in half the L2 (beyond, the GEMMs lose more than the
-          // model's stream terms show) unless no block of mr tiles fits.
-          bool freeBlock = !fixed.has("tbw") && !fixed.has("tbh");
-          if (q.tbw * q.tbh > 256 && freeBlock)
-            continue;
-          WinogradGeometry qg(w, q);
-          double blockBytes =
-              double(qg.a2) * qg.tb * (qg.cPad + qg.nc) * ebytes;
-          double smallest = double(qg.a2) *
-                            std::min<int64_t>(base.mr, qg.tilesH * qg.tilesW) *
-                            (qg.cPad + qg.nc) * ebytes;
-          if (freeBlock && blockBytes > l2Half && smallest <= l2Half &&
-              qg.tb > base.mr)
-            continue;
-          double time = predict(workload, q.toConfig(), machine).seconds;
-          if (time < bestTime * (1 - 1e-9)) {
-            bestTime = time;
-            best = q;
-          }
-        }
-  }
+    // Output transform, per computed tile and filter vector.
+    double outOps = tc.outputOps;
+    double mm = double(p.m * p.m);
+    double outPerTile = outOps / opRate + double(g.a2) / v.loadPerSecond;
+    if (nchw)
+      outPerTile += mm / v.storePerSecond;
+    else
+      outPerTile += mm * (1 / v.loadPerSecond + 1 / opRate +
+                          1 / v.storePerSecond + 2 / v.loadPerSecond);
+    double outputTime = g.computedTiles * double(g.fVectors) * outPerTile;
+    if (nchw) {
+      double chunks = double(p.m * g.tbh) * std::ceil(double(p.m * g.tbw) / vl);
+      outputTime +=
+          double(g.blocks) * g.fVectors * chunks *
+          (vl / v.loadPerSecond + vl * logVl / opRate +
+           vl * (1 / v.loadPerSecond + 1 / opRate + 1 / v.storePerSecond));
+    }
+    double outBytes = outBytesTotal;
+    double outTraffic = 2 * outBytes / homeBandwidth(footprint);
+    outputTime = partialOverlap({outputTime, outTraffic});
 
-  WinogradGeometry g(w, best);
-  Derivation d;
-  d.config = best.toConfig();
-  d.rationale =
-      formatv("F({0}x{0},3x3): expected error {1:e1} vs tolerance {2:e1}; "
-              "{3}x{4} register tile ({5} accumulators for {6:f0} in flight); "
-              "blocks of {7}x{8} tiles: V {9} + M {10} per block, U {11} "
-              "streamed per block; kc={12}",
-              best.m, winogradExpectedError(w, best.m), referenceTolerance(w),
-              best.mr, best.nr, best.mr * (best.nr / best.vl), needed, g.tbh,
-              g.tbw, formatBytes(double(g.a2) * g.tb * g.cPad * ebytes),
-              formatBytes(double(g.a2) * g.tb * g.nc * ebytes),
-              formatBytes(double(g.a2) * w.c * g.fPad * ebytes), g.kc)
-          .str();
-  return d;
-}
+    // Threads over blocks.
+    double threads = double(std::max<int64_t>(1, p.threads));
+    double perThread = std::ceil(double(g.blocks) / threads);
+    double balance = double(g.blocks) / (threads * perThread);
+    double parallel = std::max(1.0, threads * balance);
+    double overhead = prof.callOverheadSeconds +
+                      double(g.blocks) * 20 * prof.loopIterationSeconds +
+                      (p.threads > 1 ? prof.forkJoinSeconds * 2 : 0) +
+                      // The V/M scratch, and the U scratch of run-time
+                      // weights, allocated and freed per call.
+                      (w.constWeights ? 1 : 2) * prof.allocationSeconds;
+    // The scratch is one malloc per call. glibc serves blocks up to 32 MiB
+    // (its largest dynamic mmap threshold) from the heap after the first call;
+    // beyond, every call maps fresh pages and faults each one in (the
+    // calibrated cost of a page fault, zeroing included).
+    double scratchBytes =
+        (w.constWeights ? 0 : uBytes) +
+        std::min<double>(std::max<int64_t>(1, p.threads), double(g.blocks)) *
+            (vBlockBytes + mBlockBytes);
+    double pageFaults =
+        scratchBytes > double(32 << 20)
+            ? std::ceil(scratchBytes / 4096) * prof.pageFaultSeconds
+            : 0;
 
-Prediction WinogradConvModel::predict(const Workload &workload,
-                                      const Config &config,
-                                      const Machine &machine) const {
-  const auto &w = std::get<ConvWorkload>(workload);
-  Prediction pred;
-  auto params = WinogradConvParams::fromConfig(config);
-  if (!params || params->vl < 1 || params->nr < params->vl || params->mr < 1 ||
-      params->tbh < 1 || params->tbw < 1 || params->nc < 1 || params->kc < 1 ||
-      (params->m != 2 && params->m != 4)) {
-    pred.seconds = INFINITY;
-    pred.formula = params ? "invalid config"
-                          : "invalid config: " + toString(params.takeError());
+    double blockWork = inputTime + gemmBody + outputTime;
+    pred.seconds = filterTime + blockWork / parallel + overhead + pageFaults;
+    pred.formula = "filter transform + (input transform + overlap(GEMMs, U "
+                   "stream, V/M traffic) + output transform) / (threads x "
+                   "balance) + overhead";
+    double waste = 1 - g.usefulTiles / g.computedTiles;
+    pred.add("filter transform", filterTime, filterDetail);
+    pred.add("input transform", inputTime / parallel,
+             formatv("{0:e2} tiles x {1:f0} channel vectors, {2:f0} ops per "
+                     "tile{3}; input {4} read with halo",
+                     g.computedTiles, cVectors, inOps,
+                     nchw ? " + NCHW transposes" : "", formatBytes(inputBytes))
+                 .str());
+    pred.add("GEMM compute", gemmTime / parallel,
+             formatv("{0} GEMMs: {1:e2} vector FMAs at {2:e2}/s; {3}x{4} tile "
+                     "holds {5} accumulators for {6:f0} in flight",
+                     g.a2, vectorFmas, v.fmaPerSecond, p.mr, p.nr, p.mr * vecs,
+                     needed)
+                 .str(),
+             gemmTime + tileOverhead < std::max(uStream, vmStream));
+    pred.add(
+        "GEMM tile overhead", tileOverhead / parallel,
+        formatv("M stores, {0:f0} reduction pass(es) of kc={1}", kPasses, g.kc)
+            .str());
+    pred.add(
+        "load issue", loadTime / parallel,
+        formatv("{0} U vectors + {1} broadcasts per k step", vecs, p.mr).str(),
+        true);
+    pred.add("U stream", uStream / parallel,
+             formatv("U ({0}) read from {1} once per block, {2} blocks",
+                     formatBytes(uBytes), levelName(uLevel), g.blocks)
+                 .str(),
+             uStream <= gemmTime + tileOverhead);
+    pred.add("V/M traffic", vmStream / parallel,
+             formatv("V {0} + M {1} per block in {2} ({3:f0} filter blocks "
+                     "of {4})",
+                     formatBytes(vBlockBytes), formatBytes(mBlockBytes),
+                     levelName(blockLevel), fBlocks, g.nc)
+                 .str(),
+             vmStream <= gemmTime + tileOverhead);
+    pred.add(
+        "output transform", outputTime / parallel,
+        formatv("{0:e2} tiles x {1} filter vectors, {2:f0} ops per tile{3}; "
+                "output {4} in and out",
+                g.computedTiles, g.fVectors, outOps,
+                nchw ? " + NCHW transposes" : "", formatBytes(outBytes))
+            .str());
+    pred.add("edge-tile waste",
+             waste * (blockWork - gemmBody + gemmTime) / parallel +
+                 edgeGemm / parallel,
+             formatv("{0:f1}% of the computed tiles lie past the output edge; "
+                     "partial register tiles",
+                     100 * waste)
+                 .str(),
+             true);
+    pred.addThreads(p.threads, g.blocks, "blocks", balance);
+    pred.add("numerical error", 0,
+             formatv("expected max error {0:e1} vs tolerance {1:e1} (growth "
+                     "({2:f0} + {3:f0} / sqrt(C)) u)",
+                     winogradExpectedError(w, p.m), referenceTolerance(w),
+                     errorGrowth(p.m).first, errorGrowth(p.m).second)
+                 .str(),
+             true);
+    pred.add("scratch page faults", pageFaults,
+             formatv("scratch of {0}{1}", formatBytes(scratchBytes),
+                     pageFaults > 0 ? " above 32 MiB: mapped anew on every call"
+                                    : " reused from the heap")
+                 .str());
+    pred.add("overhead", overhead, "call, block loops, scratch allocation");
+    pred.reconcile();
     return pred;
   }
-  const WinogradConvParams &p = *params;
-  const TargetDesc &t = machine.target;
-  const Profile &prof = machine.profile;
-  unsigned ebytes = elementBits(w.element) / 8;
-  unsigned bits = unsigned(p.vl) * ebytes * 8;
-  const VectorCosts &v = prof.forBits(bits);
-  double needed = fmaInFlightNeeded(machine, bits);
-  const TransformCosts &tc = transformCosts(p.m);
-  WinogradGeometry g(w, p);
-  bool nchw = w.layout == ConvLayout::NchwFchw;
-  double vl = double(p.vl), logVl = std::log2(std::max(2.0, vl));
-  double opRate = v.fmaPerSecond; // adds, FMAs and shuffles alike
-  double cVectors = double(ceilDiv(w.c, p.vl));
 
-  // Where a stream of `bytes` comes from: the first level whose per-core
-  // share holds the data the call touches (footprint), read at that level's
-  // measured bandwidth.
-  double inputBytesTotal = double(w.n) * w.c * w.h * w.w * ebytes;
-  double outBytesTotal = double(w.n) * w.f * g.oh * g.ow * ebytes;
-  double filterBytes = double(w.f) * w.c * 9 * ebytes;
-  double uBytes = double(g.a2) * w.c * g.fPad * ebytes;
-  double vBlockBytes = double(g.a2) * g.tb * g.cPad * ebytes;
-  double mBlockBytes = double(g.a2) * g.tb * g.nc * ebytes;
-  double footprint = inputBytesTotal + outBytesTotal + uBytes +
-                     (w.constWeights ? 0 : filterBytes) + vBlockBytes +
-                     mBlockBytes;
-  auto homeLevel = [&](double bytes) -> unsigned {
-    for (unsigned level = 1; level <= 3; ++level)
-      if (const CacheLevel *c = t.cache(level))
-        if (bytes <= double(c->sizeBytes) / std::max(1u, c->sharedByCores))
-          return level;
-    return 0;
-  };
-  auto homeBandwidth = [&](double bytes) {
-    return prof.bandwidthOfLevel(homeLevel(bytes));
-  };
-  auto levelName = [](unsigned level) {
-    return level ? "L" + std::to_string(level) : std::string("memory");
-  };
-  // A written line moves twice (read for ownership, write back).
-  auto writeTime = [&](double bytes) {
-    return 2 * bytes / homeBandwidth(footprint);
-  };
-
-  // Filter transform.
-  double filterTime = 0;
-  std::string filterDetail = "compile time (constant weights)";
-  if (!w.constWeights) {
-    double fvecs = double(g.fPad) / vl;
-    double ops = tc.filterOps;
-    double perPair =
-        ops / opRate + 9 / v.loadPerSecond + double(g.a2) / v.storePerSecond;
-    double staging = 0;
-    if (w.layout != ConvLayout::NhwcHwcf)
-      staging = fvecs * cVectors * 9 *
-                (vl / v.loadPerSecond + vl * logVl / opRate +
-                 vl / v.storePerSecond + vl / v.loadPerSecond);
-    double compute = fvecs * w.c * perPair + staging;
-    double read = filterBytes / homeBandwidth(footprint);
-    double write = writeTime(uBytes);
-    double threads =
-        std::min<double>(std::max<int64_t>(1, p.threads), double(g.panels));
-    // Not overlapped: the transform's stream of stores stalls on its misses
-    // (measured: U of 17 MiB from 9 MiB of filters costs compute + read +
-    // write on Zen 4).
-    filterTime = (compute + read + write) / threads;
-    filterDetail = formatv("{0:e2} (filter vector, channel) transforms of "
-                           "{1:f0} ops ({2}); filters {3} read ({4}), U of "
-                           "{5} written ({6})",
-                           fvecs * w.c, ops, formatSeconds(compute),
-                           formatBytes(filterBytes), formatSeconds(read),
-                           formatBytes(uBytes), formatSeconds(write))
-                       .str();
+  Error verifyParams(const ConvWorkload &w, const WinogradConvParams &p,
+                     const TargetDesc &t,
+                     std::vector<std::string> &warnings) const override {
+    if (p.m != 2 && p.m != 4)
+      return configError("m must be 2 or 4, got " + Twine(p.m));
+    if (Error err = checkMicroTileWidth(p.nr, p.vl))
+      return err;
+    if (Error err = checkWholeTiles("nc", p.nc, "nr", p.nr))
+      return err;
+    if (!errorAdmissible(w, p.m))
+      return configError(
+          formatv("m={0}: expected max error {1:e1} of F({0}x{0},3x3) "
+                  "for C={2} exceeds half the tolerance {3:e1}; use m=2",
+                  p.m, winogradExpectedError(w, p.m), w.c,
+                  referenceTolerance(w))
+              .str());
+    WinogradGeometry g(w, p);
+    unsigned ebytes = elementBits(w.element) / 8;
+    double scratch = double(g.a2) * g.tb * (g.cPad + g.nc) * ebytes;
+    if (scratch > double(int64_t(1) << 32))
+      return configError(
+          formatv("tile block buffers of {0} are too large (alpha^2 x "
+                  "tbh x tbw x (C + nc))",
+                  formatBytes(scratch))
+              .str());
+    warnVectorLength(p.vl, w.element, t, warnings);
+    return Error::success();
   }
 
-  // Input transform, per computed tile and channel vector.
-  double inOps = tc.inputOps;
-  double inPerTile = inOps / opRate + double(g.a2) / v.loadPerSecond +
-                     double(g.a2) / v.storePerSecond;
-  if (!nchw) // masks of the padded border: a few scalar ops per load
-    inPerTile += 2.0 * g.a2 / v.loadPerSecond;
-  double inputTime = g.computedTiles * cVectors * inPerTile;
-  double regionH = double(p.m * g.tbh + 2), regionW = double(p.m * g.tbw + 2);
-  if (nchw) {
-    double chunks = regionH * std::ceil(regionW / vl);
-    inputTime +=
-        double(g.blocks) * cVectors * chunks *
-        (vl / v.loadPerSecond + vl * logVl / opRate + vl / v.storePerSecond);
+  RegisterUse registerUse(const ConvWorkload &,
+                          const WinogradConvParams &p) const override {
+    return {microTileRegisters(p.mr, p.nr, p.vl), "mr*nr/vl + nr/vl + 1"};
   }
-  double inputBytes =
-      double(g.blocks) * w.c * regionH * regionW * ebytes; // with halo
-  double inputRead = inputBytes / homeBandwidth(footprint);
-  inputTime = partialOverlap({inputTime, inputRead});
 
-  // Batched GEMMs: every (register tile, k step) class.
-  double gemmTime = 0, loadTime = 0, vectorFmas = 0, edgeGemm = 0;
-  int64_t vecs = p.nr / p.vl;
-  double kSteps = double(g.blocks) * g.a2 * g.panels * w.c;
-  double kPasses = double(ceilDiv(w.c, g.kc));
-  double tileOverhead = 0;
-  for (auto [rows, count] :
-       {std::pair<int64_t, int64_t>{p.mr, g.tb / p.mr}, {g.tb % p.mr, 1}}) {
-    if (!rows || !count)
-      continue;
-    double perK = double(rows * vecs);
-    double eff = std::min(1.0, perK / needed);
-    double f = perK / (v.fmaPerSecond * eff);
-    double l =
-        double(vecs) / v.loadPerSecond + double(rows) / v.broadcastPerSecond;
-    double steps = kSteps * count;
-    // The generator's GEMM micro-kernel: its calibrated k step.
-    double step = tileStepSeconds(machine, unsigned(p.vl) * ebytes * 8, rows,
-                                  vecs, std::max(f, l));
-    gemmTime += step * steps;
-    loadTime += l * steps;
-    vectorFmas += perK * steps;
-    if (rows != p.mr)
-      edgeGemm += step * steps;
-    double visits = double(g.blocks) * g.a2 * g.panels * count * kPasses;
-    tileOverhead += visits * (perK * (1 / v.storePerSecond +
-                                      (kPasses > 1 ? 1 / v.loadPerSecond : 0)) +
-                              6 * prof.loopIterationSeconds);
-  }
-  // Streams feeding the GEMMs: U once per block (from where U lives), V once
-  // per filter block and M written once.
-  double fBlocks = double(ceilDiv(g.fPad, g.nc));
-  unsigned uLevel = homeLevel(g.blocks > 1 ? uBytes : footprint);
-  // Constant weights in a program: U's first pass comes from where all of
-  // the program's weights live.
-  double uStream = prof.weightsSeconds(uBytes, double(g.blocks) * uBytes,
-                                       w.constWeights ? w.weightsReuseBytes : 0,
-                                       prof.bandwidthOfLevel(uLevel), t);
-  double blockBytes = vBlockBytes + mBlockBytes;
-  unsigned blockLevel = homeLevel(blockBytes);
-  double vmStream = double(g.blocks) *
-                    (vBlockBytes * fBlocks + 2 * mBlockBytes * fBlocks) /
-                    prof.bandwidthOfLevel(blockLevel);
-  double gemmBody =
-      partialOverlap({gemmTime + tileOverhead, uStream, vmStream});
-
-  // Output transform, per computed tile and filter vector.
-  double outOps = tc.outputOps;
-  double mm = double(p.m * p.m);
-  double outPerTile = outOps / opRate + double(g.a2) / v.loadPerSecond;
-  if (nchw)
-    outPerTile += mm / v.storePerSecond;
-  else
-    outPerTile += mm * (1 / v.loadPerSecond + 1 / opRate +
-                        1 / v.storePerSecond + 2 / v.loadPerSecond);
-  double outputTime = g.computedTiles * double(g.fVectors) * outPerTile;
-  if (nchw) {
-    double chunks = double(p.m * g.tbh) * std::ceil(double(p.m * g.tbw) / vl);
-    outputTime +=
-        double(g.blocks) * g.fVectors * chunks *
-        (vl / v.loadPerSecond + vl * logVl / opRate +
-         vl * (1 / v.loadPerSecond + 1 / opRate + 1 / v.storePerSecond));
-  }
-  double outBytes = outBytesTotal;
-  double outTraffic = 2 * outBytes / homeBandwidth(footprint);
-  outputTime = partialOverlap({outputTime, outTraffic});
-
-  // Threads over blocks.
-  double threads = double(std::max<int64_t>(1, p.threads));
-  double perThread = std::ceil(double(g.blocks) / threads);
-  double balance = double(g.blocks) / (threads * perThread);
-  double parallel = std::max(1.0, threads * balance);
-  double overhead = prof.callOverheadSeconds +
-                    double(g.blocks) * 20 * prof.loopIterationSeconds +
-                    (p.threads > 1 ? prof.forkJoinSeconds * 2 : 0) +
-                    // The V/M scratch, and the U scratch of run-time
-                    // weights, allocated and freed per call.
-                    (w.constWeights ? 1 : 2) * prof.allocationSeconds;
-  // The scratch is one malloc per call. glibc serves blocks up to 32 MiB
-  // (its largest dynamic mmap threshold) from the heap after the first call;
-  // beyond, every call maps fresh pages and faults each one in (the
-  // calibrated cost of a page fault, zeroing included).
-  double scratchBytes =
-      (w.constWeights ? 0 : uBytes) +
-      std::min<double>(std::max<int64_t>(1, p.threads), double(g.blocks)) *
-          (vBlockBytes + mBlockBytes);
-  double pageFaults =
-      scratchBytes > double(32 << 20)
-          ? std::ceil(scratchBytes / 4096) * prof.pageFaultSeconds
-          : 0;
-
-  double blockWork = inputTime + gemmBody + outputTime;
-  pred.seconds = filterTime + blockWork / parallel + overhead + pageFaults;
-  pred.formula = "filter transform + (input transform + overlap(GEMMs, U "
-                 "stream, V/M traffic) + output transform) / (threads x "
-                 "balance) + overhead";
-  double waste = 1 - g.usefulTiles / g.computedTiles;
-  pred.add("filter transform", filterTime, filterDetail);
-  pred.add("input transform", inputTime / parallel,
-           formatv("{0:e2} tiles x {1:f0} channel vectors, {2:f0} ops per "
-                   "tile{3}; input {4} read with halo",
-                   g.computedTiles, cVectors, inOps,
-                   nchw ? " + NCHW transposes" : "", formatBytes(inputBytes))
-               .str());
-  pred.add("GEMM compute", gemmTime / parallel,
-           formatv("{0} GEMMs: {1:e2} vector FMAs at {2:e2}/s; {3}x{4} tile "
-                   "holds {5} accumulators for {6:f0} in flight",
-                   g.a2, vectorFmas, v.fmaPerSecond, p.mr, p.nr, p.mr * vecs,
-                   needed)
-               .str(),
-           gemmTime + tileOverhead < std::max(uStream, vmStream));
-  pred.add(
-      "GEMM tile overhead", tileOverhead / parallel,
-      formatv("M stores, {0:f0} reduction pass(es) of kc={1}", kPasses, g.kc)
-          .str());
-  pred.add(
-      "load issue", loadTime / parallel,
-      formatv("{0} U vectors + {1} broadcasts per k step", vecs, p.mr).str(),
-      true);
-  pred.add("U stream", uStream / parallel,
-           formatv("U ({0}) read from {1} once per block, {2} blocks",
-                   formatBytes(uBytes), levelName(uLevel), g.blocks)
-               .str(),
-           uStream <= gemmTime + tileOverhead);
-  pred.add("V/M traffic", vmStream / parallel,
-           formatv("V {0} + M {1} per block in {2} ({3:f0} filter blocks "
-                   "of {4})",
-                   formatBytes(vBlockBytes), formatBytes(mBlockBytes),
-                   levelName(blockLevel), fBlocks, g.nc)
-               .str(),
-           vmStream <= gemmTime + tileOverhead);
-  pred.add("output transform", outputTime / parallel,
-           formatv("{0:e2} tiles x {1} filter vectors, {2:f0} ops per tile{3}; "
-                   "output {4} in and out",
-                   g.computedTiles, g.fVectors, outOps,
-                   nchw ? " + NCHW transposes" : "", formatBytes(outBytes))
-               .str());
-  pred.add("edge-tile waste",
-           waste * (blockWork - gemmBody + gemmTime) / parallel +
-               edgeGemm / parallel,
-           formatv("{0:f1}% of the computed tiles lie past the output edge; "
-                   "partial register tiles",
-                   100 * waste)
-               .str(),
-           true);
-  pred.add("threads", 0,
-           formatv("{0} thread(s) over {1} blocks: balance {2:f2}", p.threads,
-                   g.blocks, balance)
-               .str(),
-           true);
-  pred.add("numerical error", 0,
-           formatv("expected max error {0:e1} vs tolerance {1:e1} (growth "
-                   "({2:f0} + {3:f0} / sqrt(C)) u)",
-                   winogradExpectedError(w, p.m), referenceTolerance(w),
-                   errorGrowth(p.m).first, errorGrowth(p.m).second)
-               .str(),
-           true);
-  pred.add("scratch page faults", pageFaults,
-           formatv("scratch of {0}{1}", formatBytes(scratchBytes),
-                   pageFaults > 0 ? " above 32 MiB: mapped anew on every call"
-                                  : " reused from the heap")
-               .str());
-  pred.add("overhead", overhead, "call, block loops, scratch allocation");
-  pred.reconcile();
-  return pred;
-}
-
-Error WinogradConvModel::verifyParams(
-    const ConvWorkload &w, const WinogradConvParams &p, const TargetDesc &t,
-    std::vector<std::string> &warnings) const {
-  if (p.m != 2 && p.m != 4)
-    return configError("m must be 2 or 4, got " + Twine(p.m));
-  if (p.nr < p.vl || p.nr % p.vl || p.nr / p.vl > 16)
-    return configError("nr must be a multiple of vl=" + Twine(p.vl) +
-                       " with at most 16 vectors, got " + Twine(p.nr));
-  if (p.nc < p.nr || p.nc % p.nr)
-    return configError("nc must be a positive multiple of nr=" + Twine(p.nr) +
-                       ", got " + Twine(p.nc));
-  if (!errorAdmissible(w, p.m))
-    return configError(
-        formatv("m={0}: expected max error {1:e1} of F({0}x{0},3x3) "
-                "for C={2} exceeds half the tolerance {3:e1}; use m=2",
-                p.m, winogradExpectedError(w, p.m), w.c, referenceTolerance(w))
-            .str());
-  WinogradGeometry g(w, p);
-  unsigned ebytes = elementBits(w.element) / 8;
-  double scratch = double(g.a2) * g.tb * (g.cPad + g.nc) * ebytes;
-  if (scratch > double(int64_t(1) << 32))
-    return configError(
-        formatv("tile block buffers of {0} are too large (alpha^2 x "
-                "tbh x tbw x (C + nc))",
-                formatBytes(scratch))
-            .str());
-  warnVectorLength(p.vl, w.element, t, warnings);
-  int64_t regs = p.mr * (p.nr / p.vl) + p.nr / p.vl + 1;
-  warnRegisters("mr*nr/vl + nr/vl + 1", regs, t, warnings);
-  return Error::success();
-}
-
-std::vector<Config> WinogradConvModel::neighbours(const Workload &workload,
-                                                  const Config &config,
-                                                  const TargetDesc &t) const {
-  std::vector<Config> result;
-  std::optional<WinogradConvParams> params =
-      paramsOrNothing<WinogradConvParams>(config);
-  if (!params)
-    return result;
-  const auto &w = std::get<ConvWorkload>(workload);
-  const WinogradConvParams &base = *params;
-  auto push = [&](WinogradConvParams q) {
-    if (q.mr < 1 || q.nr < q.vl || q.tbh < 1 || q.tbw < 1 || q.kc < 8)
-      return;
-    q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
-    if (q.mr * (q.nr / q.vl) + q.nr / q.vl + 1 > int64_t(t.vectorRegisters))
-      return;
-    if (!errorAdmissible(w, q.m))
-      return;
-    result.push_back(q.toConfig());
-  };
-  {
-    WinogradConvParams q = base;
-    q.m = base.m == 4 ? 2 : 4;
-    push(q);
-  }
-  for (int64_t d : {-1, 1}) {
-    WinogradConvParams q = base;
-    q.mr += d;
-    push(q);
-    q = base;
-    q.nr += d * q.vl;
-    q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
-    push(q);
-    q = base;
-    q.tbh += d;
-    push(q);
-    q = base;
-    q.tbw += d;
-    push(q);
-  }
-  for (double f : {0.5, 2.0}) {
-    WinogradConvParams q = base;
-    q.nc = int64_t(base.nc * f);
-    push(q);
-    q = base;
-    q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
-    if (q.kc <= w.c + 8)
+  std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &,
+                                   const WinogradConvParams &base,
+                                   const TargetDesc &t) const override {
+    std::vector<Config> result;
+    auto push = [&](WinogradConvParams q) {
+      if (q.mr < 1 || q.nr < q.vl || q.tbh < 1 || q.tbw < 1 || q.kc < 8)
+        return;
+      q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
+      if (!fitsRegisters(w, q, t))
+        return;
+      if (!errorAdmissible(w, q.m))
+        return;
+      result.push_back(q.toConfig());
+    };
+    {
+      WinogradConvParams q = base;
+      q.m = base.m == 4 ? 2 : 4;
       push(q);
+    }
+    for (int64_t d : {-1, 1}) {
+      WinogradConvParams q = base;
+      q.mr += d;
+      push(q);
+      q = base;
+      q.nr += d * q.vl;
+      q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
+      push(q);
+      q = base;
+      q.tbh += d;
+      push(q);
+      q = base;
+      q.tbw += d;
+      push(q);
+    }
+    for (double f : {0.5, 2.0}) {
+      WinogradConvParams q = base;
+      q.nc = int64_t(base.nc * f);
+      push(q);
+      q = base;
+      q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
+      if (q.kc <= w.c + 8)
+        push(q);
+    }
+    return result;
   }
-  return result;
-}
 
-std::vector<Config> WinogradConvModel::searchSpace(const Workload &workload,
-                                                   const TargetDesc &t) const {
-  const auto &w = std::get<ConvWorkload>(workload);
-  std::vector<Config> space;
-  int64_t lanes = t.lanes(elementBits(w.element));
-  for (int64_t m : {2, 4}) {
-    if (!errorAdmissible(w, m))
-      continue;
-    int64_t tilesW = ceilDiv(w.outW(), m);
-    for (int64_t mr = 2; mr <= 12; mr += 2)
-      for (int64_t nv = 1; nv <= 4; ++nv) {
-        if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
-          continue;
-        for (int64_t tbh : {1, 2, 4, 8})
-          for (int64_t parts : {1, 2, 4})
-            for (int64_t ncMul : {1, 2, 4}) {
-              WinogradConvParams p;
-              p.m = m;
-              p.vl = lanes;
-              p.mr = mr;
-              p.nr = nv * lanes;
-              p.tbh = tbh;
-              p.tbw = ceilDiv(tilesW, parts);
-              p.nc = p.nr * ncMul;
-              p.kc = std::min<int64_t>(w.c, 128);
-              p.ku = 2;
-              space.push_back(p.toConfig());
-            }
-      }
+  std::vector<WinogradConvParams>
+  searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
+    std::vector<WinogradConvParams> space;
+    int64_t lanes = t.lanes(elementBits(w.element));
+    for (int64_t m : {2, 4}) {
+      if (!errorAdmissible(w, m))
+        continue;
+      int64_t tilesW = ceilDiv(w.outW(), m);
+      for (int64_t mr = 2; mr <= 12; mr += 2)
+        for (int64_t nv = 1; nv <= 4; ++nv) {
+          if (mr * nv + nv + 1 > int64_t(t.vectorRegisters))
+            continue;
+          for (int64_t tbh : {1, 2, 4, 8})
+            for (int64_t parts : {1, 2, 4})
+              for (int64_t ncMul : {1, 2, 4}) {
+                WinogradConvParams p;
+                p.m = m;
+                p.vl = lanes;
+                p.mr = mr;
+                p.nr = nv * lanes;
+                p.tbh = tbh;
+                p.tbw = ceilDiv(tilesW, parts);
+                p.nc = p.nr * ncMul;
+                p.kc = std::min<int64_t>(w.c, 128);
+                p.ku = 2;
+                space.push_back(p);
+              }
+        }
+    }
+    return space;
   }
-  return space;
-}
+
+private:
+  Derivation deriveWith(const ConvWorkload &w, const Machine &machine,
+                        const Config &fixed) const {
+    const TargetDesc &t = machine.target;
+    unsigned ebytes = elementBits(w.element) / 8;
+    auto given = [&](StringRef key, int64_t fallback) {
+      return fixed.get(key, fallback);
+    };
+    WinogradConvParams base;
+    base.vl = given("vl", t.lanes(elementBits(w.element)));
+    base.threads = given("threads", std::max<unsigned>(1, machine.threads));
+    base.ku = given("ku", 2);
+    double needed = fmaInFlightNeeded(machine, unsigned(base.vl) * ebytes * 8);
+
+    // Register tile (Low et al., TOMS 2016, as for the blocked GEMM): enough
+    // independent accumulators for latency x throughput, within the register
+    // file (accumulators + U vectors + one broadcast), most FMAs per load, and
+    // little padding of F to whole panels.
+    int64_t bestMr = 1, bestVecs = 1;
+    double bestScore = -1;
+    int64_t maxVecs = std::max<int64_t>(1, ceilDiv(w.f, base.vl));
+    for (int64_t mr = 1; mr <= 16; ++mr)
+      for (int64_t nv = 1; nv <= std::min<int64_t>(maxVecs, 8); ++nv) {
+        if (fixed.has("mr") && mr != fixed.get("mr"))
+          continue;
+        if (fixed.has("nr") && nv * base.vl != fixed.get("nr"))
+          continue;
+        if (mr * nv + nv + 1 > int64_t(t.vectorRegisters) && !fixed.has("mr"))
+          continue;
+        double hidden = std::min(1.0, double(mr * nv) / needed);
+        double perLoad = double(mr * nv) / double(mr + nv);
+        double useful = double(w.f) / double(roundUp(w.f, nv * base.vl));
+        double score = hidden * perLoad * useful;
+        if (score > bestScore + 1e-9) {
+          bestScore = score;
+          bestMr = mr;
+          bestVecs = nv;
+        }
+      }
+    base.mr = given("mr", bestMr);
+    base.nr = given("nr", bestVecs * base.vl);
+    if (base.nr < base.vl)
+      base.nr = base.vl;
+
+    // kc: the U micro-panel (kc x nr) and the V rows (mr x kc) in the L1 ways
+    // but one; even passes over C.
+    CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
+    double l1Usable = double(l1.sizeBytes) * (l1.ways - 1) / l1.ways;
+    int64_t kcMax = std::max<int64_t>(
+        8, int64_t(l1Usable / (double(base.nr + base.mr) * ebytes)) / 8 * 8);
+    int64_t passes = ceilDiv(w.c, kcMax);
+    base.kc = given("kc", std::min(w.c, roundUp(ceilDiv(w.c, passes), 8)));
+
+    CacheLevel l2 = t.cache(2) ? *t.cache(2) : CacheLevel{2, 1 << 20, 64, 8, 1};
+    double l2Half = double(l2.sizeBytes) / 2;
+
+    // m, the tile block and nc by the model itself: a few dozen candidates.
+    std::vector<int64_t> ms;
+    if (fixed.has("m"))
+      ms.push_back(fixed.get("m"));
+    else
+      for (int64_t m : {4, 2})
+        if (errorAdmissible(w, m))
+          ms.push_back(m);
+    if (ms.empty())
+      ms.push_back(2);
+    WinogradConvParams best = base;
+    best.m = ms.front();
+    double bestTime = INFINITY;
+    for (int64_t m : ms) {
+      int64_t tilesH = ceilDiv(w.outH(), m), tilesW = ceilDiv(w.outW(), m);
+      std::vector<int64_t> tbws, tbhs;
+      for (int64_t parts = 1; parts <= 8; ++parts)
+        tbws.push_back(ceilDiv(tilesW, parts));
+      for (int64_t h : {1, 2, 3, 4, 6, 8, 12, 16})
+        if (h <= tilesH)
+          tbhs.push_back(h);
+      std::vector<int64_t> ncs;
+      int64_t fPad = roundUp(w.f, base.nr);
+      for (int64_t k = 1; k * base.nr <= fPad; k *= 2)
+        ncs.push_back(k * base.nr);
+      if (ncs.back() != fPad)
+        ncs.push_back(fPad);
+      for (int64_t tbw : tbws)
+        for (int64_t tbh : tbhs)
+          for (int64_t nc : ncs) {
+            WinogradConvParams q = base;
+            q.m = m;
+            q.tbw = given("tbw", tbw);
+            q.tbh = given("tbh", tbh);
+            q.nc = given("nc", nc);
+            // Bound the search: blocks of at most ~256 tiles, whose V and M
+            // stay in half the L2 (beyond, the GEMMs lose more than the
+            // model's stream terms show) unless no block of mr tiles fits.
+            bool freeBlock = !fixed.has("tbw") && !fixed.has("tbh");
+            if (q.tbw * q.tbh > 256 && freeBlock)
+              continue;
+            WinogradGeometry qg(w, q);
+            double blockBytes =
+                double(qg.a2) * qg.tb * (qg.cPad + qg.nc) * ebytes;
+            double smallest =
+                double(qg.a2) *
+                std::min<int64_t>(base.mr, qg.tilesH * qg.tilesW) *
+                (qg.cPad + qg.nc) * ebytes;
+            if (freeBlock && blockBytes > l2Half && smallest <= l2Half &&
+                qg.tb > base.mr)
+              continue;
+            double time = predictParams(w, q, machine).seconds;
+            if (time < bestTime * (1 - 1e-9)) {
+              bestTime = time;
+              best = q;
+            }
+          }
+    }
+
+    WinogradGeometry g(w, best);
+    Derivation d;
+    d.config = best.toConfig();
+    d.rationale =
+        formatv(
+            "F({0}x{0},3x3): expected error {1:e1} vs tolerance {2:e1}; "
+            "{3}x{4} register tile ({5} accumulators for {6:f0} in flight); "
+            "blocks of {7}x{8} tiles: V {9} + M {10} per block, U {11} "
+            "streamed per block; kc={12}",
+            best.m, winogradExpectedError(w, best.m), referenceTolerance(w),
+            best.mr, best.nr, best.mr * (best.nr / best.vl), needed, g.tbh,
+            g.tbw, formatBytes(double(g.a2) * g.tb * g.cPad * ebytes),
+            formatBytes(double(g.a2) * g.tb * g.nc * ebytes),
+            formatBytes(double(g.a2) * w.c * g.fPad * ebytes), g.kc)
+            .str();
+    return d;
+  }
+};
 
 } // namespace
 

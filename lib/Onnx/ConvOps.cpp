@@ -125,16 +125,7 @@ Value emitConvolution(NodeContext &ctx, Value x, Value weights, int64_t groups,
   if (oneD) {
     x = insertUnitDims(b, loc, x, {2});
     weights = insertUnitDims(b, loc, weights, {2});
-    auto prepend = [](SmallVector<int64_t> &v, int64_t value) {
-      v.insert(v.begin(), value);
-    };
-    prepend(w.kernel, 1);
-    prepend(w.strides, 1);
-    prepend(w.dilations, 1);
-    prepend(w.padBegin, 0);
-    prepend(w.padEnd, 0);
-    prepend(w.ceilExtra, 0);
-    prepend(w.output, 1);
+    w.prependUnitDim();
   }
   SmallVector<int64_t> low = {0, 0}, high = {0, 0};
   low.append(w.padBegin.begin(), w.padBegin.end());
@@ -198,19 +189,24 @@ FailureOr<Value> addBias(NodeContext &ctx, Value y, unsigned index,
       });
 }
 
+/// The end of Conv and ConvTranspose: output 0 is `y`, plus the bias
+/// (input 2) when there is one.
+LogicalResult finishWithBias(NodeContext &ctx, Value y, int64_t channels) {
+  if (!ctx.hasInput(2))
+    return ctx.finish(y);
+  return ctx.finish(addBias(ctx, y, 2, channels));
+}
+
 /// Input and weights of Conv / ConvTranspose, checked: [N, C, spatial...]
 /// with static C and spatial dims, weights of the same rank, static.
 LogicalResult readConvOperands(NodeContext &ctx, Value &x, Value &weights) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  FailureOr<Value> xv = ctx.tensor(0);
-  if (failed(xv))
+  FailureOr<std::array<Value, 2>> operands = ctx.tensors<2>();
+  if (failed(operands))
     return failure();
-  FailureOr<Value> wv = ctx.tensor(1);
-  if (failed(wv))
-    return failure();
-  x = *xv;
-  weights = *wv;
+  x = (*operands)[0];
+  weights = (*operands)[1];
   if (elementType(weights) != elementType(x))
     return ctx.invalid("input and weights have different element types");
   ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(weights);
@@ -254,15 +250,8 @@ LogicalResult convertConv(NodeContext &ctx) {
   outShape.append(window->output.begin(), window->output.end());
   if (failed(checkResultSize(ctx, outShape)))
     return failure();
-  Value y = emitConvolution(ctx, x, weights, groups, *window);
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> biased = addBias(ctx, y, 2, f);
-    if (failed(biased))
-      return failure();
-    y = *biased;
-  }
-  ctx.setOutput(0, y);
-  return success();
+  return finishWithBias(ctx, emitConvolution(ctx, x, weights, groups, *window),
+                        f);
 }
 
 /// The weights of the direct convolution equal to a transposed one: W of
@@ -288,34 +277,25 @@ Value transposedWeights(NodeContext &ctx, Value weights, int64_t groups) {
     return ctx.materialize(t);
   }
   OpBuilder &b = ctx.b;
-  Location loc = ctx.loc;
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d : shape)
-    sizes.push_back(b.getIndexAttr(d));
-  Value init = emptyTensor(b, loc, sizes, elementType(weights));
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
-             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
-             [&](OpBuilder &nb, Location l, ValueRange) {
-               auto cst = [&](int64_t v) -> Value {
-                 return arith::ConstantIndexOp::create(nb, l, v);
-               };
-               Value f = linalg::IndexOp::create(nb, l, 0);
-               Value ci = linalg::IndexOp::create(nb, l, 1);
-               Value g = arith::DivUIOp::create(nb, l, f, cst(fg));
-               SmallVector<Value> source = {
-                   arith::AddIOp::create(
-                       nb, l, arith::MulIOp::create(nb, l, g, cst(cg)), ci),
-                   arith::RemUIOp::create(nb, l, f, cst(fg))};
-               for (int64_t d = 2; d < rank; ++d)
-                 source.push_back(arith::SubIOp::create(
-                     nb, l, cst(ws[d] - 1), linalg::IndexOp::create(nb, l, d)));
-               Value v = tensor::ExtractOp::create(nb, l, weights, source);
-               linalg::YieldOp::create(nb, l, v);
-             })
-      .getResult(0);
+  return buildGeneric(
+      b, ctx.loc, ValueRange(), ArrayRef<AffineMap>(),
+      getAsIndexOpFoldResult(b.getContext(), shape), elementType(weights),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        auto cst = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        Value f = linalg::IndexOp::create(nb, l, 0);
+        Value ci = linalg::IndexOp::create(nb, l, 1);
+        Value g = arith::DivUIOp::create(nb, l, f, cst(fg));
+        SmallVector<Value> source = {
+            arith::AddIOp::create(nb, l,
+                                  arith::MulIOp::create(nb, l, g, cst(cg)), ci),
+            arith::RemUIOp::create(nb, l, f, cst(fg))};
+        for (int64_t d = 2; d < rank; ++d)
+          source.push_back(arith::SubIOp::create(
+              nb, l, cst(ws[d] - 1), linalg::IndexOp::create(nb, l, d)));
+        return tensor::ExtractOp::create(nb, l, weights, source).getResult();
+      });
 }
 
 /// ConvTranspose as the direct convolution it equals (the adjoint of a
@@ -339,19 +319,6 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
                        onnxShapeString(xs) + " and weights " +
                        onnxShapeString(ws));
   int64_t f = ws[1] * groups;
-  auto list = [&](StringRef name, size_t size, int64_t fallback,
-                  SmallVector<int64_t> &out) -> LogicalResult {
-    std::optional<SmallVector<int64_t>> v = ctx.intsAttr(name);
-    if (!v) {
-      out.assign(size, fallback);
-      return success();
-    }
-    if (v->size() != size)
-      return ctx.invalid("attribute " + name + " has " + Twine(v->size()) +
-                         " values, expected " + Twine(size));
-    out = *v;
-    return success();
-  };
   SmallVector<int64_t> kernel(ws.begin() + 2, ws.end()), strides, dilations,
       pads, outputPadding;
   if (std::optional<SmallVector<int64_t>> k = ctx.intsAttr("kernel_shape"))
@@ -359,10 +326,10 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
       return ctx.invalid("kernel_shape " + onnxShapeString(*k) +
                          " differs from the weights' " +
                          onnxShapeString(kernel));
-  if (failed(list("strides", rank, 1, strides)) ||
-      failed(list("dilations", rank, 1, dilations)) ||
-      failed(list("pads", 2 * rank, 0, pads)) ||
-      failed(list("output_padding", rank, 0, outputPadding)))
+  if (failed(readIntList(ctx, "strides", rank, 1, strides)) ||
+      failed(readIntList(ctx, "dilations", rank, 1, dilations)) ||
+      failed(readIntList(ctx, "pads", 2 * rank, 0, pads)) ||
+      failed(readIntList(ctx, "output_padding", rank, 0, outputPadding)))
     return failure();
   std::optional<SmallVector<int64_t>> outputShape =
       ctx.intsAttr("output_shape");
@@ -466,14 +433,7 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
                             groups, w);
   if (shapeOf(y).drop_front(2) != ArrayRef<int64_t>(w.output))
     return ctx.invalid("internal error: ConvTranspose output size");
-  if (ctx.hasInput(2)) {
-    FailureOr<Value> biased = addBias(ctx, y, 2, f);
-    if (failed(biased))
-      return failure();
-    y = *biased;
-  }
-  ctx.setOutput(0, y);
-  return success();
+  return finishWithBias(ctx, y, f);
 }
 
 const ConverterEntry kConverters[] = {

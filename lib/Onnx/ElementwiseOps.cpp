@@ -25,25 +25,15 @@ namespace {
 using UnaryFn =
     llvm::function_ref<Value(OpBuilder &, Location, Value x, Type element)>;
 
-Value constantLike(OpBuilder &b, Location loc, Type element, double value) {
-  return arith::ConstantOp::create(b, loc, FloatAttr::get(element, value));
-}
-
 LogicalResult unary(NodeContext &ctx, UnaryFn fn) {
-  if (failed(ctx.onlyFirstOutput()))
-    return failure();
-  FailureOr<Value> x = ctx.tensor(0);
+  FailureOr<Value> x = ctx.onlyOutputOperand();
   if (failed(x))
     return failure();
   Type element = elementType(*x);
-  FailureOr<Value> y = elementwise(
+  return ctx.finish(elementwise(
       ctx, {*x}, element, [&](OpBuilder &b, Location loc, ValueRange args) {
         return fn(b, loc, args[0], element);
-      });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+      }));
 }
 
 /// Operand `i`, aligned to operand 0 the way opsets before 7 broadcast
@@ -88,28 +78,27 @@ LogicalResult binary(NodeContext &ctx, BinaryFn fn) {
     return failure();
   if (ctx.numInputs() != 2)
     return ctx.invalid("expects 2 inputs, got " + Twine(ctx.numInputs()));
-  FailureOr<Value> a = ctx.tensor(0);
-  if (failed(a))
+  FailureOr<std::array<Value, 2>> operands = sameTypeOperands(ctx);
+  if (failed(operands))
     return failure();
-  FailureOr<Value> b = ctx.tensor(1);
-  if (failed(b))
-    return failure();
-  if (elementType(*a) != elementType(*b))
-    return ctx.invalid("operands have different element types");
+  auto [a, b] = *operands;
   if (ctx.opset < 7) {
-    b = legacyAligned(ctx, *a, *b);
-    if (failed(b))
+    FailureOr<Value> aligned = legacyAligned(ctx, a, b);
+    if (failed(aligned))
       return failure();
+    b = *aligned;
   }
-  FailureOr<Value> y =
-      elementwise(ctx, {*a, *b}, elementType(*a),
+  return ctx.finish(
+      elementwise(ctx, {a, b}, elementType(a),
                   [&](OpBuilder &bb, Location loc, ValueRange args) {
                     return fn(bb, loc, args[0], args[1]);
-                  });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+                  }));
+}
+
+template <typename ArithOp> LogicalResult convertBinary(NodeContext &ctx) {
+  return binary(ctx, [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
+    return ArithOp::create(b, loc, x, y);
+  });
 }
 
 /// Max, Min, Sum, Mean: any number of inputs, broadcast together (opset 8
@@ -130,20 +119,23 @@ LogicalResult variadic(NodeContext &ctx, BinaryFn fn, bool mean = false) {
   if (operands.empty())
     return ctx.invalid("expects at least one input");
   Type element = elementType(operands[0]);
-  FailureOr<Value> y = elementwise(
+  return ctx.finish(elementwise(
       ctx, operands, element, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value acc = args[0];
         for (Value v : args.drop_front())
           acc = fn(b, loc, acc, v);
         if (mean)
           acc = arith::DivFOp::create(
-              b, loc, acc, constantLike(b, loc, element, double(args.size())));
+              b, loc, acc, floatConstant(b, loc, element, double(args.size())));
         return acc;
-      });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+      }));
+}
+
+template <typename ArithOp> LogicalResult convertVariadic(NodeContext &ctx) {
+  return variadic(ctx,
+                  [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
+                    return ArithOp::create(b, loc, x, y);
+                  });
 }
 
 Value select(OpBuilder &b, Location loc, arith::CmpFPredicate predicate,
@@ -155,7 +147,7 @@ Value select(OpBuilder &b, Location loc, arith::CmpFPredicate predicate,
 LogicalResult convertRelu(NodeContext &ctx) {
   ctx.ignoreAttr("consumed_inputs");
   return unary(ctx, [](OpBuilder &b, Location loc, Value x, Type t) -> Value {
-    return arith::MaximumFOp::create(b, loc, x, constantLike(b, loc, t, 0));
+    return arith::MaximumFOp::create(b, loc, x, floatConstant(b, loc, t, 0));
   });
 }
 
@@ -164,16 +156,16 @@ LogicalResult convertLeakyRelu(NodeContext &ctx) {
   double alpha = ctx.floatAttr("alpha", 0.01f);
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) {
     Value scaled =
-        arith::MulFOp::create(b, loc, x, constantLike(b, loc, t, alpha));
+        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, t, alpha));
     return select(b, loc, arith::CmpFPredicate::OLT, x,
-                  constantLike(b, loc, t, 0), scaled, x);
+                  floatConstant(b, loc, t, 0), scaled, x);
   });
 }
 
 LogicalResult convertSigmoid(NodeContext &ctx) {
   ctx.ignoreAttr("consumed_inputs");
   return unary(ctx, [](OpBuilder &b, Location loc, Value x, Type t) -> Value {
-    Value one = constantLike(b, loc, t, 1);
+    Value one = floatConstant(b, loc, t, 1);
     Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
     return arith::DivFOp::create(b, loc, one,
                                  arith::AddFOp::create(b, loc, one, e));
@@ -187,10 +179,10 @@ LogicalResult convertHardSigmoid(NodeContext &ctx) {
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) -> Value {
     Value y = arith::AddFOp::create(
         b, loc,
-        arith::MulFOp::create(b, loc, x, constantLike(b, loc, t, alpha)),
-        constantLike(b, loc, t, beta));
-    y = arith::MinimumFOp::create(b, loc, y, constantLike(b, loc, t, 1));
-    return arith::MaximumFOp::create(b, loc, y, constantLike(b, loc, t, 0));
+        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, t, alpha)),
+        floatConstant(b, loc, t, beta));
+    y = arith::MinimumFOp::create(b, loc, y, floatConstant(b, loc, t, 1));
+    return arith::MaximumFOp::create(b, loc, y, floatConstant(b, loc, t, 0));
   });
 }
 
@@ -199,19 +191,17 @@ LogicalResult convertHardSwish(NodeContext &ctx) {
   return unary(ctx, [](OpBuilder &b, Location loc, Value x, Type t) -> Value {
     Value y = arith::AddFOp::create(
         b, loc,
-        arith::MulFOp::create(b, loc, x, constantLike(b, loc, t, 1.0 / 6.0)),
-        constantLike(b, loc, t, 0.5));
-    y = arith::MinimumFOp::create(b, loc, y, constantLike(b, loc, t, 1));
-    y = arith::MaximumFOp::create(b, loc, y, constantLike(b, loc, t, 0));
+        arith::MulFOp::create(b, loc, x, floatConstant(b, loc, t, 1.0 / 6.0)),
+        floatConstant(b, loc, t, 0.5));
+    y = arith::MinimumFOp::create(b, loc, y, floatConstant(b, loc, t, 1));
+    y = arith::MaximumFOp::create(b, loc, y, floatConstant(b, loc, t, 0));
     return arith::MulFOp::create(b, loc, x, y);
   });
 }
 
 LogicalResult convertClip(NodeContext &ctx) {
   ctx.ignoreAttr("consumed_inputs");
-  if (failed(ctx.onlyFirstOutput()))
-    return failure();
-  FailureOr<Value> x = ctx.tensor(0);
+  FailureOr<Value> x = ctx.onlyOutputOperand();
   if (failed(x))
     return failure();
   Type element = elementType(*x);
@@ -245,7 +235,7 @@ LogicalResult convertClip(NodeContext &ctx) {
   }
   if (ctx.failed())
     return failure();
-  FailureOr<Value> y = elementwise(
+  return ctx.finish(elementwise(
       ctx, operands, element, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value v = args[0];
         unsigned next = 1;
@@ -254,18 +244,14 @@ LogicalResult convertClip(NodeContext &ctx) {
           v = arith::MaximumFOp::create(b, loc, v, args[next++]);
         else if (lo)
           v = arith::MaximumFOp::create(b, loc, v,
-                                        constantLike(b, loc, element, *lo));
+                                        floatConstant(b, loc, element, *lo));
         if (runtimeHi)
           v = arith::MinimumFOp::create(b, loc, v, args[next++]);
         else if (hi)
           v = arith::MinimumFOp::create(b, loc, v,
-                                        constantLike(b, loc, element, *hi));
+                                        floatConstant(b, loc, element, *hi));
         return v;
-      });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+      }));
 }
 
 template <typename MathOp> LogicalResult convertMath(NodeContext &ctx) {
@@ -285,7 +271,7 @@ LogicalResult convertNeg(NodeContext &ctx) {
 LogicalResult convertReciprocal(NodeContext &ctx) {
   ctx.ignoreAttr("consumed_inputs");
   return unary(ctx, [](OpBuilder &b, Location loc, Value x, Type t) -> Value {
-    return arith::DivFOp::create(b, loc, constantLike(b, loc, t, 1), x);
+    return arith::DivFOp::create(b, loc, floatConstant(b, loc, t, 1), x);
   });
 }
 
@@ -294,11 +280,11 @@ LogicalResult convertElu(NodeContext &ctx) {
   double alpha = ctx.floatAttr("alpha", 1.0f);
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) {
     Value em1 = arith::SubFOp::create(b, loc, math::ExpOp::create(b, loc, x),
-                                      constantLike(b, loc, t, 1));
+                                      floatConstant(b, loc, t, 1));
     Value neg =
-        arith::MulFOp::create(b, loc, constantLike(b, loc, t, alpha), em1);
+        arith::MulFOp::create(b, loc, floatConstant(b, loc, t, alpha), em1);
     return select(b, loc, arith::CmpFPredicate::OLT, x,
-                  constantLike(b, loc, t, 0), neg, x);
+                  floatConstant(b, loc, t, 0), neg, x);
   });
 }
 
@@ -307,13 +293,13 @@ LogicalResult convertSelu(NodeContext &ctx) {
   double alpha = ctx.floatAttr("alpha", 1.67326319217681884765625f);
   double gamma = ctx.floatAttr("gamma", 1.05070102214813232421875f);
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) {
-    Value a = constantLike(b, loc, t, alpha);
+    Value a = floatConstant(b, loc, t, alpha);
     Value neg = arith::SubFOp::create(
         b, loc,
         arith::MulFOp::create(b, loc, a, math::ExpOp::create(b, loc, x)), a);
     Value y = select(b, loc, arith::CmpFPredicate::OGT, x,
-                     constantLike(b, loc, t, 0), x, neg);
-    return arith::MulFOp::create(b, loc, constantLike(b, loc, t, gamma), y);
+                     floatConstant(b, loc, t, 0), x, neg);
+    return arith::MulFOp::create(b, loc, floatConstant(b, loc, t, gamma), y);
   });
 }
 
@@ -322,13 +308,13 @@ LogicalResult convertSoftplus(NodeContext &ctx) {
     return math::LogOp::create(
         b, loc,
         arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, x),
-                              constantLike(b, loc, t, 1)));
+                              floatConstant(b, loc, t, 1)));
   });
 }
 
 LogicalResult convertSoftsign(NodeContext &ctx) {
   return unary(ctx, [](OpBuilder &b, Location loc, Value x, Type t) -> Value {
-    Value d = arith::AddFOp::create(b, loc, constantLike(b, loc, t, 1),
+    Value d = arith::AddFOp::create(b, loc, floatConstant(b, loc, t, 1),
                                     math::AbsFOp::create(b, loc, x));
     return arith::DivFOp::create(b, loc, x, d);
   });
@@ -336,11 +322,11 @@ LogicalResult convertSoftsign(NodeContext &ctx) {
 
 LogicalResult convertSign(NodeContext &ctx) {
   return unary(ctx, [](OpBuilder &b, Location loc, Value x, Type t) -> Value {
-    Value zero = constantLike(b, loc, t, 0);
+    Value zero = floatConstant(b, loc, t, 0);
     Value neg = select(b, loc, arith::CmpFPredicate::OLT, x, zero,
-                       constantLike(b, loc, t, -1), zero);
+                       floatConstant(b, loc, t, -1), zero);
     return select(b, loc, arith::CmpFPredicate::OGT, x, zero,
-                  constantLike(b, loc, t, 1), neg);
+                  floatConstant(b, loc, t, 1), neg);
   });
 }
 
@@ -348,8 +334,8 @@ LogicalResult convertThresholdedRelu(NodeContext &ctx) {
   double alpha = ctx.floatAttr("alpha", 1.0f);
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) {
     return select(b, loc, arith::CmpFPredicate::OGT, x,
-                  constantLike(b, loc, t, alpha), x,
-                  constantLike(b, loc, t, 0));
+                  floatConstant(b, loc, t, alpha), x,
+                  floatConstant(b, loc, t, 0));
   });
 }
 
@@ -359,11 +345,12 @@ LogicalResult convertCelu(NodeContext &ctx) {
   if (alpha == 0)
     return ctx.invalid("Celu alpha must not be 0");
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) -> Value {
-    Value zero = constantLike(b, loc, t, 0), a = constantLike(b, loc, t, alpha);
+    Value zero = floatConstant(b, loc, t, 0),
+          a = floatConstant(b, loc, t, alpha);
     Value e = math::ExpOp::create(b, loc, arith::DivFOp::create(b, loc, x, a));
     Value neg = arith::MulFOp::create(
         b, loc, a,
-        arith::SubFOp::create(b, loc, e, constantLike(b, loc, t, 1)));
+        arith::SubFOp::create(b, loc, e, floatConstant(b, loc, t, 1)));
     return arith::AddFOp::create(b, loc,
                                  arith::MaximumFOp::create(b, loc, zero, x),
                                  arith::MinimumFOp::create(b, loc, zero, neg));
@@ -374,9 +361,9 @@ LogicalResult convertShrink(NodeContext &ctx) {
   double lambd = ctx.floatAttr("lambd", 0.5f);
   double bias = ctx.floatAttr("bias", 0.0f);
   return unary(ctx, [&](OpBuilder &b, Location loc, Value x, Type t) {
-    Value l = constantLike(b, loc, t, lambd),
-          bv = constantLike(b, loc, t, bias);
-    Value zero = constantLike(b, loc, t, 0);
+    Value l = floatConstant(b, loc, t, lambd),
+          bv = floatConstant(b, loc, t, bias);
+    Value zero = floatConstant(b, loc, t, 0);
     Value high = select(b, loc, arith::CmpFPredicate::OGT, x, l,
                         arith::SubFOp::create(b, loc, x, bv), zero);
     return select(b, loc, arith::CmpFPredicate::OLT, x,
@@ -390,42 +377,11 @@ LogicalResult convertIdentity(NodeContext &ctx) {
     return ctx.invalid("expects 1 input");
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  if (const OnnxTensor *c = ctx.constant(0)) {
-    ctx.setConstantOutput(0, *c);
-    return success();
-  }
-  FailureOr<Value> x = ctx.tensor(0);
-  if (failed(x))
-    return failure();
-  ctx.setOutput(0, *x);
-  return success();
-}
-
-LogicalResult convertAdd(NodeContext &ctx) {
-  return binary(ctx, [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-    return arith::AddFOp::create(b, loc, x, y);
-  });
-}
-LogicalResult convertSub(NodeContext &ctx) {
-  return binary(ctx, [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-    return arith::SubFOp::create(b, loc, x, y);
-  });
-}
-LogicalResult convertMul(NodeContext &ctx) {
-  return binary(ctx, [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-    return arith::MulFOp::create(b, loc, x, y);
-  });
-}
-LogicalResult convertDiv(NodeContext &ctx) {
-  return binary(ctx, [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-    return arith::DivFOp::create(b, loc, x, y);
-  });
+  return ctx.passThrough(0);
 }
 
 LogicalResult convertPow(NodeContext &ctx) {
-  if (failed(ctx.onlyFirstOutput()))
-    return failure();
-  FailureOr<Value> x = ctx.tensor(0);
+  FailureOr<Value> x = ctx.onlyOutputOperand();
   if (failed(x))
     return failure();
   Type element = elementType(*x);
@@ -459,75 +415,51 @@ LogicalResult convertPow(NodeContext &ctx) {
       return failure();
     exponent = *aligned;
   }
-  FailureOr<Value> y =
+  return ctx.finish(
       elementwise(ctx, {*x, exponent}, element,
                   [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
                     return math::PowFOp::create(b, loc, args[0], args[1]);
-                  });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+                  }));
 }
 
 LogicalResult convertPRelu(NodeContext &ctx) {
   ctx.ignoreAttr("consumed_inputs");
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  FailureOr<Value> x = ctx.tensor(0);
-  if (failed(x))
+  FailureOr<std::array<Value, 2>> operands = ctx.tensors<2>();
+  if (failed(operands))
     return failure();
-  FailureOr<Value> slope = ctx.tensor(1);
-  if (failed(slope))
-    return failure();
+  auto [x, slope] = *operands;
   // The slope broadcasts to the input ("unidirectional"): the result has
   // the input's shape. Before opset 7 a slope of rank 1 follows the
   // channels (dim 1), as the PyTorch exporter of that time wrote it.
-  if (ctx.opset < 7 && shapeOf(*slope).size() == 1 && shapeOf(*x).size() > 2 &&
-      shapeOf(*slope)[0] != 1) {
+  if (ctx.opset < 7 && shapeOf(slope).size() == 1 && shapeOf(x).size() > 2 &&
+      shapeOf(slope)[0] != 1) {
     SmallVector<int64_t> units;
-    for (int64_t k = 1; k < int64_t(shapeOf(*x).size()) - 1; ++k)
+    for (int64_t k = 1; k < int64_t(shapeOf(x).size()) - 1; ++k)
       units.push_back(k);
-    *slope = insertUnitDims(ctx.b, ctx.loc, *slope, units);
+    slope = insertUnitDims(ctx.b, ctx.loc, slope, units);
   }
-  if (elementType(*slope) != elementType(*x))
+  if (elementType(slope) != elementType(x))
     return ctx.invalid("slope element type differs from the input's");
-  Type element = elementType(*x);
+  Type element = elementType(x);
   FailureOr<Value> y = elementwise(
-      ctx, {*x, *slope}, element,
+      ctx, {x, slope}, element,
       [&](OpBuilder &b, Location loc, ValueRange args) {
         Value scaled = arith::MulFOp::create(b, loc, args[0], args[1]);
         return select(b, loc, arith::CmpFPredicate::OLT, args[0],
-                      constantLike(b, loc, element, 0), scaled, args[0]);
+                      floatConstant(b, loc, element, 0), scaled, args[0]);
       });
   if (failed(y))
     return failure();
-  if (shapeOf(*y) != shapeOf(*x))
-    return ctx.invalid("slope of shape " + onnxShapeString(shapeOf(*slope)) +
+  if (shapeOf(*y) != shapeOf(x))
+    return ctx.invalid("slope of shape " + onnxShapeString(shapeOf(slope)) +
                        " does not broadcast to the input's shape " +
-                       onnxShapeString(shapeOf(*x)));
+                       onnxShapeString(shapeOf(x)));
   ctx.setOutput(0, *y);
   return success();
 }
 
-LogicalResult convertMax(NodeContext &ctx) {
-  return variadic(ctx,
-                  [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-                    return arith::MaximumFOp::create(b, loc, x, y);
-                  });
-}
-LogicalResult convertMin(NodeContext &ctx) {
-  return variadic(ctx,
-                  [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-                    return arith::MinimumFOp::create(b, loc, x, y);
-                  });
-}
-LogicalResult convertSum(NodeContext &ctx) {
-  return variadic(ctx,
-                  [](OpBuilder &b, Location loc, Value x, Value y) -> Value {
-                    return arith::AddFOp::create(b, loc, x, y);
-                  });
-}
 LogicalResult convertMean(NodeContext &ctx) {
   return variadic(
       ctx,
@@ -551,11 +483,11 @@ const ConverterEntry kConverters[] = {
     {"Shrink", convertShrink, 9},
     {"Sinh", convertMath<math::SinhOp>, 9},
     {"Tan", convertMath<math::TanOp>, 7},
-    {"Add", convertAdd},
+    {"Add", convertBinary<arith::AddFOp>},
     {"Ceil", convertMath<math::CeilOp>},
     {"Clip", convertClip},
     {"Cos", convertMath<math::CosOp>},
-    {"Div", convertDiv},
+    {"Div", convertBinary<arith::DivFOp>},
     {"Elu", convertElu},
     {"Erf", convertMath<math::ErfOp>, 9},
     {"Exp", convertMath<math::ExpOp>},
@@ -565,10 +497,10 @@ const ConverterEntry kConverters[] = {
     {"Identity", convertIdentity},
     {"LeakyRelu", convertLeakyRelu},
     {"Log", convertMath<math::LogOp>},
-    {"Max", convertMax},
+    {"Max", convertVariadic<arith::MaximumFOp>},
     {"Mean", convertMean},
-    {"Min", convertMin},
-    {"Mul", convertMul},
+    {"Min", convertVariadic<arith::MinimumFOp>},
+    {"Mul", convertBinary<arith::MulFOp>},
     {"Neg", convertNeg},
     {"Pow", convertPow},
     {"PRelu", convertPRelu},
@@ -581,8 +513,8 @@ const ConverterEntry kConverters[] = {
     {"Softplus", convertSoftplus},
     {"Softsign", convertSoftsign},
     {"Sqrt", convertMath<math::SqrtOp>},
-    {"Sub", convertSub},
-    {"Sum", convertSum},
+    {"Sub", convertBinary<arith::SubFOp>},
+    {"Sum", convertVariadic<arith::AddFOp>},
     {"Tanh", convertMath<math::TanhOp>},
     {"ThresholdedRelu", convertThresholdedRelu, 10},
 };

@@ -52,17 +52,12 @@ Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs, bool transA,
 LogicalResult convertMatMul(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  FailureOr<Value> a = ctx.tensor(0);
-  if (failed(a))
+  FailureOr<std::array<Value, 2>> operands = sameTypeOperands(ctx);
+  if (failed(operands))
     return failure();
-  FailureOr<Value> bv = ctx.tensor(1);
-  if (failed(bv))
-    return failure();
-  if (elementType(*a) != elementType(*bv))
-    return ctx.invalid("operands have different element types");
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
-  Value lhs = *a, rhs = *bv;
+  auto [lhs, rhs] = *operands;
   if (shapeOf(lhs).empty() || shapeOf(rhs).empty())
     return ctx.invalid("MatMul operands must have rank 1 or more");
   // numpy: a 1-D operand is a row (lhs) or a column (rhs), dropped after.
@@ -175,27 +170,25 @@ LogicalResult convertGemm(NodeContext &ctx) {
   ctx.ignoreAttr("broadcast");
   if (ctx.failed())
     return failure();
-  FailureOr<Value> a = ctx.tensor(0);
-  if (failed(a))
+  FailureOr<std::array<Value, 2>> factors = ctx.tensors<2>();
+  if (failed(factors))
     return failure();
-  FailureOr<Value> bv = ctx.tensor(1);
-  if (failed(bv))
-    return failure();
-  if (shapeOf(*a).size() != 2 || shapeOf(*bv).size() != 2)
+  auto [a, bv] = *factors;
+  if (shapeOf(a).size() != 2 || shapeOf(bv).size() != 2)
     return ctx.invalid("Gemm operands must be matrices, got " +
-                       onnxShapeString(shapeOf(*a)) + " and " +
-                       onnxShapeString(shapeOf(*bv)));
-  Type element = elementType(*a);
-  if (elementType(*bv) != element)
+                       onnxShapeString(shapeOf(a)) + " and " +
+                       onnxShapeString(shapeOf(bv)));
+  Type element = elementType(a);
+  if (elementType(bv) != element)
     return ctx.invalid("operands have different element types");
-  ArrayRef<int64_t> as = shapeOf(*a), bs = shapeOf(*bv);
+  ArrayRef<int64_t> as = shapeOf(a), bs = shapeOf(bv);
   int64_t k = as[transA ? 0 : 1], kb = bs[transB ? 1 : 0];
   if (!sameOrUnknown(k, kb))
     return ctx.invalid("Gemm of shapes " + onnxShapeString(as) +
                        (transA ? " (transposed)" : "") + " and " +
                        onnxShapeString(bs) + (transB ? " (transposed)" : "") +
                        ": inner dimensions differ");
-  Value product = matmul(ctx.b, ctx.loc, *a, *bv, transA, transB);
+  Value product = matmul(ctx.b, ctx.loc, a, bv, transA, transB);
   SmallVector<Value> operands = {product};
   if (ctx.hasInput(2)) {
     FailureOr<Value> c = ctx.tensor(2);
@@ -213,17 +206,13 @@ LogicalResult convertGemm(NodeContext &ctx) {
       ctx, operands, element, [&](OpBuilder &b, Location loc, ValueRange args) {
         Value v = args[0];
         if (alpha != 1.0)
-          v = arith::MulFOp::create(
-              b, loc, v,
-              arith::ConstantOp::create(b, loc,
-                                        FloatAttr::get(element, alpha)));
+          v = arith::MulFOp::create(b, loc, v,
+                                    floatConstant(b, loc, element, alpha));
         if (args.size() == 2) {
           Value c = args[1];
           if (beta != 1.0)
-            c = arith::MulFOp::create(
-                b, loc, c,
-                arith::ConstantOp::create(b, loc,
-                                          FloatAttr::get(element, beta)));
+            c = arith::MulFOp::create(b, loc, c,
+                                      floatConstant(b, loc, element, beta));
           v = arith::AddFOp::create(b, loc, v, c);
         }
         return v;

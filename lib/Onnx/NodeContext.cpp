@@ -2,8 +2,7 @@
 
 #include "NodeContext.h"
 #include "GraphState.h"
-
-#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "TensorBuilders.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -242,6 +241,27 @@ LogicalResult NodeContext::onlyFirstOutput() {
   return success();
 }
 
+FailureOr<Value> NodeContext::onlyOutputOperand() {
+  if (mlir::failed(onlyFirstOutput()))
+    return failure();
+  return tensor(0);
+}
+
+LogicalResult NodeContext::finish(FailureOr<Value> result) {
+  if (mlir::failed(result))
+    return failure();
+  setOutput(0, *result);
+  return success();
+}
+
+LogicalResult NodeContext::passThrough(unsigned i) {
+  if (const OnnxTensor *c = constant(i)) {
+    setConstantOutput(0, *c);
+    return success();
+  }
+  return finish(tensor(i));
+}
+
 LogicalResult NodeContext::invalid(const Twine &message) {
   graph.report(OnnxErrorKind::Invalid, message);
   return failure();
@@ -271,7 +291,7 @@ LogicalResult NodeContext::fail(llvm::Error error) {
 }
 
 Value NodeContext::scalar(Type element, double value) {
-  return arith::ConstantOp::create(b, loc, FloatAttr::get(element, value));
+  return floatConstant(b, loc, element, value);
 }
 
 Value NodeContext::materialize(const OnnxTensor &value) {

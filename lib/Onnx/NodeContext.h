@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <array>
 #include <memory>
 #include <optional>
 
@@ -61,6 +62,18 @@ public:
   /// Input i as a runtime tensor (f32 or f64; a constant is materialized).
   /// Fails, with the error reported, for other element types.
   mlir::FailureOr<mlir::Value> tensor(unsigned i);
+  /// Inputs 0 to N-1 as runtime tensors, read in order as tensor() reads
+  /// them; fails at the first that cannot be one.
+  template <size_t N> mlir::FailureOr<std::array<mlir::Value, N>> tensors() {
+    std::array<mlir::Value, N> values;
+    for (size_t i = 0; i < N; ++i) {
+      mlir::FailureOr<mlir::Value> value = tensor(i);
+      if (mlir::failed(value))
+        return mlir::failure();
+      values[i] = *value;
+    }
+    return values;
+  }
   /// The shape of input i when static (runtime tensor or constant).
   std::optional<llvm::SmallVector<int64_t>> staticShape(unsigned i) const;
   /// The rank of input i.
@@ -92,6 +105,15 @@ public:
   /// Outputs other than the first that the converter cannot produce: an
   /// unsupported error naming the first requested one, else success.
   mlir::LogicalResult onlyFirstOutput();
+  /// Input 0 as a runtime tensor for a converter that produces output 0
+  /// only: onlyFirstOutput(), then tensor(0).
+  mlir::FailureOr<mlir::Value> onlyOutputOperand();
+  /// The end of a converter: output 0 set to `result` and success, or the
+  /// failure of building it (already reported).
+  mlir::LogicalResult finish(mlir::FailureOr<mlir::Value> result);
+  /// Output 0 is input i unchanged: a value known at import time stays
+  /// known, a runtime tensor is forwarded.
+  mlir::LogicalResult passThrough(unsigned i);
 
   // Errors: return failure() after recording the first one.
   mlir::LogicalResult invalid(const llvm::Twine &message);

@@ -40,21 +40,6 @@ Value maxOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
                 });
 }
 
-/// The number of elements over `axes`, which must be static.
-FailureOr<int64_t> countOver(NodeContext &ctx, Value x,
-                             ArrayRef<int64_t> axes) {
-  int64_t count = 1;
-  for (int64_t a : axes) {
-    int64_t d = shapeOf(x)[a];
-    if (ShapedType::isDynamic(d)) {
-      (void)ctx.unsupported(ctx.node.op_type() + " over a symbolic dimension");
-      return failure();
-    }
-    count *= d;
-  }
-  return count;
-}
-
 /// mean and variance (population) of x over `axes`, kept as unit dims;
 /// also returns x - mean.
 struct Moments {
@@ -99,6 +84,17 @@ FailureOr<Moments> moments(NodeContext &ctx, Value x, ArrayRef<int64_t> axes) {
   return m;
 }
 
+/// scale * centered / sqrt(variance + eps) + bias, in the reference's order
+/// of operations (BatchNormalization and InstanceNormalization).
+Value normalized(OpBuilder &b, Location l, Value eps, Value scale,
+                 Value centered, Value variance, Value bias) {
+  Value scaled = arith::MulFOp::create(b, l, scale, centered);
+  Value deviation =
+      math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, variance, eps));
+  return arith::AddFOp::create(
+      b, l, arith::DivFOp::create(b, l, scaled, deviation), bias);
+}
+
 /// A [C] vector read along dim 1 of a rank-`rank` tensor: [C, 1, ...].
 FailureOr<Value> perChannel(NodeContext &ctx, unsigned input, int64_t channels,
                             int64_t rank, Type element) {
@@ -121,6 +117,44 @@ FailureOr<Value> perChannel(NodeContext &ctx, unsigned input, int64_t channels,
   return insertUnitDims(ctx.b, ctx.loc, *v, units);
 }
 
+/// The inputs BatchNormalization and InstanceNormalization share: epsilon,
+/// x as [N, C, ...] and inputs 1..numVectors as per-channel vectors shaped
+/// to broadcast along x.
+struct ChannelNormInputs {
+  double epsilon;
+  Value x;
+  Type element;
+  SmallVector<Value> vectors;
+};
+
+/// Reads ChannelNormInputs; `spatial` asks for [N, C, spatial...] (at least
+/// one spatial dim) rather than [N, C, ...].
+FailureOr<ChannelNormInputs>
+readChannelNormInputs(NodeContext &ctx, unsigned numVectors, bool spatial) {
+  double epsilon = ctx.floatAttr("epsilon", 1e-5f);
+  if (ctx.failed() || failed(ctx.onlyFirstOutput()))
+    return failure();
+  FailureOr<Value> x = ctx.tensor(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> xs = shapeOf(*x);
+  if (spatial) {
+    if (failed(checkSpatialInput(ctx, xs)))
+      return failure();
+  } else if (xs.size() < 2) {
+    (void)ctx.invalid("input must be [N, C, ...], got " + onnxShapeString(xs));
+    return failure();
+  }
+  ChannelNormInputs in{epsilon, *x, elementType(*x), {}};
+  for (unsigned i = 1; i <= numVectors; ++i) {
+    FailureOr<Value> v = perChannel(ctx, i, xs[1], xs.size(), in.element);
+    if (failed(v))
+      return failure();
+    in.vectors.push_back(*v);
+  }
+  return in;
+}
+
 LogicalResult convertBatchNormalization(NodeContext &ctx) {
   ctx.ignoreAttr("consumed_inputs");
   ctx.ignoreAttr("is_test");
@@ -129,79 +163,44 @@ LogicalResult convertBatchNormalization(NodeContext &ctx) {
     return ctx.unsupported("BatchNormalization training_mode=1");
   if (ctx.opset < 9 && ctx.intAttr("spatial", 1) == 0)
     return ctx.unsupported("BatchNormalization spatial=0");
-  double epsilon = ctx.floatAttr("epsilon", 1e-5f);
-  if (ctx.failed() || failed(ctx.onlyFirstOutput()))
+  // Inputs: x, scale, B, input_mean, input_var.
+  FailureOr<ChannelNormInputs> in =
+      readChannelNormInputs(ctx, 4, /*spatial=*/false);
+  if (failed(in))
     return failure();
-  FailureOr<Value> x = ctx.tensor(0);
-  if (failed(x))
-    return failure();
-  ArrayRef<int64_t> xs = shapeOf(*x);
-  if (xs.size() < 2)
-    return ctx.invalid("input must be [N, C, ...], got " + onnxShapeString(xs));
-  Type element = elementType(*x);
-  SmallVector<Value> operands = {*x};
-  for (unsigned i = 1; i <= 4; ++i) {
-    FailureOr<Value> v = perChannel(ctx, i, xs[1], xs.size(), element);
-    if (failed(v))
-      return failure();
-    operands.push_back(*v);
-  }
-  FailureOr<Value> y = elementwise(
+  SmallVector<Value> operands = {in->x};
+  llvm::append_range(operands, in->vectors);
+  Type element = in->element;
+  double epsilon = in->epsilon;
+  return ctx.finish(elementwise(
       ctx, operands, element, [&](OpBuilder &b, Location l, ValueRange args) {
-        Value eps =
-            arith::ConstantOp::create(b, l, FloatAttr::get(element, epsilon));
+        Value eps = floatConstant(b, l, element, epsilon);
         Value centered = arith::SubFOp::create(b, l, args[0], args[3]);
-        Value scaled = arith::MulFOp::create(b, l, args[1], centered);
-        Value deviation = math::SqrtOp::create(
-            b, l, arith::AddFOp::create(b, l, args[4], eps));
-        Value normalized = arith::DivFOp::create(b, l, scaled, deviation);
-        return arith::AddFOp::create(b, l, normalized, args[2]).getResult();
-      });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+        return normalized(b, l, eps, args[1], centered, args[4], args[2]);
+      }));
 }
 
 LogicalResult convertInstanceNormalization(NodeContext &ctx) {
-  double epsilon = ctx.floatAttr("epsilon", 1e-5f);
-  if (ctx.failed() || failed(ctx.onlyFirstOutput()))
+  // Inputs: x, scale, B.
+  FailureOr<ChannelNormInputs> in =
+      readChannelNormInputs(ctx, 2, /*spatial=*/true);
+  if (failed(in))
     return failure();
-  FailureOr<Value> x = ctx.tensor(0);
-  if (failed(x))
-    return failure();
-  ArrayRef<int64_t> xs = shapeOf(*x);
-  if (xs.size() < 3)
-    return ctx.invalid("input must be [N, C, spatial...], got " +
-                       onnxShapeString(xs));
-  Type element = elementType(*x);
-  FailureOr<Value> scale = perChannel(ctx, 1, xs[1], xs.size(), element);
-  if (failed(scale))
-    return failure();
-  FailureOr<Value> bias = perChannel(ctx, 2, xs[1], xs.size(), element);
-  if (failed(bias))
-    return failure();
+  Value scale = in->vectors[0], bias = in->vectors[1];
   SmallVector<int64_t> axes;
-  for (size_t k = 2; k < xs.size(); ++k)
+  for (size_t k = 2; k < shapeOf(in->x).size(); ++k)
     axes.push_back(k);
-  FailureOr<Moments> m = moments(ctx, *x, axes);
+  FailureOr<Moments> m = moments(ctx, in->x, axes);
   if (failed(m))
     return failure();
-  FailureOr<Value> y = elementwise(
-      ctx, {*scale, m->centered, m->variance, *bias}, element,
+  Type element = in->element;
+  double epsilon = in->epsilon;
+  return ctx.finish(elementwise(
+      ctx, {scale, m->centered, m->variance, bias}, element,
       [&](OpBuilder &b, Location l, ValueRange args) {
-        Value eps =
-            arith::ConstantOp::create(b, l, FloatAttr::get(element, epsilon));
-        Value scaled = arith::MulFOp::create(b, l, args[0], args[1]);
-        Value deviation = math::SqrtOp::create(
-            b, l, arith::AddFOp::create(b, l, args[2], eps));
-        Value normalized = arith::DivFOp::create(b, l, scaled, deviation);
-        return arith::AddFOp::create(b, l, normalized, args[3]).getResult();
-      });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+        Value eps = floatConstant(b, l, element, epsilon);
+        return normalized(b, l, eps, args[0], args[1], args[2], args[3]);
+      }));
 }
 
 LogicalResult convertLayerNormalization(NodeContext &ctx) {
@@ -238,17 +237,15 @@ LogicalResult convertLayerNormalization(NodeContext &ctx) {
   FailureOr<Moments> m = moments(ctx, *x, axes);
   if (failed(m))
     return failure();
-  FailureOr<Value> inverse = elementwise(
-      ctx, {m->variance}, element,
-      [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-        Value eps =
-            arith::ConstantOp::create(b, l, FloatAttr::get(element, epsilon));
-        Value one =
-            arith::ConstantOp::create(b, l, FloatAttr::get(element, 1.0));
-        Value deviation = math::SqrtOp::create(
-            b, l, arith::AddFOp::create(b, l, args[0], eps));
-        return arith::DivFOp::create(b, l, one, deviation);
-      });
+  FailureOr<Value> inverse =
+      elementwise(ctx, {m->variance}, element,
+                  [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                    Value eps = floatConstant(b, l, element, epsilon);
+                    Value one = floatConstant(b, l, element, 1.0);
+                    Value deviation = math::SqrtOp::create(
+                        b, l, arith::AddFOp::create(b, l, args[0], eps));
+                    return arith::DivFOp::create(b, l, one, deviation);
+                  });
   if (failed(inverse))
     return failure();
   operands[0] = m->centered;
@@ -272,9 +269,7 @@ LogicalResult convertLayerNormalization(NodeContext &ctx) {
 }
 
 LogicalResult softmax(NodeContext &ctx, bool logarithm) {
-  if (failed(ctx.onlyFirstOutput()))
-    return failure();
-  FailureOr<Value> x = ctx.tensor(0);
+  FailureOr<Value> x = ctx.onlyOutputOperand();
   if (failed(x))
     return failure();
   int64_t rank = shapeOf(*x).size();
@@ -307,18 +302,14 @@ LogicalResult softmax(NodeContext &ctx, bool logarithm) {
   if (failed(exp))
     return failure();
   Value sum = sumOver(ctx.b, ctx.loc, *exp, axes);
-  FailureOr<Value> y =
+  return ctx.finish(
       elementwise(ctx, {logarithm ? *shifted : *exp, sum}, element,
                   [&](OpBuilder &b, Location l, ValueRange args) -> Value {
                     if (logarithm)
                       return arith::SubFOp::create(
                           b, l, args[0], math::LogOp::create(b, l, args[1]));
                     return arith::DivFOp::create(b, l, args[0], args[1]);
-                  });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+                  }));
 }
 
 LogicalResult convertSoftmax(NodeContext &ctx) { return softmax(ctx, false); }

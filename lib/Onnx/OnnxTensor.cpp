@@ -92,20 +92,24 @@ int64_t OnnxTensor::elements() const {
   return n;
 }
 
-OnnxTensor OnnxTensor::ofInts(std::vector<int64_t> shape,
-                              std::vector<int64_t> values, OnnxDataType type) {
+/// A tensor of `type` and `shape` whose values the caller fills in.
+static OnnxTensor typedTensor(OnnxDataType type, std::vector<int64_t> shape) {
   OnnxTensor t;
   t.type = int32_t(type);
   t.shape = std::move(shape);
+  return t;
+}
+
+OnnxTensor OnnxTensor::ofInts(std::vector<int64_t> shape,
+                              std::vector<int64_t> values, OnnxDataType type) {
+  OnnxTensor t = typedTensor(type, std::move(shape));
   t.ints = std::move(values);
   return t;
 }
 
 OnnxTensor OnnxTensor::ofFloats(std::vector<int64_t> shape,
                                 std::vector<double> values, OnnxDataType type) {
-  OnnxTensor t;
-  t.type = int32_t(type);
-  t.shape = std::move(shape);
+  OnnxTensor t = typedTensor(type, std::move(shape));
   t.floats = std::move(values);
   return t;
 }

@@ -98,22 +98,24 @@ struct PoolInput {
   bool oneD = false;
 };
 
+/// Checks a pooling input is [N, C, spatial...] with static spatial dims.
+LogicalResult checkPoolInputShape(NodeContext &ctx, ArrayRef<int64_t> xs) {
+  if (failed(checkSpatialInput(ctx, xs)))
+    return failure();
+  for (size_t i = 2; i < xs.size(); ++i)
+    if (ShapedType::isDynamic(xs[i]))
+      return ctx.unsupported(ctx.node.op_type() +
+                             " with symbolic spatial dimensions");
+  return success();
+}
+
 FailureOr<PoolInput> readPoolInput(NodeContext &ctx, WindowOptions options) {
   FailureOr<Value> xv = ctx.tensor(0);
   if (failed(xv))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*xv);
-  if (xs.size() < 3) {
-    (void)ctx.invalid("input must be [N, C, spatial...], got " +
-                      onnxShapeString(xs));
+  if (failed(checkPoolInputShape(ctx, xs)))
     return failure();
-  }
-  for (size_t i = 2; i < xs.size(); ++i)
-    if (ShapedType::isDynamic(xs[i])) {
-      (void)ctx.unsupported(ctx.node.op_type() +
-                            " with symbolic spatial dimensions");
-      return failure();
-    }
   FailureOr<Window> w = readWindow(ctx, xs.drop_front(2), {}, options);
   if (failed(w))
     return failure();
@@ -125,16 +127,7 @@ FailureOr<PoolInput> readPoolInput(NodeContext &ctx, WindowOptions options) {
   if (w->rank() == 1) {
     in.oneD = true;
     in.x = insertUnitDims(ctx.b, ctx.loc, in.x, {2});
-    auto prepend = [](SmallVector<int64_t> &v, int64_t value) {
-      v.insert(v.begin(), value);
-    };
-    prepend(in.w.kernel, 1);
-    prepend(in.w.strides, 1);
-    prepend(in.w.dilations, 1);
-    prepend(in.w.padBegin, 0);
-    prepend(in.w.padEnd, 0);
-    prepend(in.w.ceilExtra, 0);
-    prepend(in.w.output, 1);
+    in.w.prependUnitDim();
   }
   return in;
 }
@@ -253,21 +246,15 @@ LogicalResult convertAveragePool(NodeContext &ctx) {
 
 /// GlobalAveragePool / GlobalMaxPool: over every spatial dim, kept as 1.
 LogicalResult globalPool(NodeContext &ctx, PoolKind kind) {
-  if (failed(ctx.onlyFirstOutput()))
-    return failure();
-  FailureOr<Value> xv = ctx.tensor(0);
+  FailureOr<Value> xv = ctx.onlyOutputOperand();
   if (failed(xv))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*xv);
-  if (xs.size() < 3)
-    return ctx.invalid("input must be [N, C, spatial...], got " +
-                       onnxShapeString(xs));
+  if (failed(checkPoolInputShape(ctx, xs)))
+    return failure();
   SmallVector<int64_t> axes;
   int64_t count = 1;
   for (size_t i = 2; i < xs.size(); ++i) {
-    if (ShapedType::isDynamic(xs[i]))
-      return ctx.unsupported(ctx.node.op_type() +
-                             " with symbolic spatial dimensions");
     axes.push_back(i);
     count *= xs[i];
   }

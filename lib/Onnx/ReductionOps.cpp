@@ -116,20 +116,14 @@ LogicalResult convertReduce(NodeContext &ctx, Reduction kind) {
     acc = *y;
   }
   if (kind == Reduction::Mean || kind == Reduction::L2) {
-    int64_t count = 1;
-    for (int64_t k : reduced) {
-      int64_t d = shapeOf(*x)[k];
-      if (ShapedType::isDynamic(d))
-        return ctx.unsupported(ctx.node.op_type() +
-                               " over a symbolic dimension");
-      count *= d;
-    }
+    FailureOr<int64_t> count = countOver(ctx, *x, reduced);
+    if (failed(count))
+      return failure();
     FailureOr<Value> y = elementwise(
         ctx, {acc}, element, [&](OpBuilder &b, Location l, ValueRange args) {
           if (kind == Reduction::L2)
             return math::SqrtOp::create(b, l, args[0]).getResult();
-          Value n = arith::ConstantOp::create(
-              b, l, FloatAttr::get(element, double(count)));
+          Value n = floatConstant(b, l, element, double(*count));
           return arith::DivFOp::create(b, l, args[0], n).getResult();
         });
     if (failed(y))

@@ -38,6 +38,17 @@ FailureOr<SmallVector<int64_t>> requireStaticShape(NodeContext &ctx,
   return *shape;
 }
 
+/// The shape of input i (kDynamic for symbolic dims): a known value's, else
+/// the runtime tensor's (failing as NodeContext::tensor() does).
+FailureOr<SmallVector<int64_t>> inputShape(NodeContext &ctx, unsigned i) {
+  if (const OnnxTensor *c = ctx.constant(i))
+    return SmallVector<int64_t>(c->shape.begin(), c->shape.end());
+  FailureOr<Value> x = ctx.tensor(i);
+  if (failed(x))
+    return failure();
+  return SmallVector<int64_t>(shapeOf(*x));
+}
+
 /// Index of a linalg.generic's loop `d`.
 Value loopIndex(OpBuilder &b, Location loc, int64_t d) {
   return linalg::IndexOp::create(b, loc, d);
@@ -53,22 +64,32 @@ Value gatherGeneric(
     OpBuilder &b, Location loc, Value input, ArrayRef<OpFoldResult> sizes,
     function_ref<SmallVector<Value>(OpBuilder &, Location, ArrayRef<Value>)>
         source) {
-  int64_t rank = sizes.size();
-  Value init = emptyTensor(b, loc, sizes, elementType(input));
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
-             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
-             [&](OpBuilder &nb, Location l, ValueRange) {
-               SmallVector<Value> indices;
-               for (int64_t d = 0; d < rank; ++d)
-                 indices.push_back(loopIndex(nb, l, d));
-               Value v = tensor::ExtractOp::create(nb, l, input,
-                                                   source(nb, l, indices));
-               linalg::YieldOp::create(nb, l, v);
-             })
-      .getResult(0);
+  return buildGeneric(
+      b, loc, ValueRange(), ArrayRef<AffineMap>(), sizes, elementType(input),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < int64_t(sizes.size()); ++d)
+          indices.push_back(loopIndex(nb, l, d));
+        return tensor::ExtractOp::create(nb, l, input, source(nb, l, indices))
+            .getResult();
+      });
+}
+
+/// The rank of input 0, or an invalid-model error when it is missing.
+FailureOr<int64_t> requireInputRank(NodeContext &ctx) {
+  std::optional<int64_t> rank = ctx.rank(0);
+  if (!rank) {
+    (void)ctx.invalid("missing input");
+    return failure();
+  }
+  return *rank;
+}
+
+/// The opening of ops with one output that look at the rank of input 0.
+FailureOr<int64_t> oneOutputInputRank(NodeContext &ctx) {
+  if (failed(ctx.onlyFirstOutput()))
+    return failure();
+  return requireInputRank(ctx);
 }
 
 LogicalResult convertConstant(NodeContext &ctx) {
@@ -90,44 +111,37 @@ LogicalResult convertConstant(NodeContext &ctx) {
   if (!found)
     return ctx.invalid("Constant has no value attribute");
   StringRef kind = found->name();
+  auto output = [&](OnnxTensor t) {
+    ctx.setConstantOutput(0, std::move(t));
+    return success();
+  };
   if (kind == "value") {
     if (!found->has_t())
       return ctx.invalid("attribute 'value' must be a tensor");
     llvm::Expected<OnnxTensor> t = decodeTensor(found->t(), "Constant value");
     if (!t)
       return ctx.fail(t.takeError());
-    ctx.setConstantOutput(0, std::move(*t));
-    return success();
+    return output(std::move(*t));
   }
-  if (kind == "value_float") {
-    ctx.setConstantOutput(0, OnnxTensor::ofFloats({}, {found->f()}));
-    return success();
-  }
-  if (kind == "value_floats") {
-    std::vector<double> v(found->floats().begin(), found->floats().end());
-    int64_t n = v.size();
-    ctx.setConstantOutput(0, OnnxTensor::ofFloats({n}, std::move(v)));
-    return success();
-  }
-  if (kind == "value_int") {
-    ctx.setConstantOutput(0, OnnxTensor::ofInts({}, {found->i()}));
-    return success();
-  }
-  if (kind == "value_ints") {
-    std::vector<int64_t> v(found->ints().begin(), found->ints().end());
-    int64_t n = v.size();
-    ctx.setConstantOutput(0, OnnxTensor::ofInts({n}, std::move(v)));
-    return success();
-  }
+  if (kind == "value_float")
+    return output(OnnxTensor::ofFloats({}, {found->f()}));
+  if (kind == "value_floats")
+    return output(OnnxTensor::ofFloats(
+        {int64_t(found->floats_size())},
+        std::vector<double>(found->floats().begin(), found->floats().end())));
+  if (kind == "value_int")
+    return output(OnnxTensor::ofInts({}, {found->i()}));
+  if (kind == "value_ints")
+    return output(OnnxTensor::ofInts(
+        {int64_t(found->ints_size())},
+        std::vector<int64_t>(found->ints().begin(), found->ints().end())));
   return ctx.unsupported("Constant " + kind.str());
 }
 
 LogicalResult convertTranspose(NodeContext &ctx) {
-  if (failed(ctx.onlyFirstOutput()))
+  FailureOr<int64_t> rank = oneOutputInputRank(ctx);
+  if (failed(rank))
     return failure();
-  std::optional<int64_t> rank = ctx.rank(0);
-  if (!rank)
-    return ctx.invalid("missing input");
   std::optional<SmallVector<int64_t>> perm = ctx.intsAttr("perm");
   if (ctx.failed())
     return failure();
@@ -261,17 +275,11 @@ LogicalResult convertReshape(NodeContext &ctx) {
   bool allowZero = ctx.opset >= 14 && ctx.intAttr("allowzero", 0) != 0;
   if (ctx.failed())
     return failure();
-  SmallVector<int64_t> input;
-  if (const OnnxTensor *c = ctx.constant(0)) {
-    input.assign(c->shape.begin(), c->shape.end());
-  } else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    input.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
+  FailureOr<SmallVector<int64_t>> input = inputShape(ctx, 0);
+  if (failed(input))
+    return failure();
   FailureOr<SmallVector<int64_t>> target =
-      reshapeTarget(ctx, input, requested, allowZero);
+      reshapeTarget(ctx, *input, requested, allowZero);
   if (failed(target))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0)) {
@@ -292,7 +300,7 @@ LogicalResult convertReshape(NodeContext &ctx) {
       getReassociationIndicesForReshape(type, resultType);
   if (!groups)
     return ctx.unsupported("Reshape of a symbolic dimension",
-                           "Reshape from " + onnxShapeString(input) + " to " +
+                           "Reshape from " + onnxShapeString(*input) + " to " +
                                onnxShapeString(*target) +
                                " is not a collapse or an expansion");
   if (type.getRank() >= resultType.getRank()) {
@@ -316,11 +324,9 @@ LogicalResult convertReshape(NodeContext &ctx) {
 }
 
 LogicalResult convertFlatten(NodeContext &ctx) {
-  if (failed(ctx.onlyFirstOutput()))
+  FailureOr<int64_t> rank = oneOutputInputRank(ctx);
+  if (failed(rank))
     return failure();
-  std::optional<int64_t> rank = ctx.rank(0);
-  if (!rank)
-    return ctx.invalid("missing input");
   int64_t axis = ctx.intAttr("axis", 1);
   if (ctx.failed())
     return failure();
@@ -369,9 +375,9 @@ LogicalResult convertConcat(NodeContext &ctx) {
   int64_t axisAttr = ctx.intAttr("axis", 1);
   if (ctx.failed())
     return failure();
-  std::optional<int64_t> rank = ctx.rank(0);
-  if (!rank)
-    return ctx.invalid("missing input");
+  FailureOr<int64_t> rank = requireInputRank(ctx);
+  if (failed(rank))
+    return failure();
   FailureOr<int64_t> axis = normalizeAxis(ctx, axisAttr, *rank);
   if (failed(axis))
     return failure();
@@ -380,7 +386,7 @@ LogicalResult convertConcat(NodeContext &ctx) {
   for (unsigned i = 0; i < ctx.numInputs(); ++i) {
     if (!ctx.hasInput(i))
       return ctx.invalid("Concat input " + Twine(i) + " is missing");
-    if (ctx.rank(i) != rank)
+    if (ctx.rank(i) != *rank)
       return ctx.invalid("Concat inputs have different ranks");
     if (ctx.inputType(i) != ctx.inputType(0))
       return ctx.invalid("Concat inputs have different element types");
@@ -523,15 +529,9 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
   std::optional<int64_t> rank = ctx.rank(0);
   if (!rank || ctx.failed())
     return failure();
-  SmallVector<int64_t> shape;
-  if (const OnnxTensor *c = ctx.constant(0))
-    shape.assign(c->shape.begin(), c->shape.end());
-  else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    shape.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
+  FailureOr<SmallVector<int64_t>> shape = inputShape(ctx, 0);
+  if (failed(shape))
+    return failure();
   SmallVector<int64_t> dropped;
   if (axes) {
     FailureOr<SmallVector<int64_t>> a = normalizeAxes(ctx, *axes, *rank);
@@ -539,17 +539,17 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
       return failure();
     dropped = *a;
     for (int64_t k : dropped) {
-      if (ShapedType::isDynamic(shape[k]))
+      if (ShapedType::isDynamic((*shape)[k]))
         return ctx.unsupported("Squeeze of a symbolic dimension");
-      if (shape[k] != 1)
+      if ((*shape)[k] != 1)
         return ctx.invalid("cannot squeeze dim " + Twine(k) + " of shape " +
-                           onnxShapeString(shape));
+                           onnxShapeString(*shape));
     }
   } else {
     for (int64_t k = 0; k < *rank; ++k) {
-      if (ShapedType::isDynamic(shape[k]))
+      if (ShapedType::isDynamic((*shape)[k]))
         return ctx.unsupported("Squeeze of a symbolic dimension");
-      if (shape[k] == 1)
+      if ((*shape)[k] == 1)
         dropped.push_back(k);
     }
   }
@@ -558,7 +558,7 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
     t.shape.clear();
     for (int64_t k = 0; k < *rank; ++k)
       if (!llvm::is_contained(dropped, k))
-        t.shape.push_back(shape[k]);
+        t.shape.push_back((*shape)[k]);
     ctx.setConstantOutput(0, std::move(t));
     return success();
   }
@@ -584,16 +584,10 @@ LogicalResult convertGather(NodeContext &ctx) {
   FailureOr<SmallVector<int64_t>> indices = ctx.constantInts(1, "indices");
   if (failed(indices))
     return failure();
-  SmallVector<int64_t> data;
-  if (const OnnxTensor *c = ctx.constant(0))
-    data.assign(c->shape.begin(), c->shape.end());
-  else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    data.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
-  int64_t extent = data[*axis];
+  FailureOr<SmallVector<int64_t>> data = inputShape(ctx, 0);
+  if (failed(data))
+    return failure();
+  int64_t extent = (*data)[*axis];
   if (ShapedType::isDynamic(extent))
     return ctx.unsupported("Gather along a symbolic dimension");
   for (int64_t &i : *indices) {
@@ -603,9 +597,9 @@ LogicalResult convertGather(NodeContext &ctx) {
     if (i < 0)
       i += extent;
   }
-  SmallVector<int64_t> shape(data.begin(), data.begin() + *axis);
+  SmallVector<int64_t> shape(data->begin(), data->begin() + *axis);
   shape.append(indexTensor->shape.begin(), indexTensor->shape.end());
-  shape.append(data.begin() + *axis + 1, data.end());
+  shape.append(data->begin() + *axis + 1, data->end());
   if (const OnnxTensor *c = ctx.constant(0))
     if (ctx.graph.hostEvaluable(shape)) {
       ctx.setConstantOutput(
@@ -789,11 +783,9 @@ LogicalResult convertPad(NodeContext &ctx) {
 }
 
 LogicalResult convertShape(NodeContext &ctx) {
-  if (failed(ctx.onlyFirstOutput()))
+  FailureOr<int64_t> rank = oneOutputInputRank(ctx);
+  if (failed(rank))
     return failure();
-  std::optional<int64_t> rank = ctx.rank(0);
-  if (!rank)
-    return ctx.invalid("missing input");
   int64_t start = ctx.intAttr("start", 0);
   int64_t end = ctx.intAttr("end", *rank);
   if (ctx.failed())
@@ -985,16 +977,10 @@ FailureOr<SliceSpec> readSlice(NodeContext &ctx, ArrayRef<int64_t> input) {
 LogicalResult convertSlice(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  SmallVector<int64_t> input;
-  if (const OnnxTensor *c = ctx.constant(0))
-    input.assign(c->shape.begin(), c->shape.end());
-  else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    input.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
-  FailureOr<SliceSpec> spec = readSlice(ctx, input);
+  FailureOr<SmallVector<int64_t>> input = inputShape(ctx, 0);
+  if (failed(input))
+    return failure();
+  FailureOr<SliceSpec> spec = readSlice(ctx, *input);
   if (failed(spec))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
@@ -1006,7 +992,7 @@ LogicalResult convertSlice(NodeContext &ctx) {
   Value x = *ctx.tensor(0);
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
-  int64_t rank = input.size();
+  int64_t rank = input->size();
   bool reversed = llvm::any_of(spec->steps, [](int64_t s) { return s < 0; });
   SmallVector<OpFoldResult> sizes = sizesOf(b, loc, x);
   for (int64_t k = 0; k < rank; ++k)
@@ -1061,16 +1047,10 @@ LogicalResult convertSplit(NodeContext &ctx) {
   FailureOr<int64_t> axis = normalizeAxis(ctx, axisAttr, *rank);
   if (failed(axis))
     return failure();
-  SmallVector<int64_t> shape;
-  if (const OnnxTensor *c = ctx.constant(0))
-    shape.assign(c->shape.begin(), c->shape.end());
-  else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    shape.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
-  int64_t n = shape[*axis];
+  FailureOr<SmallVector<int64_t>> shape = inputShape(ctx, 0);
+  if (failed(shape))
+    return failure();
+  int64_t n = (*shape)[*axis];
   if (ShapedType::isDynamic(n))
     return ctx.unsupported("Split of a symbolic dimension");
   int64_t outputs = ctx.numOutputs();
@@ -1101,7 +1081,7 @@ LogicalResult convertSplit(NodeContext &ctx) {
                        " do not add up to " + Twine(n));
   int64_t offset = 0;
   for (int64_t i = 0; i < outputs; ++i) {
-    SmallVector<int64_t> starts(*rank, 0), steps(*rank, 1), out(shape);
+    SmallVector<int64_t> starts(*rank, 0), steps(*rank, 1), out(*shape);
     starts[*axis] = offset;
     out[*axis] = parts[i];
     offset += parts[i];
@@ -1127,27 +1107,40 @@ LogicalResult convertSplit(NodeContext &ctx) {
   return success();
 }
 
-LogicalResult convertExpand(NodeContext &ctx) {
+/// What Expand and Tile both start from: the integers of input 1 (the
+/// target shape, the repeats) and the shape of input 0.
+struct IntsAndInputShape {
+  SmallVector<int64_t> ints;
+  SmallVector<int64_t> input;
+};
+
+/// Checks the node has one output, then reads the constant integers of
+/// input 1 (named `what` in errors) and the shape of input 0, in that order.
+FailureOr<IntsAndInputShape> readIntsAndInputShape(NodeContext &ctx,
+                                                   StringRef what) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  FailureOr<SmallVector<int64_t>> requested = ctx.constantInts(1, "shape");
-  if (failed(requested))
+  FailureOr<SmallVector<int64_t>> ints = ctx.constantInts(1, what);
+  if (failed(ints))
     return failure();
-  SmallVector<int64_t> input;
-  if (const OnnxTensor *c = ctx.constant(0))
-    input.assign(c->shape.begin(), c->shape.end());
-  else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    input.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
-  for (int64_t d : *requested)
+  FailureOr<SmallVector<int64_t>> input = inputShape(ctx, 0);
+  if (failed(input))
+    return failure();
+  return IntsAndInputShape{std::move(*ints), std::move(*input)};
+}
+
+LogicalResult convertExpand(NodeContext &ctx) {
+  FailureOr<IntsAndInputShape> operands = readIntsAndInputShape(ctx, "shape");
+  if (failed(operands))
+    return failure();
+  const SmallVector<int64_t> &requested = operands->ints;
+  const SmallVector<int64_t> &input = operands->input;
+  for (int64_t d : requested)
     if (d < 0)
-      return ctx.invalid("Expand shape " + onnxShapeString(*requested) +
+      return ctx.invalid("Expand shape " + onnxShapeString(requested) +
                          " has a negative dim");
   FailureOr<SmallVector<int64_t>> shape =
-      broadcastShapes(ctx, {input, *requested});
+      broadcastShapes(ctx, {input, requested});
   if (failed(shape) || failed(checkResultSize(ctx, *shape)))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
@@ -1176,31 +1169,22 @@ LogicalResult convertExpand(NodeContext &ctx) {
 }
 
 LogicalResult convertTile(NodeContext &ctx) {
-  if (failed(ctx.onlyFirstOutput()))
+  FailureOr<IntsAndInputShape> operands = readIntsAndInputShape(ctx, "repeats");
+  if (failed(operands))
     return failure();
-  FailureOr<SmallVector<int64_t>> repeats = ctx.constantInts(1, "repeats");
-  if (failed(repeats))
-    return failure();
-  SmallVector<int64_t> input;
-  if (const OnnxTensor *c = ctx.constant(0))
-    input.assign(c->shape.begin(), c->shape.end());
-  else {
-    FailureOr<Value> x = ctx.tensor(0);
-    if (failed(x))
-      return failure();
-    input.assign(shapeOf(*x).begin(), shapeOf(*x).end());
-  }
+  const SmallVector<int64_t> &repeats = operands->ints;
+  const SmallVector<int64_t> &input = operands->input;
   int64_t rank = input.size();
-  if (int64_t(repeats->size()) != rank)
-    return ctx.invalid("repeats has " + Twine(repeats->size()) +
+  if (int64_t(repeats.size()) != rank)
+    return ctx.invalid("repeats has " + Twine(repeats.size()) +
                        " values for rank " + Twine(rank));
   SmallVector<int64_t> shape;
   for (int64_t k = 0; k < rank; ++k) {
     if (ShapedType::isDynamic(input[k]))
       return ctx.unsupported("Tile of a symbolic dimension");
-    if ((*repeats)[k] < 0 || (*repeats)[k] > kMaxOnnxTensorElements)
+    if (repeats[k] < 0 || repeats[k] > kMaxOnnxTensorElements)
       return ctx.invalid("repeats must be non-negative");
-    shape.push_back(input[k] * (*repeats)[k]);
+    shape.push_back(input[k] * repeats[k]);
   }
   if (failed(checkResultSize(ctx, shape)))
     return failure();
@@ -1353,15 +1337,7 @@ LogicalResult convertDropout(NodeContext &ctx) {
   }
   if (ctx.wantsOutput(1))
     return ctx.unsupported("Dropout output mask");
-  if (const OnnxTensor *c = ctx.constant(0)) {
-    ctx.setConstantOutput(0, *c);
-    return success();
-  }
-  FailureOr<Value> x = ctx.tensor(0);
-  if (failed(x))
-    return failure();
-  ctx.setOutput(0, *x);
-  return success();
+  return ctx.passThrough(0);
 }
 
 const ConverterEntry kConverters[] = {

@@ -15,6 +15,10 @@ Type elementType(Value tensor) {
   return cast<ShapedType>(tensor.getType()).getElementType();
 }
 
+Value floatConstant(OpBuilder &b, Location loc, Type element, double value) {
+  return arith::ConstantOp::create(b, loc, FloatAttr::get(element, value));
+}
+
 ArrayRef<int64_t> shapeOf(Value tensor) {
   return cast<ShapedType>(tensor.getType()).getShape();
 }
@@ -31,9 +35,20 @@ Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                    Type element, double value) {
   Value init = emptyTensor(b, loc, sizes, element);
-  Value scalar =
-      arith::ConstantOp::create(b, loc, FloatAttr::get(element, value));
-  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+  return linalg::FillOp::create(b, loc, floatConstant(b, loc, element, value),
+                                init)
+      .getResult(0);
+}
+
+FailureOr<std::array<Value, 2>> sameTypeOperands(NodeContext &ctx) {
+  FailureOr<std::array<Value, 2>> operands = ctx.tensors<2>();
+  if (failed(operands))
+    return failure();
+  if (elementType((*operands)[0]) != elementType((*operands)[1])) {
+    (void)ctx.invalid("operands have different element types");
+    return failure();
+  }
+  return operands;
 }
 
 FailureOr<SmallVector<int64_t>>
@@ -378,6 +393,27 @@ normalizeAxes(NodeContext &ctx, ArrayRef<int64_t> axes, int64_t rank) {
   }
   llvm::sort(result);
   return result;
+}
+
+FailureOr<int64_t> countOver(NodeContext &ctx, Value tensor,
+                             ArrayRef<int64_t> axes) {
+  int64_t count = 1;
+  for (int64_t a : axes) {
+    int64_t d = shapeOf(tensor)[a];
+    if (ShapedType::isDynamic(d)) {
+      (void)ctx.unsupported(ctx.node.op_type() + " over a symbolic dimension");
+      return failure();
+    }
+    count *= d;
+  }
+  return count;
+}
+
+LogicalResult checkSpatialInput(NodeContext &ctx, ArrayRef<int64_t> shape) {
+  if (shape.size() >= 3)
+    return success();
+  return ctx.invalid("input must be [N, C, spatial...], got " +
+                     onnxShapeString(shape));
 }
 
 LogicalResult checkResultSize(NodeContext &ctx, ArrayRef<int64_t> shape) {

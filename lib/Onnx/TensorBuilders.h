@@ -22,6 +22,9 @@ using Combine = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::Value acc, mlir::Value x)>;
 
 mlir::Type elementType(mlir::Value tensor);
+/// A scalar arith.constant of float type `element`.
+mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Type element, double value);
 llvm::ArrayRef<int64_t> shapeOf(mlir::Value tensor);
 
 /// Sizes of `tensor`: static ones as attributes, dynamic ones as tensor.dim.
@@ -33,6 +36,10 @@ mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          llvm::ArrayRef<mlir::OpFoldResult> sizes,
                          mlir::Type element, double value);
+
+/// Inputs 0 and 1 as runtime tensors of one element type (invalid
+/// otherwise): the operands of a binary op.
+mlir::FailureOr<std::array<mlir::Value, 2>> sameTypeOperands(NodeContext &ctx);
 
 /// The numpy broadcast of `shapes` (ShapedType::kDynamic for symbolic
 /// dims, which are assumed to be the broadcast size, not 1). Reports
@@ -97,6 +104,16 @@ mlir::FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis,
 /// Normalizes, sorts and checks for duplicates.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 normalizeAxes(NodeContext &ctx, llvm::ArrayRef<int64_t> axes, int64_t rank);
+
+/// The number of elements of `tensor` over `axes`, whose dims must be
+/// static (unsupported otherwise).
+mlir::FailureOr<int64_t> countOver(NodeContext &ctx, mlir::Value tensor,
+                                   llvm::ArrayRef<int64_t> axes);
+
+/// Checks that an input `shape` is [N, C, spatial...] (rank 3 or more), as
+/// pooling and instance normalization need; reports invalid otherwise.
+mlir::LogicalResult checkSpatialInput(NodeContext &ctx,
+                                      llvm::ArrayRef<int64_t> shape);
 
 /// Checks that every dim of a result is within kMaxOnnxTensorElements in
 /// total (static dims only); reports unsupported otherwise.

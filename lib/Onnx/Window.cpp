@@ -26,6 +26,33 @@ bool Window::padded() const {
   return false;
 }
 
+void Window::prependUnitDim() {
+  auto prepend = [](SmallVector<int64_t> &v, int64_t value) {
+    v.insert(v.begin(), value);
+  };
+  prepend(kernel, 1);
+  prepend(strides, 1);
+  prepend(dilations, 1);
+  prepend(padBegin, 0);
+  prepend(padEnd, 0);
+  prepend(ceilExtra, 0);
+  prepend(output, 1);
+}
+
+LogicalResult readIntList(NodeContext &ctx, StringRef name, size_t size,
+                          int64_t fallback, SmallVector<int64_t> &out) {
+  std::optional<SmallVector<int64_t>> values = ctx.intsAttr(name);
+  if (!values) {
+    out.assign(size, fallback);
+    return success();
+  }
+  if (values->size() != size)
+    return ctx.invalid("attribute " + name + " has " + Twine(values->size()) +
+                       " values, expected " + Twine(size));
+  out = *values;
+  return success();
+}
+
 /// Values beyond this are refused (they would overflow the size formulas
 /// long before they could describe a real model).
 static constexpr int64_t kMaxWindowValue = int64_t(1) << 31;
@@ -51,28 +78,15 @@ FailureOr<Window> readWindow(NodeContext &ctx, ArrayRef<int64_t> input,
   } else {
     return fail("attribute kernel_shape is required");
   }
-  auto list = [&](StringRef name, size_t size, int64_t fallback,
-                  SmallVector<int64_t> &out) -> LogicalResult {
-    std::optional<SmallVector<int64_t>> values = ctx.intsAttr(name);
-    if (!values) {
-      out.assign(size, fallback);
-      return success();
-    }
-    if (values->size() != size)
-      return ctx.invalid("attribute " + name + " has " + Twine(values->size()) +
-                         " values, expected " + Twine(size));
-    out = *values;
-    return success();
-  };
   if (w.kernel.size() != rank)
     return fail("kernel_shape " + onnxShapeString(w.kernel) +
                 " does not match " + Twine(rank) + " spatial dimensions");
   SmallVector<int64_t> pads;
-  if (failed(list("strides", rank, 1, w.strides)) ||
-      failed(list("pads", 2 * rank, 0, pads)))
+  if (failed(readIntList(ctx, "strides", rank, 1, w.strides)) ||
+      failed(readIntList(ctx, "pads", 2 * rank, 0, pads)))
     return failure();
   if (options.dilations) {
-    if (failed(list("dilations", rank, 1, w.dilations)))
+    if (failed(readIntList(ctx, "dilations", rank, 1, w.dilations)))
       return failure();
   } else {
     w.dilations.assign(rank, 1);

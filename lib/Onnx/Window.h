@@ -22,12 +22,21 @@ struct Window {
 
   size_t rank() const { return kernel.size(); }
   bool padded() const;
+  /// Adds a leading spatial dim of one element (kernel, stride and dilation
+  /// 1, no padding): a 1-D window lifted to 2-D.
+  void prependUnitDim();
 };
 
 struct WindowOptions {
   bool dilations = true;
   bool ceilMode = false;
 };
+
+/// Reads INTS attribute `name` into `out`: `size` values, or `fallback`
+/// for each when absent; another count is invalid.
+mlir::LogicalResult readIntList(NodeContext &ctx, llvm::StringRef name,
+                                size_t size, int64_t fallback,
+                                llvm::SmallVector<int64_t> &out);
 
 /// Reads kernel_shape (which must agree with `kernel` when given; pass an
 /// empty `kernel` to require the attribute), strides, dilations, pads,

@@ -77,24 +77,22 @@ bool scalarCType(Type type, std::string &cType, std::string &tag) {
 /// why C cannot express it.
 std::string convertValue(Type type, CValue &value) {
   value.mlirType = typeText(type);
+  // Why C cannot express a memref's elements, or "".
+  auto elementProblem = [&](Type element) -> std::string {
+    if (scalarCType(element, value.elementType, value.elementTag))
+      return "";
+    return "element type '" + typeText(element) + "' has no C equivalent";
+  };
   if (auto memref = dyn_cast<MemRefType>(type)) {
     value.kind = CValue::Kind::RankedMemRef;
-    if (!scalarCType(memref.getElementType(), value.elementType,
-                     value.elementTag))
-      return "element type '" + typeText(memref.getElementType()) +
-             "' has no C equivalent";
     for (int64_t d : memref.getShape())
       value.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
     value.identityLayout = memref.getLayout().isIdentity();
-    return "";
+    return elementProblem(memref.getElementType());
   }
   if (auto unranked = dyn_cast<UnrankedMemRefType>(type)) {
     value.kind = CValue::Kind::UnrankedMemRef;
-    if (!scalarCType(unranked.getElementType(), value.elementType,
-                     value.elementTag))
-      return "element type '" + typeText(unranked.getElementType()) +
-             "' has no C equivalent";
-    return "";
+    return elementProblem(unranked.getElementType());
   }
   value.kind = CValue::Kind::Scalar;
   if (!scalarCType(type, value.elementType, value.elementTag))
@@ -121,20 +119,19 @@ std::vector<CFunction> collectCFunctions(ModuleOp module) {
     if (!isCIdentifier(out.name))
       out.unsupported = "its name is not a C identifier";
     FunctionType type = fn.getFunctionType();
-    for (auto [i, argType] : llvm::enumerate(type.getInputs())) {
-      CValue value;
-      std::string why = convertValue(argType, value);
-      if (!why.empty() && out.unsupported.empty())
-        out.unsupported = formatv("argument {0}: {1}", i, why).str();
-      out.arguments.push_back(std::move(value));
-    }
-    for (auto [i, resultType] : llvm::enumerate(type.getResults())) {
-      CValue value;
-      std::string why = convertValue(resultType, value);
-      if (!why.empty() && out.unsupported.empty())
-        out.unsupported = formatv("result {0}: {1}", i, why).str();
-      out.results.push_back(std::move(value));
-    }
+    // The first value C cannot express makes the function unsupported.
+    auto convertAll = [&](TypeRange types, StringRef role,
+                          std::vector<CValue> &values) {
+      for (auto [i, valueType] : llvm::enumerate(types)) {
+        CValue value;
+        std::string why = convertValue(valueType, value);
+        if (!why.empty() && out.unsupported.empty())
+          out.unsupported = formatv("{0} {1}: {2}", role, i, why).str();
+        values.push_back(std::move(value));
+      }
+    };
+    convertAll(type.getInputs(), "argument", out.arguments);
+    convertAll(type.getResults(), "result", out.results);
     functions.push_back(std::move(out));
   });
   return functions;

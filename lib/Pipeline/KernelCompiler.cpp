@@ -3,6 +3,7 @@
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Import/Import.h"
+#include "autoconfig/Pipeline/CollectedErrors.h"
 #include "autoconfig/Pipeline/Lowering.h"
 #include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
@@ -203,18 +204,12 @@ compileKernel(const Workload &workload, const Config &config,
               const TargetDesc &target) {
   auto start = std::chrono::steady_clock::now();
   auto context = createAutoConfigContext();
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(
-      context.get(), [&](mlir::Diagnostic &diag) {
-        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
-          diagnostics += diag.str() + "\n";
-        return mlir::success();
-      });
+  CollectedErrors diagnostics(context.get());
   auto fail = [&](const Twine &what) {
     return createStringError(inconvertibleErrorCode(),
                              what + " for " + workloadName(workload) +
                                  " with '" + config.str() +
-                                 "': " + StringRef(diagnostics).trim());
+                                 "': " + diagnostics.text());
   };
   mlir::OwningOpRef<mlir::ModuleOp> module =
       parseInputString(kernelModuleText(workload), *context);

@@ -1,6 +1,7 @@
 //===- Profile.cpp - Profile figures, nominal derivation and JSON ---------===//
 
 #include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Support/Statistics.h"
 
 #include <algorithm>
 #include <cmath>
@@ -112,30 +113,13 @@ std::optional<double> Profile::tileSecondsPerKStep(unsigned bits, unsigned mr,
 double Profile::stridedPanelFactor(int64_t rows) const {
   if (stridedPanelFactors.empty())
     return 1;
-  if (rows <= stridedPanelFactors.front().first)
-    return stridedPanelFactors.front().second;
-  for (size_t i = 1; i < stridedPanelFactors.size(); ++i) {
-    auto [r0, f0] = stridedPanelFactors[i - 1];
-    auto [r1, f1] = stridedPanelFactors[i];
-    if (rows <= r1)
-      return f0 + (f1 - f0) * double(rows - r0) / double(r1 - r0);
-  }
-  return stridedPanelFactors.back().second;
+  return interpolatePoints(stridedPanelFactors, rows);
 }
 
 std::optional<double> Profile::unpackedStreamFor(int64_t rows) const {
-  const auto &points = unpackedStreamBandwidth;
-  if (points.empty())
+  if (unpackedStreamBandwidth.empty())
     return std::nullopt;
-  if (rows <= points.front().first)
-    return points.front().second;
-  for (size_t i = 1; i < points.size(); ++i) {
-    auto [r0, b0] = points[i - 1];
-    auto [r1, b1] = points[i];
-    if (rows <= r1)
-      return b0 + (b1 - b0) * double(rows - r0) / double(r1 - r0);
-  }
-  return points.back().second;
+  return interpolatePoints(unpackedStreamBandwidth, rows);
 }
 
 unsigned Profile::measuredFmaPipes(const TargetDesc &target) const {
@@ -334,6 +318,32 @@ static bool fromJSON(const json::Value &v, BandwidthPoint &b, json::Path p) {
   return ok;
 }
 
+/// Reads the optional list `key` of {"rows": r, `valueKey`: x} entries, rows
+/// increasing from 1 and each x one that `valid` accepts, into `points`;
+/// false, reported at `path`, for anything else.
+static bool readRowCurve(const json::Value &v, StringRef key,
+                         StringRef valueKey, function_ref<bool(double)> valid,
+                         StringLiteral requirement,
+                         std::vector<std::pair<int64_t, double>> &points,
+                         json::Path path) {
+  const json::Object *object = v.getAsObject();
+  const json::Array *entries = object ? object->getArray(key) : nullptr;
+  if (!entries)
+    return true;
+  for (const json::Value &entry : *entries) {
+    const json::Object *o = entry.getAsObject();
+    std::optional<int64_t> rows = o ? o->getInteger("rows") : std::nullopt;
+    std::optional<double> value = o ? o->getNumber(valueKey) : std::nullopt;
+    if (!rows || !value || *rows < 1 || !valid(*value) ||
+        (!points.empty() && *rows <= points.back().first)) {
+      path.field(key).report(requirement);
+      return false;
+    }
+    points.push_back({*rows, *value});
+  }
+  return true;
+}
+
 bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
   json::ObjectMapper o(v, path);
   if (!(o && o.map("source", p.source) && o.map("cpu", p.cpu) &&
@@ -357,42 +367,17 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.mapOptional("max_relative_spread", p.maxRelativeSpread) &&
         o.mapOptional("calibration_s", p.calibrationSeconds)))
     return false;
-  if (const json::Array *strided =
-          v.getAsObject() ? v.getAsObject()->getArray("strided_panel_factors")
-                          : nullptr)
-    for (const json::Value &entry : *strided) {
-      const json::Object *o2 = entry.getAsObject();
-      std::optional<int64_t> rows = o2 ? o2->getInteger("rows") : std::nullopt;
-      std::optional<double> factor =
-          o2 ? o2->getNumber("factor") : std::nullopt;
-      if (!rows || !factor || *rows < 1 || !(*factor >= 1) ||
-          !std::isfinite(*factor) ||
-          (!p.stridedPanelFactors.empty() &&
-           *rows <= p.stridedPanelFactors.back().first)) {
-        path.field("strided_panel_factors")
-            .report("entries need increasing rows >= 1 and a factor >= 1");
-        return false;
-      }
-      p.stridedPanelFactors.push_back({*rows, *factor});
-    }
-  if (const json::Array *unpacked =
-          v.getAsObject()
-              ? v.getAsObject()->getArray("unpacked_stream_bandwidth")
-              : nullptr)
-    for (const json::Value &entry : *unpacked) {
-      const json::Object *o2 = entry.getAsObject();
-      std::optional<int64_t> rows = o2 ? o2->getInteger("rows") : std::nullopt;
-      std::optional<double> bw =
-          o2 ? o2->getNumber("bytes_per_s") : std::nullopt;
-      if (!rows || !bw || *rows < 1 || !(*bw > 0) || !std::isfinite(*bw) ||
-          (!p.unpackedStreamBandwidth.empty() &&
-           *rows <= p.unpackedStreamBandwidth.back().first)) {
-        path.field("unpacked_stream_bandwidth")
-            .report("entries need increasing rows >= 1 and a bandwidth > 0");
-        return false;
-      }
-      p.unpackedStreamBandwidth.push_back({*rows, *bw});
-    }
+  if (!readRowCurve(
+          v, "strided_panel_factors", "factor",
+          [](double f) { return f >= 1 && std::isfinite(f); },
+          "entries need increasing rows >= 1 and a factor >= 1",
+          p.stridedPanelFactors, path) ||
+      !readRowCurve(
+          v, "unpacked_stream_bandwidth", "bytes_per_s",
+          [](double b) { return b > 0 && std::isfinite(b); },
+          "entries need increasing rows >= 1 and a bandwidth > 0",
+          p.unpackedStreamBandwidth, path))
+    return false;
   if (const json::Object *fit =
           v.getAsObject() ? v.getAsObject()->getObject("tile_fit") : nullptr) {
     TileFit &f = p.tileFit;

@@ -1,6 +1,7 @@
 //===- ProfileCache.cpp - Per-user cache of calibration results -----------===//
 
 #include "autoconfig/Profile/ProfileCache.h"
+#include "autoconfig/Support/JsonFile.h"
 #include "autoconfig/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -41,15 +42,11 @@ std::string profileCachePath(const TargetDesc &t) {
 
 Expected<Profile> loadProfile(StringRef path, const TargetDesc &t) {
   auto fail = [&](const Twine &why) {
-    return createStringError(inconvertibleErrorCode(),
-                             "calibration cache '" + path + "' " + why);
+    return fileError("calibration cache", path, why);
   };
-  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    return fail("is unreadable: " + buffer.getError().message());
-  Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  Expected<json::Value> parsed = readJsonFile("calibration cache", path);
   if (!parsed)
-    return fail("is corrupt (not JSON: " + toString(parsed.takeError()) + ")");
+    return parsed.takeError();
   Profile profile;
   json::Path::Root root("profile");
   if (!fromJSON(*parsed, profile, root))
@@ -62,28 +59,7 @@ Expected<Profile> loadProfile(StringRef path, const TargetDesc &t) {
 }
 
 Error saveProfile(const Profile &profile, StringRef path) {
-  if (std::error_code ec =
-          sys::fs::create_directories(sys::path::parent_path(path)))
-    return createStringError(ec, "cannot create cache directory for '" + path +
-                                     "': " + ec.message());
-  // Write to a temporary file and rename, so readers never see half a file.
-  std::string tmp = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    raw_fd_ostream os(tmp, ec, sys::fs::OF_Text);
-    if (ec)
-      return createStringError(ec, "cannot write calibration cache '" + tmp +
-                                       "': " + ec.message());
-    os << formatv("{0:2}", toJSON(profile)) << "\n";
-    os.close();
-    if (os.has_error())
-      return createStringError(os.error(),
-                               "cannot write calibration cache '" + tmp + "'");
-  }
-  if (std::error_code ec = sys::fs::rename(tmp, path))
-    return createStringError(ec, "cannot replace calibration cache '" + path +
-                                     "': " + ec.message());
-  return Error::success();
+  return writeJsonFile("calibration cache", path, toJSON(profile));
 }
 
 Profile loadProfileOrNominal(const TargetDesc &t, std::string *note) {

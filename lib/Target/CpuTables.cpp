@@ -16,6 +16,23 @@ using namespace llvm;
 
 namespace autoconfig {
 
+/// AArch64 and RISC-V: 32 vector registers and FMA in the base ISA. With the
+/// scalable extension (SVE, V) vectors mask natively and are as long as the
+/// target says, at least 128 bits; without it, `fixedVectorBits` (NEON's 128,
+/// RV64's scalar 64).
+static void applyScalableIsaFacts(TargetDesc &t, StringRef extension,
+                                  unsigned fixedVectorBits) {
+  t.vectorRegisters = 32;
+  t.hasFMA = true;
+  if (t.hasFeature(extension)) {
+    t.scalableVectors = true;
+    t.nativeMasking = true;
+    t.vectorBits = std::max(t.vectorBits, 128u);
+  } else {
+    t.vectorBits = fixedVectorBits;
+  }
+}
+
 void applyIsaFacts(TargetDesc &t) {
   IsaFamily family = t.isaFamily();
   if (family == IsaFamily::X86) {
@@ -33,27 +50,9 @@ void applyIsaFacts(TargetDesc &t) {
     t.hasFMA = t.hasFeature("fma") || t.hasFeature("avx512f");
     t.scalableVectors = false;
   } else if (family == IsaFamily::AArch64) {
-    t.vectorRegisters = 32;
-    t.hasFMA = true;
-    if (t.hasFeature("sve")) {
-      t.scalableVectors = true;
-      t.nativeMasking = true;
-      if (t.vectorBits < 128)
-        t.vectorBits = 128;
-    } else {
-      t.vectorBits = 128;
-    }
+    applyScalableIsaFacts(t, "sve", /*fixedVectorBits=*/128);
   } else if (family == IsaFamily::RiscV64) {
-    t.vectorRegisters = 32;
-    t.hasFMA = true;
-    if (t.hasFeature("v")) {
-      t.scalableVectors = true;
-      t.nativeMasking = true;
-      if (t.vectorBits < 128)
-        t.vectorBits = 128;
-    } else {
-      t.vectorBits = 64;
-    }
+    applyScalableIsaFacts(t, "v", /*fixedVectorBits=*/64);
   }
 }
 

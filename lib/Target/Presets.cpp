@@ -11,8 +11,6 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
-#include <functional>
-
 using namespace llvm;
 
 namespace autoconfig {
@@ -20,138 +18,118 @@ namespace autoconfig {
 namespace {
 constexpr uint64_t KiB = 1024, MiB = 1024 * 1024;
 
+/// One preset: its nominal figures; what follows from its ISA is filled in
+/// by applyIsaFacts.
 struct Preset {
-  const char *name;
   const char *summary;
-  std::function<TargetDesc()> make;
-};
+  TargetDesc figures;
 
-TargetDesc base(const char *name, const char *triple, const char *cpu,
-                std::vector<std::string> features) {
-  TargetDesc t;
-  t.name = name;
-  t.triple = triple;
-  t.cpu = cpu;
-  t.features = std::move(features);
-  return t;
-}
+  StringRef name() const { return figures.name; }
+  TargetDesc make() const {
+    TargetDesc t = figures;
+    applyIsaFacts(t);
+    return t;
+  }
+};
 
 const std::vector<Preset> &presets() {
   static const std::vector<Preset> table = {
-      {"x86-sse4.2", "Nehalem-class x86-64: 128-bit SSE, 16 registers, no FMA",
-       [] {
-         TargetDesc t =
-             base("x86-sse4.2", "x86_64-unknown-linux-gnu", "nehalem",
-                  {"+sse4.2", "+popcnt", "-avx", "-avx2", "-fma", "-avx512f"});
-         applyIsaFacts(t);
-         // No FMA: a multiply pipe and an add pipe, add latency on the chain.
-         t.fmaPipes = 1;
-         t.fmaLatency = 3;
-         t.fmaDatapathBits = 128;
-         t.loadPorts = 1;
-         t.caches = {{1, 32 * KiB, 64, 8, 1},
-                     {2, 256 * KiB, 64, 8, 1},
-                     {3, 8 * MiB, 64, 16, 4}};
-         t.cores = 4;
-         t.frequencyGHz = 3.0;
-         t.tlbEntries = 512;
-         return t;
-       }},
-      {"x86-avx2",
-       "Zen 2 / Haswell-class x86-64: 256-bit AVX2 + FMA, 16 "
+      {"Nehalem-class x86-64: 128-bit SSE, 16 registers, no FMA",
+       {.name = "x86-sse4.2",
+        .triple = "x86_64-unknown-linux-gnu",
+        .cpu = "nehalem",
+        .features = {"+sse4.2", "+popcnt", "-avx", "-avx2", "-fma", "-avx512f"},
+        // No FMA: a multiply pipe and an add pipe, add latency on the chain.
+        .fmaPipes = 1,
+        .fmaLatency = 3,
+        .fmaDatapathBits = 128,
+        .loadPorts = 1,
+        .caches = {{1, 32 * KiB, 64, 8, 1},
+                   {2, 256 * KiB, 64, 8, 1},
+                   {3, 8 * MiB, 64, 16, 4}},
+        .tlbEntries = 512,
+        .cores = 4,
+        .frequencyGHz = 3.0}},
+      {"Zen 2 / Haswell-class x86-64: 256-bit AVX2 + FMA, 16 "
        "registers",
-       [] {
-         TargetDesc t = base("x86-avx2", "x86_64-unknown-linux-gnu", "haswell",
-                             {"+avx", "+avx2", "+fma", "+f16c", "+bmi", "+bmi2",
-                              "+popcnt", "+sse4.2", "-avx512f"});
-         applyIsaFacts(t);
-         t.fmaPipes = 2;
-         t.fmaLatency = 5;
-         t.fmaDatapathBits = 256;
-         t.caches = {{1, 32 * KiB, 64, 8, 1},
-                     {2, 512 * KiB, 64, 8, 1},
-                     {3, 16 * MiB, 64, 16, 4}};
-         t.cores = 8;
-         t.frequencyGHz = 3.5;
-         t.tlbEntries = 1536;
-         return t;
-       }},
-      {"x86-avx512",
-       "Zen 4/5, Skylake-X-class x86-64: 512-bit AVX-512, 32 registers",
-       [] {
-         TargetDesc t =
-             base("x86-avx512", "x86_64-unknown-linux-gnu", "skylake-avx512",
-                  {"+avx", "+avx2", "+fma", "+f16c", "+bmi", "+bmi2", "+popcnt",
-                   "+sse4.2", "+avx512f", "+avx512bw", "+avx512dq", "+avx512vl",
-                   "+avx512cd"});
-         applyIsaFacts(t);
-         t.fmaPipes = 2;
-         t.fmaLatency = 4;
-         t.fmaDatapathBits = 512;
-         t.caches = {{1, 48 * KiB, 64, 12, 1},
-                     {2, 1 * MiB, 64, 16, 1},
-                     {3, 32 * MiB, 64, 16, 8}};
-         t.cores = 8;
-         t.frequencyGHz = 4.0;
-         t.tlbEntries = 2048;
-         return t;
-       }},
-      {"aarch64-neon", "Neoverse N1-class AArch64: 128-bit NEON, 32 registers",
-       [] {
-         TargetDesc t = base("aarch64-neon", "aarch64-unknown-linux-gnu",
-                             "neoverse-n1", {"+neon", "+fp-armv8"});
-         applyIsaFacts(t);
-         t.fmaPipes = 2;
-         t.fmaLatency = 4;
-         t.fmaDatapathBits = 128;
-         t.caches = {{1, 64 * KiB, 64, 4, 1},
-                     {2, 1 * MiB, 64, 8, 1},
-                     {3, 32 * MiB, 64, 16, 16}};
-         t.cores = 16;
-         t.frequencyGHz = 2.6;
-         t.tlbEntries = 1280;
-         return t;
-       }},
-      {"aarch64-sve256",
-       "Neoverse V1-class AArch64: SVE with 256-bit vectors, 32 registers",
-       [] {
-         TargetDesc t = base("aarch64-sve256", "aarch64-unknown-linux-gnu",
-                             "neoverse-v1", {"+neon", "+fp-armv8", "+sve"});
-         t.vectorBits = 256;
-         applyIsaFacts(t);
-         t.fmaPipes = 2;
-         t.fmaLatency = 4;
-         t.fmaDatapathBits = 256;
-         t.loadPorts = 3;
-         t.storePorts = 2;
-         t.caches = {{1, 64 * KiB, 64, 4, 1},
-                     {2, 1 * MiB, 64, 8, 1},
-                     {3, 32 * MiB, 64, 16, 16}};
-         t.cores = 16;
-         t.frequencyGHz = 2.6;
-         t.tlbEntries = 2048;
-         return t;
-       }},
-      {"riscv64-rvv", "RV64GCV with VLEN = 256, 32 vector registers",
-       [] {
-         TargetDesc t =
-             base("riscv64-rvv", "riscv64-unknown-linux-gnu", "generic-rv64",
-                  {"+m", "+a", "+f", "+d", "+c", "+v", "+zvl256b"});
-         t.vectorBits = 256;
-         applyIsaFacts(t);
-         t.fmaPipes = 1;
-         t.fmaLatency = 4;
-         t.fmaDatapathBits = 256;
-         t.loadPorts = 1;
-         t.storePorts = 1;
-         t.caches = {{1, 32 * KiB, 64, 8, 1},
-                     {2, 1 * MiB, 64, 16, 1},
-                     {3, 8 * MiB, 64, 16, 4}};
-         t.cores = 4;
-         t.frequencyGHz = 2.0;
-         t.tlbEntries = 1024;
-         return t;
-       }},
+       {.name = "x86-avx2",
+        .triple = "x86_64-unknown-linux-gnu",
+        .cpu = "haswell",
+        .features = {"+avx", "+avx2", "+fma", "+f16c", "+bmi", "+bmi2",
+                     "+popcnt", "+sse4.2", "-avx512f"},
+        .fmaPipes = 2,
+        .fmaLatency = 5,
+        .fmaDatapathBits = 256,
+        .caches = {{1, 32 * KiB, 64, 8, 1},
+                   {2, 512 * KiB, 64, 8, 1},
+                   {3, 16 * MiB, 64, 16, 4}},
+        .tlbEntries = 1536,
+        .cores = 8,
+        .frequencyGHz = 3.5}},
+      {"Zen 4/5, Skylake-X-class x86-64: 512-bit AVX-512, 32 registers",
+       {.name = "x86-avx512",
+        .triple = "x86_64-unknown-linux-gnu",
+        .cpu = "skylake-avx512",
+        .features = {"+avx", "+avx2", "+fma", "+f16c", "+bmi", "+bmi2",
+                     "+popcnt", "+sse4.2", "+avx512f", "+avx512bw", "+avx512dq",
+                     "+avx512vl", "+avx512cd"},
+        .fmaPipes = 2,
+        .fmaLatency = 4,
+        .fmaDatapathBits = 512,
+        .caches = {{1, 48 * KiB, 64, 12, 1},
+                   {2, 1 * MiB, 64, 16, 1},
+                   {3, 32 * MiB, 64, 16, 8}},
+        .tlbEntries = 2048,
+        .cores = 8,
+        .frequencyGHz = 4.0}},
+      {"Neoverse N1-class AArch64: 128-bit NEON, 32 registers",
+       {.name = "aarch64-neon",
+        .triple = "aarch64-unknown-linux-gnu",
+        .cpu = "neoverse-n1",
+        .features = {"+neon", "+fp-armv8"},
+        .fmaPipes = 2,
+        .fmaLatency = 4,
+        .fmaDatapathBits = 128,
+        .caches = {{1, 64 * KiB, 64, 4, 1},
+                   {2, 1 * MiB, 64, 8, 1},
+                   {3, 32 * MiB, 64, 16, 16}},
+        .tlbEntries = 1280,
+        .cores = 16,
+        .frequencyGHz = 2.6}},
+      {"Neoverse V1-class AArch64: SVE with 256-bit vectors, 32 registers",
+       {.name = "aarch64-sve256",
+        .triple = "aarch64-unknown-linux-gnu",
+        .cpu = "neoverse-v1",
+        .features = {"+neon", "+fp-armv8", "+sve"},
+        .vectorBits = 256,
+        .fmaPipes = 2,
+        .fmaLatency = 4,
+        .fmaDatapathBits = 256,
+        .loadPorts = 3,
+        .storePorts = 2,
+        .caches = {{1, 64 * KiB, 64, 4, 1},
+                   {2, 1 * MiB, 64, 8, 1},
+                   {3, 32 * MiB, 64, 16, 16}},
+        .tlbEntries = 2048,
+        .cores = 16,
+        .frequencyGHz = 2.6}},
+      {"RV64GCV with VLEN = 256, 32 vector registers",
+       {.name = "riscv64-rvv",
+        .triple = "riscv64-unknown-linux-gnu",
+        .cpu = "generic-rv64",
+        .features = {"+m", "+a", "+f", "+d", "+c", "+v", "+zvl256b"},
+        .vectorBits = 256,
+        .fmaPipes = 1,
+        .fmaLatency = 4,
+        .fmaDatapathBits = 256,
+        .loadPorts = 1,
+        .storePorts = 1,
+        .caches = {{1, 32 * KiB, 64, 8, 1},
+                   {2, 1 * MiB, 64, 16, 1},
+                   {3, 8 * MiB, 64, 16, 4}},
+        .tlbEntries = 1024,
+        .cores = 4,
+        .frequencyGHz = 2.0}},
   };
   return table;
 }
@@ -160,13 +138,13 @@ const std::vector<Preset> &presets() {
 std::vector<std::string> targetPresetNames() {
   std::vector<std::string> names;
   for (const Preset &p : presets())
-    names.push_back(p.name);
+    names.push_back(p.name().str());
   return names;
 }
 
 Expected<TargetDesc> getTargetPreset(StringRef name) {
   for (const Preset &p : presets())
-    if (name == p.name)
+    if (name == p.name())
       return p.make();
   return createStringError(inconvertibleErrorCode(),
                            "unknown target '" + name + "' (valid: host, " +

@@ -2,6 +2,7 @@
 
 #include "autoconfig/Target/TargetDesc.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -19,10 +20,9 @@ using namespace llvm;
 namespace autoconfig {
 
 const CacheLevel *TargetDesc::cache(unsigned level) const {
-  for (const CacheLevel &c : caches)
-    if (c.level == level)
-      return &c;
-  return nullptr;
+  auto it = llvm::find_if(
+      caches, [&](const CacheLevel &c) { return c.level == level; });
+  return it == caches.end() ? nullptr : &*it;
 }
 
 bool TargetDesc::hasFeature(StringRef feature) const {

@@ -82,37 +82,16 @@ targetFromOptions(Operation *anchor, StringRef preset, StringRef file) {
 
 struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass> {
   using Base::Base;
-  ConfigurePass(const ConfigurePass &other) : Base(other) {
-    injected = other.injected;
-  }
   explicit ConfigurePass(ConfigureOptions options)
       : injected(std::move(options)) {}
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    ConfigureOptions options;
-    if (injected) {
-      options = *injected;
-    } else {
-      auto hardware = hardwareFromPassOptions(targetName, targetFile);
-      if (!hardware) {
-        module.emitError("autoconfig: ")
-            << llvm::toString(hardware.takeError());
-        return signalPassFailure();
-      }
-      options.target = std::move(hardware->target);
-      options.profile = std::move(hardware->profile);
-      options.threads = threads;
-      if (!configText.empty()) {
-        auto parsed = Config::parse(configText);
-        if (!parsed) {
-          module.emitError("autoconfig: ")
-              << llvm::toString(parsed.takeError());
-          return signalPassFailure();
-        }
-        options.override = *parsed;
-      }
-    }
+    FailureOr<ConfigureOptions> resolved =
+        injected ? FailureOr<ConfigureOptions>(*injected) : textOptions();
+    if (failed(resolved))
+      return signalPassFailure();
+    ConfigureOptions options = std::move(*resolved);
     Machine machine{options.target, options.profile};
     bool failedAny = false;
     module.walk([&](Operation *op) {
@@ -165,14 +144,27 @@ struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass> {
       signalPassFailure();
   }
 
+  /// The options autoconfig-opt gives as text.
+  FailureOr<ConfigureOptions> textOptions() {
+    ConfigureOptions options;
+    if (failed(optionsFromText(getOperation(), targetName, targetFile, threads,
+                               options)))
+      return failure();
+    if (configText.empty())
+      return options;
+    auto parsed = Config::parse(configText);
+    if (!parsed)
+      return getOperation().emitError("autoconfig: ")
+             << llvm::toString(parsed.takeError());
+    options.override = *parsed;
+    return options;
+  }
+
   std::optional<ConfigureOptions> injected;
 };
 
 struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
   using Base::Base;
-  GeneratePass(const GeneratePass &other) : Base(other) {
-    injected = other.injected;
-  }
   GeneratePass(TargetDesc target, bool outlineKernels)
       : injected(std::move(target)) {
     outline = outlineKernels;
@@ -180,15 +172,11 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    TargetDesc target;
-    if (injected) {
-      target = *injected;
-    } else {
-      auto resolved = targetFromOptions(module, targetName, targetFile);
-      if (failed(resolved))
-        return signalPassFailure();
-      target = *resolved;
-    }
+    FailureOr<TargetDesc> target =
+        injected ? FailureOr<TargetDesc>(*injected)
+                 : targetFromOptions(module, targetName, targetFile);
+    if (failed(target))
+      return signalPassFailure();
     SmallVector<Operation *> configured;
     module.walk([&](Operation *op) {
       if (op->hasAttr(kConfigAttrName))
@@ -203,7 +191,7 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
           group.push_back(epilogue->op());
         regions.push_back(wrapInRegion(group));
       }
-      if (failed(generateOp(rewriter, op, target)))
+      if (failed(generateOp(rewriter, op, *target)))
         return signalPassFailure();
       // An epilogue the generator did not fuse (still there, with its mark)
       // leaves the kernel's region: kept inside, it would make kernels of

@@ -52,30 +52,16 @@ static bool isContiguousCopy(memref::CopyOp copy) {
 struct LowerStreamingPass
     : public impl::LowerStreamingPassBase<LowerStreamingPass> {
   using Base::Base;
-  LowerStreamingPass(const LowerStreamingPass &other) : Base(other) {
-    injected = other.injected;
-  }
   explicit LowerStreamingPass(LowerStreamingOptions options)
       : injected(std::move(options)) {}
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    LowerStreamingOptions options;
-    if (injected) {
-      options = *injected;
-    } else {
-      auto hardware = hardwareFromPassOptions(targetName, targetFile);
-      if (!hardware) {
-        module.emitError("autoconfig: ")
-            << llvm::toString(hardware.takeError());
-        return signalPassFailure();
-      }
-      options.target = std::move(hardware->target);
-      options.profile = std::move(hardware->profile);
-      options.threads = threads;
-      options.rewrite = rewrite;
-      options.outline = outline;
-    }
+    FailureOr<LowerStreamingOptions> resolved =
+        injected ? FailureOr<LowerStreamingOptions>(*injected) : textOptions();
+    if (failed(resolved))
+      return signalPassFailure();
+    LowerStreamingOptions options = std::move(*resolved);
     // A hidden switch for measurements: leave everything to the default.
     if (const char *off = std::getenv("AUTOCONFIG_NO_STREAMING"))
       if (StringRef(off) != "" && StringRef(off) != "0")
@@ -236,6 +222,17 @@ struct LowerStreamingPass
       return success();
     rewritten = true;
     return nest->generate(rewriter, decision.config, options.target);
+  }
+
+  /// The options autoconfig-opt gives as text.
+  FailureOr<LowerStreamingOptions> textOptions() {
+    LowerStreamingOptions options;
+    if (failed(optionsFromText(getOperation(), targetName, targetFile, threads,
+                               options)))
+      return failure();
+    options.rewrite = rewrite;
+    options.outline = outline;
+    return options;
   }
 
   std::optional<LowerStreamingOptions> injected;

@@ -6,6 +6,7 @@
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -95,19 +96,10 @@ std::string shapesOf(Operation *op) {
   llvm::interleave(
       op->getOperands(), os,
       [&](Value v) {
-        auto shaped = dyn_cast<ShapedType>(v.getType());
-        if (!shaped) {
+        if (auto shaped = dyn_cast<ShapedType>(v.getType()))
+          os << shapeText(shaped);
+        else
           os << v.getType();
-          return;
-        }
-        for (int64_t d : shaped.getShape()) {
-          if (ShapedType::isDynamic(d))
-            os << "?";
-          else
-            os << d;
-          os << "x";
-        }
-        os << shaped.getElementType();
       },
       ", ");
   return text;
@@ -147,9 +139,6 @@ std::string kindOf(Operation *op) {
 struct InstrumentProfilePass
     : public impl::InstrumentProfilePassBase<InstrumentProfilePass> {
   using Base::Base;
-  InstrumentProfilePass(const InstrumentProfilePass &other) : Base(other) {
-    table = other.table;
-  }
   explicit InstrumentProfilePass(std::vector<ProfiledOp> *table)
       : table(table) {}
 

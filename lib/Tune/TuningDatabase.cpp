@@ -2,6 +2,7 @@
 
 #include "autoconfig/Tune/TuningDatabase.h"
 #include "autoconfig/Profile/ProfileCache.h"
+#include "autoconfig/Support/JsonFile.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -30,15 +31,11 @@ Expected<TuningDatabase> TuningDatabase::load(StringRef path) {
   if (!sys::fs::exists(path))
     return db;
   auto fail = [&](const Twine &why) {
-    return createStringError(inconvertibleErrorCode(),
-                             "tuning database '" + path + "' " + why);
+    return fileError("tuning database", path, why);
   };
-  auto buffer = MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    return fail("is unreadable: " + buffer.getError().message());
-  Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  Expected<json::Value> parsed = readJsonFile("tuning database", path);
   if (!parsed)
-    return fail("is corrupt (not JSON: " + toString(parsed.takeError()) + ")");
+    return parsed.takeError();
   const json::Object *root = parsed->getAsObject();
   const json::Object *entries = root ? root->getObject("entries") : nullptr;
   if (!entries || root->getInteger("version") != 1)
@@ -63,37 +60,14 @@ Expected<TuningDatabase> TuningDatabase::load(StringRef path) {
 }
 
 Error TuningDatabase::save(StringRef path) const {
-  StringRef directory = sys::path::parent_path(path);
-  if (std::error_code ec = directory.empty()
-                               ? std::error_code()
-                               : sys::fs::create_directories(directory))
-    return createStringError(ec, "cannot create the directory of '" + path +
-                                     "': " + ec.message());
   json::Object entriesJson;
   for (const auto &[key, e] : entries)
     entriesJson[key] = json::Object{{"config", e.config},
                                     {"measured_s", e.measuredSeconds},
                                     {"trials", e.trials}};
-  std::string tmp = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    raw_fd_ostream os(tmp, ec, sys::fs::OF_Text);
-    if (ec)
-      return createStringError(ec, "cannot write tuning database '" + tmp +
-                                       "': " + ec.message());
-    os << formatv("{0:2}",
-                  json::Value(json::Object{
-                      {"version", 1}, {"entries", std::move(entriesJson)}}))
-       << "\n";
-    os.close();
-    if (os.has_error())
-      return createStringError(os.error(),
-                               "cannot write tuning database '" + tmp + "'");
-  }
-  if (std::error_code ec = sys::fs::rename(tmp, path))
-    return createStringError(ec, "cannot replace tuning database '" + path +
-                                     "': " + ec.message());
-  return Error::success();
+  return writeJsonFile(
+      "tuning database", path,
+      json::Object{{"version", 1}, {"entries", std::move(entriesJson)}});
 }
 
 void TuningDatabase::record(const TargetDesc &target, const Workload &workload,

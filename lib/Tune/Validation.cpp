@@ -14,18 +14,6 @@ using namespace llvm;
 
 namespace autoconfig {
 
-static GemmWorkload gemm(const char *name, int64_t m, int64_t n, int64_t k,
-                         bool transB = false) {
-  GemmWorkload w;
-  w.name = name;
-  w.m = m;
-  w.n = n;
-  w.k = k;
-  w.transB = transB;
-  w.setDenseStrides();
-  return w;
-}
-
 static ConvWorkload conv(const char *name, StringRef spec, StringRef layout) {
   // The specs are fixed and valid: a failure is a programming error.
   ConvWorkload w = cantFail(parseConvSpec(spec, layout));
@@ -38,10 +26,11 @@ std::vector<Workload> validationWorkloads() {
   // BERT), scaled so that the double-precision reference of each takes well
   // under a second.
   return {
-      gemm("gemm_small_64", 64, 64, 64),
-      gemm("gemm_large_256x1024x1024", 256, 1024, 1024),
-      gemm("gemv_1x4096x1024", 1, 4096, 1024),
-      gemm("gemm_bt_128x768x768", 128, 768, 768, /*transB=*/true),
+      GemmWorkload::dense("gemm_small_64", 64, 64, 64),
+      GemmWorkload::dense("gemm_large_256x1024x1024", 256, 1024, 1024),
+      GemmWorkload::dense("gemv_1x4096x1024", 1, 4096, 1024),
+      GemmWorkload::dense("gemm_bt_128x768x768", 128, 768, 768,
+                          /*transB=*/true),
       conv("conv3x3_resnet50_l2", "1,128,28,28,128,3,3,1,1,1,1", "nchw"),
       conv("conv1x1_resnet50_l1", "1,256,56,56,64,1,1,1,0,1,1", "nhwc"),
       conv("depthwise3x3_mobilenetv2", "1,144,56,56,144,3,3,1,1,1,144", "nhwc"),

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 
+#include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
@@ -111,6 +112,50 @@ static SmallVector<int64_t, 2> pairAttr(DenseIntElementsAttr attr) {
   return values;
 }
 
+namespace {
+/// Where a convolution's sizes sit in its operands' shapes, as the letters of
+/// Linalg's op names say; -1 where the op has no such dimension.
+struct ConvOperandLayout {
+  ConvLayout layout;
+  /// n, c, h, w.
+  std::array<int, 4> input;
+  /// f, c, kh, kw. A depthwise filter has no f: one filter per channel.
+  std::array<int, 4> filter;
+  /// n, f, h, w.
+  std::array<int, 4> output;
+};
+} // namespace
+
+static std::optional<ConvOperandLayout> operandLayoutOf(Operation *op) {
+  using Result = std::optional<ConvOperandLayout>;
+  return llvm::TypeSwitch<Operation *, Result>(op)
+      .Case([](linalg::Conv2DOp) {
+        return ConvOperandLayout{
+            ConvLayout::Hw, {-1, -1, 0, 1}, {-1, -1, 0, 1}, {-1, -1, 0, 1}};
+      })
+      .Case([](linalg::Conv2DNchwFchwOp) {
+        return ConvOperandLayout{
+            ConvLayout::NchwFchw, {0, 1, 2, 3}, {0, 1, 2, 3}, {0, 1, 2, 3}};
+      })
+      .Case([](linalg::Conv2DNhwcHwcfOp) {
+        return ConvOperandLayout{
+            ConvLayout::NhwcHwcf, {0, 3, 1, 2}, {3, 2, 0, 1}, {0, 3, 1, 2}};
+      })
+      .Case([](linalg::Conv2DNhwcFhwcOp) {
+        return ConvOperandLayout{
+            ConvLayout::NhwcFhwc, {0, 3, 1, 2}, {0, 3, 1, 2}, {0, 3, 1, 2}};
+      })
+      .Case([](linalg::DepthwiseConv2DNhwcHwcOp) {
+        return ConvOperandLayout{
+            ConvLayout::NhwcHwc, {0, 3, 1, 2}, {-1, 2, 0, 1}, {0, 3, 1, 2}};
+      })
+      .Case([](linalg::DepthwiseConv2DNchwChwOp) {
+        return ConvOperandLayout{
+            ConvLayout::NchwChw, {0, 1, 2, 3}, {-1, 0, 1, 2}, {0, 1, 2, 3}};
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
 FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
   Operation *raw = op.getOperation();
   ConvWorkload w;
@@ -125,70 +170,35 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
   auto fl = cast<ShapedType>(filter.getType()).getShape();
   auto out = cast<ShapedType>(output.getType()).getShape();
 
-  SmallVector<int64_t, 2> strides = {1, 1}, dilations = {1, 1};
-  // Spatial dims of the input, for folding a zero-padded input buffer.
-  unsigned hDim = 0, wDim = 1;
-  int64_t oh = 0, ow = 0;
-  if (isa<linalg::Conv2DOp>(raw)) {
-    w.layout = ConvLayout::Hw;
-    w.h = in[0], w.w = in[1], w.kh = fl[0], w.kw = fl[1];
-    oh = out[0], ow = out[1];
-  } else if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(raw)) {
-    w.layout = ConvLayout::NchwFchw;
-    strides = pairAttr(conv.getStrides());
-    dilations = pairAttr(conv.getDilations());
-    w.n = in[0], w.c = in[1], w.h = in[2], w.w = in[3];
-    w.f = fl[0], w.kh = fl[2], w.kw = fl[3];
-    oh = out[2], ow = out[3];
-    hDim = 2, wDim = 3;
-    if (fl[1] != w.c || out[1] != w.f || out[0] != w.n)
-      return raw->emitError("autoconfig: mismatched convolution shapes");
-  } else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(raw)) {
-    w.layout = ConvLayout::NhwcHwcf;
-    strides = pairAttr(conv.getStrides());
-    dilations = pairAttr(conv.getDilations());
-    w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
-    w.kh = fl[0], w.kw = fl[1], w.f = fl[3];
-    oh = out[1], ow = out[2];
-    hDim = 1, wDim = 2;
-    if (fl[2] != w.c || out[3] != w.f || out[0] != w.n)
-      return raw->emitError("autoconfig: mismatched convolution shapes");
-  } else if (auto conv = dyn_cast<linalg::Conv2DNhwcFhwcOp>(raw)) {
-    w.layout = ConvLayout::NhwcFhwc;
-    strides = pairAttr(conv.getStrides());
-    dilations = pairAttr(conv.getDilations());
-    w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
-    w.f = fl[0], w.kh = fl[1], w.kw = fl[2];
-    oh = out[1], ow = out[2];
-    hDim = 1, wDim = 2;
-    if (fl[3] != w.c || out[3] != w.f || out[0] != w.n)
-      return raw->emitError("autoconfig: mismatched convolution shapes");
-  } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(raw)) {
-    w.layout = ConvLayout::NhwcHwc;
-    strides = pairAttr(conv.getStrides());
-    dilations = pairAttr(conv.getDilations());
-    w.n = in[0], w.h = in[1], w.w = in[2], w.c = in[3];
-    w.kh = fl[0], w.kw = fl[1], w.f = w.c, w.groups = w.c;
-    oh = out[1], ow = out[2];
-    hDim = 1, wDim = 2;
-    if (fl[2] != w.c || out[3] != w.c || out[0] != w.n)
-      return raw->emitError("autoconfig: mismatched convolution shapes");
-  } else if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(raw)) {
-    w.layout = ConvLayout::NchwChw;
-    strides = pairAttr(conv.getStrides());
-    dilations = pairAttr(conv.getDilations());
-    w.n = in[0], w.c = in[1], w.h = in[2], w.w = in[3];
-    w.kh = fl[1], w.kw = fl[2], w.f = w.c, w.groups = w.c;
-    oh = out[2], ow = out[3];
-    hDim = 2, wDim = 3;
-    if (fl[0] != w.c || out[1] != w.c || out[0] != w.n)
-      return raw->emitError("autoconfig: mismatched convolution shapes");
-  } else {
+  std::optional<ConvOperandLayout> where = operandLayoutOf(raw);
+  if (!where)
     return raw->emitError("autoconfig: unsupported convolution '")
            << raw->getName() << "'";
-  }
-  if (w.groups == 1 && w.c == 1 && w.f == 1 && w.layout != ConvLayout::Hw)
-    ; // single-channel filters in a batched layout are fine
+  w.layout = where->layout;
+  auto size = [](ArrayRef<int64_t> shape, int position, int64_t absent) {
+    return position < 0 ? absent : shape[position];
+  };
+  w.n = size(in, where->input[0], w.n);
+  w.c = size(in, where->input[1], w.c);
+  w.h = in[where->input[2]];
+  w.w = in[where->input[3]];
+  bool depthwise = where->filter[0] < 0 && where->filter[1] >= 0;
+  w.f = depthwise ? w.c : size(fl, where->filter[0], w.f);
+  if (depthwise)
+    w.groups = w.c;
+  w.kh = fl[where->filter[2]];
+  w.kw = fl[where->filter[3]];
+  int64_t oh = out[where->output[2]], ow = out[where->output[3]];
+  // Spatial dims of the input, for folding a zero-padded input buffer.
+  unsigned hDim = where->input[2], wDim = where->input[3];
+  if (size(fl, where->filter[1], w.c) != w.c ||
+      size(out, where->output[1], w.f) != w.f ||
+      size(out, where->output[0], w.n) != w.n)
+    return raw->emitError("autoconfig: mismatched convolution shapes");
+  SmallVector<int64_t, 2> strides =
+      pairAttr(raw->getAttrOfType<DenseIntElementsAttr>("strides"));
+  SmallVector<int64_t, 2> dilations =
+      pairAttr(raw->getAttrOfType<DenseIntElementsAttr>("dilations"));
   w.strideH = strides[0], w.strideW = strides[1];
   w.dilationH = dilations[0], w.dilationW = dilations[1];
   // Bounded like the operands, so that the output size arithmetic below

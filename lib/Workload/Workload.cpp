@@ -16,6 +16,18 @@ const char *elementName(ElementKind kind) {
   return kind == ElementKind::F64 ? "f64" : "f32";
 }
 
+GemmWorkload GemmWorkload::dense(StringRef name, int64_t m, int64_t n,
+                                 int64_t k, bool transB) {
+  GemmWorkload w;
+  w.name = name.str();
+  w.m = m;
+  w.n = n;
+  w.k = k;
+  w.transB = transB;
+  w.setDenseStrides();
+  return w;
+}
+
 void GemmWorkload::setDenseStrides() {
   lda = transA ? m : k;
   ldb = transB ? k : n;

@@ -20,10 +20,7 @@ namespace {
 BenchRecord record(const char *name,
                    std::vector<std::pair<std::string, double>> peerSeconds) {
   BenchRecord r;
-  GemmWorkload w;
-  w.name = name;
-  w.m = w.n = w.k = 64;
-  w.setDenseStrides();
+  GemmWorkload w = GemmWorkload::dense(name, 64, 64, 64);
   r.workload = w;
   Candidate c;
   c.algorithm = "blocked";

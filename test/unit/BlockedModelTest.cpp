@@ -31,13 +31,7 @@ ConvWorkload pointwiseNchw(int64_t c, int64_t f, int64_t hw) {
 }
 
 GemmWorkload gemm(int64_t m, int64_t n, int64_t k) {
-  GemmWorkload w;
-  w.name = "mm";
-  w.m = m;
-  w.n = n;
-  w.k = k;
-  w.setDenseStrides();
-  return w;
+  return GemmWorkload::dense("mm", m, n, k);
 }
 
 Decision decideWith(const Workload &w, const PresetMachine &pm,

@@ -23,15 +23,7 @@ namespace {
 const std::string kZen5 =
     std::string(AUTOCONFIG_SOURCE_DIR) + "/test/fixtures/machines/znver5";
 
-GemmWorkload skinny() {
-  GemmWorkload w;
-  w.m = 8;
-  w.n = 1024;
-  w.k = 1024;
-  w.name = "skinny";
-  w.setDenseStrides();
-  return w;
-}
+GemmWorkload skinny() { return GemmWorkload::dense("skinny", 8, 1024, 1024); }
 
 double predicted(const Machine &machine, StringRef config) {
   auto parsed = Config::parse(config.str());

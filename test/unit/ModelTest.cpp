@@ -23,13 +23,8 @@ namespace {
 
 GemmWorkload gemm(int64_t m, int64_t n, int64_t k,
                   ElementKind element = ElementKind::F32) {
-  GemmWorkload w;
-  w.name = "mm";
-  w.m = m;
-  w.n = n;
-  w.k = k;
+  GemmWorkload w = GemmWorkload::dense("mm", m, n, k);
   w.element = element;
-  w.setDenseStrides();
   return w;
 }
 

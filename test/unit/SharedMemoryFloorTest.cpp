@@ -24,13 +24,7 @@ const std::string kZen5 =
     std::string(AUTOCONFIG_SOURCE_DIR) + "/test/fixtures/machines/znver5";
 
 GemmWorkload gemm(int64_t m, int64_t n, int64_t k) {
-  GemmWorkload w;
-  w.m = m;
-  w.n = n;
-  w.k = k;
-  w.name = "gemm";
-  w.setDenseStrides();
-  return w;
+  return GemmWorkload::dense("gemm", m, n, k);
 }
 
 struct SharedMemory : ::testing::Test {

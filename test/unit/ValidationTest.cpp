@@ -74,10 +74,7 @@ TEST(ValidationWorkloads, AreDecidedByDifferentAlgorithms) {
 ValidationRecord record(const char *name, double predicted, double measured,
                         double regret) {
   ValidationRecord r;
-  GemmWorkload w;
-  w.name = name;
-  w.m = w.n = w.k = 64;
-  w.setDenseStrides();
+  GemmWorkload w = GemmWorkload::dense(name, 64, 64, 64);
   r.workload = w;
   r.modelConfig = llvm::cantFail(Config::parse("broadcast vl=16"));
   r.bestConfig = r.modelConfig;

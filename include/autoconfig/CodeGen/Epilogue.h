@@ -90,6 +90,12 @@ private:
                                                mlir::ValueRange view) const;
 };
 
+/// Stores a final output value at `indices` (a vector with `live` valid
+/// lanes, or a scalar): through `epilogue` when there is one, else into
+/// `output` itself.
+void storeFinal(KernelBuilder &kb, const Epilogue *epilogue, mlir::Value value,
+                mlir::Value output, mlir::ValueRange indices, int64_t live);
+
 } // namespace autoconfig
 
 #endif

@@ -39,9 +39,6 @@ bool canCollapse(mlir::Value memref,
 mlir::Value collapse(mlir::OpBuilder &builder, mlir::Location loc,
                      mlir::Value memref,
                      llvm::ArrayRef<mlir::ReassociationIndices> groups);
-/// Matrix `index` of a 3-D memref, as a rank-reduced 2-D subview.
-mlir::Value matrixAt(mlir::OpBuilder &builder, mlir::Location loc,
-                     mlir::Value memref, mlir::Value index);
 
 } // namespace gemmconv
 

@@ -134,6 +134,10 @@ mlir::LogicalResult replaceGemmOp(mlir::RewriterBase &rewriter,
                                   Gemm2DEmitter emit2D,
                                   bool fuseEpilogue = false);
 
+/// The 2-D matrix `batch` of a 3-D memref, as a rank-reduced subview.
+mlir::Value matrixOfBatch(mlir::OpBuilder &builder, mlir::Location loc,
+                          mlir::Value memref, mlir::Value batch);
+
 /// Generator entry points, one per algorithm, as the Select registry calls
 /// them: parse the config, emit the code in place of `op`, erase `op`.
 mlir::LogicalResult generateBroadcastGemm(mlir::RewriterBase &rewriter,

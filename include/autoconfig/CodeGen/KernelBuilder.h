@@ -9,6 +9,8 @@
 #ifndef AUTOCONFIG_CODEGEN_KERNELBUILDER_H
 #define AUTOCONFIG_CODEGEN_KERNELBUILDER_H
 
+#include "autoconfig/Target/TargetDesc.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
@@ -20,6 +22,10 @@ class KernelBuilder {
 public:
   KernelBuilder(mlir::OpBuilder &builder, mlir::Location loc,
                 mlir::Type elementType, bool useFma);
+  /// For a kernel that computes the memref `output`: its element type, and
+  /// fused FMAs when the target has them.
+  KernelBuilder(mlir::OpBuilder &builder, mlir::Location loc,
+                mlir::Value output, const TargetDesc &target);
 
   mlir::ImplicitLocOpBuilder &b() { return builder; }
   mlir::Type elementType() const { return element; }
@@ -29,6 +35,10 @@ public:
   mlir::Value add(mlir::Value lhs, int64_t rhs);
   mlir::Value mul(mlir::Value lhs, int64_t rhs);
   mlir::Value mul(mlir::Value lhs, mlir::Value rhs);
+  /// The indices base + i * stride for i in [0, count) (a tile's rows or
+  /// vector columns).
+  llvm::SmallVector<mlir::Value> stridedIndices(mlir::Value base, int64_t count,
+                                                int64_t stride = 1);
 
   mlir::VectorType vectorType(int64_t lanes);
   mlir::Value zeroVector(int64_t lanes);
@@ -68,6 +78,12 @@ public:
   /// OpenMP) when `parallel` is set and there is more than one iteration.
   void parallelRange(int64_t lb, int64_t ub, int64_t step, bool parallel,
                      llvm::function_ref<void(mlir::Value)> body);
+  /// Calls body(start, size) for the full blocks of `block` in [0, extent),
+  /// in a loop (a parallelRange), then once for the remainder: each block has
+  /// a static size.
+  void forBlocks(int64_t extent, int64_t block,
+                 llvm::function_ref<void(mlir::Value, int64_t)> body,
+                 bool parallel = false);
   /// A loop carrying values; returns the final values.
   llvm::SmallVector<mlir::Value> forWithValues(
       mlir::Value lb, mlir::Value ub, int64_t step, mlir::ValueRange init,
@@ -80,6 +96,22 @@ private:
   mlir::ImplicitLocOpBuilder builder;
   mlir::Type element;
   bool useFma;
+};
+
+/// The base of a generator's emitter class: what every emitter works from.
+/// The caller owns all four and runs the emitter within their lifetime.
+template <typename Operands, typename Workload, typename Params>
+class KernelEmitterBase {
+public:
+  KernelEmitterBase(KernelBuilder &kb, const Operands &ops, const Workload &w,
+                    const Params &p)
+      : kb(kb), ops(ops), w(w), p(p) {}
+
+protected:
+  KernelBuilder &kb;
+  const Operands &ops;
+  const Workload &w;
+  const Params &p;
 };
 
 } // namespace autoconfig

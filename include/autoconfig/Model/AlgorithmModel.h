@@ -11,6 +11,7 @@
 #define AUTOCONFIG_MODEL_ALGORITHMMODEL_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/ParamTable.h"
 #include "autoconfig/Model/Prediction.h"
 #include "autoconfig/Profile/Profile.h"
@@ -19,7 +20,9 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace autoconfig {
@@ -85,15 +88,65 @@ protected:
                  const Machine &machine) const;
 };
 
+/// The workload as a `WorkloadT`, or null with `whyNot` saying it is not a
+/// matmul (or not a convolution).
+template <typename WorkloadT>
+const WorkloadT *workloadAs(const Workload &workload, std::string &whyNot) {
+  static_assert(std::is_same_v<WorkloadT, GemmWorkload> ||
+                std::is_same_v<WorkloadT, ConvWorkload>);
+  const auto *w = std::get_if<WorkloadT>(&workload);
+  if (!w)
+    whyNot = std::is_same_v<WorkloadT, GemmWorkload> ? "not a matmul"
+                                                     : "not a convolution";
+  return w;
+}
+
+/// The vector registers a register tile holds, and how the algorithm counts
+/// them ("ui*uj+uj+1").
+struct RegisterUse {
+  int64_t registers;
+  llvm::StringLiteral formula;
+};
+
+/// For applies(): records why the algorithm does not apply; false.
+inline bool notApplicable(std::string &whyNot, std::string why) {
+  whyNot = std::move(why);
+  return false;
+}
+
 /// An algorithm whose parameters are the declared struct `Params` and whose
 /// workloads are `WorkloadT` (GemmWorkload or ConvWorkload): its name and
-/// parameter list come from the declarations, and verify() reads the config,
-/// checks the declared ranges, then asks verifyParams() for the rest.
+/// parameter list come from the declarations, and the interface's entry
+/// points unpack the workload and read the config once, then hand the
+/// typed values to the model's hooks below. verify() also checks the
+/// declared ranges before verifyParams().
 template <typename Params, typename WorkloadT>
 class ModelOf : public AlgorithmModel {
 public:
   llvm::StringRef name() const final { return Params::kName; }
+  llvm::StringRef summary() const final { return Params::kSummary; }
   std::vector<ParamSpec> params() const final { return Params::specs(); }
+
+  bool applies(const Workload &workload, const TargetDesc &target,
+               std::string &whyNot) const final {
+    const WorkloadT *w = workloadAs<WorkloadT>(workload, whyNot);
+    return w && appliesTo(*w, target, whyNot);
+  }
+
+  Derivation derive(const Workload &workload,
+                    const Machine &machine) const final {
+    return deriveFor(std::get<WorkloadT>(workload), machine);
+  }
+
+  Prediction predict(const Workload &workload, const Config &config,
+                     const Machine &machine) const final {
+    const auto &w = std::get<WorkloadT>(workload);
+    auto params = Params::fromConfig(config);
+    if (!params)
+      return invalidPrediction("invalid config: " +
+                               llvm::toString(params.takeError()));
+    return predictParams(w, *params, machine);
+  }
 
   llvm::Error verify(const Workload &workload, const Config &config,
                      const TargetDesc &target,
@@ -103,17 +156,69 @@ public:
       return params.takeError();
     if (llvm::Error err = params->checkRanges())
       return err;
-    return verifyParams(std::get<WorkloadT>(workload), *params, target,
-                        warnings);
+    const auto &w = std::get<WorkloadT>(workload);
+    if (llvm::Error err = verifyParams(w, *params, target, warnings))
+      return err;
+    RegisterUse use = registerUse(w, *params);
+    warnRegisters(use.formula, use.registers, target, warnings);
+    return llvm::Error::success();
+  }
+
+  /// None around a config that does not read as `Params`.
+  std::vector<Config> neighbours(const Workload &workload, const Config &config,
+                                 const TargetDesc &target) const final {
+    std::optional<Params> params = paramsOrNothing<Params>(config);
+    if (!params)
+      return {};
+    return neighboursOf(std::get<WorkloadT>(workload), config, *params, target);
+  }
+
+  std::vector<Config> searchSpace(const Workload &workload,
+                                  const TargetDesc &target) const final {
+    std::vector<Config> space;
+    for (const Params &p : searchSpaceOf(std::get<WorkloadT>(workload), target))
+      space.push_back(p.toConfig());
+    return space;
   }
 
 protected:
-  /// What the declared ranges do not say: constraints between parameters,
-  /// against the workload and against the target (errors name the
-  /// parameter; legal but slow values add warnings).
-  virtual llvm::Error
-  verifyParams(const WorkloadT &w, const Params &p, const TargetDesc &target,
-               std::vector<std::string> &warnings) const = 0;
+  /// Whether the algorithm computes this workload of its kind (say why not
+  /// in `whyNot`); by default every one.
+  virtual bool appliesTo(const WorkloadT &, const TargetDesc &,
+                         std::string &) const {
+    return true;
+  }
+  virtual Derivation deriveFor(const WorkloadT &w,
+                               const Machine &machine) const = 0;
+  /// predict() for a config that reads as `Params` (its values may still be
+  /// out of range: a hand-written config is predicted before it is
+  /// verified).
+  virtual Prediction predictParams(const WorkloadT &w, const Params &p,
+                                   const Machine &machine) const = 0;
+  /// What the declared ranges and the register count do not say:
+  /// constraints between parameters, against the workload and against the
+  /// target (errors name the parameter; legal but slow values add warnings).
+  virtual llvm::Error verifyParams(const WorkloadT &, const Params &,
+                                   const TargetDesc &,
+                                   std::vector<std::string> &) const {
+    return llvm::Error::success();
+  }
+  /// The vector registers the register tile of `p` holds on `w`, counted
+  /// once for verify()'s warning and for the neighbourhood's bound.
+  virtual RegisterUse registerUse(const WorkloadT &w,
+                                  const Params &p) const = 0;
+  /// Whether the register tile of `p` fits the target's vector registers.
+  bool fitsRegisters(const WorkloadT &w, const Params &p,
+                     const TargetDesc &target) const {
+    return registerUse(w, p).registers <= int64_t(target.vectorRegisters);
+  }
+  /// neighbours() of `config`, which reads as `p`.
+  virtual std::vector<Config> neighboursOf(const WorkloadT &w,
+                                           const Config &config,
+                                           const Params &p,
+                                           const TargetDesc &target) const = 0;
+  virtual std::vector<Params> searchSpaceOf(const WorkloadT &w,
+                                            const TargetDesc &target) const = 0;
 };
 
 } // namespace autoconfig

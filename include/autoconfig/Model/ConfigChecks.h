@@ -53,6 +53,31 @@ inline void warnRegisters(llvm::StringRef formula, int64_t registers,
                                      target.vectorRegisters));
 }
 
+/// Vector registers of a GEMM micro-kernel's mr x nr tile of `vl`-lane
+/// vectors: the accumulators, one row of B and a broadcast of A.
+inline int64_t microTileRegisters(int64_t mr, int64_t nr, int64_t vl) {
+  return mr * (nr / vl) + nr / vl + 1;
+}
+
+/// Rejects a micro-kernel width `nr` that is not whole vectors of `vl`
+/// lanes, or more than 16 of them.
+inline llvm::Error checkMicroTileWidth(int64_t nr, int64_t vl) {
+  if (nr < vl || nr % vl || nr / vl > 16)
+    return configError("nr must be a multiple of vl=" + llvm::Twine(vl) +
+                       " with at most 16 vectors, got " + llvm::Twine(nr));
+  return llvm::Error::success();
+}
+
+/// Rejects a block `name`=`value` that is not a positive multiple of the
+/// tile `tileName`=`tile` it is made of.
+inline llvm::Error checkWholeTiles(llvm::StringRef name, int64_t value,
+                                   llvm::StringRef tileName, int64_t tile) {
+  if (value < tile || value % tile)
+    return configError(name + " must be a positive multiple of " + tileName +
+                       "=" + llvm::Twine(tile) + ", got " + llvm::Twine(value));
+  return llvm::Error::success();
+}
+
 /// The typed parameters of `config`, or nothing when it does not read as
 /// `Params` (the error is dropped: there is nothing to offer around it).
 template <typename Params>

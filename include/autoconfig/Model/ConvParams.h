@@ -20,6 +20,10 @@ namespace autoconfig {
 /// is broadcast and multiplied into a strip of input row.
 struct CbsmConvParams : DeclaredParams<CbsmConvParams> {
   static constexpr llvm::StringLiteral kName = "cbsm";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "coefficient broadcasting with strip mining along output rows "
+      "(direct, W innermost), fb output channels per register tile";
   int64_t vl = 16;
   /// Vectors per strip (strip = sv * vl output columns).
   int64_t sv = 4;

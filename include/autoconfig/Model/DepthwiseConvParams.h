@@ -30,6 +30,10 @@ class AlgorithmModel;
 
 struct DepthwiseConvParams : DeclaredParams<DepthwiseConvParams> {
   static constexpr llvm::StringLiteral kName = "depthwise";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "depthwise NHWC convolution vectorized along channels: owb "
+      "pixels x cv channel vectors per register tile";
   /// Vector lanes (channels per vector).
   int64_t vl = 16;
   /// Output pixels along OW per register tile.

@@ -38,6 +38,11 @@ class AlgorithmModel;
 
 struct DirectConvParams : DeclaredParams<DirectConvParams> {
   static constexpr llvm::StringLiteral kName = "direct";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "blocked direct convolution for NHWC: owb output pixels x fv "
+      "vectors of output channels per register tile, input-channel "
+      "cache blocks";
   /// Vector lanes (output channels per vector).
   int64_t vl = 16;
   /// Output pixels along OW per register tile.

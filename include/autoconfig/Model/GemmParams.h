@@ -21,6 +21,10 @@ namespace autoconfig {
 /// ui x uj register tile of C vectors, no packing.
 struct BroadcastGemmParams : DeclaredParams<BroadcastGemmParams> {
   static constexpr llvm::StringLiteral kName = "broadcast";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "broadcast vectorization: broadcast A[i,k], FMA into a ui x uj "
+      "register tile of C rows, no packing";
   /// Vector lanes.
   int64_t vl = 8;
   /// Rows of C per register tile.
@@ -47,6 +51,10 @@ struct BroadcastGemmParams : DeclaredParams<BroadcastGemmParams> {
 ///           for ir in mc step mr   mr x nr register tile, kc rank-1 updates
 struct BlockedGemmParams : DeclaredParams<BlockedGemmParams> {
   static constexpr llvm::StringLiteral kName = "blocked";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "register-blocked micro-kernel with kc/mc/nc cache blocking and "
+      "packed A and B panels (Goto/BLIS)";
   int64_t vl = 16;
   /// Rows of the register tile.
   int64_t mr = 6;
@@ -70,6 +78,10 @@ struct BlockedGemmParams : DeclaredParams<BlockedGemmParams> {
 /// block of vector accumulators along K, reduced horizontally at the end.
 struct DotGemmParams : DeclaredParams<DotGemmParams> {
   static constexpr llvm::StringLiteral kName = "dot";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "dot-product form: rows of A and of B^T as vectors along K, "
+      "horizontal reduction per output";
   int64_t vl = 16;
   int64_t ui = 2;
   int64_t uj = 4;

@@ -2,10 +2,11 @@
 //-*-===//
 //
 // Each algorithm's parameter struct lists its parameters once, in a table
-// of ParamDecl: the name in the config's text form, the field it lands in,
-// what it means, and the range any config may give it. Reading and writing
-// configs, the plain range checks of verify(), the `--help`/`explain`
-// parameter lists and the table in docs/models.md all come from that table;
+// of ParamDecl generated from AlgorithmParams.def: the name in the config's
+// text form, the field it lands in, what it means, and the range any config
+// may give it. Reading and writing configs, the plain range checks of
+// verify(), the `--help`/`explain` parameter lists and the table in
+// docs/models.md all come from that table;
 // what only the model knows (constraints between parameters, what the
 // target makes legal) stays in its verify().
 //
@@ -38,6 +39,9 @@ struct ParamSpec {
   std::string range;
 };
 
+/// The maximum of a parameter with no upper bound.
+inline constexpr int64_t kUnbounded = std::numeric_limits<int64_t>::max();
+
 /// One parameter of the struct `Params`: its name, its field, its meaning
 /// and its range [min, max].
 template <typename Params> struct ParamDecl {
@@ -45,7 +49,7 @@ template <typename Params> struct ParamDecl {
   int64_t Params::*field;
   llvm::StringLiteral help;
   int64_t min = 1;
-  int64_t max = std::numeric_limits<int64_t>::max();
+  int64_t max = kUnbounded;
   /// Vector lengths: a power of two within the range.
   bool powerOfTwo = false;
 };
@@ -103,7 +107,7 @@ private:
   static std::string rangeOf(const ParamDecl<Params> &decl) {
     if (decl.min == 0 && decl.max == 1)
       return "0 or 1";
-    if (decl.max == std::numeric_limits<int64_t>::max())
+    if (decl.max == kUnbounded)
       return ("at least " + llvm::Twine(decl.min)).str();
     return ((decl.powerOfTwo ? "a power of two in [" : "in [") +
             llvm::Twine(decl.min) + ", " + llvm::Twine(decl.max) + "]")

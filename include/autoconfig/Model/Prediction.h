@@ -5,6 +5,10 @@
 
 #include "llvm/Support/JSON.h"
 
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -33,6 +37,18 @@ struct Prediction {
            bool overlapped = false) {
     terms.push_back({std::move(name), seconds, std::move(detail), overlapped});
   }
+  /// The "threads" term, costless itself (its cost is in the others'
+  /// division and in the fork/join overhead): how `threads` share `units`
+  /// (e.g. "jc blocks") and the balance of that split.
+  template <typename Count>
+  void addThreads(int64_t threads, Count count, llvm::StringRef units,
+                  double balance) {
+    add("threads", 0,
+        llvm::formatv("{0} thread(s) over {1} {2}: balance {3:f2}", threads,
+                      count, units, balance)
+            .str(),
+        true);
+  }
   /// Makes the shown (not hidden) terms add up to `seconds`: the rest of an
   /// overlap formula (the part of the hidden terms the larger ones leave
   /// uncovered, or shown terms that run under others) becomes the term
@@ -49,6 +65,15 @@ struct Prediction {
     return nullptr;
   }
 };
+
+/// The prediction for a config the model cannot cost: an infinite time and
+/// `formula` saying why.
+inline Prediction invalidPrediction(std::string formula) {
+  Prediction pred;
+  pred.seconds = INFINITY;
+  pred.formula = std::move(formula);
+  return pred;
+}
 
 llvm::json::Value toJSON(const CostTerm &term);
 llvm::json::Value toJSON(const Prediction &prediction);

@@ -38,6 +38,10 @@ namespace autoconfig {
 ///       y[tile pixels][f] += A^T M A           vectors over vl filters
 struct WinogradConvParams : DeclaredParams<WinogradConvParams> {
   static constexpr llvm::StringLiteral kName = "winograd";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "Winograd F(2x2,3x3) / F(4x4,3x3): transformed tiles, batched "
+      "register-blocked GEMMs, vectors over channels and filters";
   /// Output tile m x m: F(2x2, 3x3) or F(4x4, 3x3).
   int64_t m = 4;
   /// Vector lanes over channels (input transform) and filters (GEMM, output).

@@ -1,6 +1,7 @@
 //===- Statistics.h - Quantiles of measurements -----------------*- C++ -*-===//
 //
-// The one quantile every timing, validation and report figure uses.
+// The one quantile every timing, validation and report figure uses, and the
+// one interpolation between measured points.
 //
 //===----------------------------------------------------------------------===//
 #ifndef AUTOCONFIG_SUPPORT_STATISTICS_H
@@ -8,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace autoconfig {
@@ -29,6 +32,22 @@ inline double quantile(std::vector<double> values, double q) {
 
 inline double median(std::vector<double> values) {
   return quantile(std::move(values), 0.5);
+}
+
+/// The value at `x` of the piecewise-linear curve through `points` (sorted
+/// by x), held constant beyond its ends; `points` must not be empty.
+inline double
+interpolatePoints(const std::vector<std::pair<int64_t, double>> &points,
+                  int64_t x) {
+  if (x <= points.front().first)
+    return points.front().second;
+  for (size_t i = 1; i < points.size(); ++i) {
+    auto [x0, y0] = points[i - 1];
+    auto [x1, y1] = points[i];
+    if (x <= x1)
+      return y0 + (y1 - y0) * double(x - x0) / double(x1 - x0);
+  }
+  return points.back().second;
 }
 
 } // namespace autoconfig

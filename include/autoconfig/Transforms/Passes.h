@@ -6,8 +6,9 @@
 // (a calibrated profile, a tuning database, a decision log). The main ones:
 //
 //   autoconfig-configure  decides an algorithm and config for every matmul and
-//                         convolution, and records it as the string attribute
-//                         `autoconfig.config` (a config already there is the
+//                         convolution, and records it as the attribute
+//                         `autoconfig.config = #autoconfig.config<...>` (a
+//                         config already there, typed or as its text, is the
 //                         user's override: validated and completed).
 //   autoconfig-generate   replaces every configured op by the code its
 //                         algorithm's generator emits for that config.
@@ -23,6 +24,7 @@
 
 #include "autoconfig/Model/StreamingModel.h"
 #include "autoconfig/Profile/Profile.h"
+#include "autoconfig/Profile/ProfileCache.h"
 #include "autoconfig/Select/Decision.h"
 #include "autoconfig/Target/TargetDesc.h"
 
@@ -75,6 +77,23 @@ std::unique_ptr<mlir::Pass> createLowerStreamingPass(LowerStreamingOptions);
 
 /// "file.mlir:3:5" for file locations, MLIR's form otherwise.
 std::string formatLocation(mlir::Location loc);
+
+/// Fills the target, its profile and the thread bound of a pass's options
+/// from the pass's textual options (autoconfig-opt, pass pipelines); an error
+/// names the problem at `anchor`.
+template <typename Options>
+mlir::LogicalResult
+optionsFromText(mlir::Operation *anchor, llvm::StringRef preset,
+                llvm::StringRef file, unsigned threads, Options &options) {
+  auto hardware = hardwareFromPassOptions(preset, file);
+  if (!hardware)
+    return anchor->emitError("autoconfig: ")
+           << llvm::toString(hardware.takeError());
+  options.target = std::move(hardware->target);
+  options.profile = std::move(hardware->profile);
+  options.threads = threads;
+  return mlir::success();
+}
 
 /// registerAutoConfigPasses(): every pass of Passes.td, for autoconfig-opt
 /// and textual pass pipelines.

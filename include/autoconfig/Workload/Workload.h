@@ -37,6 +37,11 @@ struct GemmWorkload {
   /// layer's from the caches before the next inference).
   double weightsReuseBytes = 0;
 
+  /// An f32 matmul C(m x n) = A(m x k) B(k x n) on dense row-major storage,
+  /// B stored transposed with `transB`.
+  static GemmWorkload dense(llvm::StringRef name, int64_t m, int64_t n,
+                            int64_t k, bool transB = false);
+
   double flops() const { return 2.0 * batch * m * n * k; }
   /// Fills lda/ldb/ldc for densely packed row-major storage.
   void setDenseStrides();
