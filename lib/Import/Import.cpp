@@ -4,6 +4,7 @@
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Import/Idioms.h"
 #include "autoconfig/Transforms/Passes.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
@@ -226,22 +227,23 @@ static void orderConstantGlobals(ModuleOp module) {
         global.getSymName().starts_with(prefix) && seen.insert(global).second)
       order.push_back(global);
   });
-  // Out of the way first, so that no new name meets an old one.
-  for (auto [i, global] : llvm::enumerate(order))
-    (void)symbols.rename(
-        global,
-        StringAttr::get(module.getContext(), "__autoconfig_order_" + Twine(i)));
+  // All at once: one walk rewrites the reads, then the globals take their
+  // new names (no new name can meet an old one midway).
   llvm::StringMap<unsigned> uses;
+  llvm::StringMap<StringAttr> renamed;
   for (memref::GlobalOp global : order) {
-    std::string base = prefix.str();
-    llvm::raw_string_ostream os(base);
-    for (int64_t d : global.getType().getShape())
-      os << d << "x";
-    os << global.getType().getElementType();
+    std::string base = (prefix + shapeText(global.getType())).str();
     unsigned n = uses[base]++;
     std::string name = n ? base + "_" + std::to_string(n - 1) : base;
-    (void)symbols.rename(global, StringAttr::get(module.getContext(), name));
+    renamed[global.getSymName()] = StringAttr::get(module.getContext(), name);
   }
+  module.walk([&](memref::GetGlobalOp get) {
+    auto it = renamed.find(get.getName());
+    if (it != renamed.end())
+      get.setNameAttr(FlatSymbolRefAttr::get(it->second));
+  });
+  for (memref::GlobalOp global : order)
+    global.setSymNameAttr(renamed.lookup(global.getSymName()));
   for (memref::GlobalOp global : llvm::reverse(order))
     global->moveBefore(&module.getBody()->front());
 }
