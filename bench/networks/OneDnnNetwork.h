@@ -1,5 +1,4 @@
-//===- OneDnnNetwork.h - A Network built layer by layer on oneDNN -*- C++
-//-*-===//
+//===- OneDnnNetwork.h - A Network layer by layer on oneDNN -----*- C++ -*-===//
 //
 // The hand-built peer of whole-network compilation: the layers of a Network,
 // with exactly its weights, as a sequence of oneDNN 2.6 primitives used the

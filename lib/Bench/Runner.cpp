@@ -138,6 +138,49 @@ BenchRecord benchWorkload(const Workload &workload,
     }
   }
 
+  // The one-thread decision beside a multi-threaded one, so that what the
+  // threads gain is a ratio of the same run.
+  std::unique_ptr<CompiledKernel> oneThreadKernel;
+  size_t oneThreadCall = calls.size();
+  if (options.threads > 1) {
+    DecideOptions single = decideOptions;
+    single.threads = 1;
+    if (single.override && single.override->has("threads"))
+      single.override->set("threads", 1);
+    AlgorithmResult one;
+    auto decided = decide(workload, machine, single);
+    if (!decided) {
+      one.error = toString(decided.takeError());
+    } else {
+      one.algorithm = decided->winner().algorithm;
+      one.config = decided->config.str();
+      one.predictedSeconds = decided->winner().prediction.seconds;
+      one.chosen = one.config == record.decision.config.str();
+      auto compiled =
+          one.chosen ? Expected<std::unique_ptr<CompiledKernel>>(
+                           std::unique_ptr<CompiledKernel>())
+                     : compileKernel(workload, decided->config, options.target);
+      if (!compiled) {
+        one.error = toString(compiled.takeError());
+      } else if (one.chosen) {
+        one.verified = record.verified; // the same kernel: timed once
+      } else {
+        WorkloadBuffers mine = cloneBuffers(initial);
+        (*compiled)->run(mine.pointers());
+        one.verified =
+            compareToReference(workload, mine.outputBuffer(), reference).passed;
+        CompiledKernel *k = compiled->get();
+        std::vector<void *> pointers = mine.pointers();
+        buffers.push_back(std::move(mine));
+        oneThreadKernel = std::move(*compiled);
+        calls.push_back([k, pointers] { k->run(pointers); });
+        peerIndex.push_back(-2);
+        algorithmIndex.push_back(-1);
+      }
+    }
+    record.oneThread = std::move(one);
+  }
+
   std::vector<TimingStats> stats = timeInterleaved(calls, options.timing);
   for (size_t i = 0; i < calls.size(); ++i) {
     double seconds = stats[i].medianSeconds;
@@ -146,12 +189,20 @@ BenchRecord benchWorkload(const Workload &workload,
       a.measuredSeconds = seconds;
       a.gflops = flops / seconds / 1e9;
     }
+    if (i == oneThreadCall && record.oneThread) {
+      record.oneThread->measuredSeconds = seconds;
+      record.oneThread->gflops = flops / seconds / 1e9;
+    }
     if (peerIndex[i] == -2)
       continue;
     if (peerIndex[i] < 0) {
       record.measuredSeconds = seconds;
       record.gflops = flops / seconds / 1e9;
       record.relativeSpread = stats[i].relativeSpread;
+      if (record.oneThread && record.oneThread->chosen) {
+        record.oneThread->measuredSeconds = seconds;
+        record.oneThread->gflops = record.gflops;
+      }
     } else {
       PeerResult &p = record.peers[peerIndex[i]];
       p.measuredSeconds = seconds;
@@ -232,6 +283,22 @@ json::Value toJSON(const BenchRecord &r) {
       algorithms[a.algorithm] = std::move(entry);
     }
     o["algorithms"] = std::move(algorithms);
+  }
+  if (const std::optional<AlgorithmResult> &one = r.oneThread) {
+    json::Object entry{{"algorithm", one->algorithm},
+                       {"config", one->config},
+                       {"predicted_s", one->predictedSeconds},
+                       {"same_kernel", one->chosen}};
+    if (one->error.empty()) {
+      entry["measured_s"] = one->measuredSeconds;
+      entry["gflops"] = one->gflops;
+      entry["verified"] = one->verified;
+      // Above 1: the threads the model chose pay off.
+      o["thread_speedup"] = one->measuredSeconds / r.measuredSeconds;
+    } else {
+      entry["error"] = one->error;
+    }
+    o["one_thread"] = std::move(entry);
   }
   return o;
 }
@@ -341,8 +408,21 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
   auto width = [](const std::string &p) {
     return std::max<size_t>(10, p.size() + 2);
   };
+  // With threads allowed: the model's one-thread kernel of the same run.
+  bool threadColumn = llvm::any_of(
+      records, [](const BenchRecord &r) { return r.oneThread.has_value(); });
+  auto threadCell = [](const BenchRecord &r) -> std::string {
+    const AlgorithmResult &one = *r.oneThread;
+    if (!one.error.empty())
+      return "error";
+    if (one.chosen)
+      return "same";
+    return formatv("{0:f2}", one.measuredSeconds / r.measuredSeconds).str();
+  };
   os << formatv("{0} {1} {2,8} {3,9}", left_justify("workload", nameWidth),
                 left_justify("config", configWidth), "GFLOP/s", "pred/meas");
+  if (threadColumn)
+    os << formatv(" {0,10}", "x 1 thread");
   for (const std::string &p : columns)
     os << " " << right_justify("x " + p, width(p));
   os << "  verified\n";
@@ -357,6 +437,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
     os << formatv("{0} {1,8:f1} {2,9:f2}",
                   left_justify(r.decision.config.str(), configWidth), r.gflops,
                   predicted / r.measuredSeconds);
+    if (threadColumn)
+      os << formatv(" {0,10}", r.oneThread ? threadCell(r) : "n/a");
     for (const std::string &name : columns)
       os << " "
          << right_justify(ratioCell(r, name, unverifiedPeer), width(name));
@@ -365,7 +447,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
   }
   if (!columns.empty() && records.size() > 1) {
     os << left_justify("geomean", nameWidth) << " "
-       << std::string(configWidth + 1 + 8 + 1 + 9, ' ');
+       << std::string(configWidth + 1 + 8 + 1 + 9 + (threadColumn ? 11 : 0),
+                      ' ');
     for (const std::string &name : columns)
       os << " " << right_justify(geomeanCell(records, name), width(name));
     os << "\n";
@@ -397,6 +480,10 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
         "faster; geomean over the workloads it ran). pred/meas = model's "
         "predicted time / measured time. n/a: the peer does not run this "
         "workload.\n";
+  if (threadColumn)
+    os << "x 1 thread = the time of the model's one-thread decision / the "
+          "time of its decision for up to "
+       << "the threads given (same: it chose one thread).\n";
   if (unverifiedPeer)
     os << "!: the peer's result did not match the reference.\n";
   // Failures of peers that do support the workload, one line per message.
@@ -410,10 +497,11 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
       std::string message = p.name + ": " + p.error;
       auto it = llvm::find_if(
           failures, [&](const auto &f) { return f.first == message; });
+      // Index, not iterator: push_back may reallocate.
+      size_t index = it - failures.begin();
       if (it == failures.end())
         failures.push_back({message, {}});
-      (it == failures.end() ? failures.back() : *it)
-          .second.push_back(workloadName(r.workload));
+      failures[index].second.push_back(workloadName(r.workload));
     }
   for (const auto &[message, workloads] : failures)
     os << "error: " << message << " ("

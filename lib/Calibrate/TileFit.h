@@ -1,5 +1,4 @@
-//===- TileFit.h - Least-squares fit of the register tiles' times -*- C++
-//-*-===//
+//===- TileFit.h - Least-squares fit of tile times --------------*- C++ -*-===//
 #ifndef AUTOCONFIG_CALIBRATE_TILEFIT_H
 #define AUTOCONFIG_CALIBRATE_TILEFIT_H
 

@@ -34,6 +34,8 @@
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -397,9 +399,7 @@ private:
                 p.packA
                     ? kb.loadScalar(ap, {kb.add(aOff, aRowMajor ? r * kcb : r)})
                     : loadA(rowIdx[r], kb.add(pc, k));
-            Value splat = kb.broadcast(aElem, p.vl);
-            for (int64_t v = 0; v < vecs; ++v)
-              next[r * vecs + v] = kb.fma(splat, bVec[v], next[r * vecs + v]);
+            kb.fmaTileRow(kb.broadcast(aElem, p.vl), bVec, next, r);
           }
           return next;
         },
@@ -478,5 +478,21 @@ void emitBlockedGemm(OpBuilder &builder, Location loc,
   emitBlockedGemm(builder, loc, a, b, operands.c, w, params, target,
                   operands.epilogue);
 }
+
+namespace {
+LogicalResult checkBlockedGemm(Operation *op, const GemmWorkload &w,
+                               const BlockedGemmParams &params) {
+  if (!params.packB && w.transB)
+    return op->emitError("autoconfig: 'blocked' with packB=0 needs B "
+                         "untransposed");
+  return success();
+}
+} // namespace
+
+// (The overload of emitBlockedGemm on GemmOperands.)
+constinit const GeneratorFn generateBlockedGemm =
+    generatorEntry<KernelEmitterFn<GemmOperands, GemmWorkload,
+                                   BlockedGemmParams>(emitBlockedGemm),
+                   checkBlockedGemm>;
 
 } // namespace autoconfig

@@ -19,6 +19,8 @@
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 
 using namespace mlir;
@@ -27,7 +29,8 @@ namespace autoconfig {
 namespace {
 
 class BroadcastGemmEmitter
-    : KernelEmitterBase<GemmOperands, GemmWorkload, BroadcastGemmParams> {
+    : public KernelEmitterBase<GemmOperands, GemmWorkload,
+                               BroadcastGemmParams> {
 public:
   using KernelEmitterBase::KernelEmitterBase;
 
@@ -87,8 +90,7 @@ private:
           SmallVector<Value> next(carried.begin(), carried.end());
           for (int64_t r = 0; r < rows; ++r) {
             Value a = kb.broadcast(loadA(rowIdx[r], k), lanes);
-            for (int64_t v = 0; v < vecs; ++v)
-              next[r * vecs + v] = kb.fma(a, bVec[v], next[r * vecs + v]);
+            kb.fmaTileRow(a, bVec, next, r);
           }
           return next;
         },
@@ -104,14 +106,16 @@ private:
   }
 };
 
+LogicalResult checkBroadcastGemm(Operation *op, const GemmWorkload &w,
+                                 const BroadcastGemmParams &) {
+  if (w.transB)
+    return op->emitError("autoconfig: 'broadcast' needs B untransposed");
+  return success();
+}
+
 } // namespace
 
-void emitBroadcastGemm(OpBuilder &builder, Location loc,
-                       const GemmOperands &operands, const GemmWorkload &w,
-                       const BroadcastGemmParams &params,
-                       const TargetDesc &target) {
-  KernelBuilder kb(builder, loc, operands.c, target);
-  BroadcastGemmEmitter(kb, operands, w, params).emit();
-}
+constinit const GeneratorFn generateBroadcastGemm =
+    generatorEntry<emitWith<BroadcastGemmEmitter>, checkBroadcastGemm>;
 
 } // namespace autoconfig

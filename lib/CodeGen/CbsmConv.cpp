@@ -27,6 +27,8 @@
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -41,7 +43,7 @@ int64_t floorDiv(int64_t a, int64_t b) {
 }
 
 class CbsmEmitter
-    : KernelEmitterBase<ConvOperands, ConvWorkload, CbsmConvParams> {
+    : public KernelEmitterBase<ConvOperands, ConvWorkload, CbsmConvParams> {
 public:
   CbsmEmitter(KernelBuilder &kb, const ConvOperands &ops, const ConvWorkload &w,
               const CbsmConvParams &p)
@@ -285,11 +287,7 @@ private:
 
 } // namespace
 
-void emitCbsmConv(OpBuilder &builder, Location loc,
-                  const ConvOperands &operands, const ConvWorkload &w,
-                  const CbsmConvParams &params, const TargetDesc &target) {
-  KernelBuilder kb(builder, loc, operands.output, target);
-  CbsmEmitter(kb, operands, w, params).emit();
-}
+constinit const GeneratorFn generateCbsmConv =
+    generatorEntry<emitWith<CbsmEmitter>>;
 
 } // namespace autoconfig

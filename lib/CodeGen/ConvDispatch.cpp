@@ -28,14 +28,10 @@ LogicalResult replaceConvOp(RewriterBase &rewriter, Operation *op,
                            "matches the zero-padding pattern");
     operands.input = padded->source;
   }
-  std::optional<Epilogue> epilogue;
-  if (fuseEpilogue && (epilogue = Epilogue::following(op)))
-    operands.epilogue = &*epilogue;
-  rewriter.setInsertionPoint(op);
-  emit(rewriter, op->getLoc(), operands);
-  if (epilogue)
-    epilogue->erase(rewriter);
-  rewriter.eraseOp(op);
+  replaceWithKernel(rewriter, op, fuseEpilogue, [&](const Epilogue *epilogue) {
+    operands.epilogue = epilogue;
+    emit(rewriter, op->getLoc(), operands);
+  });
   if (padded)
     for (Operation *producer : padded->producers)
       rewriter.eraseOp(producer);
@@ -56,18 +52,6 @@ std::optional<Epilogue> nhwcMatrixEpilogue(const ConvOperands &operands,
         Value col = arith::RemUIOp::create(kb.b(), inImage, width);
         return {n, row, col, view[1]};
       });
-}
-
-LogicalResult generateCbsmConv(RewriterBase &rewriter, Operation *op,
-                               const Workload &workload, const Config &config,
-                               const TargetDesc &target) {
-  const auto &w = std::get<ConvWorkload>(workload);
-  auto params = parseGeneratorParams<CbsmConvParams>(op, config);
-  if (failed(params))
-    return failure();
-  return replaceConvOp(rewriter, op, w,
-                       bindKernelEmitter(emitCbsmConv, w, *params, target),
-                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

@@ -27,6 +27,8 @@
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -37,16 +39,10 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-class DepthwiseEmitter
-    : KernelEmitterBase<ConvOperands, ConvWorkload, DepthwiseConvParams> {
+class DepthwiseEmitter : public KernelEmitterBase<ConvOperands, ConvWorkload,
+                                                  DepthwiseConvParams> {
 public:
-  DepthwiseEmitter(KernelBuilder &kb, const ConvOperands &ops,
-                   const ConvWorkload &w, const DepthwiseConvParams &p)
-      : KernelEmitterBase(kb, ops, w, p), oh(w.outH()) {
-    vl = p.vl;
-    owb = std::clamp<int64_t>(p.owb, 1, w.outW());
-    cv = std::clamp<int64_t>(p.cv, 1, ceilDiv(w.c, vl));
-  }
+  using KernelEmitterBase::KernelEmitterBase;
 
   void emit() {
     kb.parallelRange(0, w.n * oh, 1, p.threads > 1, [&](Value block) {
@@ -136,36 +132,25 @@ private:
       }
   }
 
-  int64_t oh, vl, owb, cv;
+  int64_t oh = w.outH(), vl = p.vl;
+  // The blocking parameters clamped to the workload.
+  int64_t owb = std::clamp<int64_t>(p.owb, 1, w.outW());
+  int64_t cv = std::clamp<int64_t>(p.cv, 1, ceilDiv(w.c, vl));
 };
 
-} // namespace
-
-void emitDepthwiseConv(OpBuilder &builder, Location loc,
-                       const ConvOperands &operands, const ConvWorkload &w,
-                       const DepthwiseConvParams &params,
-                       const TargetDesc &target) {
-  KernelBuilder kb(builder, loc, operands.output, target);
-  DepthwiseEmitter(kb, operands, w, params).emit();
-}
-
-LogicalResult generateDepthwiseConv(RewriterBase &rewriter, Operation *op,
-                                    const Workload &workload,
-                                    const Config &config,
-                                    const TargetDesc &target) {
+LogicalResult checkDepthwiseWorkload(Operation *op, const Workload &workload) {
   const auto *w = std::get_if<ConvWorkload>(&workload);
   if (!w || w->layout != ConvLayout::NhwcHwc)
     return op->emitError("autoconfig: the depthwise algorithm needs a "
                          "depthwise NHWC convolution (nhwc_hwc)");
-  auto params = parseGeneratorParams<DepthwiseConvParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
-    return op->emitError("autoconfig: depthwise: vl must be a power of two");
-  return replaceConvOp(
-      rewriter, op, *w,
-      bindKernelEmitter(emitDepthwiseConv, *w, *params, target),
-      /*fuseEpilogue=*/true);
+  return success();
 }
+
+} // namespace
+
+constinit const GeneratorFn generateDepthwiseConv =
+    generatorEntry<emitWith<DepthwiseEmitter>,
+                   nhwc::checkVectorLength<DepthwiseConvParams>, nullptr,
+                   checkDepthwiseWorkload>;
 
 } // namespace autoconfig

@@ -36,6 +36,8 @@
 #include "autoconfig/CodeGen/NhwcConvGenerators.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -115,17 +117,9 @@ void forEachRowTile(
 namespace {
 
 class DirectEmitter
-    : KernelEmitterBase<ConvOperands, ConvWorkload, DirectConvParams> {
+    : public KernelEmitterBase<ConvOperands, ConvWorkload, DirectConvParams> {
 public:
-  DirectEmitter(KernelBuilder &kb, const ConvOperands &ops,
-                const ConvWorkload &w, const DirectConvParams &p)
-      : KernelEmitterBase(kb, ops, w, p), oh(w.outH()), ow(w.outW()) {
-    vl = p.vl;
-    owb = std::clamp<int64_t>(p.owb, 1, ow);
-    fv = std::clamp<int64_t>(p.fv, 1, ceilDiv(w.f, vl));
-    cb = std::clamp<int64_t>(p.cb, 1, w.c);
-    rb = std::clamp<int64_t>(p.rb, 1, oh);
-  }
+  using KernelEmitterBase::KernelEmitterBase;
 
   void emit() {
     bool packed = w.layout == ConvLayout::NhwcFhwc;
@@ -385,8 +379,7 @@ private:
             }
             for (int64_t j : tapPixels) {
               Value x = kb.broadcast(inputAt(j, q), vl);
-              for (int64_t v = 0; v < vecs; ++v)
-                next[j * vecs + v] = kb.fma(x, fVec[v], next[j * vecs + v]);
+              kb.fmaTileRow(x, fVec, next, j);
             }
             return next;
           },
@@ -479,7 +472,12 @@ private:
         l->setAttr("llvm.loop_annotation", noUnroll);
   }
 
-  int64_t oh, ow, vl, owb, fv, cb, rb;
+  int64_t oh = w.outH(), ow = w.outW(), vl = p.vl;
+  // The blocking parameters clamped to the workload.
+  int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
+  int64_t fv = std::clamp<int64_t>(p.fv, 1, ceilDiv(w.f, vl));
+  int64_t cb = std::clamp<int64_t>(p.cb, 1, w.c);
+  int64_t rb = std::clamp<int64_t>(p.rb, 1, oh);
   Value filter;
   bool filterPadded = false;
   bool packedAtCompileTime = false;
@@ -491,18 +489,7 @@ private:
   Attribute noUnroll;
 };
 
-} // namespace
-
-void emitDirectConv(OpBuilder &builder, Location loc,
-                    const ConvOperands &operands, const ConvWorkload &w,
-                    const DirectConvParams &params, const TargetDesc &target) {
-  KernelBuilder kb(builder, loc, operands.output, target);
-  DirectEmitter(kb, operands, w, params).emit();
-}
-
-LogicalResult generateDirectConv(RewriterBase &rewriter, Operation *op,
-                                 const Workload &workload, const Config &config,
-                                 const TargetDesc &target) {
+LogicalResult checkDirectWorkload(Operation *op, const Workload &workload) {
   const auto *w = std::get_if<ConvWorkload>(&workload);
   if (!w ||
       (w->layout != ConvLayout::NhwcHwcf &&
@@ -510,14 +497,20 @@ LogicalResult generateDirectConv(RewriterBase &rewriter, Operation *op,
       w->groups != 1)
     return op->emitError("autoconfig: the direct algorithm needs an NHWC "
                          "convolution (nhwc_hwcf or nhwc_fhwc) without groups");
-  auto params = parseGeneratorParams<DirectConvParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (params->vl < 1 || !llvm::isPowerOf2_64(params->vl))
-    return op->emitError("autoconfig: direct: vl must be a power of two");
-  return replaceConvOp(rewriter, op, *w,
-                       bindKernelEmitter(emitDirectConv, *w, *params, target),
-                       /*fuseEpilogue=*/params->cb >= w->c);
+  return success();
 }
+
+/// The epilogue needs the final sums: only when one channel block covers C.
+bool fusesDirectEpilogue(const ConvWorkload &w,
+                         const DirectConvParams &params) {
+  return params.cb >= w.c;
+}
+
+} // namespace
+
+constinit const GeneratorFn generateDirectConv =
+    generatorEntry<emitWith<DirectEmitter>,
+                   nhwc::checkVectorLength<DirectConvParams>,
+                   fusesDirectEpilogue, checkDirectWorkload>;
 
 } // namespace autoconfig

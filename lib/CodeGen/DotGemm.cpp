@@ -17,6 +17,8 @@
 #include "autoconfig/CodeGen/GemmGenerators.h"
 #include "autoconfig/CodeGen/KernelBuilder.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
@@ -27,7 +29,7 @@ namespace autoconfig {
 namespace {
 
 class DotGemmEmitter
-    : KernelEmitterBase<GemmOperands, GemmWorkload, DotGemmParams> {
+    : public KernelEmitterBase<GemmOperands, GemmWorkload, DotGemmParams> {
 public:
   using KernelEmitterBase::KernelEmitterBase;
 
@@ -113,13 +115,18 @@ private:
   Value bColumn;
 };
 
+LogicalResult checkDotGemm(Operation *op, const GemmWorkload &w,
+                           const DotGemmParams &) {
+  if (w.transA || (!w.transB && w.n != 1))
+    return op->emitError("autoconfig: 'dot' needs rows of A and columns of "
+                         "B contiguous along K (A untransposed; B transposed "
+                         "or N = 1)");
+  return success();
+}
+
 } // namespace
 
-void emitDotGemm(OpBuilder &builder, Location loc, const GemmOperands &operands,
-                 const GemmWorkload &w, const DotGemmParams &params,
-                 const TargetDesc &target) {
-  KernelBuilder kb(builder, loc, operands.c, target);
-  DotGemmEmitter(kb, operands, w, params).emit();
-}
+constinit const GeneratorFn generateDotGemm =
+    generatorEntry<emitWith<DotGemmEmitter>, checkDotGemm>;
 
 } // namespace autoconfig

@@ -18,6 +18,8 @@
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -41,6 +43,17 @@ Value collapse(OpBuilder &builder, Location loc, Value memref,
   return memref::CollapseShapeOp::create(builder, loc, memref, groups);
 }
 
+LogicalResult checkGemmLayout(Operation *op, StringRef algorithm,
+                              const ConvWorkload &w) {
+  if (!equivalentGemm(w) || w.groups != 1)
+    return op->emitError("autoconfig: '")
+           << algorithm
+           << "' needs an NCHW/FCHW, NHWC/HWCF or NHWC/FHWC convolution, "
+              "got layout '"
+           << convLayoutName(w.layout) << "' with " << w.groups << " group(s)";
+  return success();
+}
+
 } // namespace gemmconv
 
 namespace {
@@ -61,7 +74,55 @@ ViewGroups viewGroups(const ConvWorkload &w) {
   return {{{0, 1, 2}, {3}}, {{0}, {1, 2, 3}}, {{0, 1, 2}, {3}}};
 }
 
+/// The first operand of `op` (on memrefs) that its view cannot collapse,
+/// else a null value.
+Value uncollapsibleOperand(linalg::LinalgOp op, const ConvWorkload &w,
+                           bool withInput) {
+  ViewGroups groups = viewGroups(w);
+  std::pair<Value, const SmallVector<ReassociationIndices> *> views[] = {
+      {op.getDpsInputOperand(0)->get(), withInput ? &groups.input : nullptr},
+      {op.getDpsInputOperand(1)->get(), &groups.filter},
+      {op.getDpsInitOperand(0)->get(), &groups.output}};
+  for (auto [memref, reassociation] : views)
+    if (reassociation && !gemmconv::canCollapse(memref, *reassociation))
+      return memref;
+  return {};
+}
+
+LogicalResult checkGemm1x1Conv(Operation *op, const ConvWorkload &w,
+                               const Gemm1x1ConvParams &params) {
+  if (failed(gemmconv::checkGemmLayout(op, "gemm1x1", w)))
+    return failure();
+  if (w.kh != 1 || w.kw != 1 || w.strideH != 1 || w.strideW != 1 || w.padTop ||
+      w.padLeft || w.padBottom || w.padRight)
+    return op->emitError("autoconfig: 'gemm1x1' needs a 1x1 kernel, stride 1 "
+                         "and no padding (use 'im2col')");
+  return gemmconv::checkGemmViews(op, "gemm1x1", w, params.gemm,
+                                  /*withInput=*/true);
+}
+
 } // namespace
+
+LogicalResult gemmconv::checkGemmViews(Operation *op, StringRef algorithm,
+                                       const ConvWorkload &w,
+                                       const BlockedGemmParams &gemm,
+                                       bool withInput) {
+  if (!gemm.packB && w.layout == ConvLayout::NhwcFhwc)
+    return op->emitError("autoconfig: '")
+           << algorithm
+           << "' with packB=0 needs HWCF weights (FHWC weights are a "
+              "transposed B)";
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureBufferSemantics())
+    return success();
+  if (Value memref = uncollapsibleOperand(linalgOp, w, withInput))
+    return op->emitError("autoconfig: '")
+           << algorithm << "' needs "
+           << (withInput ? "contiguous tensors"
+                         : "a contiguous filter and output")
+           << " to view them as matrices, got " << memref.getType();
+  return success();
+}
 
 void emitGemm1x1Conv(OpBuilder &builder, Location loc,
                      const ConvOperands &operands, const ConvWorkload &w,
@@ -95,42 +156,8 @@ void emitGemm1x1Conv(OpBuilder &builder, Location loc,
   });
 }
 
-LogicalResult generateGemm1x1Conv(RewriterBase &rewriter, Operation *op,
-                                  const Workload &workload,
-                                  const Config &config,
-                                  const TargetDesc &target) {
-  const auto &w = std::get<ConvWorkload>(workload);
-  auto params = parseGeneratorParams<Gemm1x1ConvParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (!equivalentGemm(w) || w.groups != 1)
-    return op->emitError("autoconfig: 'gemm1x1' needs an NCHW/FCHW, "
-                         "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
-           << convLayoutName(w.layout) << "' with " << w.groups << " group(s)";
-  if (w.kh != 1 || w.kw != 1 || w.strideH != 1 || w.strideW != 1 || w.padTop ||
-      w.padLeft || w.padBottom || w.padRight)
-    return op->emitError("autoconfig: 'gemm1x1' needs a 1x1 kernel, stride 1 "
-                         "and no padding (use 'im2col')");
-  if (!params->gemm.packB && equivalentGemm(w)->transB)
-    return op->emitError("autoconfig: 'gemm1x1' with packB=0 needs HWCF "
-                         "weights (FHWC weights are a transposed B)");
-  // (replaceConvOp reports an op that is not on memrefs.)
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (linalgOp && linalgOp.hasPureBufferSemantics()) {
-    ViewGroups groups = viewGroups(w);
-    std::pair<Value, const SmallVector<ReassociationIndices> *> views[] = {
-        {linalgOp.getDpsInputOperand(0)->get(), &groups.input},
-        {linalgOp.getDpsInputOperand(1)->get(), &groups.filter},
-        {linalgOp.getDpsInitOperand(0)->get(), &groups.output}};
-    for (auto [memref, reassociation] : views)
-      if (!gemmconv::canCollapse(memref, *reassociation))
-        return op->emitError("autoconfig: 'gemm1x1' needs contiguous tensors "
-                             "to view them as matrices, got ")
-               << memref.getType();
-  }
-  return replaceConvOp(rewriter, op, w,
-                       bindKernelEmitter(emitGemm1x1Conv, w, *params, target),
-                       /*fuseEpilogue=*/!isNchw(w));
-}
+constinit const GeneratorFn generateGemm1x1Conv =
+    generatorEntry<emitGemm1x1Conv, checkGemm1x1Conv,
+                   gemmconv::fusesEpilogue<Gemm1x1ConvParams>>;
 
 } // namespace autoconfig

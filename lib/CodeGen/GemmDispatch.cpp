@@ -1,4 +1,4 @@
-//===- GemmDispatch.cpp - Batch loop and algorithm dispatch for matmuls ---===//
+//===- GemmDispatch.cpp - Batch loop and epilogue around matmul kernels ---===//
 
 #include "autoconfig/CodeGen/Epilogue.h"
 #include "autoconfig/CodeGen/GemmGenerators.h"
@@ -36,15 +36,11 @@ LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
     return failure();
   auto [a, b, c] = *buffers;
   Location loc = op->getLoc();
-  GemmOperands operands{a, b, c};
-  std::optional<Epilogue> epilogue;
-  if (fuseEpilogue)
-    epilogue = Epilogue::following(op);
-  rewriter.setInsertionPoint(op);
-  if (!isa<linalg::BatchMatmulOp>(op)) {
-    operands.epilogue = epilogue ? &*epilogue : nullptr;
-    emit2D(rewriter, loc, operands);
-  } else {
+  replaceWithKernel(rewriter, op, fuseEpilogue, [&](const Epilogue *epilogue) {
+    if (!isa<linalg::BatchMatmulOp>(op)) {
+      emit2D(rewriter, loc, GemmOperands{a, b, c, epilogue});
+      return;
+    }
     Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value ub = arith::ConstantIndexOp::create(rewriter, loc, w.batch);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
@@ -52,66 +48,16 @@ LogicalResult replaceGemmOp(RewriterBase &rewriter, Operation *op,
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToStart(loop.getBody());
     Value batch = loop.getInductionVar();
-    GemmOperands matrix{matrixOfBatch(rewriter, loc, operands.a, batch),
-                        matrixOfBatch(rewriter, loc, operands.b, batch),
-                        matrixOfBatch(rewriter, loc, operands.c, batch)};
+    GemmOperands matrix{matrixOfBatch(rewriter, loc, a, batch),
+                        matrixOfBatch(rewriter, loc, b, batch),
+                        matrixOfBatch(rewriter, loc, c, batch)};
     std::optional<Epilogue> ofMatrix;
     if (epilogue)
       ofMatrix = epilogue->withPrefix({batch});
     matrix.epilogue = ofMatrix ? &*ofMatrix : nullptr;
     emit2D(rewriter, loc, matrix);
-  }
-  if (epilogue)
-    epilogue->erase(rewriter);
-  rewriter.eraseOp(op);
+  });
   return success();
-}
-
-LogicalResult generateBroadcastGemm(RewriterBase &rewriter, Operation *op,
-                                    const Workload &workload,
-                                    const Config &config,
-                                    const TargetDesc &target) {
-  const auto &w = std::get<GemmWorkload>(workload);
-  auto params = parseGeneratorParams<BroadcastGemmParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (w.transB)
-    return op->emitError("autoconfig: 'broadcast' needs B untransposed");
-  return replaceGemmOp(rewriter, op, w,
-                       bindKernelEmitter(emitBroadcastGemm, w, *params, target),
-                       /*fuseEpilogue=*/true);
-}
-
-LogicalResult generateBlockedGemm(RewriterBase &rewriter, Operation *op,
-                                  const Workload &workload,
-                                  const Config &config,
-                                  const TargetDesc &target) {
-  const auto &w = std::get<GemmWorkload>(workload);
-  auto params = parseGeneratorParams<BlockedGemmParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (!params->packB && w.transB)
-    return op->emitError("autoconfig: 'blocked' with packB=0 needs B "
-                         "untransposed");
-  return replaceGemmOp(rewriter, op, w,
-                       bindKernelEmitter(emitBlockedGemm, w, *params, target),
-                       /*fuseEpilogue=*/true);
-}
-
-LogicalResult generateDotGemm(RewriterBase &rewriter, Operation *op,
-                              const Workload &workload, const Config &config,
-                              const TargetDesc &target) {
-  const auto &w = std::get<GemmWorkload>(workload);
-  auto params = parseGeneratorParams<DotGemmParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (w.transA || (!w.transB && w.n != 1))
-    return op->emitError("autoconfig: 'dot' needs rows of A and columns of "
-                         "B contiguous along K (A untransposed; B transposed "
-                         "or N = 1)");
-  return replaceGemmOp(rewriter, op, w,
-                       bindKernelEmitter(emitDotGemm, w, *params, target),
-                       /*fuseEpilogue=*/true);
 }
 
 } // namespace autoconfig

@@ -41,6 +41,8 @@
 #include "autoconfig/CodeGen/KernelBuilder.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -465,6 +467,15 @@ private:
 
 bool isNchw(const ConvWorkload &w) { return w.layout == ConvLayout::NchwFchw; }
 
+LogicalResult checkIm2colConv(Operation *op, const ConvWorkload &w,
+                              const Im2colConvParams &params) {
+  if (failed(gemmconv::checkGemmLayout(op, "im2col", w)))
+    return failure();
+  // The input is read through the im2col source, never viewed.
+  return gemmconv::checkGemmViews(op, "im2col", w, params.gemm,
+                                  /*withInput=*/false);
+}
+
 } // namespace
 
 void emitIm2colConv(OpBuilder &builder, Location loc,
@@ -508,40 +519,8 @@ void emitIm2colConv(OpBuilder &builder, Location loc,
                   epilogue ? &*epilogue : nullptr);
 }
 
-LogicalResult generateIm2colConv(RewriterBase &rewriter, Operation *op,
-                                 const Workload &workload, const Config &config,
-                                 const TargetDesc &target) {
-  const auto &w = std::get<ConvWorkload>(workload);
-  auto params = parseGeneratorParams<Im2colConvParams>(op, config);
-  if (failed(params))
-    return failure();
-  if (!equivalentGemm(w) || w.groups != 1)
-    return op->emitError("autoconfig: 'im2col' needs an NCHW/FCHW, "
-                         "NHWC/HWCF or NHWC/FHWC convolution, got layout '")
-           << convLayoutName(w.layout) << "' with " << w.groups << " group(s)";
-  if (!params->gemm.packB && w.layout == ConvLayout::NhwcFhwc)
-    return op->emitError("autoconfig: 'im2col' with packB=0 needs HWCF "
-                         "weights (FHWC weights are a transposed B)");
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (linalgOp && linalgOp.hasPureBufferSemantics()) {
-    bool fhwc = w.layout == ConvLayout::NhwcFhwc;
-    SmallVector<ReassociationIndices> filterGroups =
-        isNchw(w) || fhwc ? SmallVector<ReassociationIndices>{{0}, {1, 2, 3}}
-                          : SmallVector<ReassociationIndices>{{0, 1, 2}, {3}};
-    SmallVector<ReassociationIndices> outputGroups =
-        isNchw(w) ? SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}}
-                  : SmallVector<ReassociationIndices>{{0, 1, 2}, {3}};
-    for (auto [memref, groups] :
-         {std::pair{linalgOp.getDpsInputOperand(1)->get(), &filterGroups},
-          std::pair{linalgOp.getDpsInitOperand(0)->get(), &outputGroups}})
-      if (!gemmconv::canCollapse(memref, *groups))
-        return op->emitError("autoconfig: 'im2col' needs a contiguous filter "
-                             "and output to view them as matrices, got ")
-               << memref.getType();
-  }
-  return replaceConvOp(rewriter, op, w,
-                       bindKernelEmitter(emitIm2colConv, w, *params, target),
-                       /*fuseEpilogue=*/!isNchw(w));
-}
+constinit const GeneratorFn generateIm2colConv =
+    generatorEntry<emitIm2colConv, checkIm2colConv,
+                   gemmconv::fusesEpilogue<Im2colConvParams>>;
 
 } // namespace autoconfig

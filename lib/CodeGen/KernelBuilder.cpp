@@ -139,6 +139,13 @@ Value KernelBuilder::fma(Value a, Value b, Value acc) {
   return arith::AddFOp::create(builder, product, acc);
 }
 
+void KernelBuilder::fmaTileRow(Value a, ValueRange b,
+                               MutableArrayRef<Value> tile, int64_t row) {
+  int64_t n = b.size();
+  for (int64_t v = 0; v < n; ++v)
+    tile[row * n + v] = fma(a, b[v], tile[row * n + v]);
+}
+
 Value KernelBuilder::addf(Value a, Value b) {
   return arith::AddFOp::create(builder, a, b);
 }

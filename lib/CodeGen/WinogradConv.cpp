@@ -39,6 +39,8 @@
 #include "autoconfig/CodeGen/WinogradConvGenerators.h"
 #include "autoconfig/Support/Arithmetic.h"
 
+#include "GeneratorEntryPoint.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -67,11 +69,13 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// The emitter works on the geometry the model predicts with.
-class WinogradEmitter : WinogradGeometry {
+class WinogradEmitter
+    : WinogradGeometry,
+      public KernelEmitterBase<ConvOperands, ConvWorkload, WinogradConvParams> {
 public:
   WinogradEmitter(KernelBuilder &kb, const ConvOperands &ops,
                   const ConvWorkload &w, const WinogradConvParams &p)
-      : WinogradGeometry(w, p), kb(kb), ops(ops), w(w), p(p),
+      : WinogradGeometry(w, p), KernelEmitterBase(kb, ops, w, p),
         tr(winogradTransforms(p.m)) {
     gPlan = planTransform(tr.g, p.alpha(), 3);
     btPlan = planTransform(tr.bt, p.alpha(), p.alpha());
@@ -686,8 +690,7 @@ private:
           SmallVector<Value> next(carried.begin(), carried.end());
           for (int64_t i = 0; i < rows; ++i) {
             Value a = kb.broadcast(kb.loadScalar(v, {xi, tileIdx[i], c}), vl);
-            for (int64_t q = 0; q < vecs; ++q)
-              next[i * vecs + q] = kb.fma(a, uVec[q], next[i * vecs + q]);
+            kb.fmaTileRow(a, uVec, next, i);
           }
           return next;
         },
@@ -794,10 +797,6 @@ private:
     });
   }
 
-  KernelBuilder &kb;
-  ConvOperands ops;
-  const ConvWorkload &w;
-  const WinogradConvParams &p;
   WinogradTransforms tr;
   TransformPlan gPlan, btPlan, atPlan;
   bool nchw;
@@ -810,24 +809,8 @@ private:
   Value scratch, u, v, mBuf, xt, yt, staged;
 };
 
-} // namespace
-
-void emitWinogradConv(OpBuilder &builder, Location loc,
-                      const ConvOperands &operands, const ConvWorkload &w,
-                      const WinogradConvParams &params,
-                      const TargetDesc &target) {
-  KernelBuilder kb(builder, loc, operands.output, target);
-  WinogradEmitter(kb, operands, w, params).emit();
-}
-
-LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
-                                   const Workload &workload,
-                                   const Config &config,
-                                   const TargetDesc &target) {
-  const auto &w = std::get<ConvWorkload>(workload);
-  auto params = parseGeneratorParams<WinogradConvParams>(op, config);
-  if (failed(params))
-    return failure();
+LogicalResult checkWinogradConv(Operation *op, const ConvWorkload &w,
+                                const WinogradConvParams &) {
   if (w.layout != ConvLayout::NchwFchw && w.layout != ConvLayout::NhwcHwcf &&
       w.layout != ConvLayout::NhwcFhwc)
     return op->emitError("autoconfig: winograd does not support layout '")
@@ -844,9 +827,12 @@ LogicalResult generateWinogradConv(RewriterBase &rewriter, Operation *op,
       (!filterType || !memref::CollapseShapeOp::isGuaranteedCollapsible(
                           filterType, {{0}, {1, 2, 3}})))
     return op->emitError("autoconfig: winograd needs a contiguous filter");
-  return replaceConvOp(rewriter, op, w,
-                       bindKernelEmitter(emitWinogradConv, w, *params, target),
-                       /*fuseEpilogue=*/true);
+  return success();
 }
+
+} // namespace
+
+constinit const GeneratorFn generateWinogradConv =
+    generatorEntry<emitWith<WinogradEmitter>, checkWinogradConv>;
 
 } // namespace autoconfig

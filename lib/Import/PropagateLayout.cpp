@@ -175,21 +175,21 @@ Value nhwcInit(OpBuilder &b, Location loc, Value init) {
 }
 
 struct PropagateLayoutPass
-    : public impl::PropagateLayoutPassBase<PropagateLayoutPass> {
+    : public impl::PropagateLayoutPassBase<PropagateLayoutPass>,
+      InjectableOptions<PropagateLayoutPass, LayoutPropagationOptions> {
   using Base::Base;
   PropagateLayoutPass(LayoutPropagationOptions options)
-      : options(std::move(options)), injected(true) {}
+      : InjectableOptions(std::move(options)) {}
 
   /// From the textual options (autoconfig-opt): the target, its cached
   /// profile or nominal figures.
-  LogicalResult resolveOptions() {
-    if (injected)
-      return success();
-    if (failed(optionsFromText(getOperation(), targetName, targetFile, threads,
-                               options)))
-      return failure();
-    options.always = always;
-    return success();
+  FailureOr<LayoutPropagationOptions> textOptions() {
+    auto options = optionsFromText<LayoutPropagationOptions>(
+        getOperation(), targetName, targetFile, threads);
+    if (succeeded(options)) {
+      options->always = always;
+    }
+    return options;
   }
 
   /// One NCHW convolution: its predicted times in both layouts and the
@@ -203,8 +203,10 @@ struct PropagateLayoutPass
   };
 
   void runOnOperation() override {
-    if (failed(resolveOptions()))
+    FailureOr<LayoutPropagationOptions> resolved = resolvedOptions();
+    if (failed(resolved))
       return signalPassFailure();
+    options = std::move(*resolved);
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<linalg::Conv2DNchwFchwOp, linalg::DepthwiseConv2DNchwChwOp>(op) ||
@@ -483,9 +485,8 @@ struct PropagateLayoutPass
     pad->erase();
   }
 
+  /// This run's options (injected or textual).
   LayoutPropagationOptions options;
-  /// Options given as a struct rather than as text.
-  bool injected = false;
 };
 
 } // namespace

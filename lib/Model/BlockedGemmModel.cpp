@@ -21,6 +21,7 @@
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -95,7 +96,7 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
   double l2WayBytes = double(l2.sets()) * l2.lineBytes;
   int64_t mc = int64_t(std::max<int64_t>(l2Ways, 1) * l2WayBytes /
                        (double(p.kc) * ebytes));
-  mc = std::max(p.mr, mc / p.mr * p.mr);
+  mc = wholeTiles(mc, p.mr);
   // Even blocks over M.
   int64_t mBlocks = ceilDiv(w.m, mc);
   if (!keepMc)
@@ -105,8 +106,7 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
   if (l3) {
     double share = double(l3->sizeBytes) / std::max(1u, l3->sharedByCores);
     double usable = share * (double(l3->ways) - 1) / l3->ways;
-    nc =
-        std::max(p.nr, int64_t(usable / (double(p.kc) * ebytes)) / p.nr * p.nr);
+    nc = wholeTiles(int64_t(usable / (double(p.kc) * ebytes)), p.nr);
   }
   // With threads, one jc block per thread (the generator's parallel loop).
   if (machine.threads > 1)
@@ -115,14 +115,14 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
     p.nc = std::min(nc, roundUp(w.n, p.nr));
 }
 
-class BlockedGemmModel final : public ModelOf<BlockedGemmParams, GemmWorkload> {
+class BlockedGemmModel final
+    : public MicroKernelModelOf<BlockedGemmParams, GemmWorkload> {
 protected:
-  Derivation deriveFor(const GemmWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const GemmWorkload &w,
+                          const Machine &machine) const override {
     const TargetDesc &t = machine.target;
     unsigned ebytes = elementBits(w.element) / 8;
-    BlockedGemmParams p;
-    p.vl = t.lanes(elementBits(w.element));
+    BlockedGemmParams p = startingParams(w, t);
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
     int64_t maxVecs = ceilDiv(w.n, p.vl);
 
@@ -216,22 +216,19 @@ protected:
     }
     CacheLevel l1 = t.cache(1) ? *t.cache(1) : CacheLevel{1, 32768, 64, 8, 1};
 
-    Derivation d;
-    d.config = p.toConfig();
-    d.rationale =
-        formatv(
-            "{0}x{1} register tile ({2} accumulators >= {3:f0} in flight, "
-            "{2}+{4}+1 <= {5} registers); kc={6}: A and B micro-panels "
-            "({7} + {8}) in {9} of {10} L1 ways; mc={11}: A block ({12}) in "
-            "L2; nc={13}",
-            p.mr, p.nr, p.mr * bestVecs, needed, bestVecs, t.vectorRegisters,
-            p.kc, formatBytes(double(p.kc) * p.mr * ebytes),
-            formatBytes(double(p.kc) * p.nr * ebytes),
-            waysFor(double(p.kc) * p.mr * ebytes, l1) +
-                waysFor(double(p.kc) * p.nr * ebytes, l1),
-            l1.ways, p.mc, formatBytes(double(p.mc) * p.kc * ebytes), p.nc)
-            .str();
-    return d;
+    return {
+        p, formatv(
+               "{0}x{1} register tile ({2} accumulators >= {3:f0} in flight, "
+               "{2}+{4}+1 <= {5} registers); kc={6}: A and B micro-panels "
+               "({7} + {8}) in {9} of {10} L1 ways; mc={11}: A block ({12}) in "
+               "L2; nc={13}",
+               p.mr, p.nr, p.mr * bestVecs, needed, bestVecs, t.vectorRegisters,
+               p.kc, formatBytes(double(p.kc) * p.mr * ebytes),
+               formatBytes(double(p.kc) * p.nr * ebytes),
+               waysFor(double(p.kc) * p.mr * ebytes, l1) +
+                   waysFor(double(p.kc) * p.nr * ebytes, l1),
+               l1.ways, p.mc, formatBytes(double(p.mc) * p.kc * ebytes), p.nc)
+               .str()};
   }
 
   Prediction predictParams(const GemmWorkload &w, const BlockedGemmParams &p,
@@ -576,13 +573,12 @@ protected:
         (double(w.k) * w.n + double(w.m) * w.k + 2.0 * w.m * w.n) * ebytes;
     applySharedMemoryFloor(pred, machine, bFirst + packBRead + aFar, footprint,
                            unsigned(p.threads), overhead);
-    pred.reconcile();
     return pred;
   }
 
   Error verifyParams(const GemmWorkload &w, const BlockedGemmParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
+                     const TargetDesc &,
+                     std::vector<std::string> &) const override {
     if (Error err = checkMicroTileWidth(p.nr, p.vl))
       return err;
     if (Error err = checkWholeTiles("mc", p.mc, "mr", p.mr))
@@ -597,18 +593,7 @@ protected:
                        (double(std::min(p.nc, roundUp(w.n, p.nr))) +
                         double(std::min(p.mc, roundUp(w.m, p.mr)))) *
                        (elementBits(w.element) / 8);
-    if (packBytes > double(int64_t(1) << 32))
-      return configError(
-          formatv("packing buffers of {0} are too large (kc x (mc + nc))",
-                  formatBytes(packBytes))
-              .str());
-    warnVectorLength(p.vl, w.element, t, warnings);
-    return Error::success();
-  }
-
-  RegisterUse registerUse(const GemmWorkload &,
-                          const BlockedGemmParams &p) const override {
-    return {microTileRegisters(p.mr, p.nr, p.vl), "mr*nr/vl + nr/vl + 1"};
+    return checkBufferBytes("packing buffers", packBytes, "kc x (mc + nc)");
   }
 
   std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
@@ -634,12 +619,9 @@ protected:
       return true;
     };
     auto push = [&](BlockedGemmParams q) {
-      if (q.mr < 1 || q.nr < q.vl || q.kc < 8)
+      if (!keepMicroKernelMove(w, q, t))
         return;
-      q.mc = std::max(q.mr, q.mc / q.mr * q.mr);
-      q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
-      if (!fitsRegisters(w, q, t))
-        return;
+      q.mc = wholeTiles(q.mc, q.mr);
       if (!resident(q) && resident(base))
         return;
       result.push_back(q.toConfig());
@@ -650,18 +632,11 @@ protected:
       q.mc = roundUp(base.mc, std::max<int64_t>(q.mr, 1));
       push(q);
     }
-    for (int64_t dv : {-1, 1}) {
-      BlockedGemmParams q = base;
-      q.nr += dv * q.vl;
-      q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
-      push(q);
-    }
-    for (double f : {0.5, 0.75, 1.5, 2.0}) {
-      BlockedGemmParams q = base;
-      q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
-      if (q.kc <= w.k + 8)
-        push(q);
-    }
+    for (int64_t dv : {-1, 1})
+      push(withTileWidthStep(base, dv));
+    for (double f : {0.5, 0.75, 1.5, 2.0})
+      if (std::optional<BlockedGemmParams> q = withDepthScaled(base, f, w.k))
+        push(*q);
     for (double f : {0.5, 2.0}) {
       BlockedGemmParams q = base;
       q.mc = int64_t(base.mc * f);
@@ -695,8 +670,7 @@ protected:
           for (int64_t mcMul : {4, 8, 16, 32, 64})
             for (int64_t ku : {1, 2, 4, 8})
               for (int64_t packA : {0, 1}) {
-                BlockedGemmParams p;
-                p.vl = lanes;
+                BlockedGemmParams p = startingParams(w, t);
                 p.mr = mr;
                 p.nr = nv * lanes;
                 p.kc = kc;
@@ -711,22 +685,16 @@ protected:
     return space;
   }
 
-  Config completeFrom(const Workload &workload, const Config &partial,
-                      const Machine &machine) const override {
-    Config merged = overlay(workload, partial, machine);
-    std::optional<BlockedGemmParams> params =
-        paramsOrNothing<BlockedGemmParams>(merged);
-    if (!params)
-      return merged; // verify() reports the problem
+  bool rederive(const GemmWorkload &w, const Config &partial,
+                BlockedGemmParams &p, const Machine &machine) const override {
     // A user-given register tile changes the cache blocks it implies.
-    if (partial.has("mr") || partial.has("nr") || partial.has("vl") ||
-        partial.has("kc")) {
-      const auto &w = std::get<GemmWorkload>(workload);
-      if (params->mr >= 1 && params->nr >= 1)
-        deriveBlocking(w, machine, *params, partial.has("kc"),
-                       partial.has("mc"), partial.has("nc"));
-    }
-    return params->toConfig();
+    if (!partial.has("mr") && !partial.has("nr") && !partial.has("vl") &&
+        !partial.has("kc"))
+      return false;
+    if (p.mr >= 1 && p.nr >= 1)
+      deriveBlocking(w, machine, p, partial.has("kc"), partial.has("mc"),
+                     partial.has("nc"));
+    return true;
   }
 };
 

@@ -19,6 +19,7 @@
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
 #include "autoconfig/Model/Neighbours.h"
+#include "autoconfig/Model/SearchGrid.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -156,16 +157,13 @@ protected:
                    "threads + overhead";
     applySharedMemoryFloor(pred, machine, memTime, footprint,
                            unsigned(parallel), overhead);
-    pred.reconcile();
     return pred;
   }
 
-  Derivation deriveFor(const GemmWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const GemmWorkload &w,
+                          const Machine &machine) const override {
     const TargetDesc &t = machine.target;
-    BroadcastGemmParams p;
-    p.vl = t.lanes(elementBits(w.element));
-    p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
+    BroadcastGemmParams p = startingParams(w, t);
     p.ku = w.k >= 4 ? 4 : 1;
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
     int64_t maxVecs = (w.n + p.vl - 1) / p.vl;
@@ -185,24 +183,15 @@ protected:
           p.uj = uj;
         }
       }
-    Derivation d;
-    d.config = p.toConfig();
-    d.rationale =
+    return {
+        p,
         formatv(
             "{0}x{1} register tile: {2} accumulators vs {3:f0} FMAs in flight "
             "to hide the FMA latency, {2}+{1}+1 of {4} vector registers, "
             "{5:f2} FMAs per load",
             p.ui, p.uj, p.ui * p.uj, needed, t.vectorRegisters,
             double(p.ui * p.uj) / double(p.ui + p.uj))
-            .str();
-    return d;
-  }
-
-  Error verifyParams(const GemmWorkload &w, const BroadcastGemmParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
-    warnVectorLength(p.vl, w.element, t, warnings);
-    return Error::success();
+            .str()};
   }
 
   RegisterUse registerUse(const GemmWorkload &,
@@ -213,10 +202,8 @@ protected:
   std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
                                    const BroadcastGemmParams &p,
                                    const TargetDesc &t) const override {
-    std::vector<Config> result;
-    addTileSteps(
-        result, p, &BroadcastGemmParams::ui, &BroadcastGemmParams::uj,
-        [&](const BroadcastGemmParams &q) { return fitsRegisters(w, q, t); });
+    std::vector<Config> result = fittingTileSteps(
+        w, p, &BroadcastGemmParams::ui, &BroadcastGemmParams::uj, t);
     for (int64_t ku : {1, 2, 4, 8}) {
       BroadcastGemmParams q = p;
       if (q.ku == ku)
@@ -229,22 +216,15 @@ protected:
 
   std::vector<BroadcastGemmParams>
   searchSpaceOf(const GemmWorkload &w, const TargetDesc &t) const override {
-    std::vector<BroadcastGemmParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
-    for (int64_t vl : {lanes / 2, lanes})
-      for (int64_t ui = 1; ui <= 12; ++ui)
-        for (int64_t uj = 1; uj <= 8; ++uj)
-          for (int64_t ku : {1, 2, 4, 8}) {
-            BroadcastGemmParams p;
-            p.vl = vl;
-            p.ui = ui;
-            p.uj = uj;
-            p.ku = ku;
-            p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
-            if (vl >= 1 && fitsRegisters(w, p, t))
-              space.push_back(p);
-          }
-    return space;
+    return searchGrid(startingParams(w, t),
+                      {{&BroadcastGemmParams::vl, {lanes / 2, lanes}},
+                       {&BroadcastGemmParams::ui, valuesFrom(1, 12)},
+                       {&BroadcastGemmParams::uj, valuesFrom(1, 8)},
+                       {&BroadcastGemmParams::ku, {1, 2, 4, 8}}},
+                      [&](const BroadcastGemmParams &p) {
+                        return p.vl >= 1 && fitsRegisters(w, p, t);
+                      });
   }
 
 private:

@@ -13,6 +13,7 @@
 #include "autoconfig/Model/ConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/Neighbours.h"
+#include "autoconfig/Model/SearchGrid.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -47,11 +48,10 @@ protected:
     return true;
   }
 
-  Derivation deriveFor(const ConvWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const ConvWorkload &w,
+                          const Machine &machine) const override {
     const TargetDesc &t = machine.target;
-    CbsmConvParams best;
-    best.vl = t.lanes(elementBits(w.element));
+    CbsmConvParams best = startingParams(w, t);
     double bestTime = INFINITY;
     bool single = w.layout != ConvLayout::NchwFchw;
     int64_t maxVecs = ceilDiv(w.outW(), best.vl);
@@ -70,16 +70,13 @@ protected:
         }
       }
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
-    Derivation d;
-    d.config = best.toConfig();
-    d.rationale =
-        formatv("strip of {0} vectors x {1} output channel(s): {2} "
-                "accumulators vs {3:f0} in flight, {2}+{0}+1 <= {4} "
-                "registers; {5:f2} FMAs per load",
-                best.sv, best.fb, best.sv * best.fb, needed, t.vectorRegisters,
-                double(best.sv * best.fb) / double(best.sv + best.fb))
-            .str();
-    return d;
+    return {best, formatv("strip of {0} vectors x {1} output channel(s): {2} "
+                          "accumulators vs {3:f0} in flight, {2}+{0}+1 <= {4} "
+                          "registers; {5:f2} FMAs per load",
+                          best.sv, best.fb, best.sv * best.fb, needed,
+                          t.vectorRegisters,
+                          double(best.sv * best.fb) / double(best.sv + best.fb))
+                      .str()};
   }
 
   Prediction predictParams(const ConvWorkload &w, const CbsmConvParams &p,
@@ -187,9 +184,11 @@ protected:
              memTime <= stripTime);
     pred.add("overhead", overhead / threads,
              formatv("{0:e2} strips", strips).str());
-    pred.reconcile();
     return pred;
   }
+
+  /// verify() gives no warning for a vl wider than the target's.
+  bool warnsWideVectors() const override { return false; }
 
   RegisterUse registerUse(const ConvWorkload &,
                           const CbsmConvParams &p) const override {
@@ -199,29 +198,20 @@ protected:
   std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &,
                                    const CbsmConvParams &p,
                                    const TargetDesc &t) const override {
-    std::vector<Config> result;
-    addTileSteps(
-        result, p, &CbsmConvParams::sv, &CbsmConvParams::fb,
-        [&](const CbsmConvParams &q) { return fitsRegisters(w, q, t); });
-    return result;
+    return fittingTileSteps(w, p, &CbsmConvParams::sv, &CbsmConvParams::fb, t);
   }
 
   std::vector<CbsmConvParams>
   searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
-    std::vector<CbsmConvParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
     bool single = w.layout != ConvLayout::NchwFchw;
-    for (int64_t vl : {lanes / 2, lanes})
-      for (int64_t sv = 1; sv <= 8; ++sv)
-        for (int64_t fb = 1; fb <= (single ? 1 : 8); ++fb) {
-          CbsmConvParams p;
-          p.vl = vl;
-          p.sv = sv;
-          p.fb = fb;
-          if (vl >= 1 && fitsRegisters(w, p, t))
-            space.push_back(p);
-        }
-    return space;
+    return searchGrid(startingParams(w, t),
+                      {{&CbsmConvParams::vl, {lanes / 2, lanes}},
+                       {&CbsmConvParams::sv, valuesFrom(1, 8)},
+                       {&CbsmConvParams::fb, valuesFrom(1, single ? 1 : 8)}},
+                      [&](const CbsmConvParams &p) {
+                        return p.vl >= 1 && fitsRegisters(w, p, t);
+                      });
   }
 };
 

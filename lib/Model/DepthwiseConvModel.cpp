@@ -23,10 +23,12 @@
 
 #include "autoconfig/Model/AlgorithmModel.h"
 #include "autoconfig/Model/ConfigChecks.h"
+#include "autoconfig/Model/CostTerms.h"
 #include "autoconfig/Model/DepthwiseConvParams.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/Neighbours.h"
+#include "autoconfig/Model/SearchGrid.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -66,13 +68,12 @@ protected:
     return true;
   }
 
-  Derivation deriveFor(const ConvWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const ConvWorkload &w,
+                          const Machine &machine) const override {
     const TargetDesc &t = machine.target;
     const VectorCosts &v = machine.profile.forBits(t.vectorBits);
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
-    DepthwiseConvParams p;
-    p.vl = t.lanes(elementBits(w.element));
+    DepthwiseConvParams p = startingParams(w, t);
     p.threads = machine.threads;
     int64_t cvecs = ceilDiv(w.c, p.vl);
     // Issue time per useful FMA: one input load per FMA, cv filter loads per
@@ -84,8 +85,7 @@ protected:
       int64_t owb = owbForCv(w, cv, t.vectorRegisters);
       double acc = double(owb * cv);
       double hidden = std::min(1.0, acc / needed);
-      int64_t columns = std::min<int64_t>(
-          w.w, (owb - 1) * w.strideW + (w.kw - 1) * w.dilationW + 1);
+      int64_t columns = nhwcTileInputWidth(w, owb);
       // Per kernel row: acc*KW FMAs, (columns + KW)*cv loads.
       double cycles = std::max(acc * w.kw / (v.fmaPerSecond * hidden),
                                double(columns + w.kw) * cv / v.loadPerSecond) /
@@ -101,16 +101,13 @@ protected:
         p.owb = owb;
       }
     }
-    Derivation d;
-    d.config = p.toConfig();
-    d.rationale =
-        formatv("{0} pixels x {1} vector(s) of {2} channels: {3} "
-                "accumulators vs {4:f0} in flight, {3}+{1}x({6}+1) <= {5} "
-                "registers; each input column loaded once per kernel row",
-                p.owb, p.cv, p.vl, p.owb * p.cv, needed, t.vectorRegisters,
-                w.kw)
-            .str();
-    return d;
+    return {p,
+            formatv("{0} pixels x {1} vector(s) of {2} channels: {3} "
+                    "accumulators vs {4:f0} in flight, {3}+{1}x({6}+1) <= {5} "
+                    "registers; each input column loaded once per kernel row",
+                    p.owb, p.cv, p.vl, p.owb * p.cv, needed, t.vectorRegisters,
+                    w.kw)
+                .str()};
   }
 
   Prediction predictParams(const ConvWorkload &w, const DepthwiseConvParams &p,
@@ -120,34 +117,20 @@ protected:
     Prediction pred;
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
-    double ebytes = elementBits(w.element) / 8.0;
-    unsigned bits = unsigned(p.vl * ebytes * 8);
-    const VectorCosts &v = prof.forBits(std::min(bits, t.vectorBits));
-    double split = std::max(1.0, double(bits) / t.vectorBits);
-    double fmaRate = v.fmaPerSecond / split, loadRate = v.loadPerSecond / split;
-    double storeRate = v.storePerSecond / split;
-    double needed = fmaInFlightNeeded(machine, std::min(bits, t.vectorBits));
+    const SplitVectorRates rates(machine, w.element, p.vl);
+    double ebytes = rates.ebytes;
     int64_t oh = w.outH(), ow = w.outW();
     int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
     int64_t cvecs = ceilDiv(w.c, p.vl);
     int64_t cv = std::clamp<int64_t>(p.cv, 1, cvecs);
-    double regs = double(tileRegisters(w, owb, cv)) * split;
+    double regs = double(tileRegisters(w, owb, cv)) * rates.split;
     double spilled = std::max(0.0, regs - t.vectorRegisters);
 
-    struct CClass {
-      int64_t vecs;
-      double count;
-    };
-    SmallVector<CClass, 2> cClasses;
-    if (w.c / (cv * p.vl))
-      cClasses.push_back({cv, double(w.c / (cv * p.vl))});
-    if (w.c % (cv * p.vl))
-      cClasses.push_back({ceilDiv(w.c % (cv * p.vl), p.vl), 1});
     double rowTaps = nhwcKernelRowTaps(w);
     auto tiles = nhwcRowTileClasses(w, owb);
     double compute = 0, edge = 0, fmas = 0, loads = 0, tileOverhead = 0;
     double visits = 0;
-    for (const CClass &cc : cClasses)
+    for (const VectorBlockClass &cc : vectorBlockClasses(w.c, cv, p.vl))
       for (const NhwcRowTileClass &tc : tiles) {
         // One step = one valid kernel row of a tile: the filter vectors of
         // the used kernel columns, each input column once, one FMA per
@@ -158,16 +141,16 @@ protected:
           loadStep += valid ? cc.vecs : 0;
         }
         double spillOps = fmaStep * spilled / std::max(1.0, regs);
-        double eff = std::min(1.0, double(tc.pixels * cc.vecs) / needed);
-        double fTime = fmaStep / (fmaRate * eff);
+        double eff = std::min(1.0, double(tc.pixels * cc.vecs) / rates.needed);
+        double fTime = fmaStep / (rates.fmaRate * eff);
         double lTime =
-            loadStep / loadRate + spillOps * (1 / loadRate + 1 / storeRate);
+            loadStep / rates.loadRate + spillOps * rates.loadStoreSeconds();
         double count = cc.count * tc.count * double(w.n) * rowTaps;
         // Unsplit vectors without spills: the calibrated kernel step (the
         // same measured scale as the GEMM micro-kernel).
         double step =
-            split == 1 && spillOps == 0
-                ? kernelStepSeconds(machine, bits, fmaStep, loadStep, 0)
+            rates.split == 1 && spillOps == 0
+                ? kernelStepSeconds(machine, rates.bits, fmaStep, loadStep, 0)
                 : std::max(fTime, lTime);
         double stepTime = step * count;
         compute += stepTime;
@@ -178,7 +161,7 @@ protected:
         double tileCount = cc.count * tc.count * double(w.n) * oh;
         visits += tileCount;
         tileOverhead += tileCount * (double(tc.pixels * cc.vecs) *
-                                         (1 / loadRate + 1 / storeRate) +
+                                         rates.loadStoreSeconds() +
                                      (w.kh + 4) * prof.loopIterationSeconds);
       }
 
@@ -186,12 +169,7 @@ protected:
     double rowBytes = double(w.w) * w.c * ebytes;
     double inputBytes = double(w.n) * w.h * rowBytes;
     double outBytes = double(w.n) * oh * ow * w.c * ebytes;
-    double inputCols = 0;
-    for (const NhwcRowTileClass &tc : tiles)
-      inputCols +=
-          tc.count *
-          double(std::min<int64_t>(w.w, (tc.pixels - 1) * w.strideW +
-                                            (w.kw - 1) * w.dilationW + 1));
+    double inputCols = nhwcRowInputColumns(w, tiles);
     // Rows actually read (a stride larger than the kernel skips rows).
     double rowsRead = 0;
     for (int64_t ih = 0; ih < w.h; ++ih) {
@@ -212,11 +190,9 @@ protected:
         inputReread / prof.bandwidthFor(uint64_t(rowWindow), t);
     double outTime = 2 * outBytes / prof.bandwidthFor(uint64_t(outBytes), t);
 
-    double threads = double(std::max<int64_t>(1, p.threads));
     double blocks = double(w.n) * oh;
-    double perThread = std::ceil(blocks / threads);
-    double balance = blocks / (std::min(threads, blocks) * perThread);
-    double parallel = std::min(threads, blocks) * balance;
+    ThreadShare share(p.threads, blocks);
+    double parallel = share.parallel;
     double overhead =
         prof.callOverheadSeconds + (p.threads > 1 ? prof.forkJoinSeconds : 0);
     double body = partialOverlap(
@@ -229,7 +205,8 @@ protected:
     pred.add("compute", compute / parallel,
              formatv("{0:e2} vector FMAs, {1:e2} vector loads at {2:e2}/s; "
                      "{3}x{4} tile, {5} accumulators for {6:f0} in flight",
-                     fmas, loads, loadRate, owb, cv, owb * cv, needed)
+                     fmas, loads, rates.loadRate, owb, cv, owb * cv,
+                     rates.needed)
                  .str(),
              compute + tileOverhead < streams);
     pred.add("edge tiles", edge / parallel,
@@ -250,24 +227,16 @@ protected:
     pred.add("output traffic", outTime / parallel,
              formatv("{0} in and out", formatBytes(2 * outBytes)).str(),
              outTime < compute + tileOverhead);
-    pred.addThreads(p.threads, blocks, "output rows", balance);
+    pred.addThreads(p.threads, blocks, "output rows", share.balance);
     pred.add("overhead", overhead, "call + fork/join");
-    pred.reconcile();
     return pred;
-  }
-
-  Error verifyParams(const ConvWorkload &w, const DepthwiseConvParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
-    warnVectorLength(p.vl, w.element, t, warnings);
-    return Error::success();
   }
 
   RegisterUse registerUse(const ConvWorkload &w,
                           const DepthwiseConvParams &p) const override {
-    int64_t cv = std::min(p.cv, ceilDiv(w.c, p.vl));
-    return {tileRegisters(w, std::min(p.owb, w.outW()), cv),
-            "cv*(owb + KW + 1)"};
+    DepthwiseConvParams q =
+        clampPixelTile(p, &DepthwiseConvParams::cv, w.c, w.outW());
+    return {tileRegisters(w, q.owb, q.cv), "cv*(owb + KW + 1)"};
   }
 
   std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &config,
@@ -275,8 +244,7 @@ protected:
                                    const TargetDesc &t) const override {
     std::vector<Config> result;
     auto push = [&](DepthwiseConvParams q) {
-      q.cv = std::min(q.cv, ceilDiv(w.c, q.vl));
-      q.owb = std::min(q.owb, w.outW());
+      q = clampPixelTile(q, &DepthwiseConvParams::cv, w.c, w.outW());
       if (q.owb < 1 || q.cv < 1 || !fitsRegisters(w, q, t))
         return;
       addUnlessSame(result, q, config);
@@ -289,19 +257,14 @@ protected:
 
   std::vector<DepthwiseConvParams>
   searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
-    std::vector<DepthwiseConvParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
-    for (int64_t cv = 1; cv <= std::min<int64_t>(ceilDiv(w.c, lanes), 8); ++cv)
-      for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 16); ++owb) {
-        if (tileRegisters(w, owb, cv) > int64_t(t.vectorRegisters))
-          continue;
-        DepthwiseConvParams p;
-        p.vl = lanes;
-        p.owb = owb;
-        p.cv = cv;
-        space.push_back(p);
-      }
-    return space;
+    return searchGrid(
+        startingParams(w, t),
+        {{&DepthwiseConvParams::cv,
+          valuesFrom(1, std::min<int64_t>(ceilDiv(w.c, lanes), 8))},
+         {&DepthwiseConvParams::owb,
+          valuesFrom(1, std::min<int64_t>(w.outW(), 16))}},
+        [&](const DepthwiseConvParams &p) { return fitsRegisters(w, p, t); });
   }
 };
 

@@ -26,9 +26,11 @@
 #include "autoconfig/Model/AlgorithmModel.h"
 #include "autoconfig/Model/CacheFootprint.h"
 #include "autoconfig/Model/ConfigChecks.h"
+#include "autoconfig/Model/CostTerms.h"
 #include "autoconfig/Model/DirectConvParams.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/Neighbours.h"
+#include "autoconfig/Model/SearchGrid.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -105,6 +107,19 @@ double nhwcKernelRowTaps(const ConvWorkload &w) {
       taps += ih >= 0 && ih < w.h;
     }
   return taps;
+}
+
+int64_t nhwcTileInputWidth(const ConvWorkload &w, int64_t pixels) {
+  return std::min<int64_t>(w.w, (pixels - 1) * w.strideW +
+                                    (w.kw - 1) * w.dilationW + 1);
+}
+
+double nhwcRowInputColumns(const ConvWorkload &w,
+                           ArrayRef<NhwcRowTileClass> tiles) {
+  double columns = 0;
+  for (const NhwcRowTileClass &tc : tiles)
+    columns += tc.count * double(nhwcTileInputWidth(w, tc.pixels));
+  return columns;
 }
 
 DirectFilterLayout directFilterLayout(const ConvWorkload &w,
@@ -203,11 +218,10 @@ protected:
     return true;
   }
 
-  Derivation deriveFor(const ConvWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const ConvWorkload &w,
+                          const Machine &machine) const override {
     const TargetDesc &t = machine.target;
-    DirectConvParams p;
-    p.vl = t.lanes(elementBits(w.element));
+    DirectConvParams p = startingParams(w, t);
     p.threads = machine.threads;
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
     int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, p.vl), 8);
@@ -243,9 +257,8 @@ protected:
     deriveBlocking(w, machine, p, false, false);
 
     double ebytes = elementBits(w.element) / 8.0;
-    Derivation d;
-    d.config = p.toConfig();
-    d.rationale =
+    return {
+        p,
         formatv(
             "{0} pixels x {1} vector(s) of {2} channels: {3} accumulators "
             "vs {4:f0} in flight, {3}+{1}+1 <= {5} registers, {6:f2} FMAs "
@@ -257,8 +270,7 @@ protected:
                 double(w.kh) * w.kw * p.cb, double(p.fv * p.vl) * ebytes,
                 directFilterRowStrideBytes(w, p), cacheOr(t, 2, 1 << 20, 16))),
             p.rb)
-            .str();
-    return d;
+            .str()};
   }
 
   Prediction predictParams(const ConvWorkload &w, const DirectConvParams &p,
@@ -268,15 +280,10 @@ protected:
     Prediction pred;
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
-    double ebytes = elementBits(w.element) / 8.0;
-    unsigned bits = unsigned(p.vl * ebytes * 8);
-    const VectorCosts &v = prof.forBits(std::min(bits, t.vectorBits));
-    // Vectors wider than the registers are split by LLVM into several ops.
-    double split = std::max(1.0, double(bits) / t.vectorBits);
-    double fmaRate = v.fmaPerSecond / split, loadRate = v.loadPerSecond / split;
-    double bcastRate = v.broadcastPerSecond,
-           storeRate = v.storePerSecond / split;
-    double needed = fmaInFlightNeeded(machine, std::min(bits, t.vectorBits));
+    SplitVectorRates rates(machine, w.element, p.vl);
+    double ebytes = rates.ebytes, split = rates.split, needed = rates.needed;
+    double fmaRate = rates.fmaRate, loadRate = rates.loadRate;
+    double bcastRate = rates.broadcastRate, storeRate = rates.storeRate;
     // Same clamping as the generator.
     int64_t oh = w.outH(), ow = w.outW();
     int64_t owb = std::clamp<int64_t>(p.owb, 1, ow);
@@ -298,16 +305,7 @@ protected:
     auto tiles = nhwcRowTileClasses(w, owb);
     double compute = 0, edge = 0, fmas = 0, loadIssue = 0, tileVisits = 0;
     double tileOverhead = 0, loopTime = 0;
-    struct FClass {
-      int64_t vecs;
-      double count;
-    };
-    SmallVector<FClass, 2> fClasses;
-    if (w.f / (fv * p.vl))
-      fClasses.push_back({fv, double(w.f / (fv * p.vl))});
-    if (w.f % (fv * p.vl))
-      fClasses.push_back({ceilDiv(w.f % (fv * p.vl), p.vl), 1});
-    for (const FClass &fc : fClasses)
+    for (const VectorBlockClass &fc : vectorBlockClasses(w.f, fv, p.vl))
       for (const NhwcRowTileClass &tc : tiles) {
         double fmaStep = 0, loadStep = 0, bcastStep = 0;
         for (int64_t valid : tc.validTaps) {
@@ -320,14 +318,14 @@ protected:
         double eff = std::min(1.0, double(tc.pixels * fc.vecs) / needed);
         double fTime = fmaStep / (fmaRate * eff);
         double lTime = loadStep / loadRate + bcastStep / bcastRate +
-                       spillOps * (1 / loadRate + 1 / storeRate);
+                       spillOps * rates.loadStoreSeconds();
         double count = fc.count * tc.count * steps;
         // FMAs and the loads feeding them share the issue and retire width:
         // they overlap only partly.
-        double step =
-            split == 1 && spillOps == 0
-                ? kernelStepSeconds(machine, bits, fmaStep, loadStep, bcastStep)
-                : partialOverlap({fTime, lTime});
+        double step = split == 1 && spillOps == 0
+                          ? kernelStepSeconds(machine, rates.bits, fmaStep,
+                                              loadStep, bcastStep)
+                          : partialOverlap({fTime, lTime});
         double stepTime = step * count;
         compute += stepTime;
         loadIssue += lTime * count;
@@ -340,10 +338,9 @@ protected:
         loopTime += count / unroll * 2 * prof.loopIterationSeconds;
         double visits = fc.count * tc.count * double(w.n) * oh * cBlocks;
         tileVisits += visits;
-        tileOverhead +=
-            visits * (double(tc.pixels * fc.vecs) *
-                          (1 / loadRate + 1 / storeRate + 1 / fmaRate) +
-                      (w.kh + 6) * prof.loopIterationSeconds);
+        tileOverhead += visits * (double(tc.pixels * fc.vecs) *
+                                      (rates.loadStoreSeconds() + 1 / fmaRate) +
+                                  (w.kh + 6) * prof.loopIterationSeconds);
       }
     compute += loopTime;
 
@@ -356,9 +353,7 @@ protected:
     double filterBlockFootprint =
         stridedFootprintBytes(double(w.kh) * w.kw * cb, double(fvl) * ebytes,
                               directFilterRowStrideBytes(w, p), l2);
-    int64_t tileCols = std::min<int64_t>(w.w, (owb - 1) * w.strideW +
-                                                  (w.kw - 1) * w.dilationW + 1);
-    double tileInput = double(w.kh) * tileCols * cb * ebytes;
+    double tileInput = double(w.kh) * nhwcTileInputWidth(w, owb) * cb * ebytes;
     double tilesPerRow = double(ceilDiv(ow, owb));
     double filterToCore =
         double(w.n) * rowTaps * w.kw * w.c * fPad * ebytes * tilesPerRow;
@@ -385,12 +380,7 @@ protected:
     // filter block); between filter blocks the row block's input slice (or,
     // with one filter block, the kernel rows of the previous output row)
     // passes through the cache.
-    double inputPerRow = 0;
-    for (const NhwcRowTileClass &tc : tiles)
-      inputPerRow +=
-          tc.count *
-          double(std::min<int64_t>(w.w, (tc.pixels - 1) * w.strideW +
-                                            (w.kw - 1) * w.dilationW + 1));
+    double inputPerRow = nhwcRowInputColumns(w, tiles);
     double inputToCore =
         double(w.n) * rowTaps * inputPerRow * w.c * ebytes * double(fBlocks);
     double reuseDistance =
@@ -428,11 +418,9 @@ protected:
           2 * filterBytes / prof.bandwidthFor(uint64_t(2 * filterBytes), t);
     }
 
-    double threads = double(std::max<int64_t>(1, p.threads));
     double blocks = double(w.n) * rowBlocks;
-    double perThread = std::ceil(blocks / threads);
-    double balance = blocks / (std::min(threads, blocks) * perThread);
-    double parallel = std::min(threads, blocks) * balance;
+    ThreadShare share(p.threads, blocks);
+    double balance = share.balance, parallel = share.parallel;
     double forkCost = p.threads > 1 ? prof.forkJoinSeconds : 0;
     double overhead = prof.callOverheadSeconds + forkCost;
 
@@ -525,25 +513,23 @@ protected:
     pred.add("filter packing", packTime, packing);
     pred.addThreads(p.threads, blocks, "(n, row block)s", balance);
     pred.add("overhead", overhead, "call + fork/join");
-    pred.reconcile();
     return pred;
   }
 
   Error verifyParams(const ConvWorkload &w, const DirectConvParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
+                     const TargetDesc &,
+                     std::vector<std::string> &) const override {
     if (p.owb * p.fv > 256)
       return configError("owb*fv must be at most 256 accumulators, got " +
                          Twine(p.owb * p.fv));
-    warnVectorLength(p.vl, w.element, t, warnings);
     return Error::success();
   }
 
   RegisterUse registerUse(const ConvWorkload &w,
                           const DirectConvParams &p) const override {
-    int64_t fv = std::min(p.fv, ceilDiv(w.f, p.vl));
-    int64_t owb = std::min(p.owb, w.outW());
-    return {owb * fv + fv + 1, "owb*fv + fv + 1"};
+    DirectConvParams q =
+        clampPixelTile(p, &DirectConvParams::fv, w.f, w.outW());
+    return {q.owb * q.fv + q.fv + 1, "owb*fv + fv + 1"};
   }
 
   std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &config,
@@ -551,8 +537,7 @@ protected:
                                    const TargetDesc &t) const override {
     std::vector<Config> result;
     auto push = [&](DirectConvParams q) {
-      q.fv = std::min(q.fv, ceilDiv(w.f, q.vl));
-      q.owb = std::min(q.owb, w.outW());
+      q = clampPixelTile(q, &DirectConvParams::fv, w.f, w.outW());
       q.cb = std::min(q.cb, w.c);
       q.rb = std::min(q.rb, w.outH());
       if (q.owb < 1 || q.fv < 1 || q.cb < 1 || q.rb < 1 ||
@@ -581,44 +566,27 @@ protected:
 
   std::vector<DirectConvParams>
   searchSpaceOf(const ConvWorkload &w, const TargetDesc &t) const override {
-    std::vector<DirectConvParams> space;
     int64_t lanes = t.lanes(elementBits(w.element));
-    int64_t maxFv = std::min<int64_t>(ceilDiv(w.f, lanes), 8);
     std::vector<int64_t> cbs = {w.c};
     for (int64_t cb = w.c / 2; cb >= 16; cb /= 2)
       cbs.push_back(cb);
-    std::vector<int64_t> rbs = {1, 2, 4, 8, w.outH()};
-    for (int64_t fv = 1; fv <= maxFv; ++fv)
-      for (int64_t owb = 1; owb <= std::min<int64_t>(w.outW(), 28); ++owb) {
-        if (owb * fv + fv + 1 > int64_t(t.vectorRegisters))
-          continue;
-        for (int64_t cb : cbs)
-          for (int64_t rb : rbs) {
-            if (rb > w.outH())
-              continue;
-            DirectConvParams p;
-            p.vl = lanes;
-            p.owb = owb;
-            p.fv = fv;
-            p.cb = cb;
-            p.rb = rb;
-            space.push_back(p);
-          }
-      }
-    return space;
+    return searchGrid(
+        startingParams(w, t),
+        {{&DirectConvParams::fv,
+          valuesFrom(1, std::min<int64_t>(ceilDiv(w.f, lanes), 8))},
+         {&DirectConvParams::owb,
+          valuesFrom(1, std::min<int64_t>(w.outW(), 28))},
+         {&DirectConvParams::cb, cbs},
+         {&DirectConvParams::rb, {1, 2, 4, 8, w.outH()}}},
+        [&](const DirectConvParams &p) {
+          return p.rb <= w.outH() && fitsRegisters(w, p, t);
+        });
   }
 
-  Config completeFrom(const Workload &workload, const Config &partial,
-                      const Machine &machine) const override {
-    Config merged = overlay(workload, partial, machine);
-    std::optional<DirectConvParams> params =
-        paramsOrNothing<DirectConvParams>(merged);
-    if (!params)
-      return merged; // verify() reports the problem
-    const auto &w = std::get<ConvWorkload>(workload);
-    DirectConvParams &p = *params;
+  bool rederive(const ConvWorkload &w, const Config &partial,
+                DirectConvParams &p, const Machine &machine) const override {
     if (p.vl < 1 || p.fv < 1 || p.owb < 1)
-      return merged;
+      return false;
     // A user-given fv changes the owb the registers allow, and the tile
     // changes the cache blocks.
     if ((partial.has("fv") || partial.has("vl")) && !partial.has("owb"))
@@ -627,7 +595,7 @@ protected:
     if (partial.has("fv") || partial.has("vl") || partial.has("owb") ||
         partial.has("cb"))
       deriveBlocking(w, machine, p, partial.has("cb"), partial.has("rb"));
-    return p.toConfig();
+    return true;
   }
 };
 

@@ -11,6 +11,7 @@
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Model/GemmParams.h"
 #include "autoconfig/Model/Neighbours.h"
+#include "autoconfig/Model/SearchGrid.h"
 #include "autoconfig/Support/Arithmetic.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -38,12 +39,10 @@ protected:
     return true;
   }
 
-  Derivation deriveFor(const GemmWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const GemmWorkload &w,
+                          const Machine &machine) const override {
     const TargetDesc &t = machine.target;
-    DotGemmParams p;
-    p.vl = t.lanes(elementBits(w.element));
-    p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
+    DotGemmParams p = startingParams(w, t);
     p.ku = 2;
     double needed = fmaInFlightNeeded(machine, t.vectorBits);
     double best = -1;
@@ -59,13 +58,10 @@ protected:
           p.uj = uj;
         }
       }
-    Derivation d;
-    d.config = p.toConfig();
-    d.rationale = formatv("{0}x{1} block of K-vectors: {2} accumulators vs "
-                          "{3:f0} in flight, {2}+{0}+{1} of {4} registers",
-                          p.ui, p.uj, p.ui * p.uj, needed, t.vectorRegisters)
-                      .str();
-    return d;
+    return {p, formatv("{0}x{1} block of K-vectors: {2} accumulators vs "
+                       "{3:f0} in flight, {2}+{0}+{1} of {4} registers",
+                       p.ui, p.uj, p.ui * p.uj, needed, t.vectorRegisters)
+                   .str()};
   }
 
   Prediction predictParams(const GemmWorkload &w, const DotGemmParams &p,
@@ -127,9 +123,11 @@ protected:
     double footprint = bBytes + aBytes + double(w.m) * w.n * ebytes;
     applySharedMemoryFloor(pred, machine, memTime, footprint, unsigned(threads),
                            overhead);
-    pred.reconcile();
     return pred;
   }
+
+  /// verify() gives no warning for a vl wider than the target's.
+  bool warnsWideVectors() const override { return false; }
 
   RegisterUse registerUse(const GemmWorkload &,
                           const DotGemmParams &p) const override {
@@ -139,30 +137,17 @@ protected:
   std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
                                    const DotGemmParams &p,
                                    const TargetDesc &t) const override {
-    std::vector<Config> result;
-    addTileSteps(
-        result, p, &DotGemmParams::ui, &DotGemmParams::uj,
-        [&](const DotGemmParams &q) { return fitsRegisters(w, q, t); });
-    return result;
+    return fittingTileSteps(w, p, &DotGemmParams::ui, &DotGemmParams::uj, t);
   }
 
   std::vector<DotGemmParams> searchSpaceOf(const GemmWorkload &w,
                                            const TargetDesc &t) const override {
-    std::vector<DotGemmParams> space;
-    int64_t lanes = t.lanes(elementBits(w.element));
-    for (int64_t ui = 1; ui <= 8; ++ui)
-      for (int64_t uj = 1; uj <= 8; ++uj)
-        for (int64_t ku : {1, 2, 4}) {
-          DotGemmParams p;
-          p.vl = lanes;
-          p.ui = ui;
-          p.uj = uj;
-          p.ku = ku;
-          p.mask = t.nativeMasking || t.hasFeature("avx") ? 1 : 0;
-          if (fitsRegisters(w, p, t))
-            space.push_back(p);
-        }
-    return space;
+    return searchGrid(
+        startingParams(w, t),
+        {{&DotGemmParams::ui, valuesFrom(1, 8)},
+         {&DotGemmParams::uj, valuesFrom(1, 8)},
+         {&DotGemmParams::ku, {1, 2, 4}}},
+        [&](const DotGemmParams &p) { return fitsRegisters(w, p, t); });
   }
 };
 

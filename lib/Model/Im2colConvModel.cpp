@@ -73,10 +73,16 @@ Config renamed(Config config, StringRef algorithm) {
   return config;
 }
 
-/// The blocked GEMM model on a convolution's equivalent GEMM.
+/// The blocked GEMM model on a convolution's equivalent GEMM, as the
+/// algorithm `algorithmName` (`algorithmSummary` says what it does).
 class GemmConvModel : public AlgorithmModel {
 public:
-  GemmConvModel() : blocked(createBlockedGemmModel()) {}
+  GemmConvModel(StringRef algorithmName, StringRef algorithmSummary)
+      : blocked(createBlockedGemmModel()), algorithmName(algorithmName),
+        algorithmSummary(algorithmSummary) {}
+
+  StringRef name() const final { return algorithmName; }
+  StringRef summary() const final { return algorithmSummary; }
 
   std::vector<ParamSpec> params() const override { return blocked->params(); }
 
@@ -323,6 +329,9 @@ private:
 
 protected:
   std::unique_ptr<AlgorithmModel> blocked;
+
+private:
+  StringRef algorithmName, algorithmSummary;
 };
 
 //===----------------------------------------------------------------------===//
@@ -331,11 +340,9 @@ protected:
 
 class Gemm1x1ConvModel final : public GemmConvModel {
 public:
-  StringRef name() const override { return kGemm1x1Name; }
-  StringRef summary() const override {
-    return "1x1 convolution as a blocked GEMM on views of the tensors (no "
-           "im2col)";
-  }
+  Gemm1x1ConvModel()
+      : GemmConvModel(kGemm1x1Name, "1x1 convolution as a blocked GEMM on "
+                                    "views of the tensors (no im2col)") {}
 
 protected:
   bool appliesTo(const ConvWorkload &w, std::string &whyNot) const override {
@@ -356,11 +363,10 @@ protected:
 
 class Im2colConvModel final : public GemmConvModel {
 public:
-  StringRef name() const override { return kIm2colName; }
-  StringRef summary() const override {
-    return "im2col fused into the packing of a blocked GEMM, in kc x nc (NCHW) "
-           "or mc x kc (NHWC) tiles";
-  }
+  Im2colConvModel()
+      : GemmConvModel(kIm2colName,
+                      "im2col fused into the packing of a blocked GEMM, in kc "
+                      "x nc (NCHW) or mc x kc (NHWC) tiles") {}
 
 protected:
   int64_t alignKc(const ConvWorkload &w, const GemmWorkload &g,

@@ -1,5 +1,6 @@
 //===- ModelFormat.cpp - Shared helpers of the analysis models ------------===//
 
+#include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -84,6 +85,15 @@ std::string formatSeconds(double s) {
   if (s >= 1e-6)
     return llvm::formatv("{0:f2} us", s * 1e6).str();
   return llvm::formatv("{0:f1} ns", s * 1e9).str();
+}
+
+llvm::Error checkBufferBytes(llvm::StringRef what, double bytes,
+                             llvm::StringRef formula) {
+  if (bytes > double(int64_t(1) << 32))
+    return configError(llvm::formatv("{0} of {1} are too large ({2})", what,
+                                     formatBytes(bytes), formula)
+                           .str());
+  return llvm::Error::success();
 }
 
 } // namespace autoconfig

@@ -54,6 +54,7 @@
 
 #include "autoconfig/Model/ConfigChecks.h"
 #include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Model/WinogradConvParams.h"
 #include "autoconfig/Support/Arithmetic.h"
 
@@ -379,7 +380,7 @@ bool layoutSupported(ConvLayout layout) {
 }
 
 class WinogradConvModel final
-    : public ModelOf<WinogradConvParams, ConvWorkload> {
+    : public MicroKernelModelOf<WinogradConvParams, ConvWorkload> {
 protected:
   bool appliesTo(const ConvWorkload &w, const TargetDesc &,
                  std::string &whyNot) const override {
@@ -404,15 +405,16 @@ protected:
     return true;
   }
 
-  Derivation deriveFor(const ConvWorkload &w,
-                       const Machine &machine) const override {
+  DerivedParams deriveFor(const ConvWorkload &w,
+                          const Machine &machine) const override {
     return deriveWith(w, machine, Config());
   }
 
   Config completeFrom(const Workload &workload, const Config &partial,
                       const Machine &machine) const override {
     Config completed =
-        deriveWith(std::get<ConvWorkload>(workload), machine, partial).config;
+        deriveWith(std::get<ConvWorkload>(workload), machine, partial)
+            .params.toConfig();
     // Keep every user value, even one the search would not pick.
     for (const auto &[key, value] : partial.params())
       completed.set(key, value);
@@ -680,13 +682,12 @@ protected:
                                     : " reused from the heap")
                  .str());
     pred.add("overhead", overhead, "call, block loops, scratch allocation");
-    pred.reconcile();
     return pred;
   }
 
   Error verifyParams(const ConvWorkload &w, const WinogradConvParams &p,
-                     const TargetDesc &t,
-                     std::vector<std::string> &warnings) const override {
+                     const TargetDesc &,
+                     std::vector<std::string> &) const override {
     if (p.m != 2 && p.m != 4)
       return configError("m must be 2 or 4, got " + Twine(p.m));
     if (Error err = checkMicroTileWidth(p.nr, p.vl))
@@ -703,19 +704,8 @@ protected:
     WinogradGeometry g(w, p);
     unsigned ebytes = elementBits(w.element) / 8;
     double scratch = double(g.a2) * g.tb * (g.cPad + g.nc) * ebytes;
-    if (scratch > double(int64_t(1) << 32))
-      return configError(
-          formatv("tile block buffers of {0} are too large (alpha^2 x "
-                  "tbh x tbw x (C + nc))",
-                  formatBytes(scratch))
-              .str());
-    warnVectorLength(p.vl, w.element, t, warnings);
-    return Error::success();
-  }
-
-  RegisterUse registerUse(const ConvWorkload &,
-                          const WinogradConvParams &p) const override {
-    return {microTileRegisters(p.mr, p.nr, p.vl), "mr*nr/vl + nr/vl + 1"};
+    return checkBufferBytes("tile block buffers", scratch,
+                            "alpha^2 x tbh x tbw x (C + nc)");
   }
 
   std::vector<Config> neighboursOf(const ConvWorkload &w, const Config &,
@@ -723,12 +713,8 @@ protected:
                                    const TargetDesc &t) const override {
     std::vector<Config> result;
     auto push = [&](WinogradConvParams q) {
-      if (q.mr < 1 || q.nr < q.vl || q.tbh < 1 || q.tbw < 1 || q.kc < 8)
-        return;
-      q.nc = std::max(q.nr, q.nc / q.nr * q.nr);
-      if (!fitsRegisters(w, q, t))
-        return;
-      if (!errorAdmissible(w, q.m))
+      if (q.tbh < 1 || q.tbw < 1 || !keepMicroKernelMove(w, q, t) ||
+          !errorAdmissible(w, q.m))
         return;
       result.push_back(q.toConfig());
     };
@@ -741,10 +727,7 @@ protected:
       WinogradConvParams q = base;
       q.mr += d;
       push(q);
-      q = base;
-      q.nr += d * q.vl;
-      q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
-      push(q);
+      push(withTileWidthStep(base, d));
       q = base;
       q.tbh += d;
       push(q);
@@ -756,10 +739,9 @@ protected:
       WinogradConvParams q = base;
       q.nc = int64_t(base.nc * f);
       push(q);
-      q = base;
-      q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
-      if (q.kc <= w.c + 8)
-        push(q);
+      if (std::optional<WinogradConvParams> deeper =
+              withDepthScaled(base, f, w.c))
+        push(*deeper);
     }
     return result;
   }
@@ -779,9 +761,8 @@ protected:
           for (int64_t tbh : {1, 2, 4, 8})
             for (int64_t parts : {1, 2, 4})
               for (int64_t ncMul : {1, 2, 4}) {
-                WinogradConvParams p;
+                WinogradConvParams p = startingParams(w, t);
                 p.m = m;
-                p.vl = lanes;
                 p.mr = mr;
                 p.nr = nv * lanes;
                 p.tbh = tbh;
@@ -797,8 +778,8 @@ protected:
   }
 
 private:
-  Derivation deriveWith(const ConvWorkload &w, const Machine &machine,
-                        const Config &fixed) const {
+  DerivedParams deriveWith(const ConvWorkload &w, const Machine &machine,
+                           const Config &fixed) const {
     const TargetDesc &t = machine.target;
     unsigned ebytes = elementBits(w.element) / 8;
     auto given = [&](StringRef key, int64_t fallback) {
@@ -912,9 +893,8 @@ private:
     }
 
     WinogradGeometry g(w, best);
-    Derivation d;
-    d.config = best.toConfig();
-    d.rationale =
+    return {
+        best,
         formatv(
             "F({0}x{0},3x3): expected error {1:e1} vs tolerance {2:e1}; "
             "{3}x{4} register tile ({5} accumulators for {6:f0} in flight); "
@@ -925,8 +905,7 @@ private:
             g.tbw, formatBytes(double(g.a2) * g.tb * g.cPad * ebytes),
             formatBytes(double(g.a2) * g.tb * g.nc * ebytes),
             formatBytes(double(g.a2) * w.c * g.fPad * ebytes), g.kc)
-            .str();
-    return d;
+            .str()};
   }
 };
 

@@ -1,5 +1,4 @@
-//===- GraphState.h - The state of one graph's import ------------*- C++
-//-*-===//
+//===- GraphState.h - The state of one graph's import -----------*- C++ -*-===//
 #ifndef AUTOCONFIG_LIB_ONNX_GRAPHSTATE_H
 #define AUTOCONFIG_LIB_ONNX_GRAPHSTATE_H
 

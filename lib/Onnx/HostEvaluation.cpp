@@ -133,28 +133,6 @@ OnnxTensor hostBroadcast(const OnnxTensor &t, ArrayRef<int64_t> shape) {
   });
 }
 
-/// `v` wrapped to the width and signedness of integer `type`.
-static int64_t wrapTo(int64_t v, int32_t type) {
-  switch (OnnxDataType(type)) {
-  case OnnxDataType::Bool:
-    return v != 0;
-  case OnnxDataType::UInt8:
-    return uint8_t(v);
-  case OnnxDataType::Int8:
-    return int8_t(v);
-  case OnnxDataType::UInt16:
-    return uint16_t(v);
-  case OnnxDataType::Int16:
-    return int16_t(v);
-  case OnnxDataType::Int32:
-    return int32_t(v);
-  case OnnxDataType::UInt32:
-    return uint32_t(v);
-  default:
-    return v;
-  }
-}
-
 OnnxTensor hostCast(const OnnxTensor &t, int32_t type) {
   OnnxTensor out;
   out.type = type;
@@ -180,7 +158,7 @@ OnnxTensor hostCast(const OnnxTensor &t, int32_t type) {
     } else {
       v = t.ints[i];
     }
-    out.ints.push_back(wrapTo(v, type));
+    out.ints.push_back(wrapToOnnxInteger(v, type));
   }
   return out;
 }

@@ -1,5 +1,4 @@
-//===- HostEvaluation.h - Data movement on tensors known at import -*- C++
-//-*-===//
+//===- HostEvaluation.h - Data movement known at import ---------*- C++ -*-===//
 //
 // Shape computations in exported models (Shape -> Gather -> Concat ->
 // Reshape, weights transposed or unsqueezed by the exporter) only move or

@@ -95,6 +95,12 @@ FailureOr<Value> NodeContext::tensor(unsigned i) {
   return v.tensor;
 }
 
+FailureOr<Value> NodeContext::tensorAfterAttributes(unsigned i) {
+  if (failed())
+    return failure();
+  return tensor(i);
+}
+
 FailureOr<SmallVector<int64_t>> NodeContext::constantInts(unsigned i,
                                                           StringRef what) {
   if (!hasInput(i)) {
@@ -117,6 +123,33 @@ FailureOr<SmallVector<int64_t>> NodeContext::constantInts(unsigned i,
   return SmallVector<int64_t>(c->ints.begin(), c->ints.end());
 }
 
+std::optional<SmallVector<int64_t>>
+NodeContext::intsAttrOrInput(StringRef name, unsigned input,
+                             int64_t inputSince) {
+  if (opset < inputSince)
+    return intsAttr(name);
+  if (!hasInput(input))
+    return std::nullopt;
+  FailureOr<SmallVector<int64_t>> values = constantInts(input, name);
+  if (mlir::failed(values))
+    return std::nullopt;
+  return std::move(*values);
+}
+
+FailureOr<SmallVector<int64_t>>
+NodeContext::requiredIntsAttrOrInput(StringRef name, unsigned input,
+                                     int64_t inputSince, StringRef attrName) {
+  if (opset >= inputSince)
+    return constantInts(input, name);
+  std::optional<SmallVector<int64_t>> values =
+      intsAttr(attrName.empty() ? name : attrName);
+  if (!values) {
+    (void)invalid("attribute " + name + " is required");
+    return failure();
+  }
+  return std::move(*values);
+}
+
 const ::onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {
   for (const ::onnx::AttributeProto &a : node.attribute())
     if (a.name() == name)
@@ -136,25 +169,19 @@ const ::onnx::AttributeProto *NodeContext::rawAttr(StringRef name) {
 /// The ONNX attribute type a proto holds: its `type` field, or for protos
 /// written without it (old exporters), the field that is set.
 static int attributeType(const ::onnx::AttributeProto &a) {
-  if (a.has_type() && a.type() != ::onnx::AttributeProto::UNDEFINED)
+  using Proto = ::onnx::AttributeProto;
+  if (a.has_type() && a.type() != Proto::UNDEFINED)
     return a.type();
-  if (a.has_f())
-    return ::onnx::AttributeProto::FLOAT;
-  if (a.has_i())
-    return ::onnx::AttributeProto::INT;
-  if (a.has_s())
-    return ::onnx::AttributeProto::STRING;
-  if (a.has_t())
-    return ::onnx::AttributeProto::TENSOR;
-  if (a.has_g())
-    return ::onnx::AttributeProto::GRAPH;
-  if (a.floats_size())
-    return ::onnx::AttributeProto::FLOATS;
-  if (a.ints_size())
-    return ::onnx::AttributeProto::INTS;
-  if (a.strings_size())
-    return ::onnx::AttributeProto::STRINGS;
-  return ::onnx::AttributeProto::UNDEFINED;
+  // The first field set, in this order, says the type.
+  const std::pair<bool, Proto::AttributeType> fields[] = {
+      {a.has_f(), Proto::FLOAT},        {a.has_i(), Proto::INT},
+      {a.has_s(), Proto::STRING},       {a.has_t(), Proto::TENSOR},
+      {a.has_g(), Proto::GRAPH},        {a.floats_size() > 0, Proto::FLOATS},
+      {a.ints_size() > 0, Proto::INTS}, {a.strings_size() > 0, Proto::STRINGS}};
+  for (auto [set, type] : fields)
+    if (set)
+      return type;
+  return Proto::UNDEFINED;
 }
 
 static StringRef attributeTypeName(int type) {
@@ -254,11 +281,14 @@ LogicalResult NodeContext::finish(FailureOr<Value> result) {
   return success();
 }
 
+LogicalResult NodeContext::finishConstant(OnnxTensor value) {
+  setConstantOutput(0, std::move(value));
+  return success();
+}
+
 LogicalResult NodeContext::passThrough(unsigned i) {
-  if (const OnnxTensor *c = constant(i)) {
-    setConstantOutput(0, *c);
-    return success();
-  }
+  if (const OnnxTensor *c = constant(i))
+    return finishConstant(*c);
   return finish(tensor(i));
 }
 

@@ -62,6 +62,9 @@ public:
   /// Input i as a runtime tensor (f32 or f64; a constant is materialized).
   /// Fails, with the error reported, for other element types.
   mlir::FailureOr<mlir::Value> tensor(unsigned i);
+  /// tensor(i) for a converter that has read its attributes: fails, without
+  /// building anything, when reading them reported an error.
+  mlir::FailureOr<mlir::Value> tensorAfterAttributes(unsigned i);
   /// Inputs 0 to N-1 as runtime tensors, read in order as tensor() reads
   /// them; fails at the first that cannot be one.
   template <size_t N> mlir::FailureOr<std::array<mlir::Value, N>> tensors() {
@@ -82,6 +85,19 @@ public:
   /// axes, pads); `what` names the operand in errors.
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   constantInts(unsigned i, llvm::StringRef what);
+  /// Integers (axes, a shape, pads, split sizes) that the op's later opsets
+  /// take as input `input` instead of attribute `name`: the attribute before
+  /// opset `inputSince`, the input (known at import time, as constantInts()
+  /// reads it) from then on. nullopt when the node has neither, or when the
+  /// one it has is malformed (reported: check failed()).
+  std::optional<llvm::SmallVector<int64_t>>
+  intsAttrOrInput(llvm::StringRef name, unsigned input, int64_t inputSince);
+  /// The same for integers the op requires: a missing attribute or input is
+  /// invalid. `attrName` names the attribute where an old opset named it
+  /// otherwise.
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  requiredIntsAttrOrInput(llvm::StringRef name, unsigned input,
+                          int64_t inputSince, llvm::StringRef attrName = "");
 
   // Attributes. Reading one marks it understood. A value of the wrong
   // attribute type is reported as invalid and the default is returned.
@@ -111,6 +127,9 @@ public:
   /// The end of a converter: output 0 set to `result` and success, or the
   /// failure of building it (already reported).
   mlir::LogicalResult finish(mlir::FailureOr<mlir::Value> result);
+  /// The end of a converter whose output 0 is known at import time: output
+  /// 0 set to `value`, and success.
+  mlir::LogicalResult finishConstant(OnnxTensor value);
   /// Output 0 is input i unchanged: a value known at import time stays
   /// known, a runtime tensor is forwarded.
   mlir::LogicalResult passThrough(unsigned i);

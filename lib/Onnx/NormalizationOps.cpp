@@ -208,9 +208,7 @@ LogicalResult convertLayerNormalization(NodeContext &ctx) {
   double epsilon = ctx.floatAttr("epsilon", 1e-5f);
   if (ctx.intAttr("stash_type", 1) != 1)
     return ctx.unsupported("LayerNormalization stash_type other than float");
-  if (ctx.failed())
-    return failure();
-  FailureOr<Value> x = ctx.tensor(0);
+  FailureOr<Value> x = ctx.tensorAfterAttributes(0);
   if (failed(x))
     return failure();
   int64_t rank = shapeOf(*x).size();

@@ -91,26 +91,36 @@ static OnnxValueInfo describeValue(const ::onnx::ValueInfoProto &v) {
   return info;
 }
 
+/// Adds `name`, the name of an initializer or a graph input, to `names`: it
+/// must be set and not there yet. `article` and `kind` say what it names
+/// ("an", "initializer"), `repeated` how a second one is described.
+static Error addUniqueName(StringSet<> &names, const std::string &name,
+                           StringRef article, StringRef kind,
+                           StringRef repeated) {
+  if (name.empty())
+    return invalid(article + " " + kind + " has no name");
+  if (!names.insert(name).second)
+    return invalid(kind + " '" + name + "' is " + repeated);
+  return Error::success();
+}
+
 /// Checks the graph's structure: unique definitions, topological order,
 /// every use defined. Subgraphs (If, Loop) are the converters' concern.
 static Error validateGraph(const ::onnx::GraphProto &graph) {
   StringSet<> defined;
-  for (const ::onnx::TensorProto &init : graph.initializer()) {
-    if (init.name().empty())
-      return invalid("an initializer has no name");
-    if (!defined.insert(init.name()).second)
-      return invalid("initializer '" + init.name() + "' is defined twice");
-  }
+  for (const ::onnx::TensorProto &init : graph.initializer())
+    if (Error err = addUniqueName(defined, init.name(), "an", "initializer",
+                                  "defined twice"))
+      return err;
   if (graph.sparse_initializer_size())
     return make_error<OnnxImportError>(OnnxErrorKind::Unsupported,
                                        "sparse initializers are not supported",
                                        "sparse initializer");
   StringSet<> inputs;
   for (const ::onnx::ValueInfoProto &in : graph.input()) {
-    if (in.name().empty())
-      return invalid("a graph input has no name");
-    if (!inputs.insert(in.name()).second)
-      return invalid("graph input '" + in.name() + "' is declared twice");
+    if (Error err = addUniqueName(inputs, in.name(), "a", "graph input",
+                                  "declared twice"))
+      return err;
     // An input with an initializer of the same name is that initializer
     // (IR version 3 listed every weight as an input).
     defined.insert(in.name());

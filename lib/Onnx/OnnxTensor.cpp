@@ -12,10 +12,10 @@
 #include "autoconfig/Onnx/OnnxModel.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
-
-#include <cstring>
 
 using namespace llvm;
 
@@ -167,13 +167,24 @@ static size_t elementBytes(int32_t type) {
   }
 }
 
+int64_t wrapToOnnxInteger(int64_t v, int32_t type) {
+  if (type == int32_t(OnnxDataType::Bool))
+    return v != 0;
+  unsigned bits = 8 * elementBytes(type);
+  if (!isOnnxIntegerType(type) || bits == 64)
+    return v;
+  // Two's complement of the type's width.
+  bool isSigned = type == int32_t(OnnxDataType::Int8) ||
+                  type == int32_t(OnnxDataType::Int16) ||
+                  type == int32_t(OnnxDataType::Int32);
+  return isSigned ? SignExtend64(uint64_t(v), bits)
+                  : int64_t(uint64_t(v) & maskTrailingOnes<uint64_t>(bits));
+}
+
 static double halfToDouble(uint16_t bits, bool bfloat) {
   if (bfloat) {
     // bfloat16 is the upper half of an IEEE single.
-    uint32_t word = uint32_t(bits) << 16;
-    float value;
-    std::memcpy(&value, &word, 4);
-    return value;
+    return llvm::bit_cast<float>(uint32_t(bits) << 16);
   }
   APFloat half(APFloat::IEEEhalf(), APInt(16, bits));
   bool losesInfo = false;
@@ -188,56 +199,62 @@ static void decodeRaw(const char *raw, int64_t count, OnnxTensor &t) {
   for (int64_t i = 0; i < count; ++i) {
     const char *p = raw + i * size;
     switch (OnnxDataType(t.type)) {
-    case OnnxDataType::Float: {
-      uint32_t bits = endian::read32le(p);
-      float v;
-      std::memcpy(&v, &bits, 4);
-      t.floats.push_back(v);
+    case OnnxDataType::Float:
+      t.floats.push_back(llvm::bit_cast<float>(endian::read32le(p)));
       break;
-    }
-    case OnnxDataType::Double: {
-      uint64_t bits = endian::read64le(p);
-      double v;
-      std::memcpy(&v, &bits, 8);
-      t.floats.push_back(v);
+    case OnnxDataType::Double:
+      t.floats.push_back(llvm::bit_cast<double>(endian::read64le(p)));
       break;
-    }
     case OnnxDataType::Float16:
     case OnnxDataType::BFloat16:
       t.floats.push_back(halfToDouble(
           endian::read16le(p), t.type == int32_t(OnnxDataType::BFloat16)));
       break;
-    case OnnxDataType::UInt8:
-      t.ints.push_back(uint8_t(*p));
-      break;
-    case OnnxDataType::Bool:
-      t.ints.push_back(*p != 0);
-      break;
-    case OnnxDataType::Int8:
-      t.ints.push_back(int8_t(*p));
-      break;
-    case OnnxDataType::UInt16:
-      t.ints.push_back(endian::read16le(p));
-      break;
-    case OnnxDataType::Int16:
-      t.ints.push_back(int16_t(endian::read16le(p)));
-      break;
-    case OnnxDataType::Int32:
-      t.ints.push_back(int32_t(endian::read32le(p)));
-      break;
-    case OnnxDataType::UInt32:
-      t.ints.push_back(endian::read32le(p));
-      break;
-    case OnnxDataType::Int64:
-      t.ints.push_back(int64_t(endian::read64le(p)));
-      break;
-    case OnnxDataType::UInt64:
-      // Values beyond int64 wrap; no op of the importer reads them.
-      t.ints.push_back(int64_t(endian::read64le(p)));
-      break;
-    default:
+    default: {
+      // Integers: the type's width, little-endian, wrapped to its
+      // signedness (UInt64 values beyond int64 wrap; no op of the importer
+      // reads them).
+      uint64_t bits = 0;
+      for (size_t k = 0; k < size; ++k)
+        bits |= uint64_t(uint8_t(p[k])) << (8 * k);
+      t.ints.push_back(wrapToOnnxInteger(int64_t(bits), t.type));
       break;
     }
+    }
+  }
+}
+
+/// Appends to `t` the values of the typed field of `proto` that holds its
+/// type (onnx.proto); `take(field, append)` checks the field's count, then
+/// appends each value.
+template <typename Take>
+static Error decodeFields(const ::onnx::TensorProto &proto, OnnxTensor &t,
+                          Take take) {
+  // Values stored as they are: floats widened, integers as int64.
+  auto toFloats = [&](auto v) { t.floats.push_back(v); };
+  auto toInts = [&](auto v) { t.ints.push_back(int64_t(v)); };
+  switch (OnnxDataType(t.type)) {
+  case OnnxDataType::Float:
+    return take(proto.float_data(), toFloats);
+  case OnnxDataType::Double:
+    return take(proto.double_data(), toFloats);
+  case OnnxDataType::Float16:
+  case OnnxDataType::BFloat16:
+    // The 16 bits of each value in an int32_data entry.
+    return take(proto.int32_data(), [&](int32_t v) {
+      t.floats.push_back(
+          halfToDouble(uint16_t(v), t.type == int32_t(OnnxDataType::BFloat16)));
+    });
+  case OnnxDataType::Int64:
+    return take(proto.int64_data(), toInts);
+  case OnnxDataType::UInt32:
+  case OnnxDataType::UInt64:
+    return take(proto.uint64_data(), toInts);
+  case OnnxDataType::Bool:
+    return take(proto.int32_data(),
+                [&](int32_t v) { t.ints.push_back(v != 0); });
+  default: // the other integer types live in int32_data
+    return take(proto.int32_data(), toInts);
   }
 }
 
@@ -298,39 +315,7 @@ Expected<OnnxTensor> decodeTensor(const ::onnx::TensorProto &proto,
       convert(v);
     return Error::success();
   };
-  Error err = Error::success();
-  switch (OnnxDataType(t.type)) {
-  case OnnxDataType::Float:
-    err = take(proto.float_data(), [&](float v) { t.floats.push_back(v); });
-    break;
-  case OnnxDataType::Double:
-    err = take(proto.double_data(), [&](double v) { t.floats.push_back(v); });
-    break;
-  case OnnxDataType::Float16:
-  case OnnxDataType::BFloat16:
-    // The 16 bits of each value in an int32_data entry.
-    err = take(proto.int32_data(), [&](int32_t v) {
-      t.floats.push_back(
-          halfToDouble(uint16_t(v), t.type == int32_t(OnnxDataType::BFloat16)));
-    });
-    break;
-  case OnnxDataType::Int64:
-    err = take(proto.int64_data(), [&](int64_t v) { t.ints.push_back(v); });
-    break;
-  case OnnxDataType::UInt32:
-  case OnnxDataType::UInt64:
-    err = take(proto.uint64_data(),
-               [&](uint64_t v) { t.ints.push_back(int64_t(v)); });
-    break;
-  case OnnxDataType::Bool:
-    err =
-        take(proto.int32_data(), [&](int32_t v) { t.ints.push_back(v != 0); });
-    break;
-  default: // the other integer types live in int32_data
-    err = take(proto.int32_data(), [&](int32_t v) { t.ints.push_back(v); });
-    break;
-  }
-  if (err)
+  if (Error err = decodeFields(proto, t, take))
     return std::move(err);
   return t;
 }

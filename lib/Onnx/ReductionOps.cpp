@@ -51,9 +51,7 @@ LogicalResult convertReduce(NodeContext &ctx, Reduction kind) {
   } else {
     axes = ctx.intsAttr("axes");
   }
-  if (ctx.failed())
-    return failure();
-  FailureOr<Value> x = ctx.tensor(0);
+  FailureOr<Value> x = ctx.tensorAfterAttributes(0);
   if (failed(x))
     return failure();
   int64_t rank = shapeOf(*x).size();

@@ -49,6 +49,30 @@ FailureOr<SmallVector<int64_t>> inputShape(NodeContext &ctx, unsigned i) {
   return SmallVector<int64_t>(shapeOf(*x));
 }
 
+/// Attribute value `axis` normalized against `rank`, the rank of input 0;
+/// fails without a report of its own when input 0 is missing or reading the
+/// attributes reported an error.
+FailureOr<int64_t> axisOfInput(NodeContext &ctx, int64_t axis,
+                               std::optional<int64_t> rank) {
+  if (!rank || ctx.failed())
+    return failure();
+  return normalizeAxis(ctx, axis, *rank);
+}
+
+/// The shape of input 0 (as inputShape() reads it), which must be static
+/// along `axis`: an unsupported `symbolic` error otherwise.
+FailureOr<SmallVector<int64_t>>
+inputShapeStaticAlong(NodeContext &ctx, int64_t axis, const Twine &symbolic) {
+  FailureOr<SmallVector<int64_t>> shape = inputShape(ctx, 0);
+  if (failed(shape))
+    return failure();
+  if (ShapedType::isDynamic((*shape)[axis])) {
+    (void)ctx.unsupported(symbolic);
+    return failure();
+  }
+  return shape;
+}
+
 /// Index of a linalg.generic's loop `d`.
 Value loopIndex(OpBuilder &b, Location loc, int64_t d) {
   return linalg::IndexOp::create(b, loc, d);
@@ -92,6 +116,17 @@ FailureOr<int64_t> oneOutputInputRank(NodeContext &ctx) {
   return requireInputRank(ctx);
 }
 
+/// The shape of a vector of `field`'s values (value_floats, value_ints).
+template <typename Field> std::vector<int64_t> vectorShape(const Field &field) {
+  return {int64_t(field.size())};
+}
+
+/// The values of a repeated proto field as a std::vector<T>.
+template <typename T, typename Field>
+std::vector<T> valuesOf(const Field &field) {
+  return std::vector<T>(field.begin(), field.end());
+}
+
 LogicalResult convertConstant(NodeContext &ctx) {
   if (ctx.numInputs() != 0)
     return ctx.invalid("Constant takes no inputs");
@@ -111,30 +146,24 @@ LogicalResult convertConstant(NodeContext &ctx) {
   if (!found)
     return ctx.invalid("Constant has no value attribute");
   StringRef kind = found->name();
-  auto output = [&](OnnxTensor t) {
-    ctx.setConstantOutput(0, std::move(t));
-    return success();
-  };
   if (kind == "value") {
     if (!found->has_t())
       return ctx.invalid("attribute 'value' must be a tensor");
     llvm::Expected<OnnxTensor> t = decodeTensor(found->t(), "Constant value");
     if (!t)
       return ctx.fail(t.takeError());
-    return output(std::move(*t));
+    return ctx.finishConstant(std::move(*t));
   }
   if (kind == "value_float")
-    return output(OnnxTensor::ofFloats({}, {found->f()}));
+    return ctx.finishConstant(OnnxTensor::ofFloats({}, {found->f()}));
   if (kind == "value_floats")
-    return output(OnnxTensor::ofFloats(
-        {int64_t(found->floats_size())},
-        std::vector<double>(found->floats().begin(), found->floats().end())));
+    return ctx.finishConstant(OnnxTensor::ofFloats(
+        vectorShape(found->floats()), valuesOf<double>(found->floats())));
   if (kind == "value_int")
-    return output(OnnxTensor::ofInts({}, {found->i()}));
+    return ctx.finishConstant(OnnxTensor::ofInts({}, {found->i()}));
   if (kind == "value_ints")
-    return output(OnnxTensor::ofInts(
-        {int64_t(found->ints_size())},
-        std::vector<int64_t>(found->ints().begin(), found->ints().end())));
+    return ctx.finishConstant(OnnxTensor::ofInts(
+        vectorShape(found->ints()), valuesOf<int64_t>(found->ints())));
   return ctx.unsupported("Constant " + kind.str());
 }
 
@@ -159,15 +188,12 @@ LogicalResult convertTranspose(NodeContext &ctx) {
     return ctx.invalid("perm " + onnxShapeString(permutation) +
                        " is not a permutation of " + Twine(*rank) + " dims");
   if (const OnnxTensor *c = ctx.constant(0))
-    if (ctx.graph.hostEvaluable(c->shape)) {
-      ctx.setConstantOutput(0, hostTranspose(*c, permutation));
-      return success();
-    }
+    if (ctx.graph.hostEvaluable(c->shape))
+      return ctx.finishConstant(hostTranspose(*c, permutation));
   FailureOr<Value> x = ctx.tensor(0);
   if (failed(x))
     return failure();
-  ctx.setOutput(0, transpose(ctx.b, ctx.loc, *x, permutation));
-  return success();
+  return ctx.finish(transpose(ctx.b, ctx.loc, *x, permutation));
 }
 
 /// The target shape of Reshape: 0 copies the input's dim (unless
@@ -259,19 +285,12 @@ FailureOr<SmallVector<int64_t>> reshapeTarget(NodeContext &ctx,
 LogicalResult convertReshape(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  SmallVector<int64_t> requested;
-  if (ctx.opset < 5) {
-    std::optional<SmallVector<int64_t>> shape = ctx.intsAttr("shape");
+  FailureOr<SmallVector<int64_t>> requested =
+      ctx.requiredIntsAttrOrInput("shape", 1, 5);
+  if (ctx.opset < 5)
     ctx.ignoreAttr("consumed_inputs");
-    if (!shape)
-      return ctx.invalid("attribute shape is required");
-    requested = *shape;
-  } else {
-    FailureOr<SmallVector<int64_t>> shape = ctx.constantInts(1, "shape");
-    if (failed(shape))
-      return failure();
-    requested = *shape;
-  }
+  if (failed(requested))
+    return failure();
   bool allowZero = ctx.opset >= 14 && ctx.intAttr("allowzero", 0) != 0;
   if (ctx.failed())
     return failure();
@@ -279,21 +298,18 @@ LogicalResult convertReshape(NodeContext &ctx) {
   if (failed(input))
     return failure();
   FailureOr<SmallVector<int64_t>> target =
-      reshapeTarget(ctx, *input, requested, allowZero);
+      reshapeTarget(ctx, *input, *requested, allowZero);
   if (failed(target))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0)) {
     OnnxTensor t = *c;
     t.shape.assign(target->begin(), target->end());
-    ctx.setConstantOutput(0, std::move(t));
-    return success();
+    return ctx.finishConstant(std::move(t));
   }
   Value x = *ctx.tensor(0);
   auto type = cast<RankedTensorType>(x.getType());
-  if (type.hasStaticShape()) {
-    ctx.setOutput(0, reshapeStatic(ctx.b, ctx.loc, x, *target));
-    return success();
-  }
+  if (type.hasStaticShape())
+    return ctx.finish(reshapeStatic(ctx.b, ctx.loc, x, *target));
   // Symbolic dims are copied: a collapse or an expansion keeps them.
   auto resultType = RankedTensorType::get(*target, type.getElementType());
   std::optional<SmallVector<ReassociationIndices>> groups =
@@ -303,11 +319,10 @@ LogicalResult convertReshape(NodeContext &ctx) {
                            "Reshape from " + onnxShapeString(*input) + " to " +
                                onnxShapeString(*target) +
                                " is not a collapse or an expansion");
-  if (type.getRank() >= resultType.getRank()) {
-    ctx.setOutput(0, tensor::CollapseShapeOp::create(ctx.b, ctx.loc, resultType,
-                                                     x, *groups));
-    return success();
-  }
+  if (type.getRank() >= resultType.getRank())
+    return ctx.finish(
+        tensor::CollapseShapeOp::create(ctx.b, ctx.loc, resultType, x, *groups)
+            .getResult());
   SmallVector<OpFoldResult> in = sizesOf(ctx.b, ctx.loc, x), out;
   for (auto [k, d] : llvm::enumerate(*target))
     out.push_back(ShapedType::isDynamic(d)
@@ -318,9 +333,9 @@ LogicalResult convertReshape(NodeContext &ctx) {
                                          }) -
                            groups->begin()]
                       : OpFoldResult(ctx.b.getIndexAttr(d)));
-  ctx.setOutput(0, tensor::ExpandShapeOp::create(ctx.b, ctx.loc, resultType, x,
-                                                 *groups, out));
-  return success();
+  return ctx.finish(
+      tensor::ExpandShapeOp::create(ctx.b, ctx.loc, resultType, x, *groups, out)
+          .getResult());
 }
 
 LogicalResult convertFlatten(NodeContext &ctx) {
@@ -341,8 +356,7 @@ LogicalResult convertFlatten(NodeContext &ctx) {
     for (int64_t k = 0; k < axis; ++k)
       outer *= t.shape[k];
     t.shape = {outer, outer ? t.elements() / outer : 0};
-    ctx.setConstantOutput(0, std::move(t));
-    return success();
+    return ctx.finishConstant(std::move(t));
   }
   FailureOr<Value> x = ctx.tensor(0);
   if (failed(x))
@@ -361,8 +375,7 @@ LogicalResult convertFlatten(NodeContext &ctx) {
     y = collapseDims(b, loc, y, axis, *rank - 1);
     y = collapseDims(b, loc, y, 0, axis - 1);
   }
-  ctx.setOutput(0, y);
-  return success();
+  return ctx.finish(y);
 }
 
 LogicalResult convertConcat(NodeContext &ctx) {
@@ -404,10 +417,8 @@ LogicalResult convertConcat(NodeContext &ctx) {
       shape[*axis] += c->shape[*axis];
       parts.push_back(c);
     }
-    if (ctx.graph.hostEvaluable(shape)) {
-      ctx.setConstantOutput(0, hostConcat(parts, *axis));
-      return success();
-    }
+    if (ctx.graph.hostEvaluable(shape))
+      return ctx.finishConstant(hostConcat(parts, *axis));
   }
   SmallVector<Value> parts;
   for (unsigned i = 0; i < ctx.numInputs(); ++i) {
@@ -472,60 +483,41 @@ LogicalResult convertConcat(NodeContext &ctx) {
       offset = arith::AddIOp::create(b, loc, ov, nv).getResult();
     }
   }
-  ctx.setOutput(0, result);
-  return success();
+  return ctx.finish(result);
 }
 
 LogicalResult convertUnsqueeze(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  SmallVector<int64_t> axes;
-  if (ctx.opset < 13) {
-    std::optional<SmallVector<int64_t>> a = ctx.intsAttr("axes");
-    if (!a)
-      return ctx.invalid("attribute axes is required");
-    axes = *a;
-  } else {
-    FailureOr<SmallVector<int64_t>> a = ctx.constantInts(1, "axes");
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
+  FailureOr<SmallVector<int64_t>> axes =
+      ctx.requiredIntsAttrOrInput("axes", 1, 13);
+  if (failed(axes))
+    return failure();
   std::optional<int64_t> rank = ctx.rank(0);
   if (!rank || ctx.failed())
     return failure();
   FailureOr<SmallVector<int64_t>> positions =
-      normalizeAxes(ctx, axes, *rank + axes.size());
+      normalizeAxes(ctx, *axes, *rank + axes->size());
   if (failed(positions))
     return failure();
-  if (*rank + axes.size() > kMaxOnnxRank)
+  if (*rank + axes->size() > kMaxOnnxRank)
     return ctx.unsupported("rank above " + Twine(kMaxOnnxRank));
   if (const OnnxTensor *c = ctx.constant(0)) {
     OnnxTensor t = *c;
     for (int64_t p : *positions)
       t.shape.insert(t.shape.begin() + p, 1);
-    ctx.setConstantOutput(0, std::move(t));
-    return success();
+    return ctx.finishConstant(std::move(t));
   }
   FailureOr<Value> x = ctx.tensor(0);
   if (failed(x))
     return failure();
-  ctx.setOutput(0, insertUnitDims(ctx.b, ctx.loc, *x, *positions));
-  return success();
+  return ctx.finish(insertUnitDims(ctx.b, ctx.loc, *x, *positions));
 }
 
 LogicalResult convertSqueeze(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
-  std::optional<SmallVector<int64_t>> axes;
-  if (ctx.opset < 13) {
-    axes = ctx.intsAttr("axes");
-  } else if (ctx.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> a = ctx.constantInts(1, "axes");
-    if (failed(a))
-      return failure();
-    axes = *a;
-  }
+  std::optional<SmallVector<int64_t>> axes = ctx.intsAttrOrInput("axes", 1, 13);
   std::optional<int64_t> rank = ctx.rank(0);
   if (!rank || ctx.failed())
     return failure();
@@ -559,11 +551,9 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
     for (int64_t k = 0; k < *rank; ++k)
       if (!llvm::is_contained(dropped, k))
         t.shape.push_back((*shape)[k]);
-    ctx.setConstantOutput(0, std::move(t));
-    return success();
+    return ctx.finishConstant(std::move(t));
   }
-  ctx.setOutput(0, dropUnitDims(ctx.b, ctx.loc, *ctx.tensor(0), dropped));
-  return success();
+  return ctx.finish(dropUnitDims(ctx.b, ctx.loc, *ctx.tensor(0), dropped));
 }
 
 LogicalResult convertGather(NodeContext &ctx) {
@@ -571,9 +561,7 @@ LogicalResult convertGather(NodeContext &ctx) {
     return failure();
   int64_t axisAttr = ctx.intAttr("axis", 0);
   std::optional<int64_t> rank = ctx.rank(0);
-  if (!rank || ctx.failed())
-    return failure();
-  FailureOr<int64_t> axis = normalizeAxis(ctx, axisAttr, *rank);
+  FailureOr<int64_t> axis = axisOfInput(ctx, axisAttr, rank);
   if (failed(axis))
     return failure();
   if (*rank == 0)
@@ -584,12 +572,11 @@ LogicalResult convertGather(NodeContext &ctx) {
   FailureOr<SmallVector<int64_t>> indices = ctx.constantInts(1, "indices");
   if (failed(indices))
     return failure();
-  FailureOr<SmallVector<int64_t>> data = inputShape(ctx, 0);
+  FailureOr<SmallVector<int64_t>> data =
+      inputShapeStaticAlong(ctx, *axis, "Gather along a symbolic dimension");
   if (failed(data))
     return failure();
   int64_t extent = (*data)[*axis];
-  if (ShapedType::isDynamic(extent))
-    return ctx.unsupported("Gather along a symbolic dimension");
   for (int64_t &i : *indices) {
     if (i < -extent || i >= extent)
       return ctx.invalid("index " + Twine(i) + " is out of range [" +
@@ -601,11 +588,9 @@ LogicalResult convertGather(NodeContext &ctx) {
   shape.append(indexTensor->shape.begin(), indexTensor->shape.end());
   shape.append(data->begin() + *axis + 1, data->end());
   if (const OnnxTensor *c = ctx.constant(0))
-    if (ctx.graph.hostEvaluable(shape)) {
-      ctx.setConstantOutput(
-          0, hostGather(*c, *indices, indexTensor->shape, *axis));
-      return success();
-    }
+    if (ctx.graph.hostEvaluable(shape))
+      return ctx.finishConstant(
+          hostGather(*c, *indices, indexTensor->shape, *axis));
   if (failed(checkResultSize(ctx, shape)))
     return failure();
   Value x = *ctx.tensor(0);
@@ -620,8 +605,7 @@ LogicalResult convertGather(NodeContext &ctx) {
     sizes[*axis] = b.getIndexAttr(1);
     Value slice =
         tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
-    ctx.setOutput(0, dropUnitDims(b, loc, slice, {*axis}));
-    return success();
+    return ctx.finish(dropUnitDims(b, loc, slice, {*axis}));
   }
   // out[pre..., idx..., post...] = x[pre..., indices[idx...], post...].
   Value table = ctx.materialize(OnnxTensor::ofInts(
@@ -645,31 +629,24 @@ LogicalResult convertGather(NodeContext &ctx) {
         source.append(out.begin() + *axis + q, out.end());
         return source;
       });
-  ctx.setOutput(0, y);
-  return success();
+  return ctx.finish(y);
 }
 
 LogicalResult convertPad(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
   std::string mode = ctx.stringAttr("mode", "constant");
-  SmallVector<int64_t> pads;
+  // Pad-1 named the attribute paddings.
+  FailureOr<SmallVector<int64_t>> padsOrFailure = ctx.requiredIntsAttrOrInput(
+      "pads", 1, 11, ctx.opset < 2 ? "paddings" : "pads");
+  if (failed(padsOrFailure))
+    return failure();
+  SmallVector<int64_t> pads = std::move(*padsOrFailure);
   std::optional<double> fixedValue;
-  if (ctx.opset < 11) {
-    std::optional<SmallVector<int64_t>> p =
-        ctx.intsAttr(ctx.opset < 2 ? "paddings" : "pads");
-    if (!p)
-      return ctx.invalid("attribute pads is required");
-    pads = *p;
+  if (ctx.opset < 11)
     fixedValue = ctx.floatAttr("value", 0.0f);
-  } else {
-    FailureOr<SmallVector<int64_t>> p = ctx.constantInts(1, "pads");
-    if (failed(p))
-      return failure();
-    pads = *p;
-    if (ctx.hasInput(3))
-      return ctx.unsupported("Pad axes");
-  }
+  else if (ctx.hasInput(3))
+    return ctx.unsupported("Pad axes");
   if (ctx.failed())
     return failure();
   if (mode != "constant" && mode != "reflect" && mode != "edge")
@@ -738,8 +715,7 @@ LogicalResult convertPad(NodeContext &ctx) {
       SmallVector<Value> at(shapeOf(*v).size(), indexConstant(b, loc, 0));
       value = tensor::ExtractOp::create(b, loc, *v, at);
     }
-    ctx.setOutput(0, padWith(b, loc, x, low, high, value));
-    return success();
+    return ctx.finish(padWith(b, loc, x, low, high, value));
   }
   // reflect / edge: out[i] = x[source(i - low)] per dim, where edge clamps
   // to [0, n) and reflect mirrors about the ends without repeating them
@@ -778,8 +754,7 @@ LogicalResult convertPad(NodeContext &ctx) {
         }
         return source;
       });
-  ctx.setOutput(0, y);
-  return success();
+  return ctx.finish(y);
 }
 
 LogicalResult convertShape(NodeContext &ctx) {
@@ -804,8 +779,7 @@ LogicalResult convertShape(NodeContext &ctx) {
   for (int64_t k = start; k < end; ++k)
     dims.push_back((*shape)[k]);
   int64_t n = dims.size();
-  ctx.setConstantOutput(0, OnnxTensor::ofInts({n}, std::move(dims)));
-  return success();
+  return ctx.finishConstant(OnnxTensor::ofInts({n}, std::move(dims)));
 }
 
 LogicalResult convertSize(NodeContext &ctx) {
@@ -817,8 +791,7 @@ LogicalResult convertSize(NodeContext &ctx) {
   int64_t n = 1;
   for (int64_t d : *shape)
     n *= d;
-  ctx.setConstantOutput(0, OnnxTensor::ofInts({}, {n}));
-  return success();
+  return ctx.finishConstant(OnnxTensor::ofInts({}, {n}));
 }
 
 LogicalResult convertCast(NodeContext &ctx) {
@@ -836,8 +809,7 @@ LogicalResult convertCast(NodeContext &ctx) {
   if (const OnnxTensor *c = ctx.constant(0)) {
     if (!ctx.graph.hostEvaluable(c->shape))
       return ctx.unsupported("Cast of a large constant");
-    ctx.setConstantOutput(0, hostCast(*c, to));
-    return success();
+    return ctx.finishConstant(hostCast(*c, to));
   }
   if (!isOnnxComputeType(to))
     return ctx.unsupported("type " + onnxTypeName(to),
@@ -849,21 +821,15 @@ LogicalResult convertCast(NodeContext &ctx) {
     return failure();
   Type target = to == int64_t(OnnxDataType::Double) ? Type(ctx.b.getF64Type())
                                                     : Type(ctx.b.getF32Type());
-  if (elementType(*x) == target) {
-    ctx.setOutput(0, *x);
-    return success();
-  }
-  FailureOr<Value> y =
+  if (elementType(*x) == target)
+    return ctx.finish(x);
+  return ctx.finish(
       elementwise(ctx, {*x}, target,
                   [&](OpBuilder &b, Location l, ValueRange args) -> Value {
                     if (target.isF64())
                       return arith::ExtFOp::create(b, l, target, args[0]);
                     return arith::TruncFOp::create(b, l, target, args[0]);
-                  });
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+                  }));
 }
 
 /// Start, step and count per dim of an ONNX Slice (clamped as the
@@ -984,11 +950,9 @@ LogicalResult convertSlice(NodeContext &ctx) {
   if (failed(spec))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
-    if (ctx.graph.hostEvaluable(spec->shape)) {
-      ctx.setConstantOutput(
-          0, hostSlice(*c, spec->starts, spec->steps, spec->shape));
-      return success();
-    }
+    if (ctx.graph.hostEvaluable(spec->shape))
+      return ctx.finishConstant(
+          hostSlice(*c, spec->starts, spec->steps, spec->shape));
   Value x = *ctx.tensor(0);
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
@@ -1004,55 +968,43 @@ LogicalResult convertSlice(NodeContext &ctx) {
       offsets.push_back(b.getIndexAttr(spec->starts[k]));
       strides.push_back(b.getIndexAttr(spec->steps[k]));
     }
-    ctx.setOutput(
-        0, tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides));
-    return success();
+    return ctx.finish(
+        tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides)
+            .getResult());
   }
-  ctx.setOutput(
-      0, gatherGeneric(
-             b, loc, x, sizes,
-             [&](OpBuilder &nb, Location l, ArrayRef<Value> out) {
-               SmallVector<Value> source;
-               for (int64_t k = 0; k < rank; ++k) {
-                 Value scaled = arith::MulIOp::create(
-                     nb, l, out[k], indexConstant(nb, l, spec->steps[k]));
-                 source.push_back(arith::AddIOp::create(
-                     nb, l, scaled, indexConstant(nb, l, spec->starts[k])));
-               }
-               return source;
-             }));
-  return success();
+  return ctx.finish(gatherGeneric(
+      b, loc, x, sizes, [&](OpBuilder &nb, Location l, ArrayRef<Value> out) {
+        SmallVector<Value> source;
+        for (int64_t k = 0; k < rank; ++k) {
+          Value scaled = arith::MulIOp::create(
+              nb, l, out[k], indexConstant(nb, l, spec->steps[k]));
+          source.push_back(arith::AddIOp::create(
+              nb, l, scaled, indexConstant(nb, l, spec->starts[k])));
+        }
+        return source;
+      }));
 }
 
 LogicalResult convertSplit(NodeContext &ctx) {
   int64_t axisAttr = ctx.intAttr("axis", 0);
-  std::optional<SmallVector<int64_t>> split;
-  if (ctx.opset < 13) {
-    split = ctx.intsAttr("split");
-    if (ctx.hasInput(1)) {
-      FailureOr<SmallVector<int64_t>> s = ctx.constantInts(1, "split");
-      if (failed(s))
-        return failure();
-      split = *s;
-    }
-  } else if (ctx.hasInput(1)) {
+  std::optional<SmallVector<int64_t>> split =
+      ctx.intsAttrOrInput("split", 1, 13);
+  // Before opset 13 the sizes may also come as input 1 (Split-1), which wins.
+  if (ctx.opset < 13 && ctx.hasInput(1)) {
     FailureOr<SmallVector<int64_t>> s = ctx.constantInts(1, "split");
     if (failed(s))
       return failure();
     split = *s;
   }
   std::optional<int64_t> rank = ctx.rank(0);
-  if (!rank || ctx.failed())
-    return failure();
-  FailureOr<int64_t> axis = normalizeAxis(ctx, axisAttr, *rank);
+  FailureOr<int64_t> axis = axisOfInput(ctx, axisAttr, rank);
   if (failed(axis))
     return failure();
-  FailureOr<SmallVector<int64_t>> shape = inputShape(ctx, 0);
+  FailureOr<SmallVector<int64_t>> shape =
+      inputShapeStaticAlong(ctx, *axis, "Split of a symbolic dimension");
   if (failed(shape))
     return failure();
   int64_t n = (*shape)[*axis];
-  if (ShapedType::isDynamic(n))
-    return ctx.unsupported("Split of a symbolic dimension");
   int64_t outputs = ctx.numOutputs();
   SmallVector<int64_t> parts;
   if (split) {
@@ -1133,8 +1085,7 @@ LogicalResult convertExpand(NodeContext &ctx) {
   FailureOr<IntsAndInputShape> operands = readIntsAndInputShape(ctx, "shape");
   if (failed(operands))
     return failure();
-  const SmallVector<int64_t> &requested = operands->ints;
-  const SmallVector<int64_t> &input = operands->input;
+  const auto &[requested, input] = *operands;
   for (int64_t d : requested)
     if (d < 0)
       return ctx.invalid("Expand shape " + onnxShapeString(requested) +
@@ -1144,10 +1095,8 @@ LogicalResult convertExpand(NodeContext &ctx) {
   if (failed(shape) || failed(checkResultSize(ctx, *shape)))
     return failure();
   if (const OnnxTensor *c = ctx.constant(0))
-    if (ctx.graph.hostEvaluable(*shape)) {
-      ctx.setConstantOutput(0, hostBroadcast(*c, *shape));
-      return success();
-    }
+    if (ctx.graph.hostEvaluable(*shape))
+      return ctx.finishConstant(hostBroadcast(*c, *shape));
   // Materialized: the stretched dims of the input are read repeatedly.
   Value x = *ctx.tensor(0);
   SmallVector<OpFoldResult> sizes;
@@ -1164,16 +1113,14 @@ LogicalResult convertExpand(NodeContext &ctx) {
       positions.push_back(k);
     ranked = insertUnitDims(ctx.b, ctx.loc, x, positions);
   }
-  ctx.setOutput(0, broadcastTo(ctx.b, ctx.loc, ranked, sizes));
-  return success();
+  return ctx.finish(broadcastTo(ctx.b, ctx.loc, ranked, sizes));
 }
 
 LogicalResult convertTile(NodeContext &ctx) {
   FailureOr<IntsAndInputShape> operands = readIntsAndInputShape(ctx, "repeats");
   if (failed(operands))
     return failure();
-  const SmallVector<int64_t> &repeats = operands->ints;
-  const SmallVector<int64_t> &input = operands->input;
+  const auto &[repeats, input] = *operands;
   int64_t rank = input.size();
   if (int64_t(repeats.size()) != rank)
     return ctx.invalid("repeats has " + Twine(repeats.size()) +
@@ -1191,28 +1138,26 @@ LogicalResult convertTile(NodeContext &ctx) {
   if (const OnnxTensor *c = ctx.constant(0))
     if (ctx.graph.hostEvaluable(shape)) {
       SmallVector<int64_t> strides = rowMajorStrides(c->shape);
-      ctx.setConstantOutput(0, hostRemap(*c, shape, [&](ArrayRef<int64_t> i) {
-                              int64_t offset = 0;
-                              for (int64_t k = 0; k < rank; ++k)
-                                offset += (i[k] % input[k]) * strides[k];
-                              return offset;
-                            }));
-      return success();
+      return ctx.finishConstant(hostRemap(*c, shape, [&](ArrayRef<int64_t> i) {
+        int64_t offset = 0;
+        for (int64_t k = 0; k < rank; ++k)
+          offset += (i[k] % input[k]) * strides[k];
+        return offset;
+      }));
     }
   Value x = *ctx.tensor(0);
   SmallVector<OpFoldResult> sizes;
   for (int64_t d : shape)
     sizes.push_back(ctx.b.getIndexAttr(d));
-  ctx.setOutput(
-      0, gatherGeneric(ctx.b, ctx.loc, x, sizes,
-                       [&](OpBuilder &nb, Location l, ArrayRef<Value> out) {
-                         SmallVector<Value> source;
-                         for (int64_t k = 0; k < rank; ++k)
-                           source.push_back(arith::RemSIOp::create(
-                               nb, l, out[k], indexConstant(nb, l, input[k])));
-                         return source;
-                       }));
-  return success();
+  return ctx.finish(
+      gatherGeneric(ctx.b, ctx.loc, x, sizes,
+                    [&](OpBuilder &nb, Location l, ArrayRef<Value> out) {
+                      SmallVector<Value> source;
+                      for (int64_t k = 0; k < rank; ++k)
+                        source.push_back(arith::RemSIOp::create(
+                            nb, l, out[k], indexConstant(nb, l, input[k])));
+                      return source;
+                    }));
 }
 
 LogicalResult convertConstantOfShape(NodeContext &ctx) {
@@ -1248,8 +1193,7 @@ LogicalResult convertConstantOfShape(NodeContext &ctx) {
     Type element = fill.type == int32_t(OnnxDataType::Double)
                        ? Type(ctx.b.getF64Type())
                        : Type(ctx.b.getF32Type());
-    ctx.setOutput(0, filledTensor(ctx.b, ctx.loc, sizes, element, fill.at(0)));
-    return success();
+    return ctx.finish(filledTensor(ctx.b, ctx.loc, sizes, element, fill.at(0)));
   }
   OnnxTensor t;
   t.type = fill.type;
@@ -1259,8 +1203,27 @@ LogicalResult convertConstantOfShape(NodeContext &ctx) {
     t.floats.assign(n, fill.floats[0]);
   else
     t.ints.assign(n, fill.ints[0]);
-  ctx.setConstantOutput(0, std::move(t));
-  return success();
+  return ctx.finishConstant(std::move(t));
+}
+
+/// The static shape of input 0 of DepthToSpace or SpaceToDepth, once their
+/// attributes are read: rank 4, a blocksize in [1, 2^16] that `fits` it, or
+/// the node is invalid.
+FailureOr<SmallVector<int64_t>>
+blockRearrangedShape(NodeContext &ctx, int64_t block,
+                     function_ref<bool(ArrayRef<int64_t>)> fits) {
+  if (ctx.failed())
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = requireStaticShape(ctx, 0);
+  if (failed(shape))
+    return failure();
+  if (shape->size() != 4 || block < 1 || block > (int64_t(1) << 16) ||
+      !fits(*shape)) {
+    (void)ctx.invalid(ctx.node.op_type() + " of " + onnxShapeString(*shape) +
+                      " with blocksize " + Twine(block));
+    return failure();
+  }
+  return shape;
 }
 
 /// DepthToSpace and SpaceToDepth: a reshape, a transpose and a reshape
@@ -1270,15 +1233,12 @@ LogicalResult convertDepthToSpace(NodeContext &ctx) {
     return failure();
   int64_t block = ctx.intAttr("blocksize", 0);
   std::string mode = ctx.stringAttr("mode", "DCR");
-  if (ctx.failed())
-    return failure();
-  FailureOr<SmallVector<int64_t>> shape = requireStaticShape(ctx, 0);
+  FailureOr<SmallVector<int64_t>> shape =
+      blockRearrangedShape(ctx, block, [&](ArrayRef<int64_t> s) {
+        return s[1] % (block * block) == 0;
+      });
   if (failed(shape))
     return failure();
-  if (shape->size() != 4 || block < 1 || block > (int64_t(1) << 16) ||
-      (*shape)[1] % (block * block))
-    return ctx.invalid("DepthToSpace of " + onnxShapeString(*shape) +
-                       " with blocksize " + Twine(block));
   if (mode != "DCR" && mode != "CRD")
     return ctx.invalid("mode '" + mode + "' is not DCR or CRD");
   FailureOr<Value> x = ctx.tensor(0);
@@ -1294,24 +1254,20 @@ LogicalResult convertDepthToSpace(NodeContext &ctx) {
     y = reshapeStatic(ctx.b, ctx.loc, *x, {n, d, block, block, h, w});
     y = transpose(ctx.b, ctx.loc, y, {0, 1, 4, 2, 5, 3});
   }
-  ctx.setOutput(0,
-                reshapeStatic(ctx.b, ctx.loc, y, {n, d, h * block, w * block}));
-  return success();
+  return ctx.finish(
+      reshapeStatic(ctx.b, ctx.loc, y, {n, d, h * block, w * block}));
 }
 
 LogicalResult convertSpaceToDepth(NodeContext &ctx) {
   if (failed(ctx.onlyFirstOutput()))
     return failure();
   int64_t block = ctx.intAttr("blocksize", 0);
-  if (ctx.failed())
-    return failure();
-  FailureOr<SmallVector<int64_t>> shape = requireStaticShape(ctx, 0);
+  FailureOr<SmallVector<int64_t>> shape =
+      blockRearrangedShape(ctx, block, [&](ArrayRef<int64_t> s) {
+        return s[2] % block == 0 && s[3] % block == 0;
+      });
   if (failed(shape))
     return failure();
-  if (shape->size() != 4 || block < 1 || block > (int64_t(1) << 16) ||
-      (*shape)[2] % block || (*shape)[3] % block)
-    return ctx.invalid("SpaceToDepth of " + onnxShapeString(*shape) +
-                       " with blocksize " + Twine(block));
   FailureOr<Value> x = ctx.tensor(0);
   if (failed(x))
     return failure();
@@ -1319,9 +1275,8 @@ LogicalResult convertSpaceToDepth(NodeContext &ctx) {
   Value y = reshapeStatic(ctx.b, ctx.loc, *x,
                           {n, c, h / block, block, w / block, block});
   y = transpose(ctx.b, ctx.loc, y, {0, 3, 5, 1, 2, 4});
-  ctx.setOutput(0, reshapeStatic(ctx.b, ctx.loc, y,
-                                 {n, c * block * block, h / block, w / block}));
-  return success();
+  return ctx.finish(reshapeStatic(
+      ctx.b, ctx.loc, y, {n, c * block * block, h / block, w / block}));
 }
 
 LogicalResult convertDropout(NodeContext &ctx) {

@@ -1,5 +1,4 @@
-//===- TensorBuilders.h - Building linalg/tensor IR for converters -*- C++
-//-*-===//
+//===- TensorBuilders.h - linalg/tensor IR for converters -------*- C++ -*-===//
 //
 // The pieces the op converters share: elementwise ops with numpy
 // broadcasting, reductions, reshapes that insert or drop unit dimensions,

@@ -80,15 +80,15 @@ targetFromOptions(Operation *anchor, StringRef preset, StringRef file) {
   return *target;
 }
 
-struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass> {
+struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass>,
+                       InjectableOptions<ConfigurePass, ConfigureOptions> {
   using Base::Base;
   explicit ConfigurePass(ConfigureOptions options)
-      : injected(std::move(options)) {}
+      : InjectableOptions(std::move(options)) {}
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<ConfigureOptions> resolved =
-        injected ? FailureOr<ConfigureOptions>(*injected) : textOptions();
+    FailureOr<ConfigureOptions> resolved = resolvedOptions();
     if (failed(resolved))
       return signalPassFailure();
     ConfigureOptions options = std::move(*resolved);
@@ -146,35 +146,35 @@ struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass> {
 
   /// The options autoconfig-opt gives as text.
   FailureOr<ConfigureOptions> textOptions() {
-    ConfigureOptions options;
-    if (failed(optionsFromText(getOperation(), targetName, targetFile, threads,
-                               options)))
-      return failure();
-    if (configText.empty())
+    auto options = optionsFromText<ConfigureOptions>(getOperation(), targetName,
+                                                     targetFile, threads);
+    if (failed(options) || configText.empty())
       return options;
     auto parsed = Config::parse(configText);
     if (!parsed)
       return getOperation().emitError("autoconfig: ")
              << llvm::toString(parsed.takeError());
-    options.override = *parsed;
+    options->override = *parsed;
     return options;
   }
-
-  std::optional<ConfigureOptions> injected;
 };
 
-struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
+struct GeneratePass : public impl::GeneratePassBase<GeneratePass>,
+                      InjectableOptions<GeneratePass, TargetDesc> {
   using Base::Base;
   GeneratePass(TargetDesc target, bool outlineKernels)
-      : injected(std::move(target)) {
+      : InjectableOptions(std::move(target)) {
     outline = outlineKernels;
+  }
+
+  /// The target autoconfig-opt names as text.
+  FailureOr<TargetDesc> textOptions() {
+    return targetFromOptions(getOperation(), targetName, targetFile);
   }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<TargetDesc> target =
-        injected ? FailureOr<TargetDesc>(*injected)
-                 : targetFromOptions(module, targetName, targetFile);
+    FailureOr<TargetDesc> target = resolvedOptions();
     if (failed(target))
       return signalPassFailure();
     SmallVector<Operation *> configured;
@@ -259,8 +259,6 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass> {
              << "' rejected: " << llvm::toString(std::move(err));
     return algorithm->generate(rewriter, op, *workload, config, target);
   }
-
-  std::optional<TargetDesc> injected;
 };
 
 } // namespace

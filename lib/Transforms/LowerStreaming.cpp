@@ -50,15 +50,15 @@ static bool isContiguousCopy(memref::CopyOp copy) {
 }
 
 struct LowerStreamingPass
-    : public impl::LowerStreamingPassBase<LowerStreamingPass> {
+    : public impl::LowerStreamingPassBase<LowerStreamingPass>,
+      InjectableOptions<LowerStreamingPass, LowerStreamingOptions> {
   using Base::Base;
   explicit LowerStreamingPass(LowerStreamingOptions options)
-      : injected(std::move(options)) {}
+      : InjectableOptions(std::move(options)) {}
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<LowerStreamingOptions> resolved =
-        injected ? FailureOr<LowerStreamingOptions>(*injected) : textOptions();
+    FailureOr<LowerStreamingOptions> resolved = resolvedOptions();
     if (failed(resolved))
       return signalPassFailure();
     LowerStreamingOptions options = std::move(*resolved);
@@ -226,16 +226,14 @@ struct LowerStreamingPass
 
   /// The options autoconfig-opt gives as text.
   FailureOr<LowerStreamingOptions> textOptions() {
-    LowerStreamingOptions options;
-    if (failed(optionsFromText(getOperation(), targetName, targetFile, threads,
-                               options)))
-      return failure();
-    options.rewrite = rewrite;
-    options.outline = outline;
+    auto options = optionsFromText<LowerStreamingOptions>(
+        getOperation(), targetName, targetFile, threads);
+    if (succeeded(options)) {
+      options->rewrite = rewrite;
+      options->outline = outline;
+    }
     return options;
   }
-
-  std::optional<LowerStreamingOptions> injected;
 };
 
 } // namespace

@@ -1,5 +1,4 @@
-//===- OnnxModelBuilder.h - ONNX models built with the ONNX C++ API -*- C++
-//-*-===//
+//===- OnnxModelBuilder.h - ONNX models built with its C++ API --*- C++ -*-===//
 //
 // Tests (and the fuzz seed generator) write their models with onnx::ModelProto
 // from libonnx-dev, the way an exporter does: graph inputs and outputs with

@@ -76,4 +76,48 @@ TEST(BenchTable, ADefaultAloneStaysInTheTable) {
   EXPECT_TRUE(llvm::StringRef(text).contains("4.00")) << text;
 }
 
+/// A peer that supports the workload but failed: its error is listed once
+/// per message, with the workloads it failed on (this crashed with a
+/// dangling iterator before).
+TEST(BenchTable, FailuresAreGroupedByMessage) {
+  std::vector<BenchRecord> records = {record("first", {{"openblas", 2}}),
+                                      record("second", {{"openblas", 8}}),
+                                      record("third", {{"openblas", 4}})};
+  records[0].peers[0].error = "out of memory";
+  records[1].peers[0].error = "bad handle";
+  records[2].peers[0].error = "out of memory";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printBenchTable(records, {"openblas"}, os);
+  EXPECT_TRUE(llvm::StringRef(text).contains(
+      "error: openblas: out of memory (first, third)"))
+      << text;
+  EXPECT_TRUE(
+      llvm::StringRef(text).contains("error: openblas: bad handle (second)"))
+      << text;
+}
+
+/// With threads allowed, the one-thread decision of the same run is a column:
+/// its time over the multi-threaded decision's, or "same" when the model
+/// chose one thread anyway.
+TEST(BenchTable, OneThreadColumnIsASpeedup) {
+  std::vector<BenchRecord> records = {record("first", {}),
+                                      record("second", {})};
+  AlgorithmResult one;
+  one.measuredSeconds = 1.5;
+  records[0].oneThread = one;
+  one.chosen = true;
+  one.measuredSeconds = 1;
+  records[1].oneThread = one;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printBenchTable(records, {}, os);
+  llvm::StringRef out(text);
+  EXPECT_TRUE(out.split('\n').first.contains("x 1 thread")) << text;
+  auto [first, afterFirst] = out.split("\nfirst");
+  EXPECT_TRUE(afterFirst.split('\n').first.contains("1.50")) << text;
+  EXPECT_TRUE(out.split("\nsecond").second.split('\n').first.contains("same"))
+      << text;
+}
+
 } // namespace

@@ -1,5 +1,4 @@
-//===- MachineFixture.h - A target and profile measured on a CPU -*- C++
-//-*-===//
+//===- MachineFixture.h - A target and profile of a CPU ---------*- C++ -*-===//
 //
 // Reads a machine folder (target.json from `autoconfig target --json`,
 // profile.json from calibration) into a target and profile that decide as

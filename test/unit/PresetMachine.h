@@ -1,5 +1,4 @@
-//===- PresetMachine.h - A preset target with its nominal profile -*- C++
-//-*-===//
+//===- PresetMachine.h - A preset target, nominal profile -------*- C++ -*-===//
 //
 // The model tests decide on fixed inputs: a built-in preset and the profile
 // derived from its static description alone (no calibration, no JIT).

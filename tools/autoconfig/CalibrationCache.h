@@ -1,5 +1,4 @@
-//===- CalibrationCache.h - The host's measured profile, on demand -*- C++
-//-*-===//
+//===- CalibrationCache.h - The host's profile, on demand -------*- C++ -*-===//
 //
 // One place that turns "a target that runs here" into its measured profile:
 // read from the per-machine cache, or measured now (with a progress bar) and

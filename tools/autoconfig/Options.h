@@ -1,5 +1,4 @@
-//===- Options.h - Command-line options shared by the subcommands -*- C++
-//-*-===//
+//===- Options.h - Options shared by the subcommands ------------*- C++ -*-===//
 #ifndef AUTOCONFIG_TOOLS_OPTIONS_H
 #define AUTOCONFIG_TOOLS_OPTIONS_H
 

@@ -1,5 +1,4 @@
-//===- Program.h - Loading a user's MLIR program -----------------*- C++
-//-*-===//
+//===- Program.h - Loading a user's MLIR program ----------------*- C++ -*-===//
 #ifndef AUTOCONFIG_TOOLS_PROGRAM_H
 #define AUTOCONFIG_TOOLS_PROGRAM_H
 

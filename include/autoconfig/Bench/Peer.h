@@ -1,5 +1,4 @@
-//===- Peer.h - Libraries AutoConfig is compared with ------------*- C++
-//-*-===//
+//===- Peer.h - Libraries AutoConfig is compared with -----------*- C++ -*-===//
 //
 // A peer runs the same workload on the same buffers. Adding one is one file
 // in bench/peers/ that defines a Peer and registers it:

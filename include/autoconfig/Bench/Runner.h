@@ -65,6 +65,9 @@ struct BenchRecord {
   double compileSeconds = 0;
   std::vector<PeerResult> peers;
   std::vector<AlgorithmResult> algorithms;
+  /// With more than one thread allowed: the model's decision for one
+  /// thread, timed in the same run (threads must never cost time).
+  std::optional<AlgorithmResult> oneThread;
   /// Set when AutoConfig's own kernel could not be built or run.
   std::string error;
 

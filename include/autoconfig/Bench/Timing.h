@@ -1,5 +1,4 @@
-//===- Timing.h - Interleaved timing of competing implementations -*- C++
-//-*-===//
+//===- Timing.h - Interleaved timing of implementations ---------*- C++ -*-===//
 //
 // The machines are shared and noisy: implementations are timed in rounds,
 // one sample of each per round, so that a slow period hurts all of them

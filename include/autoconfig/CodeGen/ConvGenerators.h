@@ -3,6 +3,7 @@
 #define AUTOCONFIG_CODEGEN_CONVGENERATORS_H
 
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Model/ConvParams.h"
 #include "autoconfig/Target/TargetDesc.h"
@@ -40,15 +41,10 @@ mlir::LogicalResult replaceConvOp(mlir::RewriterBase &rewriter,
 std::optional<Epilogue> nhwcMatrixEpilogue(const ConvOperands &operands,
                                            const ConvWorkload &w);
 
-void emitCbsmConv(mlir::OpBuilder &builder, mlir::Location loc,
-                  const ConvOperands &operands, const ConvWorkload &w,
-                  const CbsmConvParams &params, const TargetDesc &target);
-
-mlir::LogicalResult generateCbsmConv(mlir::RewriterBase &rewriter,
-                                     mlir::Operation *op,
-                                     const Workload &workload,
-                                     const Config &config,
-                                     const TargetDesc &target);
+/// The entry point of the CBSM generator (see GeneratorFn): coefficient-
+/// broadcasting strip-mined convolution of the layouts with W innermost (hw,
+/// NCHW/FCHW, depthwise NCHW).
+extern const GeneratorFn generateCbsmConv;
 
 } // namespace autoconfig
 

@@ -1,5 +1,4 @@
-//===- Epilogue.h - Elementwise epilogues fused into a kernel's stores -*- C++
-//-*-===//
+//===- Epilogue.h - Elementwise epilogues in stores -------------*- C++ -*-===//
 //
 // Any elementwise consumer of a matmul or convolution (bias add,
 // ReLU/ReLU6/clamp, residual add, SiLU, GELU, sigmoid...: a linalg.generic of

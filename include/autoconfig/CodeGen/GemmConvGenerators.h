@@ -40,18 +40,35 @@ mlir::Value collapse(mlir::OpBuilder &builder, mlir::Location loc,
                      mlir::Value memref,
                      llvm::ArrayRef<mlir::ReassociationIndices> groups);
 
+/// What the generators need of the convolution, reported on `op` with
+/// `algorithm` ('im2col', 'gemm1x1') in the message: one of the layouts with
+/// an equivalent GEMM (equivalentGemm), without groups.
+mlir::LogicalResult checkGemmLayout(mlir::Operation *op,
+                                    llvm::StringRef algorithm,
+                                    const ConvWorkload &w);
+/// What they need to run the blocked GEMM on views of the tensors: with
+/// packB=0, HWCF weights (FHWC weights are a transposed B); on memrefs,
+/// operands that collapse into their matrix views (the filter and the
+/// output, and the input `withInput`). An op not on memrefs passes:
+/// replaceConvOp reports it.
+mlir::LogicalResult checkGemmViews(mlir::Operation *op,
+                                   llvm::StringRef algorithm,
+                                   const ConvWorkload &w,
+                                   const BlockedGemmParams &gemm,
+                                   bool withInput);
+
+/// Whether the generators fuse the epilogue: only with NHWC, whose GEMM's C
+/// is the output's (N*OH*OW) x F view (nhwcMatrixEpilogue).
+template <typename Params>
+bool fusesEpilogue(const ConvWorkload &w, const Params &) {
+  return w.layout != ConvLayout::NchwFchw;
+}
+
 } // namespace gemmconv
 
-mlir::LogicalResult generateIm2colConv(mlir::RewriterBase &rewriter,
-                                       mlir::Operation *op,
-                                       const Workload &workload,
-                                       const Config &config,
-                                       const TargetDesc &target);
-mlir::LogicalResult generateGemm1x1Conv(mlir::RewriterBase &rewriter,
-                                        mlir::Operation *op,
-                                        const Workload &workload,
-                                        const Config &config,
-                                        const TargetDesc &target);
+/// The entry points of the two generators (see GeneratorFn).
+extern const GeneratorFn generateIm2colConv;
+extern const GeneratorFn generateGemm1x1Conv;
 
 } // namespace autoconfig
 

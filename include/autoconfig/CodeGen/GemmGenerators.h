@@ -2,6 +2,7 @@
 #ifndef AUTOCONFIG_CODEGEN_GEMMGENERATORS_H
 #define AUTOCONFIG_CODEGEN_GEMMGENERATORS_H
 
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Model/GemmParams.h"
 #include "autoconfig/Target/TargetDesc.h"
@@ -94,12 +95,6 @@ private:
   bool isTransposed;
 };
 
-/// Emits C += A * B by broadcast vectorization at the insertion point.
-void emitBroadcastGemm(mlir::OpBuilder &builder, mlir::Location loc,
-                       const GemmOperands &operands, const GemmWorkload &w,
-                       const BroadcastGemmParams &params,
-                       const TargetDesc &target);
-
 /// Emits C += A * B with register and cache blocking and packing.
 void emitBlockedGemm(mlir::OpBuilder &builder, mlir::Location loc,
                      const GemmOperands &operands, const GemmWorkload &w,
@@ -118,11 +113,6 @@ void emitBlockedGemm(mlir::OpBuilder &builder, mlir::Location loc,
                      const BlockedGemmParams &params, const TargetDesc &target,
                      const Epilogue *epilogue = nullptr);
 
-/// Emits C += A * B^T as dot products along K.
-void emitDotGemm(mlir::OpBuilder &builder, mlir::Location loc,
-                 const GemmOperands &operands, const GemmWorkload &w,
-                 const DotGemmParams &params, const TargetDesc &target);
-
 /// Emits the 2-D kernel for one matrix of a (batch) matmul.
 using Gemm2DEmitter = llvm::function_ref<void(mlir::OpBuilder &, mlir::Location,
                                               const GemmOperands &)>;
@@ -138,23 +128,13 @@ mlir::LogicalResult replaceGemmOp(mlir::RewriterBase &rewriter,
 mlir::Value matrixOfBatch(mlir::OpBuilder &builder, mlir::Location loc,
                           mlir::Value memref, mlir::Value batch);
 
-/// Generator entry points, one per algorithm, as the Select registry calls
-/// them: parse the config, emit the code in place of `op`, erase `op`.
-mlir::LogicalResult generateBroadcastGemm(mlir::RewriterBase &rewriter,
-                                          mlir::Operation *op,
-                                          const Workload &workload,
-                                          const Config &config,
-                                          const TargetDesc &target);
-mlir::LogicalResult generateBlockedGemm(mlir::RewriterBase &rewriter,
-                                        mlir::Operation *op,
-                                        const Workload &workload,
-                                        const Config &config,
-                                        const TargetDesc &target);
-mlir::LogicalResult generateDotGemm(mlir::RewriterBase &rewriter,
-                                    mlir::Operation *op,
-                                    const Workload &workload,
-                                    const Config &config,
-                                    const TargetDesc &target);
+/// Generator entry points, one per algorithm (see GeneratorFn).
+/// C += A * B by broadcast vectorization.
+extern const GeneratorFn generateBroadcastGemm;
+/// C += A * B with register and cache blocking and packing (emitBlockedGemm).
+extern const GeneratorFn generateBlockedGemm;
+/// C += A * B^T as dot products along K.
+extern const GeneratorFn generateDotGemm;
 
 } // namespace autoconfig
 

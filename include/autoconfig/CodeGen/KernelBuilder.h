@@ -1,5 +1,4 @@
-//===- KernelBuilder.h - Small IR-building helpers for generators -*- C++
-//-*-===//
+//===- KernelBuilder.h - IR-building helpers for generators -----*- C++ -*-===//
 //
 // The generators build scf loops over vector ops on memrefs. This wraps the
 // repetitive parts (index constants, masked loads and stores, FMA with or
@@ -60,6 +59,11 @@ public:
   /// acc + a * b: a fused vector.fma when the target has one, else a
   /// multiply and an add (so that no libm call is ever emitted).
   mlir::Value fma(mlir::Value a, mlir::Value b, mlir::Value acc);
+  /// Row `row` of a register tile of b.size() vectors a row, stored row-major
+  /// in `tile`, plus a * b: tile[row * n + v] = fma(a, b[v], tile[row * n + v])
+  /// (the outer-product step of the GEMM-like micro-kernels).
+  void fmaTileRow(mlir::Value a, mlir::ValueRange b,
+                  llvm::MutableArrayRef<mlir::Value> tile, int64_t row);
   mlir::Value addf(mlir::Value a, mlir::Value b);
   /// Horizontal sum of a vector.
   mlir::Value reduceAdd(mlir::Value vector);
@@ -103,6 +107,10 @@ private:
 template <typename Operands, typename Workload, typename Params>
 class KernelEmitterBase {
 public:
+  using OperandsType = Operands;
+  using WorkloadType = Workload;
+  using ParamsType = Params;
+
   KernelEmitterBase(KernelBuilder &kb, const Operands &ops, const Workload &w,
                     const Params &p)
       : kb(kb), ops(ops), w(w), p(p) {}

@@ -1,5 +1,4 @@
-//===- LoopsFallback.h - The scalar loop-nest fallback generator -*- C++
-//-*-===//
+//===- LoopsFallback.h - The scalar loop-nest fallback ----------*- C++ -*-===//
 #ifndef AUTOCONFIG_CODEGEN_LOOPSFALLBACK_H
 #define AUTOCONFIG_CODEGEN_LOOPSFALLBACK_H
 

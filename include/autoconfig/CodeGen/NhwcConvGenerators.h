@@ -7,6 +7,7 @@
 #include "autoconfig/Model/DirectConvParams.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <utility>
 
@@ -30,31 +31,24 @@ void forEachRowTile(
     KernelBuilder &kb, const ConvWorkload &w, int64_t owb,
     llvm::function_ref<void(mlir::Value col, int64_t staticCol, int64_t pixels)>
         body);
+/// Reports on `op` a vector length (Params::vl) that is not a power of two:
+/// the generators' lane masks and channel blocks assume one.
+template <typename Params>
+mlir::LogicalResult checkVectorLength(mlir::Operation *op, const ConvWorkload &,
+                                      const Params &params) {
+  if (params.vl < 1 || !llvm::isPowerOf2_64(params.vl))
+    return op->emitError("autoconfig: ")
+           << Params::kName << ": vl must be a power of two";
+  return mlir::success();
+}
 } // namespace nhwc
 
+/// The entry points of the two generators (see GeneratorFn).
 /// Blocked direct convolution for "nhwc_hwcf" and "nhwc_fhwc" (the FHWC
 /// filter is packed to HWCF order inside the kernel).
-void emitDirectConv(mlir::OpBuilder &builder, mlir::Location loc,
-                    const ConvOperands &operands, const ConvWorkload &w,
-                    const DirectConvParams &params, const TargetDesc &target);
-
+extern const GeneratorFn generateDirectConv;
 /// Depthwise convolution for "nhwc_hwc", vectorized along channels.
-void emitDepthwiseConv(mlir::OpBuilder &builder, mlir::Location loc,
-                       const ConvOperands &operands, const ConvWorkload &w,
-                       const DepthwiseConvParams &params,
-                       const TargetDesc &target);
-
-mlir::LogicalResult generateDirectConv(mlir::RewriterBase &rewriter,
-                                       mlir::Operation *op,
-                                       const Workload &workload,
-                                       const Config &config,
-                                       const TargetDesc &target);
-
-mlir::LogicalResult generateDepthwiseConv(mlir::RewriterBase &rewriter,
-                                          mlir::Operation *op,
-                                          const Workload &workload,
-                                          const Config &config,
-                                          const TargetDesc &target);
+extern const GeneratorFn generateDepthwiseConv;
 
 } // namespace autoconfig
 

@@ -1,5 +1,4 @@
-//===- StreamingCombiner.h - The combining op of a reduction body -*- C++
-//-*-===//
+//===- StreamingCombiner.h - Combining op of a reduction --------*- C++ -*-===//
 //
 // A reduction along the vectorized loop keeps vector accumulators and
 // reduces them at the end, so it needs the body's combining operation

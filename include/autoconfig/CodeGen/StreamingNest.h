@@ -1,5 +1,4 @@
-//===- StreamingNest.h - A linalg op on memrefs as one vector loop nest -*- C++
-//-*-===//
+//===- StreamingNest.h - A linalg op as one vector loop nest ----*- C++ -*-===//
 //
 // Every linalg op on memrefs with static shapes, linear indexing maps and a
 // body of arith/math operations (elementwise and broadcast generics,

@@ -1,5 +1,4 @@
-//===- AlgorithmModel.h - Analysis model of one algorithm --------*- C++
-//-*-===//
+//===- AlgorithmModel.h - Analysis model of one algorithm -------*- C++ -*-===//
 //
 // Each optimization algorithm has an analysis model (this interface) and a
 // configurable code generator (CodeGen); the Select registry pairs them. The
@@ -12,6 +11,7 @@
 
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Model/ConfigChecks.h"
+#include "autoconfig/Model/Neighbours.h"
 #include "autoconfig/Model/ParamTable.h"
 #include "autoconfig/Model/Prediction.h"
 #include "autoconfig/Profile/Profile.h"
@@ -119,10 +119,19 @@ inline bool notApplicable(std::string &whyNot, std::string why) {
 /// parameter list come from the declarations, and the interface's entry
 /// points unpack the workload and read the config once, then hand the
 /// typed values to the model's hooks below. verify() also checks the
-/// declared ranges before verifyParams().
+/// declared ranges before verifyParams() and, after it, warns about vectors
+/// wider than the target's and register tiles beyond its registers;
+/// predict() reconciles the terms predictParams() gives
+/// (Prediction::reconcile).
 template <typename Params, typename WorkloadT>
 class ModelOf : public AlgorithmModel {
 public:
+  /// deriveFor()'s answer: the derived parameters and why.
+  struct DerivedParams {
+    Params params;
+    std::string rationale;
+  };
+
   llvm::StringRef name() const final { return Params::kName; }
   llvm::StringRef summary() const final { return Params::kSummary; }
   std::vector<ParamSpec> params() const final { return Params::specs(); }
@@ -135,7 +144,8 @@ public:
 
   Derivation derive(const Workload &workload,
                     const Machine &machine) const final {
-    return deriveFor(std::get<WorkloadT>(workload), machine);
+    DerivedParams derived = deriveFor(std::get<WorkloadT>(workload), machine);
+    return {derived.params.toConfig(), std::move(derived.rationale)};
   }
 
   Prediction predict(const Workload &workload, const Config &config,
@@ -145,7 +155,9 @@ public:
     if (!params)
       return invalidPrediction("invalid config: " +
                                llvm::toString(params.takeError()));
-    return predictParams(w, *params, machine);
+    Prediction pred = predictParams(w, *params, machine);
+    pred.reconcile();
+    return pred;
   }
 
   llvm::Error verify(const Workload &workload, const Config &config,
@@ -159,6 +171,8 @@ public:
     const auto &w = std::get<WorkloadT>(workload);
     if (llvm::Error err = verifyParams(w, *params, target, warnings))
       return err;
+    if (warnsWideVectors())
+      warnVectorLength(params->vl, w.element, target, warnings);
     RegisterUse use = registerUse(w, *params);
     warnRegisters(use.formula, use.registers, target, warnings);
     return llvm::Error::success();
@@ -182,17 +196,28 @@ public:
   }
 
 protected:
+  /// Where derivations and search spaces start: the declared defaults with
+  /// `vl` the target's lanes for the workload's elements and, for an
+  /// algorithm with a `mask` for its tails, masking where the target masks
+  /// loads and stores cheaply (natively, or with AVX's masked moves).
+  static Params startingParams(const WorkloadT &w, const TargetDesc &target) {
+    Params p;
+    p.vl = target.lanes(elementBits(w.element));
+    if constexpr (requires { p.mask; })
+      p.mask = target.nativeMasking || target.hasFeature("avx") ? 1 : 0;
+    return p;
+  }
   /// Whether the algorithm computes this workload of its kind (say why not
   /// in `whyNot`); by default every one.
   virtual bool appliesTo(const WorkloadT &, const TargetDesc &,
                          std::string &) const {
     return true;
   }
-  virtual Derivation deriveFor(const WorkloadT &w,
-                               const Machine &machine) const = 0;
+  virtual DerivedParams deriveFor(const WorkloadT &w,
+                                  const Machine &machine) const = 0;
   /// predict() for a config that reads as `Params` (its values may still be
   /// out of range: a hand-written config is predicted before it is
-  /// verified).
+  /// verified), before predict() reconciles its terms.
   virtual Prediction predictParams(const WorkloadT &w, const Params &p,
                                    const Machine &machine) const = 0;
   /// What the declared ranges and the register count do not say:
@@ -203,6 +228,9 @@ protected:
                                    std::vector<std::string> &) const {
     return llvm::Error::success();
   }
+  /// Whether verify() warns about a `vl` wider than the target's vectors
+  /// (warnVectorLength): LLVM splits every vector op of such a config.
+  virtual bool warnsWideVectors() const { return true; }
   /// The vector registers the register tile of `p` holds on `w`, counted
   /// once for verify()'s warning and for the neighbourhood's bound.
   virtual RegisterUse registerUse(const WorkloadT &w,
@@ -212,6 +240,16 @@ protected:
                      const TargetDesc &target) const {
     return registerUse(w, p).registers <= int64_t(target.vectorRegisters);
   }
+  /// The moves of addTileSteps() around `p` along the register tile's
+  /// dimensions `a` and `b` that keep the tile within the registers.
+  std::vector<Config> fittingTileSteps(const WorkloadT &w, const Params &p,
+                                       int64_t Params::*a, int64_t Params::*b,
+                                       const TargetDesc &target) const {
+    std::vector<Config> result;
+    addTileSteps(result, p, a, b,
+                 [&](const Params &q) { return fitsRegisters(w, q, target); });
+    return result;
+  }
   /// neighbours() of `config`, which reads as `p`.
   virtual std::vector<Config> neighboursOf(const WorkloadT &w,
                                            const Config &config,
@@ -219,6 +257,45 @@ protected:
                                            const TargetDesc &target) const = 0;
   virtual std::vector<Params> searchSpaceOf(const WorkloadT &w,
                                             const TargetDesc &target) const = 0;
+
+  /// complete() re-derives in `p`, the derivation with `partial` on top,
+  /// the parameters that depend on those `partial` gives, and says whether
+  /// it did; by default none depends on another.
+  virtual bool rederive(const WorkloadT &, const Config & /*partial*/, Params &,
+                        const Machine &) const {
+    return false;
+  }
+  Config completeFrom(const Workload &workload, const Config &partial,
+                      const Machine &machine) const override {
+    Config merged = overlay(workload, partial, machine);
+    // A merged config that does not read as `Params`: verify() reports it.
+    std::optional<Params> params = paramsOrNothing<Params>(merged);
+    if (!params ||
+        !rederive(std::get<WorkloadT>(workload), partial, *params, machine))
+      return merged;
+    return params->toConfig();
+  }
+};
+
+/// A model whose register tile is a GEMM micro-kernel's: mr x nr of
+/// vl-lane vectors (microTileRegisters), with blocks of nc columns and
+/// kc-deep reduction passes (the blocked GEMM, Winograd's batched GEMMs).
+template <typename Params, typename WorkloadT>
+class MicroKernelModelOf : public ModelOf<Params, WorkloadT> {
+protected:
+  RegisterUse registerUse(const WorkloadT &, const Params &p) const final {
+    return {microTileRegisters(p.mr, p.nr, p.vl), "mr*nr/vl + nr/vl + 1"};
+  }
+  /// Whether the neighbour `q` has a micro-kernel to offer: a tile of at
+  /// least one row and vector, passes of at least 8, within the registers;
+  /// nc is cut to whole tiles on the way.
+  bool keepMicroKernelMove(const WorkloadT &w, Params &q,
+                           const TargetDesc &target) const {
+    if (q.mr < 1 || q.nr < q.vl || q.kc < 8)
+      return false;
+    q.nc = wholeTiles(q.nc, q.nr);
+    return this->fitsRegisters(w, q, target);
+  }
 };
 
 } // namespace autoconfig

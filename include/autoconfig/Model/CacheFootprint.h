@@ -1,5 +1,4 @@
-//===- CacheFootprint.h - What a block of data occupies in a cache -*- C++
-//-*-===//
+//===- CacheFootprint.h - A block of data in a cache ------------*- C++ -*-===//
 //
 // A set-associative cache maps a line to set (address / line) mod sets. Data
 // read in row segments a fixed stride apart (a panel of an unpacked matrix,

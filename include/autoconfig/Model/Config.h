@@ -1,5 +1,4 @@
-//===- Config.h - An algorithm and its parameters, with a text form -*- C++
-//-*-===//
+//===- Config.h - An algorithm and its parameters ---------------*- C++ -*-===//
 //
 // A Config names an optimization algorithm and gives its integer parameters.
 // Its text form is what a user reads in `explain`, writes by hand to override

@@ -1,5 +1,4 @@
-//===- ConfigChecks.h - What every model's verify() checks alike -*- C++
-//-*-===//
+//===- ConfigChecks.h - What every verify() checks alike --------*- C++ -*-===//
 //
 // The errors and warnings that several algorithms give a config in the same
 // words: a rejected value, a vector wider than the target's, a register tile
@@ -77,6 +76,11 @@ inline llvm::Error checkWholeTiles(llvm::StringRef name, int64_t value,
                        "=" + llvm::Twine(tile) + ", got " + llvm::Twine(value));
   return llvm::Error::success();
 }
+
+/// Rejects scratch buffers of more than 4 GiB: `what` ("packing buffers")
+/// of `bytes`, sized as `formula` says ("kc x (mc + nc)").
+llvm::Error checkBufferBytes(llvm::StringRef what, double bytes,
+                             llvm::StringRef formula);
 
 /// The typed parameters of `config`, or nothing when it does not read as
 /// `Params` (the error is dropped: there is nothing to offer around it).

@@ -1,5 +1,4 @@
-//===- ConvModels.h - Analysis models of the convolution algorithms -*- C++
-//-*-===//
+//===- ConvModels.h - Models of the convolutions ----------------*- C++ -*-===//
 #ifndef AUTOCONFIG_MODEL_CONVMODELS_H
 #define AUTOCONFIG_MODEL_CONVMODELS_H
 

@@ -1,5 +1,4 @@
-//===- ConvParams.h - Typed parameters of the convolution algorithms -*- C++
-//-*-===//
+//===- ConvParams.h - Typed convolution parameters --------------*- C++ -*-===//
 #ifndef AUTOCONFIG_MODEL_CONVPARAMS_H
 #define AUTOCONFIG_MODEL_CONVPARAMS_H
 

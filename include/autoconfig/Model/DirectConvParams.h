@@ -1,5 +1,4 @@
-//===- DirectConvParams.h - Parameters of the blocked direct conv -*- C++
-//-*-===//
+//===- DirectConvParams.h - Blocked direct conv params ----------*- C++ -*-===//
 //
 // Blocked direct convolution for NHWC inputs with output-channel
 // vectorization (Zhang, Franchetti and Low, "High Performance Zero-Memory
@@ -76,6 +75,11 @@ llvm::SmallVector<NhwcRowTileClass> nhwcRowTileClasses(const ConvWorkload &w,
                                                        int64_t owb);
 /// Sum over the output rows of the kernel rows that read the input.
 double nhwcKernelRowTaps(const ConvWorkload &w);
+/// Input columns a tile of `pixels` output pixels spans along W.
+int64_t nhwcTileInputWidth(const ConvWorkload &w, int64_t pixels);
+/// Input columns the tiles of one output row span, summed over `tiles`.
+double nhwcRowInputColumns(const ConvWorkload &w,
+                           llvm::ArrayRef<NhwcRowTileClass> tiles);
 
 /// How the micro-kernel reads the filter, decided once for the model and the
 /// generator. Constant weights split into several output-channel blocks are

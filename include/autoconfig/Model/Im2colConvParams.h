@@ -1,5 +1,4 @@
-//===- Im2colConvParams.h - Parameters of the GEMM-based convolutions -*- C++
-//-*-===//
+//===- Im2colConvParams.h - GEMM-based convolution params -------*- C++ -*-===//
 //
 // Two convolution algorithms run the blocked GEMM generator and share its
 // parameters (same keys, same meaning, on the convolution's equivalent GEMM):

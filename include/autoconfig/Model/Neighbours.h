@@ -9,8 +9,11 @@
 #define AUTOCONFIG_MODEL_NEIGHBOURS_H
 
 #include "autoconfig/Model/Config.h"
+#include "autoconfig/Support/Arithmetic.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -55,6 +58,48 @@ void forEachPixelTileStep(const Params &base, int64_t Params::*vectors,
       push(q);
     }
   }
+}
+
+/// `q`'s tile of `owb` pixels by `vectors` channel vectors cut, as the
+/// generators cut it, to the workload: at most the vectors of its
+/// `channels` and the `outW` pixels of an output row.
+template <typename Params>
+Params clampPixelTile(Params q, int64_t Params::*vectors, int64_t channels,
+                      int64_t outW) {
+  q.*vectors = std::min(q.*vectors, ceilDiv(channels, q.vl));
+  q.owb = std::min(q.owb, outW);
+  return q;
+}
+
+/// A block of `block` cut down to whole tiles of `tile`, at least one.
+inline int64_t wholeTiles(int64_t block, int64_t tile) {
+  return std::max(tile, block / tile * tile);
+}
+
+/// The moves of a GEMM micro-kernel's parameters (the blocked GEMM's and
+/// Winograd's batched GEMMs': a register tile mr x nr of vl-lane vectors,
+/// blocks of nc columns, kc-deep reduction passes).
+///
+/// `base` with the tile width nr one vector wider (d = 1) or narrower
+/// (d = -1), and nc rounded up to whole tiles of the new width.
+template <typename Params>
+Params withTileWidthStep(const Params &base, int64_t d) {
+  Params q = base;
+  q.nr += d * q.vl;
+  q.nc = roundUp(base.nc, std::max<int64_t>(q.nr, q.vl));
+  return q;
+}
+
+/// `base` with the pass depth kc scaled by `f` (whole steps of 8, at least
+/// 8), unless that goes more than a step beyond the reduction's `depth`.
+template <typename Params>
+std::optional<Params> withDepthScaled(const Params &base, double f,
+                                      int64_t depth) {
+  Params q = base;
+  q.kc = std::max<int64_t>(8, int64_t(base.kc * f) / 8 * 8);
+  if (q.kc > depth + 8)
+    return std::nullopt;
+  return q;
 }
 
 /// Appends `q` unless it is the config the moves start from.

@@ -1,5 +1,4 @@
-//===- ParamTable.h - An algorithm's parameters, declared once ---*- C++
-//-*-===//
+//===- ParamTable.h - An algorithm's parameters, declared once --*- C++ -*-===//
 //
 // Each algorithm's parameter struct lists its parameters once, in a table
 // of ParamDecl generated from AlgorithmParams.def: the name in the config's

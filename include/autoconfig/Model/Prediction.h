@@ -1,5 +1,4 @@
-//===- Prediction.h - A predicted time as a sum of named terms ---*- C++
-//-*-===//
+//===- Prediction.h - A predicted time as a sum of named terms --*- C++ -*-===//
 #ifndef AUTOCONFIG_MODEL_PREDICTION_H
 #define AUTOCONFIG_MODEL_PREDICTION_H
 

@@ -1,5 +1,4 @@
-//===- StreamingModel.h - Model of the ops that stream their operands -*- C++
-//-*-===//
+//===- StreamingModel.h - Model of the streaming ops ------------*- C++ -*-===//
 //
 // Every op that is not a matmul or a convolution (elementwise and broadcast
 // generics, reductions, pooling, transposes, copies, fills) moves more bytes

@@ -1,5 +1,4 @@
-//===- BackendTest.h - ONNX backend test cases through AutoConfig -*- C++
-//-*-===//
+//===- BackendTest.h - ONNX backend test cases ------------------*- C++ -*-===//
 //
 // The ONNX project's backend tests (libonnx-testdata): a directory with
 // model.onnx and test_data_set_N/{input,output}_M.pb. Each case is

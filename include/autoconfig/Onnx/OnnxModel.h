@@ -1,5 +1,4 @@
-//===- OnnxModel.h - ONNX models in: parse, validate, import -----*- C++
-//-*-===//
+//===- OnnxModel.h - ONNX models in: parse, validate, import ----*- C++ -*-===//
 //
 // The ONNX frontend. An ONNX model (protobuf) is parsed and validated, then
 // imported as one function @forward on tensors in the idiom the rest of the

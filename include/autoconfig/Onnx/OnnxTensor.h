@@ -1,5 +1,4 @@
-//===- OnnxTensor.h - ONNX tensors held on the host --------------*- C++
-//-*-===//
+//===- OnnxTensor.h - ONNX tensors held on the host -------------*- C++ -*-===//
 //
 // A tensor known at import time: an initializer, a Constant node's value, a
 // test's input or expected output, or the result of shape arithmetic the
@@ -48,6 +47,9 @@ std::string onnxTypeName(int32_t type);
 bool isOnnxComputeType(int32_t type);
 /// Integer and boolean types, held as int64 on the host.
 bool isOnnxIntegerType(int32_t type);
+/// `v` wrapped to the width and signedness of integer `type` (0 or 1 for
+/// Bool); unchanged for 64-bit and non-integer types.
+int64_t wrapToOnnxInteger(int64_t v, int32_t type);
 
 /// Tensors with more elements are refused: every operand of a compiled
 /// kernel stays within 32-bit element offsets, and host copies stay small.

@@ -1,5 +1,4 @@
-//===- CHeader.h - C header for ahead-of-time compiled functions -*- C++
-//-*-===//
+//===- CHeader.h - C header for AOT-compiled functions ----------*- C++ -*-===//
 //
 // `autoconfig compile --emit=obj --header k.h` writes, next to the object, a C
 // header through which a C program calls the compiled functions. The ABI is

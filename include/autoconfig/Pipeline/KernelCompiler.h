@@ -1,5 +1,4 @@
-//===- KernelCompiler.h - One workload, one config, one JIT kernel -*- C++
-//-*-===//
+//===- KernelCompiler.h - One workload, one JIT kernel ----------*- C++ -*-===//
 //
 // Builds a standalone kernel function for a workload, configures it with a
 // given config, generates, lowers and JIT-compiles it. The benchmarks, the

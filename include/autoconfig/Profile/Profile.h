@@ -1,5 +1,4 @@
-//===- Profile.h - Measured costs of the machine -----------------*- C++
-//-*-===//
+//===- Profile.h - Measured costs of the machine ----------------*- C++ -*-===//
 //
 // The dynamic half of the hardware model: per-operation costs measured by
 // micro-benchmarks (see Calibration.h) or, for targets that are not the host,

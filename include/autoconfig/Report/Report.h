@@ -1,5 +1,4 @@
-//===- Report.h - HTML/SVG and Markdown reports from bench and tune logs -*- C++
-//-*-===//
+//===- Report.h - HTML and Markdown reports ---------------------*- C++ -*-===//
 #ifndef AUTOCONFIG_REPORT_REPORT_H
 #define AUTOCONFIG_REPORT_REPORT_H
 

@@ -1,5 +1,4 @@
-//===- Arithmetic.h - Integer helpers of tile and block sizes ----*- C++
-//-*-===//
+//===- Arithmetic.h - Integer helpers of tile and block sizes ---*- C++ -*-===//
 //
 // The one definition of the rounding divisions every model and generator
 // uses for trip counts and padded extents (on LLVM's MathExtras).

@@ -1,5 +1,4 @@
-//===- CpuTables.h - ISA and microarchitecture facts by name -----*- C++
-//-*-===//
+//===- CpuTables.h - ISA and microarchitecture facts by name ----*- C++ -*-===//
 #ifndef AUTOCONFIG_TARGET_CPUTABLES_H
 #define AUTOCONFIG_TARGET_CPUTABLES_H
 

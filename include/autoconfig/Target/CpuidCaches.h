@@ -1,5 +1,4 @@
-//===- CpuidCaches.h - Cache geometry from the x86 CPUID instruction -*- C++
-//-*-===//
+//===- CpuidCaches.h - Cache geometry from x86 CPUID ------------*- C++ -*-===//
 //
 // Where Linux does not expose /sys/devices/system/cpu/cpu0/cache (some
 // virtual machines), the caches are read from CPUID, as the processor or the

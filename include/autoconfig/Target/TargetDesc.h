@@ -1,5 +1,4 @@
-//===- TargetDesc.h - Static description of a compilation target -*- C++
-//-*-===//
+//===- TargetDesc.h - Description of a compilation target -------*- C++ -*-===//
 //
 // What the analytical models know about a machine without running anything:
 // ISA, vector registers, FMA pipes and latency, ports, caches, cores.

@@ -1,5 +1,4 @@
-//===- OutlineKernels.h - One function per distinct generated kernel -*- C++
-//-*-===//
+//===- OutlineKernels.h - One function per distinct kernel ------*- C++ -*-===//
 #ifndef AUTOCONFIG_TRANSFORMS_OUTLINEKERNELS_H
 #define AUTOCONFIG_TRANSFORMS_OUTLINEKERNELS_H
 

@@ -78,22 +78,44 @@ std::unique_ptr<mlir::Pass> createLowerStreamingPass(LowerStreamingOptions);
 /// "file.mlir:3:5" for file locations, MLIR's form otherwise.
 std::string formatLocation(mlir::Location loc);
 
-/// Fills the target, its profile and the thread bound of a pass's options
-/// from the pass's textual options (autoconfig-opt, pass pipelines); an error
-/// names the problem at `anchor`.
+/// A pass's options with the target, its profile and the thread bound
+/// filled from the pass's textual options (autoconfig-opt, pass pipelines);
+/// an error names the problem at `anchor`.
 template <typename Options>
-mlir::LogicalResult
+mlir::FailureOr<Options>
 optionsFromText(mlir::Operation *anchor, llvm::StringRef preset,
-                llvm::StringRef file, unsigned threads, Options &options) {
+                llvm::StringRef file, unsigned threads) {
   auto hardware = hardwareFromPassOptions(preset, file);
   if (!hardware)
     return anchor->emitError("autoconfig: ")
            << llvm::toString(hardware.takeError());
+  Options options;
   options.target = std::move(hardware->target);
   options.profile = std::move(hardware->profile);
   options.threads = threads;
-  return mlir::success();
+  return options;
 }
+
+/// The options of a pass: injected by the C++ pipeline through the pass's
+/// constructor, or, when none were, read from its textual options
+/// (autoconfig-opt, pass pipelines) by `Pass::textOptions()` as it runs.
+template <typename Pass, typename Options> class InjectableOptions {
+public:
+  InjectableOptions() = default;
+  explicit InjectableOptions(Options options) : injected(std::move(options)) {}
+
+protected:
+  /// The injected options, else the textual ones (failure: the error is
+  /// already emitted).
+  mlir::FailureOr<Options> resolvedOptions() {
+    if (injected)
+      return *injected;
+    return static_cast<Pass &>(*this).textOptions();
+  }
+
+private:
+  std::optional<Options> injected;
+};
 
 /// registerAutoConfigPasses(): every pass of Passes.td, for autoconfig-opt
 /// and textual pass pipelines.

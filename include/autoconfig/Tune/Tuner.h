@@ -1,5 +1,4 @@
-//===- Tuner.h - Search tuner over the same configs and generators -*- C++
-//-*-===//
+//===- Tuner.h - Search tuner over the same configs -------------*- C++ -*-===//
 //
 // What AutoConfig's models replace: measure candidate configs of every
 // applicable algorithm through the very same generators and JIT, keep the

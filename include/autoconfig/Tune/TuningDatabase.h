@@ -1,5 +1,4 @@
-//===- TuningDatabase.h - Best tuned config per workload and target -*- C++
-//-*-===//
+//===- TuningDatabase.h - Best tuned config per workload --------*- C++ -*-===//
 #ifndef AUTOCONFIG_TUNE_TUNINGDATABASE_H
 #define AUTOCONFIG_TUNE_TUNINGDATABASE_H
 

@@ -1,5 +1,4 @@
-//===- Extraction.h - Workloads from MLIR ops --------------------*- C++
-//-*-===//
+//===- Extraction.h - Workloads from MLIR ops -------------------*- C++ -*-===//
 #ifndef AUTOCONFIG_WORKLOAD_EXTRACTION_H
 #define AUTOCONFIG_WORKLOAD_EXTRACTION_H
 
