@@ -163,7 +163,8 @@ Error measureRegisterTiles(const TargetDesc &target,
   // at panel depths from a TLB's worth of pages to past the L2.
   auto [mr, nv] = best;
   int64_t nr = int64_t(nv) * vl;
-  int64_t wide = std::max<int64_t>(1, 3072 / nr) * nr;
+  int64_t wide =
+      std::max<int64_t>(1, Profile::kUnpackedStreamColumns / nr) * nr;
   int64_t rows = aBlockRows(target, mr, l1Depth(target, mr, nr));
   std::optional<double> contiguous = profile.tileSecondsPerKStep(bits, mr, nv);
   profile.stridedPanelFactors.clear();
@@ -184,7 +185,8 @@ Error measureRegisterTiles(const TargetDesc &target,
   profile.unpackedStreamBandwidth.clear();
   for (int64_t depth : {16, 64, 256}) {
     Expected<double> perStep =
-        timeTile(target, vl, mr, nv, mr, wide, 2048, options, depth);
+        timeTile(target, vl, mr, nv, mr, wide, Profile::kUnpackedStreamRows,
+                 options, depth);
     if (!perStep)
       return perStep.takeError();
     // Seconds per k step of one tile; one tile row reads nr floats of B.

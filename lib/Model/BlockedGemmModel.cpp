@@ -384,7 +384,7 @@ protected:
     std::optional<double> unpackedRate =
         p.packB || bBlockBytes <= double(l2.sizeBytes)
             ? std::nullopt
-            : prof.unpackedStreamFor(kc);
+            : prof.unpackedStreamFor(kc, uint64_t(bBlockBytes), t);
     double bRate = p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
                    : unpackedRate
                        ? *unpackedRate

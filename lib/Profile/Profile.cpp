@@ -116,10 +116,15 @@ double Profile::stridedPanelFactor(int64_t rows) const {
   return interpolatePoints(stridedPanelFactors, rows);
 }
 
-std::optional<double> Profile::unpackedStreamFor(int64_t rows) const {
+std::optional<double>
+Profile::unpackedStreamFor(int64_t rows, uint64_t bBytes,
+                           const TargetDesc &target) const {
   if (unpackedStreamBandwidth.empty())
     return std::nullopt;
-  return interpolatePoints(unpackedStreamBandwidth, rows);
+  uint64_t measuredBytes =
+      uint64_t(kUnpackedStreamRows) * kUnpackedStreamColumns * sizeof(float);
+  return interpolatePoints(unpackedStreamBandwidth, rows) *
+         bandwidthFor(bBytes, target) / bandwidthFor(measuredBytes, target);
 }
 
 unsigned Profile::measuredFmaPipes(const TargetDesc &target) const {

@@ -113,8 +113,15 @@ struct Profile {
   /// across the panels, which prefetchers follow; a deep one jumps a page
   /// per row. Empty when not measured.
   std::vector<std::pair<int64_t, double>> unpackedStreamBandwidth;
-  /// That bandwidth for panels of `rows` rows (interpolated), if measured.
-  std::optional<double> unpackedStreamFor(int64_t rows) const;
+  /// The unpacked B calibration streams: rows x columns floats, beyond L2.
+  static constexpr int64_t kUnpackedStreamRows = 2048;
+  static constexpr int64_t kUnpackedStreamColumns = 3072;
+  /// That bandwidth for panels of `rows` rows (interpolated) of a B of
+  /// `bBytes`, if measured: scaled from the measured B's size to `bBytes`
+  /// by the read-bandwidth curve (a B that stays in the last level streams
+  /// faster than the measured one, which may not).
+  std::optional<double> unpackedStreamFor(int64_t rows, uint64_t bBytes,
+                                          const TargetDesc &target) const;
   /// The same for a contiguous B micro-panel too deep to stay in L1 (a
   /// packed panel of a large kc): it streams from L2 on every k step.
   double l2PanelFactor = 1;
