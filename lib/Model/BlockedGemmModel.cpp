@@ -177,8 +177,19 @@ protected:
     std::optional<BlockedGemmParams> best;
     double bestSeconds = INFINITY;
     int64_t bestVecs = 1;
+    // With M within one tile row, the tiles that take all of M read each B
+    // panel once: the B stream, not the micro-kernel's rate, may decide
+    // there (Zen 5, 8x1024x1024: an 8x48 tile ran 1.3x the 4x64 one the
+    // micro-kernel ranks first), so they are predicted whole too when their
+    // micro-kernel is not far behind and it holds more than one B vector
+    // (16x1024x1024: the 16x16 tile ran 0.6x the model's figure, every A
+    // element broadcast for a single FMA; M = 1 has only one-row tiles).
+    auto oneTileRow = [&](const TileScore &c) {
+      return w.m > 1 && w.m <= 16 && c.mr == w.m && c.nv >= 2 &&
+             c.score >= 0.8 * bestScore;
+    };
     for (const TileScore &c : scores) {
-      if (c.score < bestScore * (1 - tie) - 1e-9)
+      if (c.score < bestScore * (1 - tie) - 1e-9 && !oneTileRow(c))
         continue;
       BlockedGemmParams q = blockedTile(c);
       for (int64_t packA : {1, 0})
