@@ -102,6 +102,26 @@ BenchRecord benchWorkload(const Workload &workload,
   std::vector<std::unique_ptr<CompiledKernel>> alternatives;
   std::vector<int> algorithmIndex; // per call, -1 when not an algorithm
   algorithmIndex.assign(calls.size(), -1);
+  // Another kernel of the workload, compiled from `config`, run once on
+  // fresh buffers for the check and then timed beside the others.
+  auto addAlternative = [&](const Config &config,
+                            AlgorithmResult &result) -> Error {
+    auto compiled = compileKernel(workload, config, options.target);
+    if (!compiled)
+      return compiled.takeError();
+    WorkloadBuffers mine = cloneBuffers(initial);
+    (*compiled)->run(mine.pointers());
+    result.verified =
+        compareToReference(workload, mine.outputBuffer(), reference).passed;
+    CompiledKernel *k = compiled->get();
+    std::vector<void *> pointers = mine.pointers();
+    buffers.push_back(std::move(mine));
+    alternatives.push_back(std::move(*compiled));
+    calls.push_back([k, pointers] { k->run(pointers); });
+    peerIndex.push_back(-2);
+    algorithmIndex.push_back(-1);
+    return Error::success();
+  };
   if (options.compareAlgorithms) {
     for (const Candidate &c : record.decision.candidates) {
       if (!c.applicable || c.algorithm == "loops")
@@ -117,30 +137,18 @@ BenchRecord benchWorkload(const Workload &workload,
         record.algorithms.push_back(result);
         continue;
       }
-      auto compiled = compileKernel(workload, c.config, options.target);
-      if (!compiled) {
-        result.error = toString(compiled.takeError());
+      if (Error err = addAlternative(c.config, result)) {
+        result.error = toString(std::move(err));
         record.algorithms.push_back(result);
         continue;
       }
-      WorkloadBuffers mine = cloneBuffers(initial);
-      (*compiled)->run(mine.pointers());
-      result.verified =
-          compareToReference(workload, mine.outputBuffer(), reference).passed;
-      CompiledKernel *k = compiled->get();
-      std::vector<void *> pointers = mine.pointers();
-      buffers.push_back(std::move(mine));
-      alternatives.push_back(std::move(*compiled));
-      calls.push_back([k, pointers] { k->run(pointers); });
-      peerIndex.push_back(-2);
-      algorithmIndex.push_back(int(record.algorithms.size()));
+      algorithmIndex.back() = int(record.algorithms.size());
       record.algorithms.push_back(result);
     }
   }
 
   // The one-thread decision beside a multi-threaded one, so that what the
   // threads gain is a ratio of the same run.
-  std::unique_ptr<CompiledKernel> oneThreadKernel;
   size_t oneThreadCall = calls.size();
   if (options.threads > 1) {
     DecideOptions single = decideOptions;
@@ -156,27 +164,10 @@ BenchRecord benchWorkload(const Workload &workload,
       one.config = decided->config.str();
       one.predictedSeconds = decided->winner().prediction.seconds;
       one.chosen = one.config == record.decision.config.str();
-      auto compiled =
-          one.chosen ? Expected<std::unique_ptr<CompiledKernel>>(
-                           std::unique_ptr<CompiledKernel>())
-                     : compileKernel(workload, decided->config, options.target);
-      if (!compiled) {
-        one.error = toString(compiled.takeError());
-      } else if (one.chosen) {
+      if (one.chosen)
         one.verified = record.verified; // the same kernel: timed once
-      } else {
-        WorkloadBuffers mine = cloneBuffers(initial);
-        (*compiled)->run(mine.pointers());
-        one.verified =
-            compareToReference(workload, mine.outputBuffer(), reference).passed;
-        CompiledKernel *k = compiled->get();
-        std::vector<void *> pointers = mine.pointers();
-        buffers.push_back(std::move(mine));
-        oneThreadKernel = std::move(*compiled);
-        calls.push_back([k, pointers] { k->run(pointers); });
-        peerIndex.push_back(-2);
-        algorithmIndex.push_back(-1);
-      }
+      else if (Error err = addAlternative(decided->config, one))
+        one.error = toString(std::move(err));
     }
     record.oneThread = std::move(one);
   }
