@@ -654,7 +654,10 @@ Expected<Profile> calibrate(const TargetDesc &target,
            ratios.push_back(alone->seconds / together->seconds);
          }
          big.reset();
-         profile.memoryThreadScaling = quantile(ratios, 0.5);
+         // A noisy host can push a ratio outside what cores reading at once
+         // can deliver (at most one core's bandwidth each).
+         profile.memoryThreadScaling =
+             std::clamp(quantile(ratios, 0.5), 0.25, double(forkThreads));
          profile.memoryScalingThreads = forkThreads;
          return Error::success();
        }});

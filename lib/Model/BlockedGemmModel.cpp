@@ -191,27 +191,50 @@ protected:
     for (const TileScore &c : scores) {
       if (c.score < bestScore * (1 - tie) - 1e-9 && !oneTileRow(c))
         continue;
-      BlockedGemmParams q = blockedTile(c);
+      BlockedGemmParams blocked = blockedTile(c);
+      // Packed, B's kc x nc block as Goto and van de Geijn place it (beyond
+      // L2, all of N when no L3 is known), and one that stays in the L2
+      // ways the A block leaves: written and re-read there rather than
+      // beyond (Zen 5, 128x3072x768: nc=768 ran 1.1x nc=3072), if it holds
+      // eight panels or more (fewer: the A block is re-read, or re-packed,
+      // for every few panels).
+      std::vector<int64_t> ncs = {blocked.nc};
+      {
+        CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
+        int64_t aWays = waysFor(double(blocked.mc) * blocked.kc * ebytes, l2);
+        double l2Left =
+            double(l2.sets()) * l2.lineBytes *
+            double(std::max<int64_t>(1, int64_t(l2.ways) - 1 - aWays));
+        int64_t inL2 = wholeTiles(
+            int64_t(l2Left / (double(blocked.kc) * ebytes)), blocked.nr);
+        if (inL2 < blocked.nc && inL2 >= 8 * blocked.nr)
+          ncs.push_back(inL2);
+      }
       for (int64_t packA : {1, 0})
-        for (int64_t packB : {1, 0}) {
-          q.packA = packA;
-          q.packB = packB;
-          // Only what the generator takes as it is (unpacked B needs its rows
-          // as vectors, for instance).
-          std::vector<std::string> warnings;
-          if (Error err = verifyParams(w, q, t, warnings)) {
-            consumeError(std::move(err));
-            continue;
+        for (int64_t packB : {1, 0})
+          for (int64_t nc : ncs) {
+            if (nc != blocked.nc && !packB)
+              continue;
+            BlockedGemmParams q = blocked;
+            q.nc = nc;
+            q.packA = packA;
+            q.packB = packB;
+            // Only what the generator takes as it is (unpacked B needs its rows
+            // as vectors, for instance).
+            std::vector<std::string> warnings;
+            if (Error err = verifyParams(w, q, t, warnings)) {
+              consumeError(std::move(err));
+              continue;
+            }
+            if (!warnings.empty() || !fitsRegisters(w, q, t))
+              continue;
+            double seconds = predictParams(w, q, machine).seconds;
+            if (!best || seconds < bestSeconds * (1 - 1e-9)) {
+              bestSeconds = seconds;
+              best = q;
+              bestVecs = c.nv;
+            }
           }
-          if (!warnings.empty() || !fitsRegisters(w, q, t))
-            continue;
-          double seconds = predictParams(w, q, machine).seconds;
-          if (!best || seconds < bestSeconds * (1 - 1e-9)) {
-            bestSeconds = seconds;
-            best = q;
-            bestVecs = c.nv;
-          }
-        }
     }
     if (best) {
       p = *best;
@@ -313,26 +336,33 @@ protected:
     // A B panel that cannot stay in L1 is read from further on every k step:
     // the calibrated micro-kernel measured so replaces the stream estimate
     // below. Unpacked with rows a page or more apart, as the strided panel
-    // measured (from L2, or from beyond it); otherwise as the contiguous
-    // panel too deep for L1. (A page is the 4 KiB base page of x86-64,
-    // AArch64 and RISC-V Linux.)
+    // measured (from L2, or from beyond it); with rows less than a page
+    // apart, as the panel of rows a quarter page apart (Zen 5, 256^3: 8-13%
+    // slower than packed, where the contiguous panel's factor said 1%);
+    // otherwise as the contiguous panel too deep for L1.
     // Without those measurements (a nominal profile) the streams below
     // estimate it from the panel's placement alone.
     bool stridedB = !bPanelInL1 && !prof.stridedPanelFactors.empty();
-    double bStrideFactor = !stridedB ? 1.0
-                           : !p.packB && bStride >= 4096
-                               ? prof.stridedPanelFactor(kc)
-                               : prof.l2PanelFactor;
+    bool stridedRows = !p.packB && bStride > p.nr * ebytes;
+    double bStrideFactor =
+        !stridedB ? 1.0
+        : p.packB ? prof.l2PanelFactor
+                  : prof.unpackedPanelFactor(kc, bStride, p.nr * ebytes);
     // An unpacked B beyond L2 reaches the core through the first tile over
     // each panel (the B block stream below); only the other tiles re-read
     // the panel from L2 at the measured factor. (Zen 5, 8x1024x1024: with
     // one 8-row tile over each panel, 1.8x faster than the factor on every
     // tile predicted.)
-    if (stridedB && !p.packB &&
-        double(w.k) * w.n * ebytes > double(l2.sizeBytes)) {
-      double reReads = 1 - 1 / double(ceilDiv(std::min(mc, w.m), p.mr));
-      bStrideFactor = 1 + (bStrideFactor - 1) * reReads;
-    }
+    double reReads = stridedB && !p.packB &&
+                             double(w.k) * w.n * ebytes > double(l2.sizeBytes)
+                         ? 1 - 1 / double(ceilDiv(std::min(mc, w.m), p.mr))
+                         : 1.0;
+    // The factor, measured with one tile, at this tile's demand for B.
+    auto panelFactor = [&](int64_t rows, int64_t vecs) {
+      double f = prof.panelFactorFor(bStrideFactor, bits, unsigned(rows),
+                                     unsigned(vecs), stridedRows);
+      return 1 + (f - 1) * reReads;
+    };
     // Micro-kernel: every (tile rows, tile cols) class over the blocks.
     double loadTime = 0, coreTime = 0, tileOverhead = 0;
     double vectorFmas = 0, tiles = 0, edgeTime = 0;
@@ -352,7 +382,7 @@ protected:
             // panel is read in place from rows pages apart.
             double step =
                 tileStepSeconds(machine, bits, mrb, vecs, std::max(f, l)) *
-                bStrideFactor;
+                panelFactor(mrb, vecs);
             loadTime += l * k;
             coreTime += step * k;
             if (mrb != p.mr || nrb != p.nr)
@@ -431,7 +461,16 @@ protected:
         walks = double(ceilDiv(w.n, p.nr)) * w.k *
                 std::min(1.0, double(w.ldb * ebytes) / 4096.0);
       packBRead = bBytes / source;
-      packB = copy + packBRead + walks * prof.pageWalkSeconds;
+      // A packed block larger than L2 is written out beyond it: each line
+      // read for ownership and written back, as the Winograd model's U.
+      // (Zen 5, 128x3072x768: nc=3072, a 3 MiB block, ran 0.89x as fast as
+      // nc=768 at the same predicted micro-kernel time.)
+      double blockBytes = double(kc) * nc * ebytes;
+      double writeBack =
+          blockBytes > double(l2.sizeBytes)
+              ? 2 * elems * ebytes / prof.bandwidthFor(uint64_t(blockBytes), t)
+              : 0;
+      packB = copy + packBRead + writeBack + walks * prof.pageWalkSeconds;
     }
     if (p.packA) {
       double elems = double(w.m) * w.k * jcBlocks;
@@ -532,7 +571,7 @@ protected:
                 bPanelInL1 ? " (B panels stay in L1)"
                 : stridedB ? formatv(" (B panels stream from L2 or beyond: the "
                                      "measured micro-kernel x{0:f2})",
-                                     bStrideFactor)
+                                     panelFactor(p.mr, ceilDiv(p.nr, p.vl)))
                                  .str()
                 : !bFromL2 ? " and B panels from beyond L2 (rows alias in "
                              "L1 and L2)"

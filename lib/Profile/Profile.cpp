@@ -110,6 +110,31 @@ std::optional<double> Profile::tileSecondsPerKStep(unsigned bits, unsigned mr,
   return std::nullopt;
 }
 
+double Profile::panelFactorFor(double factor, unsigned bits, unsigned mr,
+                               unsigned nv, bool byRow) const {
+  if (!panelTileMr || !panelTileVectors || factor <= 1)
+    return std::max(1.0, factor);
+  std::optional<double> measured =
+      tileSecondsPerKStep(bits, panelTileMr, panelTileVectors);
+  std::optional<double> own = tileSecondsPerKStep(bits, mr, nv);
+  if (!measured || !own || *own <= 0)
+    return factor;
+  double perStep = factor * *measured;
+  if (!byRow)
+    perStep *= double(nv) / double(panelTileVectors);
+  return std::max(1.0, perStep / *own);
+}
+
+double Profile::unpackedPanelFactor(int64_t rows, int64_t strideBytes,
+                                    int64_t panelRowBytes) const {
+  // A page is the 4 KiB base page of x86-64, AArch64 and RISC-V Linux.
+  if (strideBytes >= 4096 && !stridedPanelFactors.empty())
+    return stridedPanelFactor(rows);
+  if (strideBytes > panelRowBytes && subPagePanelFactor > 0)
+    return subPagePanelFactor;
+  return l2PanelFactor;
+}
+
 double Profile::stridedPanelFactor(int64_t rows) const {
   if (stridedPanelFactors.empty())
     return 1;
@@ -285,6 +310,9 @@ json::Value toJSON(const Profile &p) {
       {"strided_panel_factors", std::move(strided)},
       {"unpacked_stream_bandwidth", std::move(unpacked)},
       {"l2_panel_factor", p.l2PanelFactor},
+      {"sub_page_panel_factor", p.subPagePanelFactor},
+      {"panel_tile_mr", p.panelTileMr},
+      {"panel_tile_vectors", p.panelTileVectors},
       {"first_touch_exposure", p.firstTouchExposure},
       {"effective_last_level_bytes", int64_t(p.effectiveLastLevelBytes)},
       {"call_overhead_s", p.callOverheadSeconds},
@@ -359,6 +387,9 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.mapOptional("bandwidth_curve", p.bandwidthCurve) &&
         o.mapOptional("tiles", p.tiles) &&
         o.mapOptional("l2_panel_factor", p.l2PanelFactor) &&
+        o.mapOptional("sub_page_panel_factor", p.subPagePanelFactor) &&
+        o.mapOptional("panel_tile_mr", p.panelTileMr) &&
+        o.mapOptional("panel_tile_vectors", p.panelTileVectors) &&
         o.mapOptional("first_touch_exposure", p.firstTouchExposure) &&
         o.map("bandwidth", p.bandwidth) &&
         o.map("call_overhead_s", p.callOverheadSeconds) &&
@@ -437,6 +468,11 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
     }
   if (!(p.l2PanelFactor >= 1) || !std::isfinite(p.l2PanelFactor)) {
     path.field("l2_panel_factor").report("must be finite and >= 1");
+    return false;
+  }
+  if (!(p.subPagePanelFactor == 0 || p.subPagePanelFactor >= 1) ||
+      !std::isfinite(p.subPagePanelFactor)) {
+    path.field("sub_page_panel_factor").report("must be 0 or finite and >= 1");
     return false;
   }
   if (!(p.firstTouchExposure >= 0 && p.firstTouchExposure <= 1)) {

@@ -48,7 +48,7 @@ const TargetDesc &host() {
 struct CaseOptions {
   unsigned threads = 1;
   /// A (partial) lowering forced on every op, or empty for the model's.
-  std::string lowering;
+  std::string lowering = "";
   /// max |a - b| <= scaleTolerance * max |b| ...
   double scaleTolerance = 1e-5;
   /// ... and, when nonzero, |a - b| <= elementTolerance * |b| + 1e-30 for

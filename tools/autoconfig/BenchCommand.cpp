@@ -3,6 +3,7 @@
 #include "Options.h"
 #include "WorkloadInputs.h"
 
+#include "autoconfig/Bench/CpuPinning.h"
 #include "autoconfig/Bench/Peer.h"
 #include "autoconfig/Bench/Runner.h"
 #include "autoconfig/Bench/Suite.h"
@@ -72,6 +73,11 @@ int runBench() {
     outs() << "target:  " << hardware->target.cpu << " ("
            << hardware->target.name << "), " << threads << " thread(s); "
            << hardware->profileNote << "\n";
+  // One thread: timed on one CPU (after any first-use calibration, whose
+  // thread-scaling figures need every core).
+  std::optional<CpuPinning> pinned;
+  if (threads <= 1)
+    pinned.emplace();
   std::vector<BenchRecord> records;
   bool allVerified = true;
   for (size_t i = 0; i < workloads.size(); ++i) {

@@ -370,10 +370,18 @@ void printProfile(const Profile &p, raw_ostream &os) {
                   f.broadcast * hz, f.latency * hz, 100 * f.rmsResidual,
                   100 * f.maxResidual);
   if (!p.stridedPanelFactors.empty()) {
-    os << "  B panel read in place, rows pages apart: x";
+    os << "  B panel read in place";
+    if (p.panelTileMr)
+      os << formatv(" (tile {0} x {1} vectors)", p.panelTileMr,
+                    p.panelTileVectors);
+    os << ", rows pages apart: x";
     for (auto [rows, factor] : p.stridedPanelFactors)
       os << formatv(" {0:f2} ({1} rows)", factor, rows);
-    os << formatv("; contiguous, deeper than L1: x{0:f2}\n", p.l2PanelFactor);
+    os << formatv("; contiguous, deeper than L1: x{0:f2}", p.l2PanelFactor);
+    if (p.subPagePanelFactor > 0)
+      os << formatv("; rows {0} B apart: x{1:f2}", Profile::kSubPageStrideBytes,
+                    p.subPagePanelFactor);
+    os << "\n";
   }
   if (!p.unpackedStreamBandwidth.empty()) {
     os << "  unpacked B streamed by the micro-kernel:";

@@ -4,6 +4,7 @@
 #include "ProgressBar.h"
 #include "WorkloadInputs.h"
 
+#include "autoconfig/Bench/CpuPinning.h"
 #include "autoconfig/Tune/Tuner.h"
 #include "autoconfig/Tune/TuningDatabase.h"
 
@@ -85,6 +86,10 @@ int runTune() {
     outs() << formatv("{0,-26} {1,6} {2,9} {3,10} {4,10} {5,8} {6,8}  {7}\n",
                       "workload", "trials", "tune s", "model ms", "best ms",
                       "regret", "spearman", "best config");
+  // One thread: timed on one CPU (CpuPinning.h).
+  std::optional<CpuPinning> pinned;
+  if (threads <= 1)
+    pinned.emplace();
   for (const Workload &workload : workloads) {
     // "NAME [=====     ] 12/51 best 1.23 ms" on a terminal.
     ProgressBar bar(workloadName(workload));

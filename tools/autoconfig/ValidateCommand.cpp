@@ -9,6 +9,7 @@
 #include "Options.h"
 #include "ProgressBar.h"
 
+#include "autoconfig/Bench/CpuPinning.h"
 #include "autoconfig/Model/GemmModels.h"
 #include "autoconfig/Target/Describe.h"
 #include "autoconfig/Tune/Validation.h"
@@ -121,6 +122,10 @@ int runValidate() {
                       unsigned(threads), threads == 1 ? "" : "s");
     outs().flush();
   }
+  // One thread: timed on one CPU (CpuPinning.h).
+  std::optional<CpuPinning> pinned;
+  if (threads <= 1)
+    pinned.emplace();
   ProgressBar bar("validating");
   std::vector<ValidationRecord> records;
   for (size_t i = 0; i < workloads->size(); ++i) {

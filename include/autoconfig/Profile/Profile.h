@@ -100,7 +100,7 @@ struct Profile {
   TileFit tileFit;
   /// How much slower a k step is when the B micro-panel is read in place
   /// from rows a page or more apart (unpacked B of a wide matrix) than from
-  /// a contiguous panel: the panel no longer stays in L1, each row is a new
+  /// the same B packed: the panel no longer stays in L1, each row is a new
   /// page (the deeper the panel, the more pages: beyond the TLBs' reach)
   /// and no prefetcher follows the stride. Measured with the generator at a
   /// few panel depths (rows, factor), increasing; empty when not measured.
@@ -125,6 +125,30 @@ struct Profile {
   /// The same for a contiguous B micro-panel too deep to stay in L1 (a
   /// packed panel of a large kc): it streams from L2 on every k step.
   double l2PanelFactor = 1;
+  /// The register tile (mr x vectors) the panel factors were measured
+  /// with; 0 when not measured.
+  unsigned panelTileMr = 0, panelTileVectors = 0;
+  /// A panel factor measured with that tile, for an mr x nv tile of `bits`
+  /// vectors: the measured tile, chosen so that the panel's delivery sets
+  /// its time, gives the rate at which B arrives (factor x its contiguous
+  /// step per k step); a tile that needs B slower than that runs at its
+  /// own speed. A contiguous panel arrives by the vector (the measured
+  /// tile's nv per step); a panel read in place from strided rows by the
+  /// row, one per k step whatever its width (Zen 5, rows 12 KiB apart:
+  /// 8 x 2 vectors ran 1.5x slower than its contiguous step, as 4 x 4 did).
+  /// `factor` unchanged without the tiles' times.
+  double panelFactorFor(double factor, unsigned bits, unsigned mr, unsigned nv,
+                        bool byRow) const;
+  /// The same for an unpacked panel as deep, its rows kSubPageStrideBytes
+  /// apart: from L2 row by row, its rows sharing a fraction of the L1 sets.
+  /// 0 when not measured (l2PanelFactor stands in).
+  double subPagePanelFactor = 0;
+  static constexpr int64_t kSubPageStrideBytes = 1024;
+  /// The factor of an unpacked B panel, rows `strideBytes` apart, that
+  /// cannot stay in L1 (the strided factor from a page apart, the sub-page
+  /// one below, the contiguous one for rows of the panel's own width).
+  double unpackedPanelFactor(int64_t rows, int64_t strideBytes,
+                             int64_t panelRowBytes) const;
   /// How much of an unpacked B's first touch from beyond L2 stays exposed
   /// when several tiles share each B panel (0: hidden, as when the hardware
   /// prefetches the next panel's columns; 1: only the first tile's FMAs run
