@@ -459,8 +459,10 @@ protected:
             return level;
       return 0;
     };
+    // Beyond L2, the measured read-bandwidth curve at that working set (the
+    // effective last level where the machine reports none).
     auto homeBandwidth = [&](double bytes) {
-      return prof.bandwidthOfLevel(homeLevel(bytes));
+      return prof.bandwidthFor(uint64_t(bytes), t);
     };
     auto levelName = [](unsigned level) {
       return level ? "L" + std::to_string(level) : std::string("memory");
