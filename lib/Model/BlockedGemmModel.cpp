@@ -115,6 +115,18 @@ void deriveBlocking(const GemmWorkload &w, const Machine &machine,
     p.nc = std::min(nc, roundUp(w.n, p.nr));
 }
 
+/// The nc whose packed kc x nc block fits the L2 ways the A block (mc x kc)
+/// leaves, one way kept for the streams, in whole panels.
+int64_t ncInL2(const BlockedGemmParams &p, const TargetDesc &t,
+               unsigned ebytes) {
+  CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
+  int64_t aWays = waysFor(double(p.mc) * p.kc * ebytes, l2);
+  double wayBytes = double(l2.sets()) * l2.lineBytes;
+  double left =
+      wayBytes * double(std::max<int64_t>(1, int64_t(l2.ways) - 1 - aWays));
+  return wholeTiles(int64_t(left / (double(p.kc) * ebytes)), p.nr);
+}
+
 class BlockedGemmModel final
     : public MicroKernelModelOf<BlockedGemmParams, GemmWorkload> {
 protected:
@@ -199,17 +211,9 @@ protected:
       // eight panels or more (fewer: the A block is re-read, or re-packed,
       // for every few panels).
       std::vector<int64_t> ncs = {blocked.nc};
-      {
-        CacheLevel l2 = cacheOr(t, 2, 1 << 20, 16);
-        int64_t aWays = waysFor(double(blocked.mc) * blocked.kc * ebytes, l2);
-        double l2Left =
-            double(l2.sets()) * l2.lineBytes *
-            double(std::max<int64_t>(1, int64_t(l2.ways) - 1 - aWays));
-        int64_t inL2 = wholeTiles(
-            int64_t(l2Left / (double(blocked.kc) * ebytes)), blocked.nr);
-        if (inL2 < blocked.nc && inL2 >= 8 * blocked.nr)
-          ncs.push_back(inL2);
-      }
+      int64_t inL2 = ncInL2(blocked, t, ebytes);
+      if (inL2 < blocked.nc && inL2 >= 8 * blocked.nr)
+        ncs.push_back(inL2);
       for (int64_t packA : {1, 0})
         for (int64_t packB : {1, 0})
           for (int64_t nc : ncs) {
