@@ -81,7 +81,8 @@ struct TuneResult {
   /// Tuning time until a config at least as fast as the model's was found
   /// (-1: never within the budget).
   double secondsToMatchModel = -1;
-  /// t(model's pick) / t(best found) - 1, from a final interleaved re-timing.
+  /// t(model's pick) / t(best found) - 1, from a final interleaved re-timing
+  /// (two passes in opposite orders, the lower median of each kernel).
   double regret = 0;
   /// Rank correlation of predicted and measured times over the trials.
   double spearman = 0;
