@@ -22,10 +22,44 @@ const PeerResult *BenchRecord::peer(StringRef name) const {
   return it == peers.end() ? nullptr : &*it;
 }
 
-BenchRecord benchWorkload(const Workload &workload,
+Expected<Workload> dynamicVariant(const Workload &workload) {
+  const auto *gemm = std::get_if<GemmWorkload>(&workload);
+  if (!gemm)
+    return createStringError(inconvertibleErrorCode(),
+                             "--dynamic: convolutions with dynamic sizes are "
+                             "not supported yet (matmuls only)");
+  if (gemm->batch > 1 || gemm->opName == "linalg.batch_matmul")
+    return createStringError(inconvertibleErrorCode(),
+                             "--dynamic: batched matmuls with dynamic sizes "
+                             "are not supported yet");
+  GemmWorkload w = *gemm;
+  // Configured for the record's sizes: they are the likely ones.
+  auto range = [](int64_t size) {
+    return SizeRange{1, std::max(kDefaultSizeRange.max, size), size};
+  };
+  w.mRange = range(w.m);
+  // A transposed B keeps N and K static (see the blocked generator).
+  if (!w.transB) {
+    w.nRange = range(w.n);
+    w.kRange = range(w.k);
+  }
+  return Workload(std::move(w));
+}
+
+BenchRecord benchWorkload(const Workload &requested,
                           const BenchOptions &options) {
   BenchRecord record;
-  record.workload = workload;
+  record.workload = requested;
+  Workload workload = requested;
+  if (options.dynamic) {
+    auto dynamic = dynamicVariant(requested);
+    if (!dynamic) {
+      record.error = toString(dynamic.takeError());
+      return record;
+    }
+    workload = std::move(*dynamic);
+    record.workload = workload;
+  }
   Machine machine{options.target, options.profile};
   DecideOptions decideOptions;
   decideOptions.override = options.override;
@@ -147,6 +181,37 @@ BenchRecord benchWorkload(const Workload &workload,
     }
   }
 
+  // The static kernel of the same shape beside a dynamic one.
+  size_t staticCall = calls.size();
+  if (options.dynamic) {
+    AlgorithmResult fixed;
+    auto decided = decide(requested, machine, decideOptions);
+    if (!decided) {
+      fixed.error = toString(decided.takeError());
+    } else {
+      fixed.algorithm = decided->winner().algorithm;
+      fixed.config = decided->config.str();
+      fixed.predictedSeconds = decided->winner().prediction.seconds;
+      auto compiled = compileKernel(requested, decided->config, options.target);
+      if (!compiled) {
+        fixed.error = toString(compiled.takeError());
+      } else {
+        WorkloadBuffers mine = cloneBuffers(initial);
+        (*compiled)->run(mine.pointers());
+        fixed.verified =
+            compareToReference(workload, mine.outputBuffer(), reference).passed;
+        CompiledKernel *k = compiled->get();
+        std::vector<void *> pointers = mine.pointers();
+        buffers.push_back(std::move(mine));
+        alternatives.push_back(std::move(*compiled));
+        calls.push_back([k, pointers] { k->run(pointers); });
+        peerIndex.push_back(-2);
+        algorithmIndex.push_back(-1);
+        fixed.compileSeconds = alternatives.back()->compileSeconds;
+      }
+    }
+    record.staticKernel = std::move(fixed);
+  }
   // The one-thread decision beside a multi-threaded one, so that what the
   // threads gain is a ratio of the same run.
   size_t oneThreadCall = calls.size();
@@ -179,6 +244,11 @@ BenchRecord benchWorkload(const Workload &workload,
       AlgorithmResult &a = record.algorithms[algorithmIndex[i]];
       a.measuredSeconds = seconds;
       a.gflops = flops / seconds / 1e9;
+    }
+    if (i == staticCall && record.staticKernel &&
+        record.staticKernel->error.empty()) {
+      record.staticKernel->measuredSeconds = seconds;
+      record.staticKernel->gflops = flops / seconds / 1e9;
     }
     if (i == oneThreadCall && record.oneThread) {
       record.oneThread->measuredSeconds = seconds;
@@ -290,6 +360,22 @@ json::Value toJSON(const BenchRecord &r) {
       entry["error"] = one->error;
     }
     o["one_thread"] = std::move(entry);
+  }
+  if (const std::optional<AlgorithmResult> &fixed = r.staticKernel) {
+    o["dynamic"] = true;
+    o["static_algorithm"] = fixed->algorithm;
+    o["static_config"] = fixed->config;
+    if (fixed->error.empty()) {
+      o["static_gflops"] = fixed->gflops;
+      o["static_measured_s"] = fixed->measuredSeconds;
+      o["static_compile_s"] = fixed->compileSeconds;
+      o["static_verified"] = fixed->verified;
+      // Below 1: what the sizes known only at run time cost.
+      o["dynamic_vs_static"] = fixed->measuredSeconds / r.measuredSeconds;
+    } else {
+      o["static_gflops"] = nullptr;
+      o["static_error"] = fixed->error;
+    }
   }
   return o;
 }
@@ -410,10 +496,22 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
       return "same";
     return formatv("{0:f2}", one.measuredSeconds / r.measuredSeconds).str();
   };
+  // With --dynamic: the static kernel of the same shape.
+  bool staticColumn = llvm::any_of(
+      records, [](const BenchRecord &r) { return r.staticKernel.has_value(); });
+  auto staticCell = [](const BenchRecord &r) -> std::string {
+    if (!r.staticKernel || !r.staticKernel->error.empty())
+      return "error";
+    return formatv("{0:f2}",
+                   r.staticKernel->measuredSeconds / r.measuredSeconds)
+        .str();
+  };
   os << formatv("{0} {1} {2,8} {3,9}", left_justify("workload", nameWidth),
                 left_justify("config", configWidth), "GFLOP/s", "pred/meas");
   if (threadColumn)
     os << formatv(" {0,10}", "x 1 thread");
+  if (staticColumn)
+    os << formatv(" {0,10}", "x static");
   for (const std::string &p : columns)
     os << " " << right_justify("x " + p, width(p));
   os << "  verified\n";
@@ -430,6 +528,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
                   predicted / r.measuredSeconds);
     if (threadColumn)
       os << formatv(" {0,10}", r.oneThread ? threadCell(r) : "n/a");
+    if (staticColumn)
+      os << formatv(" {0,10}", staticCell(r));
     for (const std::string &name : columns)
       os << " "
          << right_justify(ratioCell(r, name, unverifiedPeer), width(name));
@@ -438,7 +538,8 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
   }
   if (!columns.empty() && records.size() > 1) {
     os << left_justify("geomean", nameWidth) << " "
-       << std::string(configWidth + 1 + 8 + 1 + 9 + (threadColumn ? 11 : 0),
+       << std::string(configWidth + 1 + 8 + 1 + 9 + (threadColumn ? 11 : 0) +
+                          (staticColumn ? 11 : 0),
                       ' ');
     for (const std::string &name : columns)
       os << " " << right_justify(geomeanCell(records, name), width(name));
@@ -471,6 +572,10 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
         "faster; geomean over the workloads it ran). pred/meas = model's "
         "predicted time / measured time. n/a: the peer does not run this "
         "workload.\n";
+  if (staticColumn)
+    os << "x static = the static-shape kernel's time / the dynamic kernel's "
+          "time, same run (below 1: the sizes known only at run time "
+          "cost).\n";
   if (threadColumn)
     os << "x 1 thread = the time of the model's one-thread decision / the "
           "time of its decision for up to "

@@ -20,6 +20,16 @@
 // static row counts and constant lane masks (no out-of-bounds access, no copy
 // of the user's buffers beyond the packing buffers).
 //
+// Sizes known only at run time (a dynamic M, N or K, see
+// docs/dynamic-shapes.md) keep the same nest: full blocks run in loops of
+// run-time trip count and the remainder block has a run-time size below its
+// static block (an Extent); the nc and mc blocks are one loop of blocks of
+// run-time size min(block, left), so that their nest is emitted once. The
+// register tiles stay static: a remainder of rows runs as tiles of 4 rows
+// then of 1 row, a remainder of columns as the tile of nr columns with every
+// vector masked by the run-time count of columns left; the k loop takes its
+// run-time trip count as it is.
+//
 // A and B are read through matrix sources (GemmGenerators.h): a 2-D memref,
 // or a virtual matrix computed while packing (im2col). A virtual A is packed
 // row-major instead (Ap panel ir/mr holds mr rows of kc contiguous columns):
@@ -49,6 +59,19 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
+/// The size of a block or of a whole dimension: static, or known at run time
+/// (then `size` is its static upper bound).
+struct Extent {
+  int64_t size = 0;
+  Value dynamic;
+
+  static Extent of(int64_t size) { return {size, {}}; }
+  bool isStatic() const { return !dynamic; }
+  Value value(KernelBuilder &kb) const {
+    return dynamic ? dynamic : kb.index(size);
+  }
+};
+
 class BlockedGemmEmitter {
 public:
   BlockedGemmEmitter(KernelBuilder &kb, const GemmMatrixSource &a,
@@ -58,18 +81,70 @@ public:
       : kb(kb), a(a), b(b), epilogue(epilogue), c(c), w(w), p(p),
         aRowMajor(!a.memref()),
         lineElements(std::max<int64_t>(1, lineElements)) {
-    nc = std::min(p.nc, roundUp(w.n, p.nr));
-    mc = std::min(p.mc, roundUp(w.m, p.mr));
-    kc = std::min(p.kc, w.k);
+    // Blocks are sized for the largest sizes the kernel may see.
+    int64_t mMax = w.mRange ? w.mRange->max : w.m;
+    int64_t nMax = w.nRange ? w.nRange->max : w.n;
+    int64_t kMax = w.kRange ? w.kRange->max : w.k;
+    nc = std::min(p.nc, roundUp(nMax, p.nr));
+    mc = std::min(p.mc, roundUp(mMax, p.mr));
+    kc = std::min(p.kc, kMax);
+    auto extent = [&](bool dynamic, int64_t size, int64_t max, Value memref,
+                      unsigned dim) {
+      if (!dynamic)
+        return Extent::of(size);
+      return Extent{max, memref::DimOp::create(kb.b(), memref, dim)};
+    };
+    Value aStored = a.memref();
+    mExtent = extent(bool(w.mRange), w.m, mMax, c, 0);
+    nExtent = extent(bool(w.nRange), w.n, nMax, c, 1);
+    kExtent = extent(bool(w.kRange), w.k, kMax, aStored, w.transA ? 0 : 1);
   }
 
   void emit() {
+    if (w.isDynamic()) {
+      // Sizes outside the declared ranges are refused at the call; an empty
+      // one still reads and writes nothing here.
+      Value nonEmpty;
+      for (const Extent &e : {mExtent, nExtent, kExtent}) {
+        if (e.isStatic())
+          continue;
+        Value positive = arith::CmpIOp::create(
+            kb.b(), arith::CmpIPredicate::sgt, e.dynamic, kb.index(0));
+        nonEmpty = nonEmpty ? arith::AndIOp::create(kb.b(), nonEmpty, positive)
+                            : positive;
+      }
+      auto ifOp = scf::IfOp::create(kb.b(), nonEmpty, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(kb.b());
+      kb.b().setInsertionPointToStart(ifOp.thenBlock());
+      emitNest();
+      return;
+    }
+    emitNest();
+  }
+
+  void emitNest() {
     prepackConstantB();
     int64_t blocks = ceilDiv(w.n, nc);
-    if (p.threads <= 1 || blocks <= 1) {
+    if (!nExtent.isStatic() && p.threads > 1) {
+      // One jc block of run-time width per parallel iteration.
+      Value count = kb.div(kb.add(nExtent.dynamic, kb.index(nc - 1)), nc);
+      auto loop =
+          scf::ParallelOp::create(kb.b(), ValueRange{kb.index(0)},
+                                  ValueRange{count}, ValueRange{kb.index(1)});
+      OpBuilder::InsertionGuard guard(kb.b());
+      kb.b().setInsertionPointToStart(loop.getBody());
+      Value jc = kb.mul(loop.getInductionVars().front(), nc);
+      Value width = arith::MinUIOp::create(kb.b(), kb.sub(nExtent.dynamic, jc),
+                                           kb.index(nc));
       allocateBuffers();
-      forBlocks(kb.index(0), w.n, nc,
-                [&](Value jc, int64_t ncb) { emitColumnBlock(jc, ncb); });
+      emitColumnBlock(jc, Extent{nc, width});
+      deallocateBuffers();
+      return;
+    }
+    if (p.threads <= 1 || blocks <= 1 || !nExtent.isStatic()) {
+      allocateBuffers();
+      forCacheBlocks(kb.index(0), nExtent, nc,
+                     [&](Value jc, Extent ncb) { emitColumnBlock(jc, ncb); });
       deallocateBuffers();
       return;
     }
@@ -79,7 +154,7 @@ public:
       allocateBuffers();
       Value jc = kb.mul(t, nc);
       if (rem == 0) {
-        emitColumnBlock(jc, nc);
+        emitColumnBlock(jc, Extent::of(nc));
       } else {
         Value isFull = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::ult,
                                              t, kb.index(full));
@@ -87,9 +162,9 @@ public:
         {
           OpBuilder::InsertionGuard guard(kb.b());
           kb.b().setInsertionPointToStart(ifOp.thenBlock());
-          emitColumnBlock(jc, nc);
+          emitColumnBlock(jc, Extent::of(nc));
           kb.b().setInsertionPointToStart(ifOp.elseBlock());
-          emitColumnBlock(jc, rem);
+          emitColumnBlock(jc, Extent::of(rem));
         }
       }
       deallocateBuffers();
@@ -97,39 +172,125 @@ public:
   }
 
 private:
+  /// Calls body(start, size) for the blocks of a cache level (nc, kc, mc):
+  /// as forBlocks for a static total; for a run-time one, in one loop whose
+  /// blocks have the run-time size min(block, total - start), so that the
+  /// nest inside is emitted once (the register tiles split their remainders
+  /// further in).
+  void forCacheBlocks(Value base, Extent total, int64_t block,
+                      llvm::function_ref<void(Value, Extent)> body) {
+    if (total.isStatic() || total.size <= block) {
+      forBlocks(base, total, block, body);
+      return;
+    }
+    kb.forRange(kb.index(0), total.dynamic, block, [&](Value off) {
+      Value left = kb.sub(total.dynamic, off);
+      Value size = arith::MinUIOp::create(kb.b(), left, kb.index(block));
+      body(kb.add(base, off), Extent{block, size});
+    });
+  }
+
   /// Calls body(start, size) for the full blocks of `block` in [0, total)
-  /// (in a loop) and once for the remainder, each with a static size.
-  void forBlocks(Value base, int64_t total, int64_t block,
-                 llvm::function_ref<void(Value, int64_t)> body) {
-    int64_t full = total / block, rem = total % block;
-    if (full == 1)
-      body(base, block);
-    else if (full > 1)
-      kb.forRange(kb.index(0), kb.index(full * block), block,
-                  [&](Value off) { body(kb.add(base, off), block); });
-    if (rem)
-      body(kb.add(base, full * block), rem);
+  /// (in a loop) and once for the remainder: each with a static size when
+  /// `total` is static, the remainder with its run-time size otherwise.
+  void forBlocks(Value base, Extent total, int64_t block,
+                 llvm::function_ref<void(Value, Extent)> body) {
+    if (total.isStatic()) {
+      int64_t full = total.size / block, rem = total.size % block;
+      if (full == 1)
+        body(base, Extent::of(block));
+      else if (full > 1)
+        kb.forRange(kb.index(0), kb.index(full * block), block, [&](Value off) {
+          body(kb.add(base, off), Extent::of(block));
+        });
+      if (rem)
+        body(kb.add(base, full * block), Extent::of(rem));
+      return;
+    }
+    if (total.size < block) {
+      body(base, total);
+      return;
+    }
+    Value fullEnd = kb.mul(kb.div(total.dynamic, block), block);
+    kb.forRange(kb.index(0), fullEnd, block,
+                [&](Value off) { body(kb.add(base, off), Extent::of(block)); });
+    Value rem = kb.sub(total.dynamic, fullEnd);
+    Value any = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::ne, rem,
+                                      kb.index(0));
+    auto ifOp = scf::IfOp::create(kb.b(), any, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(kb.b());
+    kb.b().setInsertionPointToStart(ifOp.thenBlock());
+    body(kb.add(base, fullEnd), Extent{std::min(block - 1, total.size), rem});
+  }
+
+  /// Where panel `index` (a row or column offset, a multiple of the tile)
+  /// starts in a packing buffer for a k block of `kcb`: panels of a
+  /// run-time depth keep the full block's static stride kc, so that their
+  /// addresses stay affine in static strides.
+  Value panelStart(Value index, Extent kcb) {
+    return kb.mul(index, kcb.isStatic() ? kcb.size : kc);
   }
 
   /// Like forBlocks, telling the body whether its block is the last one (the
   /// last full block is peeled when there is no remainder).
-  void forBlocksLast(int64_t total, int64_t block,
-                     llvm::function_ref<void(Value, int64_t, bool)> body) {
-    int64_t full = total / block, rem = total % block;
-    int64_t looped = rem ? full : full - 1;
-    if (looped == 1)
-      body(kb.index(0), block, false);
-    else if (looped > 1)
-      kb.forRange(kb.index(0), kb.index(looped * block), block,
-                  [&](Value off) { body(off, block, false); });
-    body(kb.index(looped * block), rem ? rem : block, true);
+  void forBlocksLast(Extent total, int64_t block,
+                     llvm::function_ref<void(Value, Extent, bool)> body) {
+    if (total.isStatic()) {
+      int64_t full = total.size / block, rem = total.size % block;
+      int64_t looped = rem ? full : full - 1;
+      if (looped == 1)
+        body(kb.index(0), Extent::of(block), false);
+      else if (looped > 1)
+        kb.forRange(kb.index(0), kb.index(looped * block), block,
+                    [&](Value off) { body(off, Extent::of(block), false); });
+      body(kb.index(looped * block), Extent::of(rem ? rem : block), true);
+      return;
+    }
+    if (total.size <= block) {
+      body(kb.index(0), total, true);
+      return;
+    }
+    // All blocks but the last in the loop; the last has 1..block elements
+    // (the total is at least 1).
+    Value loopEnd =
+        kb.mul(kb.div(kb.sub(total.dynamic, kb.index(1)), block), block);
+    kb.forRange(kb.index(0), loopEnd, block,
+                [&](Value off) { body(off, Extent::of(block), false); });
+    body(loopEnd, Extent{block, kb.sub(total.dynamic, loopEnd)}, true);
   }
 
   /// Like forBlocks but offsets are relative (no base).
-  void forLocalBlocks(int64_t total, int64_t block,
-                      llvm::function_ref<void(Value, int64_t)> body) {
+  void forLocalBlocks(Extent total, int64_t block,
+                      llvm::function_ref<void(Value, Extent)> body) {
     forBlocks(kb.index(0), total, block, body);
   }
+
+  /// Calls body(offset, rows) for tiles of static row counts that cover the
+  /// `total` rows of a remainder (offset null when `total` is static: one
+  /// tile of that many rows). A run-time remainder runs as tiles of 4 rows,
+  /// then of 1 row, each in a loop of run-time trip count: two tile variants
+  /// whatever mr, so that the kernel's code stays near the static one's.
+  void forRemainderRows(Extent total,
+                        llvm::function_ref<void(Value, int64_t)> body) {
+    if (total.isStatic()) {
+      body(Value(), total.size);
+      return;
+    }
+    Value fourEnd = kb.index(0);
+    if (total.size >= 4) {
+      fourEnd = kb.mul(kb.div(total.dynamic, 4), 4);
+      kb.forRange(kb.index(0), fourEnd, 4, [&](Value at) { body(at, 4); });
+    }
+    kb.forRange(fourEnd, total.dynamic, 1, [&](Value at) { body(at, 1); });
+  }
+
+  /// The columns of a register tile: `count` static columns, or, when
+  /// `dynamic` is set, that many at most (whole vectors) of which the
+  /// run-time `dynamic` are live.
+  struct TileColumns {
+    int64_t count;
+    Value dynamic;
+  };
 
   /// Elements of one jc block of a B packed at compile time: K rows of the
   /// block's panels, kc block after kc block.
@@ -204,26 +365,34 @@ private:
         memref::DeallocOp::create(kb.b(), buffer);
   }
 
-  void emitColumnBlock(Value jc, int64_t ncb) {
+  void emitColumnBlock(Value jc, Extent ncb) {
     // With a fused epilogue, the last kc block's stores are the final ones.
-    auto kBlocks = [&](llvm::function_ref<void(Value, int64_t, bool)> body) {
+    auto kBlocks = [&](llvm::function_ref<void(Value, Extent, bool)> body) {
       if (epilogue)
-        forBlocksLast(w.k, kc, body);
+        forBlocksLast(kExtent, kc, body);
       else
-        forBlocks(kb.index(0), w.k, kc,
-                  [&](Value pc, int64_t kcb) { body(pc, kcb, false); });
+        forBlocks(kb.index(0), kExtent, kc,
+                  [&](Value pc, Extent kcb) { body(pc, kcb, false); });
     };
-    kBlocks([&](Value pc, int64_t kcb, bool lastK) {
+    kBlocks([&](Value pc, Extent kcb, bool lastK) {
       if (packedB)
-        bBase = bBlockOffset(jc, ncb, pc);
+        bBase = bBlockOffset(jc, ncb.size, pc);
       else if (p.packB)
         emitPackB(jc, ncb, pc, kcb);
-      forBlocks(kb.index(0), w.m, mc, [&](Value ic, int64_t mcb) {
+      forCacheBlocks(kb.index(0), mExtent, mc, [&](Value ic, Extent mcb) {
         if (p.packA)
           emitPackA(ic, mcb, pc, kcb);
-        forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
-          forLocalBlocks(mcb, p.mr, [&](Value ir, int64_t mrb) {
-            emitMicroTile(ic, ir, mrb, jc, jr, nrb, pc, kcb, lastK);
+        forLocalBlocks(ncb, p.nr, [&](Value jr, Extent nrb) {
+          forLocalBlocks(mcb, p.mr, [&](Value ir, Extent mrb) {
+            // A run-time column remainder: the tile of all nr columns, each
+            // vector masked by the columns left.
+            TileColumns cols{nrb.isStatic() ? nrb.size
+                                            : roundUp(nrb.size, p.vl),
+                             nrb.dynamic};
+            forRemainderRows(mrb, [&](Value rowInPanel, int64_t rows) {
+              emitMicroTile(ic, ir, rowInPanel, rows, jc, jr, cols, pc, kcb,
+                            lastK);
+            });
           });
         });
       });
@@ -231,7 +400,12 @@ private:
   }
 
   /// Bp[jr*kcb + k*nr + j] = B[pc+k, jc+jr+j], zero past the block's columns.
-  void emitPackB(Value jc, int64_t ncb, Value pc, int64_t kcb) {
+  void emitPackB(Value jc, Extent ncbExtent, Value pc, Extent kcbExtent) {
+    if (!ncbExtent.isStatic() || !kcbExtent.isStatic()) {
+      emitPackBDynamic(jc, ncbExtent, pc, kcbExtent);
+      return;
+    }
+    int64_t ncb = ncbExtent.size, kcb = kcbExtent.size;
     GemmPackedBlock block{GemmPackedBlock::Layout::ColumnPanels,
                           bp,
                           pc,
@@ -248,7 +422,8 @@ private:
       kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
         Value row = kb.add(pc, k);
         Value rowOffset = kb.mul(k, p.nr);
-        forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
+        forLocalBlocks(Extent::of(ncb), p.nr, [&](Value jr, Extent nrbExtent) {
+          int64_t nrb = nrbExtent.size;
           Value dst = kb.add(kb.mul(jr, kcb), rowOffset);
           Value col = kb.add(jc, jr);
           for (int64_t v = 0; v < ceilDiv(nrb, p.vl); ++v) {
@@ -265,7 +440,8 @@ private:
     // registers, and stored as vl packed rows.
     Value stored = b.memref();
     bool squares = stored && llvm::isPowerOf2_64(p.vl);
-    forLocalBlocks(ncb, p.nr, [&](Value jr, int64_t nrb) {
+    forLocalBlocks(Extent::of(ncb), p.nr, [&](Value jr, Extent nrbExtent) {
+      int64_t nrb = nrbExtent.size;
       Value panel = kb.mul(jr, kcb);
       Value col = kb.add(jc, jr);
       auto packRows = [&](Value k0, int64_t rows) {
@@ -307,10 +483,40 @@ private:
     });
   }
 
+  /// The packing of B for a block of run-time columns or depth (B stored
+  /// K x N in a memref): row by row of B as in the static case, each row's
+  /// vectors masked by the columns left, so that a remainder panel is
+  /// zero-padded.
+  void emitPackBDynamic(Value jc, Extent ncb, Value pc, Extent kcb) {
+    Value stored = b.memref();
+    kb.forRange(kb.index(0), kcb.value(kb), 1, [&](Value k) {
+      Value row = kb.add(pc, k);
+      Value rowOffset = kb.mul(k, p.nr);
+      forLocalBlocks(ncb, p.nr, [&](Value jr, Extent nrb) {
+        Value dst = kb.add(panelStart(jr, kcb), rowOffset);
+        Value col = kb.add(jc, jr);
+        for (int64_t v = 0; v < ceilDiv(nrb.size, p.vl); ++v) {
+          Value at = kb.add(col, v * p.vl);
+          Value x;
+          if (nrb.isStatic()) {
+            x = b.vector(kb, row, at, p.vl,
+                         std::min(p.vl, nrb.size - v * p.vl));
+          } else {
+            Value left = kb.sub(nrb.dynamic, kb.index(v * p.vl));
+            x = kb.loadVectorMasked(stored, {row, at}, p.vl,
+                                    kb.mask(p.vl, left));
+          }
+          kb.storeVector(x, bp, {kb.add(dst, v * p.vl)}, p.vl);
+        }
+      });
+    });
+  }
+
   /// Ap[ir*kcb + k*mr + r] = A[ic+ir+r, pc+k] for the block's rows; for a
   /// virtual A, row-major: Ap[(ir+r)*kcb + k].
-  void emitPackA(Value ic, int64_t mcb, Value pc, int64_t kcb) {
+  void emitPackA(Value ic, Extent mcbExtent, Value pc, Extent kcbExtent) {
     if (aRowMajor) {
+      int64_t mcb = mcbExtent.size, kcb = kcbExtent.size;
       GemmPackedBlock block{
           GemmPackedBlock::Layout::RowMajor, ap, ic, pc, mcb, kcb, p.mr, p.vl};
       if (a.pack(kb, block))
@@ -327,28 +533,47 @@ private:
       });
       return;
     }
-    forLocalBlocks(mcb, p.mr, [&](Value ir, int64_t mrb) {
-      Value panel = kb.mul(ir, kcb);
+    forLocalBlocks(mcbExtent, p.mr, [&](Value ir, Extent mrb) {
+      Value panel = panelStart(ir, kcbExtent);
       Value row = kb.add(ic, ir);
-      kb.forRange(kb.index(0), kb.index(kcb), 1, [&](Value k) {
+      kb.forRange(kb.index(0), kcbExtent.value(kb), 1, [&](Value k) {
         Value dst = kb.add(panel, kb.mul(k, p.mr));
         Value kk = kb.add(pc, k);
-        for (int64_t r = 0; r < mrb; ++r)
+        if (mrb.isStatic()) {
+          for (int64_t r = 0; r < mrb.size; ++r)
+            kb.storeScalar(loadA(kb.add(row, r), kk), ap, {kb.add(dst, r)});
+          return;
+        }
+        kb.forRange(kb.index(0), mrb.dynamic, 1, [&](Value r) {
           kb.storeScalar(loadA(kb.add(row, r), kk), ap, {kb.add(dst, r)});
+        });
       });
     });
   }
 
   Value loadA(Value row, Value k) { return a.scalar(kb, row, k); }
 
-  /// One rows x cols register tile of C at (ic+ir, jc+jr), kcb updates.
-  void emitMicroTile(Value ic, Value ir, int64_t rows, Value jc, Value jr,
-                     int64_t cols, Value pc, int64_t kcb, bool lastK) {
+  /// One rows x cols register tile of C at (ic+ir+rowInPanel, jc+jr), kcb
+  /// updates (rowInPanel: the rows of a remainder panel that a piece starts
+  /// at, or null).
+  void emitMicroTile(Value ic, Value ir, Value rowInPanel, int64_t rows,
+                     Value jc, Value jr, TileColumns tileCols, Value pc,
+                     Extent kcb, bool lastK) {
+    int64_t cols = tileCols.count;
     int64_t vecs = ceilDiv(cols, p.vl);
     auto live = [&](int64_t v) { return std::min(p.vl, cols - v * p.vl); };
     Value row0 = kb.add(ic, ir), col0 = kb.add(jc, jr);
+    if (rowInPanel)
+      row0 = kb.add(row0, rowInPanel);
     SmallVector<Value> rowIdx = kb.stridedIndices(row0, rows);
     SmallVector<Value> colIdx = kb.stridedIndices(col0, vecs, p.vl);
+    // A run-time column count: every vector masked by the columns left.
+    SmallVector<Value> masks;
+    if (tileCols.dynamic)
+      for (int64_t v = 0; v < vecs; ++v)
+        masks.push_back(
+            kb.mask(p.vl, kb.sub(tileCols.dynamic, kb.index(v * p.vl))));
+    bool masked = !masks.empty();
 
     // Accumulate from zero and add C after the k loop: the C tile (often
     // out of L2) is then read off the critical path, overlapping the next
@@ -366,13 +591,15 @@ private:
                                    /*isWrite=*/true, /*localityHint=*/3,
                                    /*isDataCache=*/true);
 
-    Value aPanel = p.packA ? kb.mul(ir, kcb) : Value();
-    Value bPanel = p.packB ? kb.mul(jr, kcb) : Value();
+    Value aPanel = p.packA ? panelStart(ir, kcb) : Value();
+    if (aPanel && rowInPanel)
+      aPanel = kb.add(aPanel, rowInPanel);
+    Value bPanel = p.packB ? panelStart(jr, kcb) : Value();
     if (packedB)
       bPanel = kb.add(bBase, bPanel);
     scf::ForOp kLoop;
     SmallVector<Value> acc = kb.forWithValues(
-        kb.index(0), kb.index(kcb), 1, init,
+        kb.index(0), kcb.value(kb), 1, init,
         [&](Value k, ValueRange carried) {
           SmallVector<Value> bVec;
           Value bOff = p.packB ? kb.add(bPanel, kb.mul(k, p.nr)) : Value();
@@ -380,6 +607,9 @@ private:
             if (p.packB)
               bVec.push_back(
                   kb.loadVector(bp, {kb.add(bOff, v * p.vl)}, p.vl, p.vl));
+            else if (masked)
+              bVec.push_back(kb.loadVectorMasked(
+                  b.memref(), {kb.add(pc, k), colIdx[v]}, p.vl, masks[v]));
             else
               bVec.push_back(
                   b.vector(kb, kb.add(pc, k), colIdx[v], p.vl, live(v)));
@@ -396,9 +626,9 @@ private:
           SmallVector<Value> next(carried.begin(), carried.end());
           for (int64_t r = 0; r < rows; ++r) {
             Value aElem =
-                p.packA
-                    ? kb.loadScalar(ap, {kb.add(aOff, aRowMajor ? r * kcb : r)})
-                    : loadA(rowIdx[r], kb.add(pc, k));
+                p.packA ? kb.loadScalar(
+                              ap, {kb.add(aOff, aRowMajor ? r * kcb.size : r)})
+                        : loadA(rowIdx[r], kb.add(pc, k));
             kb.fmaTileRow(kb.broadcast(aElem, p.vl), bVec, next, r);
           }
           return next;
@@ -406,14 +636,28 @@ private:
         &kLoop);
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vecs; ++v) {
-        Value old = kb.loadVector(c, {rowIdx[r], colIdx[v]}, p.vl, live(v));
+        SmallVector<Value> at = {rowIdx[r], colIdx[v]};
+        if (!masked) {
+          Value old = kb.loadVector(c, at, p.vl, live(v));
+          Value sum = kb.addf(old, acc[r * vecs + v]);
+          storeFinal(kb, lastK ? epilogue : nullptr, sum, c, at, live(v));
+          continue;
+        }
+        Value old = kb.loadVectorMasked(c, at, p.vl, masks[v]);
         Value sum = kb.addf(old, acc[r * vecs + v]);
-        storeFinal(kb, lastK ? epilogue : nullptr, sum, c,
-                   {rowIdx[r], colIdx[v]}, live(v));
+        if (lastK && epilogue)
+          epilogue->storeMasked(kb, sum, at, masks[v]);
+        else
+          kb.storeVectorMasked(sum, c, at, masks[v]);
       }
     // Unroll last: the unroller rewires the existing uses of the loop's
-    // results to its epilogue loop.
-    if (p.ku > 1 && kcb > p.ku)
+    // results to its epilogue loop. A k block of run-time depth (the K
+    // remainder) stays rolled: unrolled, its A broadcasts of in-place rows
+    // were hoisted across the copies and spilled (Zen 5, 256^3 with M, N, K
+    // dynamic and A unpacked: 0.46 of the static kernel's speed when every
+    // k block had a run-time depth), and it would need an epilogue loop: a
+    // second copy of every tile.
+    if (p.ku > 1 && kcb.isStatic() && kcb.size > p.ku)
       (void)loopUnrollByFactor(kLoop, p.ku);
   }
 
@@ -428,6 +672,8 @@ private:
   /// Elements of C per L1 line (one prefetch each).
   int64_t lineElements;
   int64_t nc, mc, kc;
+  /// The whole M, N and K (run-time sizes for a dynamic workload).
+  Extent mExtent, nExtent, kExtent;
   Value ap, bp;
   /// B packed at compile time (constant weights), and the current (jc, pc)
   /// block's offset in it.
@@ -485,6 +731,9 @@ LogicalResult checkBlockedGemm(Operation *op, const GemmWorkload &w,
   if (!params.packB && w.transB)
     return op->emitError("autoconfig: 'blocked' with packB=0 needs B "
                          "untransposed");
+  if (w.transB && (w.nRange || w.kRange))
+    return op->emitError("autoconfig: 'blocked' takes a dynamic N or K with B "
+                         "stored K x N only (B is transposed here)");
   return success();
 }
 } // namespace

@@ -45,6 +45,14 @@ Value KernelBuilder::mul(Value lhs, Value rhs) {
   return arith::MulIOp::create(builder, lhs, rhs);
 }
 
+Value KernelBuilder::sub(Value lhs, Value rhs) {
+  return arith::SubIOp::create(builder, lhs, rhs);
+}
+
+Value KernelBuilder::div(Value lhs, int64_t rhs) {
+  return arith::DivUIOp::create(builder, lhs, index(rhs));
+}
+
 SmallVector<Value> KernelBuilder::stridedIndices(Value base, int64_t count,
                                                  int64_t stride) {
   SmallVector<Value> indices;
@@ -71,6 +79,23 @@ Value KernelBuilder::mask(int64_t lanes, int64_t active) {
   return vector::ConstantMaskOp::create(
       builder, VectorType::get({lanes}, builder.getI1Type()),
       ArrayRef<int64_t>{active});
+}
+
+Value KernelBuilder::mask(int64_t lanes, Value active) {
+  return vector::CreateMaskOp::create(
+      builder, VectorType::get({lanes}, builder.getI1Type()),
+      ValueRange{active});
+}
+
+Value KernelBuilder::loadVectorMasked(Value memref, ValueRange indices,
+                                      int64_t lanes, Value mask) {
+  return vector::MaskedLoadOp::create(builder, vectorType(lanes), memref,
+                                      indices, mask, zeroVector(lanes));
+}
+
+void KernelBuilder::storeVectorMasked(Value value, Value memref,
+                                      ValueRange indices, Value mask) {
+  vector::MaskedStoreOp::create(builder, memref, indices, mask, value);
 }
 
 Value KernelBuilder::loadVector(Value memref, ValueRange indices, int64_t lanes,

@@ -24,6 +24,7 @@ public:
            "configured)";
   }
   std::vector<ParamSpec> params() const override { return {}; }
+  bool takesDynamicSizes() const override { return true; }
   bool applies(const Workload &, const TargetDesc &,
                std::string &) const override {
     return true;

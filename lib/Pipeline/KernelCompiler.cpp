@@ -14,15 +14,17 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
+#include <tuple>
 
 using namespace llvm;
 
 namespace autoconfig {
 
+/// The memref type of `shape` (a negative size is dynamic).
 static std::string memrefType(ArrayRef<int64_t> shape, ElementKind element) {
   std::string text = "memref<";
   for (int64_t d : shape)
-    text += std::to_string(d) + "x";
+    text += (d < 0 ? std::string("?") : std::to_string(d)) + "x";
   return text + elementName(element) + ">";
 }
 
@@ -146,6 +148,29 @@ std::string kernelModuleText(const Workload &workload) {
     return convKernelText(*conv);
   const auto &w = std::get<GemmWorkload>(workload);
   auto shapes = kernelOperandShapes(workload);
+  // Dynamic sizes are '?' in the types; their ranges and the likely sizes go
+  // to the op's autoconfig.sizes.
+  std::string sizes;
+  if (w.isDynamic()) {
+    GemmWorkload marked = w;
+    constexpr int64_t kMark = -1;
+    if (w.mRange)
+      marked.m = kMark;
+    if (w.nRange)
+      marked.n = kMark;
+    if (w.kRange)
+      marked.k = kMark;
+    shapes = kernelOperandShapes(marked);
+    for (auto [name, size, range] :
+         {std::tuple{"M", w.m, w.mRange}, std::tuple{"N", w.n, w.nRange},
+          std::tuple{"K", w.k, w.kRange}})
+      if (range)
+        sizes += formatv("{0}{1} = array<i64: {2}, {3}, {4}>",
+                         sizes.empty() ? "" : ", ", name, range->min,
+                         range->max, size)
+                     .str();
+    sizes = " {autoconfig.sizes = {" + sizes + "}}";
+  }
   std::string ta = memrefType(shapes[0], w.element);
   std::string tb = memrefType(shapes[1], w.element);
   std::string tc = memrefType(shapes[2], w.element);
@@ -166,9 +191,9 @@ std::string kernelModuleText(const Workload &workload) {
   }
   return formatv("func.func @kernel(%A: {0}, %B: {1}, %C: {2}) attributes "
                  "{{llvm.emit_c_interface} {{\n"
-                 "  {3}{4} ins(%A, %B : {0}, {1}) outs(%C : {2})\n"
+                 "  {3}{4}{5} ins(%A, %B : {0}, {1}) outs(%C : {2})\n"
                  "  return\n}\n",
-                 ta, tb, tc, op, maps)
+                 ta, tb, tc, op, maps, sizes)
       .str();
 }
 
@@ -197,6 +222,73 @@ void CompiledKernel::run(ArrayRef<void *> buffers) {
   for (void *&p : pointers)
     args.push_back(&p);
   entry(args.data());
+}
+
+Error checkOperandShapes(const Workload &workload,
+                         ArrayRef<std::vector<int64_t>> shapes) {
+  auto fail = [&](const Twine &why) {
+    return createStringError(inconvertibleErrorCode(),
+                             workloadName(workload) + ": " + why);
+  };
+  const auto *gemm = std::get_if<GemmWorkload>(&workload);
+  std::vector<std::vector<int64_t>> expected = kernelOperandShapes(workload);
+  if (shapes.size() != expected.size())
+    return fail(formatv("{0} operand shapes given, the kernel takes {1}",
+                        shapes.size(), expected.size()));
+  static const char *const kNames[] = {"A", "B", "C"};
+  for (size_t i = 0; i < shapes.size(); ++i)
+    if (shapes[i].size() != expected[i].size())
+      return fail(formatv("operand {0} has rank {1}, the kernel takes {2}",
+                          kNames[i], shapes[i].size(), expected[i].size()));
+  if (!gemm || !gemm->isDynamic()) {
+    for (size_t i = 0; i < shapes.size(); ++i)
+      if (shapes[i] != expected[i])
+        return fail(formatv("operand {0} has a shape the static kernel was "
+                            "not compiled for",
+                            kNames[i]));
+    return Error::success();
+  }
+  // A matmul: (M, K) or (K, M), (K, N) or (N, K), (M, N).
+  const GemmWorkload &w = *gemm;
+  const auto &a = shapes[0], &b = shapes[1], &c = shapes[2];
+  int64_t m = c[0], n = c[1], k = w.transA ? a[0] : a[1];
+  if ((w.transA ? a[1] : a[0]) != m || (w.transB ? b[1] : b[0]) != k ||
+      (w.transB ? b[0] : b[1]) != n)
+    return fail(formatv("operand shapes do not match a matmul: A {0}x{1}, "
+                        "B {2}x{3}, C {4}x{5}",
+                        a[0], a[1], b[0], b[1], c[0], c[1]));
+  for (auto [name, size, compiled, range] :
+       {std::tuple{"M", m, w.m, w.mRange}, std::tuple{"N", n, w.n, w.nRange},
+        std::tuple{"K", k, w.k, w.kRange}}) {
+    if (!range && size != compiled)
+      return fail(formatv("{0} = {1}, but the kernel has {0} = {2} static",
+                          name, size, compiled));
+    if (range && !range->contains(size))
+      return fail(formatv("{0} = {1} is outside its declared range {2}:{3}",
+                          name, size, range->min, range->max));
+  }
+  return Error::success();
+}
+
+Error CompiledKernel::runAt(ArrayRef<void *> buffers,
+                            ArrayRef<std::vector<int64_t>> shapes) {
+  if (buffers.size() != shapes.size())
+    return createStringError(inconvertibleErrorCode(),
+                             "one buffer per operand shape is needed");
+  if (compiledFor)
+    if (Error err = checkOperandShapes(*compiledFor, shapes))
+      return err;
+  SmallVector<MemRefDescriptor, 4> descriptors;
+  for (auto [data, shape] : llvm::zip(buffers, shapes))
+    descriptors.emplace_back(data, shape);
+  SmallVector<void *, 4> pointers;
+  for (MemRefDescriptor &d : descriptors)
+    pointers.push_back(d.get());
+  SmallVector<void *, 4> args;
+  for (void *&p : pointers)
+    args.push_back(&p);
+  entry(args.data());
+  return Error::success();
 }
 
 Expected<std::unique_ptr<CompiledKernel>>
@@ -237,6 +329,7 @@ compileKernel(const Workload &workload, const Config &config,
   kernel->jit = std::move(*jit);
   kernel->entry = *entry;
   kernel->operandShapes = kernelOperandShapes(workload);
+  kernel->compiledFor = workload;
   kernel->compileSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

@@ -53,6 +53,114 @@ static void refine(const AlgorithmModel &model, const Workload &workload,
   }
 }
 
+/// The sizes a dynamic matmul without declared likely sizes is judged at:
+/// every combination of each such size's range ends and geometric middle
+/// (the other sizes at their own).
+static std::vector<GemmWorkload> rangeSamples(const GemmWorkload &w) {
+  std::vector<GemmWorkload> samples = {w};
+  auto spread = [&](int64_t GemmWorkload::*size,
+                    const std::optional<SizeRange> &range) {
+    if (!range || range->likely)
+      return;
+    int64_t middle = std::clamp<int64_t>(
+        int64_t(
+            std::llround(std::sqrt(double(range->min) * double(range->max)))),
+        range->min, range->max);
+    std::vector<GemmWorkload> next;
+    for (const GemmWorkload &s : samples)
+      for (int64_t v : {range->min, middle, range->max}) {
+        GemmWorkload x = s;
+        x.*size = v;
+        if (llvm::none_of(next, [&](const GemmWorkload &y) {
+              return y.m == x.m && y.n == x.n && y.k == x.k;
+            }))
+          next.push_back(x);
+      }
+    samples = std::move(next);
+  };
+  spread(&GemmWorkload::m, w.mRange);
+  spread(&GemmWorkload::n, w.nRange);
+  spread(&GemmWorkload::k, w.kRange);
+  for (GemmWorkload &s : samples)
+    s.setDenseStrides();
+  return samples;
+}
+
+/// For a dynamic matmul used over whole ranges (no likely size declared):
+/// among the configs the model derives at each sample size of the ranges
+/// and the one it derived at the middle, keeps the one whose predicted time
+/// over each sample's own best is least on geometric mean. Returns what it
+/// did, for the rationale (empty when there is nothing to judge).
+static std::string decideOverRanges(const AlgorithmModel &model,
+                                    const GemmWorkload &w,
+                                    const Machine &onMachine,
+                                    unsigned refineRounds, Candidate &winner) {
+  std::vector<GemmWorkload> samples = rangeSamples(w);
+  if (samples.size() < 2)
+    return "";
+  // At the winner's thread count.
+  Machine machine{onMachine.target, onMachine.profile,
+                  unsigned(std::max<int64_t>(
+                      1, winner.config.get("threads", onMachine.threads)))};
+  std::vector<double> own;
+  std::vector<Config> configs = {winner.config};
+  for (const GemmWorkload &s : samples) {
+    Candidate at = winner;
+    Derivation derivation = model.derive(s, machine);
+    at.config = withThreads(derivation.config, machine.threads);
+    at.prediction = model.predict(s, at.config, machine);
+    refine(model, s, machine, at, refineRounds);
+    own.push_back(at.prediction.seconds);
+    if (llvm::none_of(configs, [&](const Config &c) {
+          return c.str() == at.config.str();
+        }))
+      configs.push_back(at.config);
+  }
+  const Config *bestConfig = nullptr;
+  double bestScore = INFINITY, bestWorst = 0;
+  size_t worstAt = 0;
+  for (const Config &c : configs) {
+    double logSum = 0, worst = 0;
+    size_t worstSample = 0;
+    bool valid = true;
+    for (size_t i = 0; i < samples.size() && valid; ++i) {
+      std::vector<std::string> warnings;
+      if (Error err = model.verify(samples[i], c, machine.target, warnings)) {
+        consumeError(std::move(err));
+        valid = false;
+        break;
+      }
+      double ratio = model.predict(samples[i], c, machine).seconds / own[i];
+      logSum += std::log(std::max(ratio, 1e-9));
+      if (ratio > worst) {
+        worst = ratio;
+        worstSample = i;
+      }
+    }
+    double score = std::exp(logSum / double(samples.size()));
+    if (valid && score < bestScore) {
+      bestScore = score;
+      bestConfig = &c;
+      bestWorst = worst;
+      worstAt = worstSample;
+    }
+  }
+  if (!bestConfig)
+    return "";
+  auto sizes = [](const GemmWorkload &s) {
+    return formatv("{0}x{1}x{2}", s.m, s.n, s.k).str();
+  };
+  winner.config = *bestConfig;
+  winner.prediction = model.predict(w, winner.config, machine);
+  return formatv("judged over the size ranges at {0} sizes from {1} to {2}: "
+                 "{3:f1}% slower than each size's own best config on "
+                 "geometric mean, {4:f1}% at worst ({5}), among {6} configs",
+                 samples.size(), sizes(samples.front()), sizes(samples.back()),
+                 (bestScore - 1) * 100, (bestWorst - 1) * 100,
+                 sizes(samples[worstAt]), configs.size())
+      .str();
+}
+
 Expected<Decision> decide(const Workload &workload, const Machine &hardware,
                           const DecideOptions &options) {
   Machine machine{hardware.target, hardware.profile, options.threads};
@@ -174,9 +282,15 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
     return createStringError(inconvertibleErrorCode(),
                              "no algorithm applies to " +
                                  workloadName(workload));
+  d.userOverride = forced != nullptr;
+  std::string overRanges;
+  if (const auto *gemm = std::get_if<GemmWorkload>(&workload);
+      gemm && gemm->isDynamic() && !d.userOverride)
+    overRanges = decideOverRanges(
+        *findAlgorithm(d.candidates[best].algorithm)->model, *gemm, machine,
+        options.refineRounds, d.candidates[best]);
   d.chosen = best;
   d.config = d.candidates[best].config;
-  d.userOverride = forced != nullptr;
 
   const Candidate &win = d.candidates[best];
   if (d.userOverride) {
@@ -222,6 +336,8 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
                           ")",
                 StringRef(rationale).rtrim('.'))
             .str();
+    if (!overRanges.empty())
+      d.reason += " Then " + overRanges + ".";
   }
   d.decideSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

@@ -13,6 +13,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <algorithm>
+#include <cmath>
+
 using namespace mlir;
 
 namespace autoconfig {
@@ -33,14 +36,14 @@ std::string shapeText(ShapedType type) {
 
 LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
                                 ArrayRef<const char *> names,
-                                ElementKind &element) {
+                                ElementKind &element, bool allowDynamic) {
   Type common;
   for (auto [value, name] : llvm::zip(operands, names)) {
     auto shaped = dyn_cast<ShapedType>(value.getType());
     if (!shaped || !shaped.hasRank())
       return op->emitError("autoconfig: operand ")
              << name << " is not a ranked tensor or memref";
-    if (!shaped.hasStaticShape())
+    if (!shaped.hasStaticShape() && !allowDynamic)
       return op->emitError("autoconfig: dynamic shapes are not supported "
                            "(operand ")
              << name << " has type " << value.getType() << ")";
@@ -53,7 +56,8 @@ LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
     int64_t elements = 1;
     bool overflow = false;
     for (int64_t d : shaped.getShape())
-      if ((overflow = llvm::MulOverflow(elements, d, elements)))
+      if (!ShapedType::isDynamic(d) &&
+          (overflow = llvm::MulOverflow(elements, d, elements)))
         break;
     if (overflow || elements > kMaxOperandElements)
       return op->emitError("autoconfig: operand ")
@@ -72,6 +76,62 @@ LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
     common = elementType;
   }
   element = common.isF64() ? ElementKind::F64 : ElementKind::F32;
+  return success();
+}
+
+LogicalResult readSizeRanges(Operation *op, ArrayRef<StringRef> dynamic,
+                             SmallVectorImpl<SizeRange> &ranges,
+                             SmallVectorImpl<int64_t> &likely) {
+  ranges.assign(dynamic.size(), kDefaultSizeRange);
+  likely.assign(dynamic.size(), 0);
+  SmallVector<bool> declaredLikely(dynamic.size(), false);
+  Attribute raw = op->getAttr("autoconfig.sizes");
+  if (raw) {
+    auto sizes = dyn_cast<DictionaryAttr>(raw);
+    if (!sizes)
+      return op->emitError("autoconfig: 'autoconfig.sizes' must be a "
+                           "dictionary of size ranges, e.g. {M = array<i64: "
+                           "1, 4096>}, not ")
+             << raw;
+    for (NamedAttribute entry : sizes) {
+      const auto *at = llvm::find(dynamic, entry.getName().getValue());
+      if (at == dynamic.end())
+        return op->emitError("autoconfig: 'autoconfig.sizes' names '")
+               << entry.getName().getValue()
+               << "', which is not a dynamic size of this op (dynamic: "
+               << llvm::join(dynamic, ", ") << ")";
+      size_t i = at - dynamic.begin();
+      auto values = dyn_cast<DenseI64ArrayAttr>(entry.getValue());
+      if (!values || values.size() < 2 || values.size() > 3)
+        return op->emitError("autoconfig: the range of ")
+               << dynamic[i]
+               << " must be array<i64: min, max> or array<i64: min, max, "
+                  "likely>, not "
+               << entry.getValue();
+      SizeRange range{values[0], values[1]};
+      if (range.min < 1 || range.max < range.min ||
+          range.max > kMaxOperandElements)
+        return op->emitError("autoconfig: invalid range ")
+               << range.min << ":" << range.max << " of " << dynamic[i]
+               << " (need 1 <= min <= max <= " << kMaxOperandElements << ")";
+      ranges[i] = range;
+      if (values.size() == 3) {
+        if (!range.contains(values[2]))
+          return op->emitError("autoconfig: the likely size ")
+                 << values[2] << " of " << dynamic[i]
+                 << " is outside its range " << range.min << ":" << range.max;
+        likely[i] = values[2];
+        ranges[i].likely = values[2];
+        declaredLikely[i] = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < dynamic.size(); ++i)
+    if (!declaredLikely[i])
+      likely[i] = std::clamp<int64_t>(
+          int64_t(std::llround(
+              std::sqrt(double(ranges[i].min) * double(ranges[i].max)))),
+          ranges[i].min, ranges[i].max);
   return success();
 }
 

@@ -8,6 +8,9 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <tuple>
 
 using namespace mlir;
 
@@ -56,7 +59,8 @@ FailureOr<GemmWorkload> extractGemm(linalg::LinalgOp op) {
   w.transA = aKind == 1;
   w.transB = bKind == 1;
 
-  if (failed(checkOperandTypes(raw, {a, b, c}, {"A", "B", "C"}, w.element)))
+  if (failed(checkOperandTypes(raw, {a, b, c}, {"A", "B", "C"}, w.element,
+                               /*allowDynamic=*/true)))
     return failure();
   auto aType = cast<ShapedType>(a.getType());
   auto bType = cast<ShapedType>(b.getType());
@@ -65,25 +69,100 @@ FailureOr<GemmWorkload> extractGemm(linalg::LinalgOp op) {
       cType.getRank() != leading + 2)
     return raw->emitError("autoconfig: matmul operands must have rank ")
            << leading + 2;
-  w.batch = batched ? cType.getDimSize(0) : 1;
-  w.m = cType.getDimSize(leading);
-  w.n = cType.getDimSize(leading + 1);
-  w.k = aType.getDimSize(leading + (w.transA ? 0 : 1));
-  int64_t am = aType.getDimSize(leading + (w.transA ? 1 : 0));
-  int64_t bk = bType.getDimSize(leading + (w.transB ? 1 : 0));
-  int64_t bn = bType.getDimSize(leading + (w.transB ? 0 : 1));
-  if (am != w.m || bk != w.k || bn != w.n ||
-      (batched &&
-       (aType.getDimSize(0) != w.batch || bType.getDimSize(0) != w.batch)))
+  auto mismatch = [&] {
     return raw->emitError(llvm::formatv(
         "autoconfig: mismatched matmul operand shapes: A {0}, B {1}, C {2}",
         shapeText(aType), shapeText(bType), shapeText(cType)));
+  };
+  // Each size from the operands that have it static (they must agree); a
+  // size no operand has static is dynamic.
+  auto sizeOf = [&](std::initializer_list<std::pair<ShapedType, unsigned>> at,
+                    int64_t &size) -> LogicalResult {
+    size = ShapedType::kDynamic;
+    for (auto [type, dim] : at) {
+      int64_t d = type.getDimSize(dim);
+      if (ShapedType::isDynamic(d))
+        continue;
+      if (!ShapedType::isDynamic(size) && size != d)
+        return failure();
+      size = d;
+    }
+    return success();
+  };
+  unsigned aRow = leading + (w.transA ? 1 : 0),
+           aCol = leading + (w.transA ? 0 : 1);
+  unsigned bRow = leading + (w.transB ? 1 : 0),
+           bCol = leading + (w.transB ? 0 : 1);
+  if (failed(sizeOf({{cType, leading}, {aType, aRow}}, w.m)) ||
+      failed(sizeOf({{cType, leading + 1}, {bType, bCol}}, w.n)) ||
+      failed(sizeOf({{aType, aCol}, {bType, bRow}}, w.k)))
+    return mismatch();
+  if (batched) {
+    for (ShapedType type : {aType, bType, cType})
+      if (ShapedType::isDynamic(type.getDimSize(0)))
+        return raw->emitError("autoconfig: a dynamic batch size is not "
+                              "supported (A ")
+               << shapeText(aType) << ", B " << shapeText(bType) << ", C "
+               << shapeText(cType) << ")";
+    w.batch = cType.getDimSize(0);
+    if (aType.getDimSize(0) != w.batch || bType.getDimSize(0) != w.batch)
+      return mismatch();
+  }
+
+  // Dynamic sizes: their ranges, and the likely sizes the model decides for.
+  SmallVector<StringRef> dynamicNames;
+  SmallVector<int64_t *> dynamicSizes;
+  SmallVector<std::optional<SizeRange> *> dynamicRanges;
+  for (auto [name, size, range] : {std::tuple{StringRef("M"), &w.m, &w.mRange},
+                                   std::tuple{StringRef("N"), &w.n, &w.nRange},
+                                   std::tuple{StringRef("K"), &w.k, &w.kRange}})
+    if (ShapedType::isDynamic(*size)) {
+      dynamicNames.push_back(name);
+      dynamicSizes.push_back(size);
+      dynamicRanges.push_back(range);
+    }
+  if (!dynamicNames.empty() && batched)
+    return raw->emitError("autoconfig: dynamic sizes in linalg.batch_matmul "
+                          "are not supported (only in linalg.matmul)");
+  if (dynamicNames.empty() && raw->hasAttr("autoconfig.sizes"))
+    return raw->emitError("autoconfig: 'autoconfig.sizes' on a matmul with "
+                          "static sizes");
+  SmallVector<SizeRange> ranges;
+  SmallVector<int64_t> likely;
+  if (failed(readSizeRanges(raw, dynamicNames, ranges, likely)))
+    return failure();
+  for (size_t i = 0; i < dynamicNames.size(); ++i) {
+    *dynamicSizes[i] = likely[i];
+    *dynamicRanges[i] = ranges[i];
+  }
+  if (w.isDynamic()) {
+    auto maxOf = [](int64_t size, const std::optional<SizeRange> &range) {
+      return range ? range->max : size;
+    };
+    int64_t m = maxOf(w.m, w.mRange), n = maxOf(w.n, w.nRange),
+            k = maxOf(w.k, w.kRange);
+    for (auto [name, rows, cols] :
+         {std::tuple{"A", m, k}, std::tuple{"B", k, n},
+          std::tuple{"C", m, n}}) {
+      int64_t elements;
+      if (llvm::MulOverflow(rows, cols, elements) ||
+          elements > kMaxOperandElements)
+        return raw->emitError(llvm::formatv(
+            "autoconfig: operand {0} may reach {1}x{2} elements within the "
+            "declared size ranges, more than the supported 2^31-1",
+            name, rows, cols));
+    }
+  }
 
   w.setDenseStrides();
   auto rowPitch = [&](Value v, int64_t dense, int64_t &out) -> LogicalResult {
     out = dense;
     auto memref = dyn_cast<MemRefType>(v.getType());
     if (!memref)
+      return success();
+    // A dense memref of dynamic sizes has a dynamic row pitch: the likely
+    // size's dense pitch is what the model costs.
+    if (memref.getLayout().isIdentity())
       return success();
     auto [strides, offset] = memref.getStridesAndOffset();
     if (strides.back() != 1)
@@ -106,6 +185,108 @@ FailureOr<GemmWorkload> extractGemm(linalg::LinalgOp op) {
                                         std::to_string(w.n) + "x" +
                                         std::to_string(w.k));
   return w;
+}
+
+SmallVector<StringRef> dynamicGemmSizes(Operation *op) {
+  auto matmul = dyn_cast<linalg::MatmulOp>(op);
+  if (!matmul || op->getNumOperands() != 3)
+    return {};
+  auto maps = matmul.getIndexingMapsArray();
+  int aKind = matchAccess(maps[0], 0, 0, 2);
+  int bKind = matchAccess(maps[1], 0, 2, 1);
+  auto a = dyn_cast<ShapedType>(op->getOperand(0).getType());
+  auto b = dyn_cast<ShapedType>(op->getOperand(1).getType());
+  auto c = dyn_cast<ShapedType>(op->getOperand(2).getType());
+  if (aKind < 0 || bKind < 0 || !a || !b || !c || !a.hasRank() ||
+      !b.hasRank() || !c.hasRank() || a.getRank() != 2 || b.getRank() != 2 ||
+      c.getRank() != 2)
+    return {};
+  auto dynamic = [](ShapedType x, unsigned i, ShapedType y, unsigned j) {
+    return x.isDynamicDim(i) && y.isDynamicDim(j);
+  };
+  SmallVector<StringRef> names;
+  if (dynamic(c, 0, a, aKind ? 1 : 0))
+    names.push_back("M");
+  if (dynamic(c, 1, b, bKind ? 0 : 1))
+    names.push_back("N");
+  if (dynamic(a, aKind ? 0 : 1, b, bKind ? 1 : 0))
+    names.push_back("K");
+  return names;
+}
+
+llvm::Expected<SizeRangeDefaults> parseSizeRanges(StringRef text) {
+  SizeRangeDefaults result;
+  auto bad = [&](const Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--dim-range '" + text + "': " + why);
+  };
+  SmallVector<StringRef> items;
+  text.split(items, ',', -1, /*KeepEmpty=*/false);
+  if (items.empty())
+    return bad("expected NAME=MIN:MAX[:LIKELY], e.g. M=1:4096");
+  for (StringRef item : items) {
+    auto [name, spec] = item.trim().split('=');
+    name = name.trim();
+    if (name != "M" && name != "N" && name != "K")
+      return bad("'" + name + "' is not a matmul size (M, N or K)");
+    SmallVector<StringRef> parts;
+    spec.split(parts, ':');
+    SmallVector<int64_t> values;
+    for (StringRef part : parts) {
+      int64_t v;
+      if (part.trim().getAsInteger(10, v))
+        return bad("'" + part + "' is not an integer");
+      values.push_back(v);
+    }
+    if (values.size() < 2 || values.size() > 3)
+      return bad("expected MIN:MAX or MIN:MAX:LIKELY for " + name);
+    SizeRange range{values[0], values[1]};
+    if (range.min < 1 || range.max < range.min ||
+        range.max > kMaxOperandElements)
+      return bad(llvm::formatv("invalid range {0}:{1} of {2} (need 1 <= min "
+                               "<= max <= {3})",
+                               range.min, range.max, name, kMaxOperandElements)
+                     .str());
+    int64_t likely = values.size() == 3 ? values[2] : 0;
+    if (values.size() == 3 && !range.contains(likely))
+      return bad(llvm::formatv("the likely size {0} of {1} is outside its "
+                               "range",
+                               likely, name)
+                     .str());
+    for (auto &[known, r, l] : result)
+      if (known == name)
+        return bad(name + " is given twice");
+    result.emplace_back(name.str(), range, likely);
+  }
+  return result;
+}
+
+void applySizeRangeDefaults(Operation *root,
+                            const SizeRangeDefaults &defaults) {
+  root->walk([&](linalg::MatmulOp matmul) {
+    Operation *op = matmul.getOperation();
+    SmallVector<StringRef> dynamic = dynamicGemmSizes(op);
+    if (dynamic.empty())
+      return;
+    auto existing = op->getAttrOfType<DictionaryAttr>("autoconfig.sizes");
+    if (!existing && op->hasAttr("autoconfig.sizes"))
+      return; // malformed: extraction reports it
+    Builder b(op->getContext());
+    SmallVector<NamedAttribute> entries;
+    if (existing)
+      entries.assign(existing.begin(), existing.end());
+    for (const auto &[name, range, likely] : defaults) {
+      if (!llvm::is_contained(dynamic, name) ||
+          (existing && existing.get(name)))
+        continue;
+      SmallVector<int64_t> values = {range.min, range.max};
+      if (likely)
+        values.push_back(likely);
+      entries.push_back(b.getNamedAttr(name, b.getDenseI64ArrayAttr(values)));
+    }
+    if (!entries.empty())
+      op->setAttr("autoconfig.sizes", b.getDictionaryAttr(entries));
+  });
 }
 
 } // namespace autoconfig

@@ -41,6 +41,15 @@ std::string GemmWorkload::shapeString() const {
     s += " A^T";
   if (transB)
     s += " B^T";
+  std::string dynamic;
+  for (auto [name, range] :
+       {std::pair{"M", mRange}, std::pair{"N", nRange}, std::pair{"K", kRange}})
+    if (range)
+      dynamic += formatv("{0}{1}={2}:{3}", dynamic.empty() ? "" : ",", name,
+                         range->min, range->max)
+                     .str();
+  if (!dynamic.empty())
+    s += " dynamic " + dynamic;
   return s;
 }
 
@@ -95,22 +104,29 @@ const char *workloadKind(const Workload &w) {
 }
 
 json::Value toJSON(const GemmWorkload &w) {
-  return json::Object{{"kind", "gemm"},
-                      {"name", w.name},
-                      {"op", w.opName},
-                      {"batch", w.batch},
-                      {"m", w.m},
-                      {"n", w.n},
-                      {"k", w.k},
-                      {"element", elementName(w.element)},
-                      {"trans_a", w.transA},
-                      {"trans_b", w.transB},
-                      {"lda", w.lda},
-                      {"ldb", w.ldb},
-                      {"ldc", w.ldc},
-                      {"const_a", w.constA},
-                      {"const_b", w.constB},
-                      {"flops", w.flops()}};
+  json::Value result = json::Object{{"kind", "gemm"},
+                                    {"name", w.name},
+                                    {"op", w.opName},
+                                    {"batch", w.batch},
+                                    {"m", w.m},
+                                    {"n", w.n},
+                                    {"k", w.k},
+                                    {"element", elementName(w.element)},
+                                    {"trans_a", w.transA},
+                                    {"trans_b", w.transB},
+                                    {"lda", w.lda},
+                                    {"ldb", w.ldb},
+                                    {"ldc", w.ldc},
+                                    {"const_a", w.constA},
+                                    {"const_b", w.constB},
+                                    {"flops", w.flops()}};
+  json::Object *o = result.getAsObject();
+  for (auto [name, range] :
+       {std::pair{"m_range", w.mRange}, std::pair{"n_range", w.nRange},
+        std::pair{"k_range", w.kRange}})
+    if (range)
+      (*o)[name] = json::Array{range->min, range->max};
+  return result;
 }
 
 json::Value toJSON(const ConvWorkload &w) {

@@ -268,6 +268,19 @@ Workload conv(const ConvSpec &s) {
 /// Shapes with tails in every dimension the generators tile: none of M, N, K
 /// (or the output width, channels) a multiple of a vector or register tile,
 /// sizes below one tile, and cache blocks with a remainder.
+/// `workload` (a matmul) with M dynamic, and N and K too with `allSizes`,
+/// each in [1, 512]: the kernel is compiled for the ranges and run at the
+/// workload's sizes.
+Workload dynamicGemm(Workload workload, bool allSizes) {
+  auto &w = std::get<GemmWorkload>(workload);
+  w.mRange = SizeRange{1, 512};
+  if (allSizes) {
+    w.nRange = SizeRange{1, 512};
+    w.kRange = SizeRange{1, 512};
+  }
+  return workload;
+}
+
 std::vector<Shape> gemmShapes() {
   return {
       {"1x1x1", gemm(1, 1, 1)},
@@ -282,6 +295,12 @@ std::vector<Shape> gemmShapes() {
       {"batch3_9x21x5", gemm(9, 21, 5, false, false, 3)},
       {"15x9x13_f64", gemm(15, 9, 13, false, false, 1, ElementKind::F64)},
       {"5x27x17_f64_transB", gemm(5, 27, 17, false, true, 1, ElementKind::F64)},
+      // Sizes known only at run time (kernels for M, N, K in [1, 512]),
+      // run at sizes with remainders at every level.
+      {"dynamic_37x45x19", dynamicGemm(gemm(37, 45, 19), true)},
+      {"dynamic_1x37x300", dynamicGemm(gemm(1, 37, 300), true)},
+      {"dynamic_m_29x23x11_transB",
+       dynamicGemm(gemm(29, 23, 11, false, true), false)},
   };
 }
 

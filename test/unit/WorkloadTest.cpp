@@ -161,6 +161,33 @@ func.func @f(%A: memref<2x3xf32>, %B: memref<3x4xf32>, %C: memref<2x4xf32>) {
   EXPECT_EQ(w->name, "layer7");
 }
 
+TEST(Workload, DynamicSizesTakeTheirDeclaredOrDefaultRanges) {
+  // M dynamic with a declared range and likely size, K dynamic with the
+  // default range (likely: its geometric middle), N fixed by B.
+  ParsedModule m(R"mlir(
+func.func @f(%A: memref<?x?xf32>, %B: memref<?x16xf32>, %C: memref<?x?xf32>) {
+  linalg.matmul {autoconfig.sizes = {M = array<i64: 1, 2048, 128>}}
+    ins(%A, %B : memref<?x?xf32>, memref<?x16xf32>) outs(%C : memref<?x?xf32>)
+  return
+}
+)mlir");
+  auto w = m.gemm();
+  ASSERT_TRUE(succeeded(w)) << m.allMessages();
+  ASSERT_TRUE(w->mRange && w->kRange);
+  EXPECT_FALSE(w->nRange);
+  EXPECT_EQ(w->mRange->min, 1);
+  EXPECT_EQ(w->mRange->max, 2048);
+  EXPECT_EQ(w->m, 128);
+  EXPECT_EQ(w->n, 16);
+  EXPECT_EQ(w->kRange->max, kDefaultSizeRange.max);
+  EXPECT_EQ(w->k, 64);
+  EXPECT_EQ(w->lda, 64); // the likely sizes' dense pitches
+  EXPECT_EQ(w->ldc, 16);
+  EXPECT_NE(w->shapeString().find("dynamic M=1:2048,K=1:4096"),
+            std::string::npos)
+      << w->shapeString();
+}
+
 TEST(Workload, TransposedA) {
   // A stored K x M = 7 x 5.
   ParsedModule m(R"mlir(
@@ -373,14 +400,13 @@ TEST_P(WorkloadRejects, FailsWithMessageAtTheOp) {
 INSTANTIATE_TEST_SUITE_P(
     Workload, WorkloadRejects,
     ::testing::Values(
-        RejectCase{"DynamicShapes",
-                   memrefMatmul("memref<?x?xf32>", "memref<?x?xf32>",
-                                "memref<?x?xf32>"),
-                   {"dynamic shapes", "operand A", "memref<?x?xf32>"}},
-        RejectCase{"DynamicOutputOnly",
-                   memrefMatmul("memref<4x8xf32>", "memref<8x16xf32>",
-                                "memref<4x?xf32>"),
-                   {"dynamic shapes", "operand C"}},
+        RejectCase{"DynamicBatch",
+                   "func.func @f(%A: memref<?x4x8xf32>, %B: memref<?x8x16xf32>,"
+                   " %C: memref<?x4x16xf32>) {\n"
+                   "  linalg.batch_matmul ins(%A, %B : memref<?x4x8xf32>, "
+                   "memref<?x8x16xf32>) outs(%C : memref<?x4x16xf32>)\n"
+                   "  return\n}\n",
+                   {"dynamic batch size", "?x4x8xf32"}},
         RejectCase{"I32",
                    memrefMatmul("memref<4x8xi32>", "memref<8x16xi32>",
                                 "memref<4x16xi32>"),

@@ -28,6 +28,13 @@ static cl::opt<bool> compareAlgorithms(
     cl::desc("Also time every other applicable algorithm with its own "
              "model-derived config (is the model's choice the fastest?)"),
     cl::sub(benchCommand()));
+static cl::opt<bool> dynamicSizes(
+    "dynamic",
+    cl::desc("Compile each matmul with its sizes M, N, K dynamic (each in "
+             "[1, max(4096, size)]) and run it at its sizes; the static-shape "
+             "kernel of the same shape is timed in the same run "
+             "(static_gflops)"),
+    cl::sub(benchCommand()));
 static cl::opt<unsigned> samples("samples",
                                  cl::desc("Timed samples per implementation "
                                           "(at least 5)"),
@@ -63,6 +70,7 @@ int runBench() {
   options.override = override;
   options.timing.samples = std::max(5u, unsigned(samples));
   options.compareAlgorithms = compareAlgorithms;
+  options.dynamic = dynamicSizes;
 
   ConfigureOptions tunedConfigs;
   if (!loadTunedConfigs(hardware->target, tunedConfigs))

@@ -117,6 +117,13 @@ cl::opt<std::string> configText(
              "(e.g. \"broadcast ui=4\"; missing parameters are derived)"),
     cl::sub(explainCommand()), cl::sub(compileCommand()),
     cl::sub(benchCommand()), cl::sub(runCommand()));
+cl::opt<std::string> dimRanges(
+    "dim-range",
+    cl::desc("Ranges of the dynamic sizes of the program's matmuls that have "
+             "no 'autoconfig.sizes' of their own, e.g. M=1:4096 or "
+             "M=1:2048:128 (min:max:likely; default range 1:4096)"),
+    cl::value_desc("NAME=MIN:MAX[:LIKELY],..."), cl::sub(explainCommand()),
+    cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(runCommand()));
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),

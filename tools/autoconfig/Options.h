@@ -43,6 +43,9 @@ extern llvm::cl::opt<bool> json;
 extern llvm::cl::opt<bool> nominal;
 /// --input-shape NAME=DxDx...: static shapes for an ONNX model's inputs.
 extern llvm::cl::list<std::string> inputShapes;
+/// --dim-range M=1:4096[:LIKELY],...: ranges of a program's dynamic matmul
+/// sizes that carry no autoconfig.sizes of their own.
+extern llvm::cl::opt<std::string> dimRanges;
 
 /// The resolved target and its profile, with a note on where the profile
 /// came from.

@@ -7,6 +7,7 @@
 #include "autoconfig/Import/Import.h"
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Onnx/OnnxModel.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "mlir/IR/Diagnostics.h"
 
@@ -102,6 +103,14 @@ std::optional<Program> loadProgram(llvm::StringRef path,
          "' could not be normalized (TOSA lowering or "
          "bufferization failed; see the errors above)");
     return std::nullopt;
+  }
+  if (!dimRanges.empty()) {
+    auto ranges = parseSizeRanges(dimRanges);
+    if (!ranges) {
+      fail(toString(ranges.takeError()));
+      return std::nullopt;
+    }
+    applySizeRangeDefaults(program.module->getOperation(), *ranges);
   }
   // A hand-written config that is not a string would otherwise be silently
   // replaced by the model's choice.

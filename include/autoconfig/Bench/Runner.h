@@ -26,7 +26,15 @@ struct BenchOptions {
   /// Also time every other applicable algorithm (its own model-derived,
   /// refined config) in the same interleaved rounds.
   bool compareAlgorithms = false;
+  /// Compile the workload with its sizes dynamic (a matmul's M, N and K,
+  /// each in [1, max(4096, size)]) and run it at its sizes; the static
+  /// kernel of the same shape is timed beside it.
+  bool dynamic = false;
 };
+
+/// The workload with its sizes made dynamic the way `bench --dynamic` does,
+/// or an error naming what cannot be (a convolution, a batch, ...).
+llvm::Expected<Workload> dynamicVariant(const Workload &workload);
 
 /// One algorithm of the comparison (`bench --algorithms`).
 struct AlgorithmResult {
@@ -35,6 +43,7 @@ struct AlgorithmResult {
   double predictedSeconds = 0;
   double measuredSeconds = 0;
   double gflops = 0;
+  double compileSeconds = 0;
   bool verified = false;
   bool chosen = false;
   std::string error;
@@ -68,6 +77,9 @@ struct BenchRecord {
   /// With more than one thread allowed: the model's decision for one
   /// thread, timed in the same run (threads must never cost time).
   std::optional<AlgorithmResult> oneThread;
+  /// With `dynamic`: the static-shape kernel of the same shape (the model's
+  /// decision for it), timed in the same run.
+  std::optional<AlgorithmResult> staticKernel;
   /// Set when AutoConfig's own kernel could not be built or run.
   std::string error;
 

@@ -34,6 +34,9 @@ public:
   mlir::Value add(mlir::Value lhs, int64_t rhs);
   mlir::Value mul(mlir::Value lhs, int64_t rhs);
   mlir::Value mul(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value sub(mlir::Value lhs, mlir::Value rhs);
+  /// Unsigned quotient of a non-negative index by a positive constant.
+  mlir::Value div(mlir::Value lhs, int64_t rhs);
   /// The indices base + i * stride for i in [0, count) (a tile's rows or
   /// vector columns).
   llvm::SmallVector<mlir::Value> stridedIndices(mlir::Value base, int64_t count,
@@ -44,6 +47,16 @@ public:
   mlir::Value zeroScalar();
   /// A constant mask with the first `active` of `lanes` lanes set.
   mlir::Value mask(int64_t lanes, int64_t active);
+
+  /// A mask with the first `active` (a run-time count, clamped to [0, lanes])
+  /// of `lanes` lanes set.
+  mlir::Value mask(int64_t lanes, mlir::Value active);
+  /// The masked forms of loadVector and storeVector (masked-off lanes read
+  /// nothing and load as zero, are not written).
+  mlir::Value loadVectorMasked(mlir::Value memref, mlir::ValueRange indices,
+                               int64_t lanes, mlir::Value mask);
+  void storeVectorMasked(mlir::Value value, mlir::Value memref,
+                         mlir::ValueRange indices, mlir::Value mask);
 
   /// Loads `lanes` contiguous elements at `indices`; when active < lanes only
   /// the first `active` are read (masked) and the rest are zero.

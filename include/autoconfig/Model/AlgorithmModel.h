@@ -42,6 +42,10 @@ public:
   virtual llvm::StringRef summary() const = 0;
   virtual std::vector<ParamSpec> params() const = 0;
 
+  /// Whether the generator takes sizes known only at run time (a workload
+  /// with size ranges).
+  virtual bool takesDynamicSizes() const { return false; }
+
   /// Whether the algorithm can compute this workload on this target; when it
   /// cannot, `whyNot` says why in a few words.
   virtual bool applies(const Workload &workload, const TargetDesc &target,
@@ -139,6 +143,9 @@ public:
   bool applies(const Workload &workload, const TargetDesc &target,
                std::string &whyNot) const final {
     const WorkloadT *w = workloadAs<WorkloadT>(workload, whyNot);
+    if constexpr (std::is_same_v<WorkloadT, GemmWorkload>)
+      if (w && w->isDynamic() && !takesDynamicSizes())
+        return notApplicable(whyNot, "its generator takes static sizes only");
     return w && appliesTo(*w, target, whyNot);
   }
 

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ class CompiledKernel {
 public:
   /// Runs the kernel on dense row-major buffers of the workload's shapes.
   void run(llvm::ArrayRef<void *> buffers);
+  /// Runs a kernel of dynamic sizes on dense buffers of other shapes; an
+  /// error, and no call, when the shapes do not fit the op or a size is
+  /// outside its declared range.
+  llvm::Error runAt(llvm::ArrayRef<void *> buffers,
+                    llvm::ArrayRef<std::vector<int64_t>> shapes);
   /// Operand shapes in call order.
   const std::vector<std::vector<int64_t>> &shapes() const {
     return operandShapes;
@@ -55,7 +61,14 @@ private:
   std::unique_ptr<JitModule> jit;
   JitModule::PackedFn entry = nullptr;
   std::vector<std::vector<int64_t>> operandShapes;
+  std::optional<Workload> compiledFor;
 };
+
+/// Whether `shapes` (operands in call order) are shapes the kernel compiled
+/// for `workload` takes: its static sizes, and its dynamic sizes within
+/// their ranges, consistent across the operands.
+llvm::Error checkOperandShapes(const Workload &workload,
+                               llvm::ArrayRef<std::vector<int64_t>> shapes);
 
 /// Operand shapes of the kernel for `workload`, in call order.
 std::vector<std::vector<int64_t>> kernelOperandShapes(const Workload &workload);

@@ -8,8 +8,11 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 
+#include "llvm/Support/Error.h"
+
 #include <optional>
 #include <string>
+#include <tuple>
 
 namespace autoconfig {
 
@@ -17,11 +20,26 @@ namespace autoconfig {
 std::string shapeText(mlir::ShapedType type);
 
 /// Checks that every operand is a statically shaped tensor or memref of one
-/// supported element type, with no zero-sized or oversized dimension.
+/// supported element type, with no zero-sized or oversized dimension (with
+/// `allowDynamic`, dynamic dimensions pass; their ranges are checked by the
+/// caller).
 mlir::LogicalResult checkOperandTypes(mlir::Operation *op,
                                       llvm::ArrayRef<mlir::Value> operands,
                                       llvm::ArrayRef<const char *> names,
-                                      ElementKind &element);
+                                      ElementKind &element,
+                                      bool allowDynamic = false);
+
+/// The ranges of an op's dynamic sizes, from its `autoconfig.sizes`
+/// attribute: a dictionary from a size's name to `array<i64: min, max>` or
+/// `array<i64: min, max, likely>`. A dynamic size it does not name takes
+/// kDefaultSizeRange. `dynamic` names the op's dynamic sizes; `likely`
+/// receives the size the model predicts at (the declared likely size, also
+/// kept in the range, or the range's geometric middle). Errors on the op
+/// name what is wrong.
+mlir::LogicalResult readSizeRanges(mlir::Operation *op,
+                                   llvm::ArrayRef<llvm::StringRef> dynamic,
+                                   llvm::SmallVectorImpl<SizeRange> &ranges,
+                                   llvm::SmallVectorImpl<int64_t> &likely);
 
 /// Whether the value is known at compile time (an arith.constant tensor or a
 /// constant memref.global).
@@ -36,6 +54,22 @@ double programConstantBytes(mlir::Operation *op);
 std::string defaultWorkloadName(mlir::Operation *op, std::string fallback);
 
 mlir::FailureOr<GemmWorkload> extractGemm(mlir::linalg::LinalgOp op);
+
+/// The names ("M", "N", "K") of a linalg.matmul's sizes that no operand
+/// fixes (empty for other ops or unsupported indexing maps).
+llvm::SmallVector<llvm::StringRef> dynamicGemmSizes(mlir::Operation *op);
+
+/// Ranges of dynamic sizes given on the command line, by name.
+using SizeRangeDefaults =
+    llvm::SmallVector<std::tuple<std::string, SizeRange, int64_t>>;
+
+/// Parses "M=1:4096,N=1:2048:128" (min:max or min:max:likely per name).
+llvm::Expected<SizeRangeDefaults> parseSizeRanges(llvm::StringRef text);
+
+/// Adds `defaults` to the autoconfig.sizes of every matmul in `root` with
+/// those sizes dynamic, where the attribute does not name them already.
+void applySizeRangeDefaults(mlir::Operation *root,
+                            const SizeRangeDefaults &defaults);
 mlir::FailureOr<ConvWorkload> extractConv(mlir::linalg::LinalgOp op);
 bool isConvOp(mlir::Operation *op);
 

@@ -18,6 +18,19 @@ enum class ElementKind { F32, F64 };
 unsigned elementBits(ElementKind kind);
 const char *elementName(ElementKind kind);
 
+/// A size known only at run time: the range it may take there.
+struct SizeRange {
+  int64_t min = 1, max = 0;
+  /// The size declared most likely (0: none declared; the model then
+  /// decides over the whole range).
+  int64_t likely = 0;
+  bool contains(int64_t size) const { return size >= min && size <= max; }
+};
+
+/// The range a dynamic size takes without a declared one
+/// (docs/dynamic-shapes.md).
+inline constexpr SizeRange kDefaultSizeRange{1, 4096};
+
 /// C[b, m, n] += A[b, m, k] * B[b, k, n] with optionally transposed storage
 /// of A (K x M) and B (N x K). Strides are in elements, of the stored layout.
 struct GemmWorkload {
@@ -36,6 +49,11 @@ struct GemmWorkload {
   /// their own size would fit (a network's 45 MB of weights evict each
   /// layer's from the caches before the next inference).
   double weightsReuseBytes = 0;
+  /// The ranges of the sizes known only at run time (none: static). Then
+  /// m, n and k hold the sizes the model configures for (the likely ones),
+  /// within the ranges.
+  std::optional<SizeRange> mRange, nRange, kRange;
+  bool isDynamic() const { return mRange || nRange || kRange; }
 
   /// An f32 matmul C(m x n) = A(m x k) B(k x n) on dense row-major storage,
   /// B stored transposed with `transB`.
