@@ -138,11 +138,12 @@ BenchRecord benchWorkload(const Workload &requested,
   algorithmIndex.assign(calls.size(), -1);
   // Another kernel of the workload, compiled from `config`, run once on
   // fresh buffers for the check and then timed beside the others.
-  auto addAlternative = [&](const Config &config,
-                            AlgorithmResult &result) -> Error {
-    auto compiled = compileKernel(workload, config, options.target);
+  auto addAlternative = [&](const Config &config, AlgorithmResult &result,
+                            const Workload &of) -> Error {
+    auto compiled = compileKernel(of, config, options.target);
     if (!compiled)
       return compiled.takeError();
+    result.compileSeconds = (*compiled)->compileSeconds;
     WorkloadBuffers mine = cloneBuffers(initial);
     (*compiled)->run(mine.pointers());
     result.verified =
@@ -171,7 +172,7 @@ BenchRecord benchWorkload(const Workload &requested,
         record.algorithms.push_back(result);
         continue;
       }
-      if (Error err = addAlternative(c.config, result)) {
+      if (Error err = addAlternative(c.config, result, workload)) {
         result.error = toString(std::move(err));
         record.algorithms.push_back(result);
         continue;
@@ -192,23 +193,8 @@ BenchRecord benchWorkload(const Workload &requested,
       fixed.algorithm = decided->winner().algorithm;
       fixed.config = decided->config.str();
       fixed.predictedSeconds = decided->winner().prediction.seconds;
-      auto compiled = compileKernel(requested, decided->config, options.target);
-      if (!compiled) {
-        fixed.error = toString(compiled.takeError());
-      } else {
-        WorkloadBuffers mine = cloneBuffers(initial);
-        (*compiled)->run(mine.pointers());
-        fixed.verified =
-            compareToReference(workload, mine.outputBuffer(), reference).passed;
-        CompiledKernel *k = compiled->get();
-        std::vector<void *> pointers = mine.pointers();
-        buffers.push_back(std::move(mine));
-        alternatives.push_back(std::move(*compiled));
-        calls.push_back([k, pointers] { k->run(pointers); });
-        peerIndex.push_back(-2);
-        algorithmIndex.push_back(-1);
-        fixed.compileSeconds = alternatives.back()->compileSeconds;
-      }
+      if (Error err = addAlternative(decided->config, fixed, requested))
+        fixed.error = toString(std::move(err));
     }
     record.staticKernel = std::move(fixed);
   }
@@ -231,7 +217,7 @@ BenchRecord benchWorkload(const Workload &requested,
       one.chosen = one.config == record.decision.config.str();
       if (one.chosen)
         one.verified = record.verified; // the same kernel: timed once
-      else if (Error err = addAlternative(decided->config, one))
+      else if (Error err = addAlternative(decided->config, one, workload))
         one.error = toString(std::move(err));
     }
     record.oneThread = std::move(one);

@@ -141,7 +141,7 @@ public:
       deallocateBuffers();
       return;
     }
-    if (p.threads <= 1 || blocks <= 1 || !nExtent.isStatic()) {
+    if (p.threads <= 1 || blocks <= 1) {
       allocateBuffers();
       forCacheBlocks(kb.index(0), nExtent, nc,
                      [&](Value jc, Extent ncb) { emitColumnBlock(jc, ncb); });

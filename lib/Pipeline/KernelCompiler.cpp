@@ -212,8 +212,13 @@ MemRefDescriptor::MemRefDescriptor(void *data, ArrayRef<int64_t> shape) {
 
 void CompiledKernel::run(ArrayRef<void *> buffers) {
   assert(buffers.size() == operandShapes.size() && "operand count mismatch");
+  call(buffers, operandShapes);
+}
+
+void CompiledKernel::call(ArrayRef<void *> buffers,
+                          ArrayRef<std::vector<int64_t>> shapes) {
   SmallVector<MemRefDescriptor, 4> descriptors;
-  for (auto [data, shape] : llvm::zip(buffers, operandShapes))
+  for (auto [data, shape] : llvm::zip(buffers, shapes))
     descriptors.emplace_back(data, shape);
   SmallVector<void *, 4> pointers;
   for (MemRefDescriptor &d : descriptors)
@@ -278,16 +283,7 @@ Error CompiledKernel::runAt(ArrayRef<void *> buffers,
   if (compiledFor)
     if (Error err = checkOperandShapes(*compiledFor, shapes))
       return err;
-  SmallVector<MemRefDescriptor, 4> descriptors;
-  for (auto [data, shape] : llvm::zip(buffers, shapes))
-    descriptors.emplace_back(data, shape);
-  SmallVector<void *, 4> pointers;
-  for (MemRefDescriptor &d : descriptors)
-    pointers.push_back(d.get());
-  SmallVector<void *, 4> args;
-  for (void *&p : pointers)
-    args.push_back(&p);
-  entry(args.data());
+  call(buffers, shapes);
   return Error::success();
 }
 

@@ -56,6 +56,9 @@ public:
   double compileSeconds = 0;
 
 private:
+  /// Calls the entry with dense descriptors of `shapes`.
+  void call(llvm::ArrayRef<void *> buffers,
+            llvm::ArrayRef<std::vector<int64_t>> shapes);
   friend llvm::Expected<std::unique_ptr<CompiledKernel>>
   compileKernel(const Workload &, const Config &, const TargetDesc &);
   std::unique_ptr<JitModule> jit;
