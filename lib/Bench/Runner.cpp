@@ -22,7 +22,9 @@ const PeerResult *BenchRecord::peer(StringRef name) const {
   return it == peers.end() ? nullptr : &*it;
 }
 
-Expected<Workload> dynamicVariant(const Workload &workload) {
+Expected<Workload>
+dynamicVariant(const Workload &workload,
+               ArrayRef<std::tuple<std::string, SizeRange, int64_t>> ranges) {
   const auto *gemm = std::get_if<GemmWorkload>(&workload);
   if (!gemm)
     return createStringError(inconvertibleErrorCode(),
@@ -43,6 +45,22 @@ Expected<Workload> dynamicVariant(const Workload &workload) {
     w.nRange = range(w.n);
     w.kRange = range(w.k);
   }
+  for (const auto &[name, given, likely] : ranges) {
+    auto [size, dynamic] = name == "M"   ? std::pair{&w.m, &w.mRange}
+                           : name == "N" ? std::pair{&w.n, &w.nRange}
+                                         : std::pair{&w.k, &w.kRange};
+    if (!*dynamic)
+      return createStringError(inconvertibleErrorCode(),
+                               "--dim-range: " + name +
+                                   " stays static with a transposed B");
+    if (!given.contains(*size))
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("--dim-range: {0} = {1} of {2} is outside the range {3}:{4}",
+                  name, *size, workloadName(workload), given.min, given.max));
+    *dynamic = given;
+    (*dynamic)->likely = likely;
+  }
   return Workload(std::move(w));
 }
 
@@ -52,7 +70,7 @@ BenchRecord benchWorkload(const Workload &requested,
   record.workload = requested;
   Workload workload = requested;
   if (options.dynamic) {
-    auto dynamic = dynamicVariant(requested);
+    auto dynamic = dynamicVariant(requested, options.dynamicRanges);
     if (!dynamic) {
       record.error = toString(dynamic.takeError());
       return record;
@@ -71,7 +89,8 @@ BenchRecord benchWorkload(const Workload &requested,
   }
   record.decision = std::move(*decision);
 
-  auto kernel = compileKernel(workload, record.decision.config, options.target);
+  auto kernel = compileKernel(workload, record.decision.config, options.target,
+                              record.decision.sizeClasses);
   if (!kernel) {
     record.error = toString(kernel.takeError());
     return record;
@@ -349,6 +368,12 @@ json::Value toJSON(const BenchRecord &r) {
   }
   if (const std::optional<AlgorithmResult> &fixed = r.staticKernel) {
     o["dynamic"] = true;
+    json::Array classes;
+    for (const SizeClass &c : r.decision.sizeClasses)
+      classes.push_back(
+          json::Object{{"part", c.part}, {"config", c.config.str()}});
+    if (!classes.empty())
+      o["size_classes"] = std::move(classes);
     o["static_algorithm"] = fixed->algorithm;
     o["static_config"] = fixed->config;
     if (fixed->error.empty()) {

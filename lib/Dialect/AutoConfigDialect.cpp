@@ -142,6 +142,58 @@ void writeOpConfig(Operation *op, const Config &config) {
   op->setAttr(kConfigAttrName, ConfigAttr::get(context, config));
 }
 
+FailureOr<SmallVector<OpSizeClass>> readOpSizeClasses(Operation *op) {
+  SmallVector<OpSizeClass> classes;
+  Attribute raw = op->getAttr(kSizeClassesAttrName);
+  if (!raw)
+    return classes;
+  auto malformed = [&]() {
+    return op->emitError("autoconfig: '")
+           << kSizeClassesAttrName
+           << "' must be an array of {sizes = {M = array<i64: min, max>}, "
+              "config = ...} dictionaries, not "
+           << raw;
+  };
+  auto array = dyn_cast<ArrayAttr>(raw);
+  if (!array || array.empty())
+    return malformed();
+  for (Attribute element : array) {
+    auto entry = dyn_cast<DictionaryAttr>(element);
+    if (!entry)
+      return malformed();
+    auto sizes = entry.getAs<DictionaryAttr>("sizes");
+    Attribute config = entry.get("config");
+    if (!sizes || !config)
+      return malformed();
+    OpSizeClass c{sizes, Config()};
+    if (auto typed = dyn_cast<ConfigAttr>(config)) {
+      c.config = typed.getConfig();
+    } else if (auto text = dyn_cast<StringAttr>(config)) {
+      auto parsed = Config::parse(text.getValue());
+      if (!parsed)
+        return op->emitError("autoconfig: a size class's config: ")
+               << llvm::toString(parsed.takeError());
+      c.config = *parsed;
+    } else {
+      return malformed();
+    }
+    classes.push_back(std::move(c));
+  }
+  return classes;
+}
+
+void writeOpSizeClasses(Operation *op, ArrayRef<OpSizeClass> classes) {
+  MLIRContext *context = op->getContext();
+  context->getOrLoadDialect<AutoConfigDialect>();
+  Builder b(context);
+  SmallVector<Attribute> entries;
+  for (const OpSizeClass &c : classes)
+    entries.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("sizes", c.sizes),
+         b.getNamedAttr("config", ConfigAttr::get(context, c.config))}));
+  op->setAttr(kSizeClassesAttrName, b.getArrayAttr(entries));
+}
+
 std::optional<LayoutAttr> readOpLayout(Operation *op) {
   if (auto layout = op->getAttrOfType<LayoutAttr>(kLayoutAttrName))
     return layout;

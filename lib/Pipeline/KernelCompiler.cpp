@@ -289,7 +289,7 @@ Error CompiledKernel::runAt(ArrayRef<void *> buffers,
 
 Expected<std::unique_ptr<CompiledKernel>>
 compileKernel(const Workload &workload, const Config &config,
-              const TargetDesc &target) {
+              const TargetDesc &target, ArrayRef<SizeClass> sizeClasses) {
   auto start = std::chrono::steady_clock::now();
   auto context = createAutoConfigContext();
   CollectedErrors diagnostics(context.get());
@@ -304,8 +304,11 @@ compileKernel(const Workload &workload, const Config &config,
   if (!module)
     return fail("kernel construction failed");
   module->walk([&](mlir::Operation *op) {
-    if (isConfigurableOp(op))
+    if (isConfigurableOp(op)) {
       writeOpConfig(op, config);
+      if (!sizeClasses.empty())
+        writeSizeClasses(op, sizeClasses);
+    }
   });
   mlir::PassManager pm(context.get());
   pm.addPass(createGeneratePass(target));

@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <set>
+#include <tuple>
 
 using namespace llvm;
 
@@ -86,79 +88,256 @@ static std::vector<GemmWorkload> rangeSamples(const GemmWorkload &w) {
   return samples;
 }
 
+namespace {
+
+/// A config judged over a box of sizes: its predicted time over each sample
+/// size's own best config, on geometric mean and at worst.
+struct RangeJudgement {
+  Config config;
+  double score = INFINITY, worst = 0;
+  GemmWorkload worstAt;
+  size_t samples = 0, configs = 0;
+};
+
+/// Judges configs over boxes of sizes (the ranges of a dynamic matmul, or
+/// a size class of them), remembering each sample size's own best config:
+/// the boxes a split compares share most of their samples.
+class RangeJudge {
+public:
+  RangeJudge(const AlgorithmModel &model, const Machine &machine,
+             unsigned refineRounds, const Candidate &seed)
+      : model(model), machine(machine), refineRounds(refineRounds), seed(seed) {
+  }
+
+  /// The config, among the samples' own best ones and `extra`, whose
+  /// predicted time over each sample's own best is least on geometric
+  /// mean; nothing when no config is valid at every sample.
+  std::optional<RangeJudgement> judge(const GemmWorkload &box,
+                                      ArrayRef<Config> extra = {}) {
+    std::vector<GemmWorkload> samples = rangeSamples(box);
+    std::vector<double> own;
+    std::vector<Config> configs(extra.begin(), extra.end());
+    for (const GemmWorkload &s : samples) {
+      const Candidate &best = ownBest(s);
+      own.push_back(best.prediction.seconds);
+      if (llvm::none_of(configs, [&](const Config &c) {
+            return c.str() == best.config.str();
+          }))
+        configs.push_back(best.config);
+    }
+    std::optional<RangeJudgement> result;
+    for (const Config &c : configs) {
+      RangeJudgement j;
+      j.config = c;
+      double logSum = 0;
+      bool valid = true;
+      for (size_t i = 0; i < samples.size() && valid; ++i) {
+        std::vector<std::string> warnings;
+        if (Error err = model.verify(samples[i], c, machine.target, warnings)) {
+          consumeError(std::move(err));
+          valid = false;
+          break;
+        }
+        double ratio = model.predict(samples[i], c, machine).seconds / own[i];
+        logSum += std::log(std::max(ratio, 1e-9));
+        if (ratio > j.worst) {
+          j.worst = ratio;
+          j.worstAt = samples[i];
+        }
+      }
+      j.score = std::exp(logSum / double(samples.size()));
+      if (valid && (!result || j.score < result->score))
+        result = std::move(j);
+    }
+    if (result) {
+      result->samples = samples.size();
+      result->configs = configs.size();
+    }
+    return result;
+  }
+
+private:
+  const Candidate &ownBest(const GemmWorkload &s) {
+    auto key = std::make_tuple(s.m, s.n, s.k);
+    auto it = memo.find(key);
+    if (it != memo.end())
+      return it->second;
+    Candidate at = seed;
+    Derivation derivation = model.derive(s, machine);
+    at.config = withThreads(derivation.config, machine.threads);
+    at.prediction = model.predict(s, at.config, machine);
+    refine(model, s, machine, at, refineRounds);
+    return memo.emplace(key, std::move(at)).first->second;
+  }
+
+  const AlgorithmModel &model;
+  Machine machine;
+  unsigned refineRounds;
+  Candidate seed;
+  std::map<std::tuple<int64_t, int64_t, int64_t>, Candidate> memo;
+};
+
+/// One dynamic size of a matmul: its name, value and range members.
+struct DynamicSize {
+  const char *name;
+  int64_t GemmWorkload::*size;
+  std::optional<SizeRange> GemmWorkload::*range;
+};
+constexpr DynamicSize kDynamicSizes[] = {
+    {"M", &GemmWorkload::m, &GemmWorkload::mRange},
+    {"N", &GemmWorkload::n, &GemmWorkload::nRange},
+    {"K", &GemmWorkload::k, &GemmWorkload::kRange}};
+
+/// `box` with the range of `size` narrowed to [lo, hi], configured for its
+/// geometric middle.
+GemmWorkload narrowed(const GemmWorkload &box, const DynamicSize &size,
+                      int64_t lo, int64_t hi) {
+  GemmWorkload part = box;
+  SizeRange range{lo, hi};
+  part.*size.range = range;
+  part.*size.size = std::clamp<int64_t>(
+      int64_t(std::llround(std::sqrt(double(lo) * double(hi)))), lo, hi);
+  part.setDenseStrides();
+  return part;
+}
+
+std::string sizesText(const GemmWorkload &s) {
+  return formatv("{0}x{1}x{2}", s.m, s.n, s.k).str();
+}
+
+std::string rangeText(const GemmWorkload &box, const DynamicSize &size) {
+  const SizeRange &r = *(box.*size.range);
+  return formatv("{0} {1}:{2}", size.name, r.min, r.max).str();
+}
+
+} // namespace
+
+/// A size class is split off where one config is predicted this much slower
+/// than a size's own best config (docs/dynamic-shapes.md): below it, the
+/// extra code of one more class (compile time, code size) is not worth it.
+static constexpr double kSplitWorstRatio = 1.25;
+/// At most this many classes per op: each is one more generated nest.
+static constexpr size_t kMaxSizeClasses = 3;
+
 /// For a dynamic matmul used over whole ranges (no likely size declared):
 /// among the configs the model derives at each sample size of the ranges
 /// and the one it derived at the middle, keeps the one whose predicted time
-/// over each sample's own best is least on geometric mean. Returns what it
-/// did, for the rationale (empty when there is nothing to judge).
+/// over each sample's own best is least on geometric mean. Where that
+/// config is still predicted more than kSplitWorstRatio slower than a
+/// sample's own best, splits one size's range at a power of two into size
+/// classes, each judged the same way (the split that lowers the worst ratio
+/// most), up to kMaxSizeClasses. Returns what it did, for the rationale
+/// (empty when there is nothing to judge).
 static std::string decideOverRanges(const AlgorithmModel &model,
                                     const GemmWorkload &w,
                                     const Machine &onMachine,
-                                    unsigned refineRounds, Candidate &winner) {
-  std::vector<GemmWorkload> samples = rangeSamples(w);
-  if (samples.size() < 2)
+                                    unsigned refineRounds, Candidate &winner,
+                                    std::vector<SizeClass> &classes) {
+  if (rangeSamples(w).size() < 2)
     return "";
   // At the winner's thread count.
   Machine machine{onMachine.target, onMachine.profile,
                   unsigned(std::max<int64_t>(
                       1, winner.config.get("threads", onMachine.threads)))};
-  std::vector<double> own;
-  std::vector<Config> configs = {winner.config};
-  for (const GemmWorkload &s : samples) {
-    Candidate at = winner;
-    Derivation derivation = model.derive(s, machine);
-    at.config = withThreads(derivation.config, machine.threads);
-    at.prediction = model.predict(s, at.config, machine);
-    refine(model, s, machine, at, refineRounds);
-    own.push_back(at.prediction.seconds);
-    if (llvm::none_of(configs, [&](const Config &c) {
-          return c.str() == at.config.str();
-        }))
-      configs.push_back(at.config);
-  }
-  const Config *bestConfig = nullptr;
-  double bestScore = INFINITY, bestWorst = 0;
-  size_t worstAt = 0;
-  for (const Config &c : configs) {
-    double logSum = 0, worst = 0;
-    size_t worstSample = 0;
-    bool valid = true;
-    for (size_t i = 0; i < samples.size() && valid; ++i) {
-      std::vector<std::string> warnings;
-      if (Error err = model.verify(samples[i], c, machine.target, warnings)) {
-        consumeError(std::move(err));
-        valid = false;
-        break;
-      }
-      double ratio = model.predict(samples[i], c, machine).seconds / own[i];
-      logSum += std::log(std::max(ratio, 1e-9));
-      if (ratio > worst) {
-        worst = ratio;
-        worstSample = i;
-      }
-    }
-    double score = std::exp(logSum / double(samples.size()));
-    if (valid && score < bestScore) {
-      bestScore = score;
-      bestConfig = &c;
-      bestWorst = worst;
-      worstAt = worstSample;
-    }
-  }
-  if (!bestConfig)
+  RangeJudge judge(model, machine, refineRounds, winner);
+  std::optional<RangeJudgement> whole = judge.judge(w, {winner.config});
+  if (!whole)
     return "";
-  auto sizes = [](const GemmWorkload &s) {
-    return formatv("{0}x{1}x{2}", s.m, s.n, s.k).str();
+  std::string text =
+      formatv("judged over the size ranges at {0} sizes from {1} to {2}: "
+              "{3:f1}% slower than each size's own best config on "
+              "geometric mean, {4:f1}% at worst ({5}), among {6} configs",
+              whole->samples, sizesText(rangeSamples(w).front()),
+              sizesText(rangeSamples(w).back()), (whole->score - 1) * 100,
+              (whole->worst - 1) * 100, sizesText(whole->worstAt),
+              whole->configs)
+          .str();
+
+  // Size classes, all split along the size whose first split helps most.
+  struct Part {
+    GemmWorkload box;
+    RangeJudgement judgement;
   };
-  winner.config = *bestConfig;
-  winner.prediction = model.predict(w, winner.config, machine);
-  return formatv("judged over the size ranges at {0} sizes from {1} to {2}: "
-                 "{3:f1}% slower than each size's own best config on "
-                 "geometric mean, {4:f1}% at worst ({5}), among {6} configs",
-                 samples.size(), sizes(samples.front()), sizes(samples.back()),
-                 (bestScore - 1) * 100, (bestWorst - 1) * 100,
-                 sizes(samples[worstAt]), configs.size())
-      .str();
+  std::vector<Part> parts = {{w, *whole}};
+  const DynamicSize *along = nullptr;
+  while (parts.size() < kMaxSizeClasses) {
+    auto worst = llvm::max_element(parts, [](const Part &a, const Part &b) {
+      return a.judgement.worst < b.judgement.worst;
+    });
+    if (worst->judgement.worst <= kSplitWorstRatio)
+      break;
+    std::optional<std::pair<Part, Part>> bestSplit;
+    const DynamicSize *bestSize = nullptr;
+    double bestWorst = INFINITY;
+    for (const DynamicSize &size : kDynamicSizes) {
+      const std::optional<SizeRange> &range = worst->box.*size.range;
+      if ((along && &size != along) || !range || range->likely)
+        continue;
+      for (int64_t at = 4; at <= range->max; at *= 4) {
+        if (at <= range->min)
+          continue;
+        GemmWorkload low = narrowed(worst->box, size, range->min, at - 1);
+        GemmWorkload high = narrowed(worst->box, size, at, range->max);
+        std::optional<RangeJudgement> lowJudged = judge.judge(low);
+        std::optional<RangeJudgement> highJudged = judge.judge(high);
+        if (!lowJudged || !highJudged)
+          continue;
+        double splitWorst = std::max(lowJudged->worst, highJudged->worst);
+        if (splitWorst < bestWorst) {
+          bestWorst = splitWorst;
+          bestSplit = {Part{low, *lowJudged}, Part{high, *highJudged}};
+          bestSize = &size;
+        }
+      }
+    }
+    // A split must pay for its nest: lower the worst ratio by a tenth.
+    if (!bestSplit || bestWorst > worst->judgement.worst / 1.1)
+      break;
+    along = bestSize;
+    size_t at = size_t(worst - parts.begin());
+    parts[at] = std::move(bestSplit->first);
+    parts.insert(parts.begin() + at + 1, std::move(bestSplit->second));
+  }
+
+  auto contains = [&](const GemmWorkload &box) {
+    return llvm::all_of(kDynamicSizes, [&](const DynamicSize &size) {
+      const std::optional<SizeRange> &range = box.*size.range;
+      return !range || range->contains(w.*size.size);
+    });
+  };
+  if (parts.size() == 1) {
+    winner.config = whole->config;
+    winner.prediction = model.predict(w, winner.config, machine);
+    return text;
+  }
+  std::string list;
+  for (const Part &part : parts) {
+    SizeClass c;
+    c.workload = part.box;
+    c.config = part.judgement.config;
+    c.prediction = model.predict(part.box, c.config, machine);
+    c.score = part.judgement.score;
+    c.worst = part.judgement.worst;
+    c.splitSize = along->name;
+    c.part = rangeText(part.box, *along);
+    list += formatv("{0}{1} ({2}: {3:f1}% on geometric mean, {4:f1}% at "
+                    "worst)",
+                    list.empty() ? "" : "; ", rangeText(part.box, *along),
+                    c.config.str(), (c.score - 1) * 100, (c.worst - 1) * 100)
+                .str();
+    if (contains(part.box)) {
+      winner.config = c.config;
+      winner.prediction = model.predict(w, c.config, machine);
+    }
+    classes.push_back(std::move(c));
+  }
+  return text +
+         formatv(". One config is predicted more than {0:f0}% slower than a "
+                 "size's own best there, so the range of {1} is split into "
+                 "{2} size classes, the kernel dispatching on it at run "
+                 "time: {3}",
+                 (kSplitWorstRatio - 1) * 100, along->name, parts.size(), list)
+             .str();
 }
 
 Expected<Decision> decide(const Workload &workload, const Machine &hardware,
@@ -288,7 +467,7 @@ Expected<Decision> decide(const Workload &workload, const Machine &hardware,
       gemm && gemm->isDynamic() && !d.userOverride)
     overRanges = decideOverRanges(
         *findAlgorithm(d.candidates[best].algorithm)->model, *gemm, machine,
-        options.refineRounds, d.candidates[best]);
+        options.refineRounds, d.candidates[best], d.sizeClasses);
   d.chosen = best;
   d.config = d.candidates[best].config;
 
@@ -366,7 +545,16 @@ json::Value toJSON(const Decision &d) {
   json::Array warnings;
   for (const std::string &w : d.warnings)
     warnings.push_back(w);
+  json::Array classes;
+  for (const SizeClass &c : d.sizeClasses)
+    classes.push_back(json::Object{{"workload", toJSON(c.workload)},
+                                   {"part", c.part},
+                                   {"config", c.config.str()},
+                                   {"predicted_s", c.prediction.seconds},
+                                   {"geomean_over_own_best", c.score},
+                                   {"worst_over_own_best", c.worst}});
   return json::Object{{"workload", toJSON(d.workload)},
+                      {"size_classes", std::move(classes)},
                       {"location", d.location},
                       {"epilogue", d.epilogue},
                       {"layout", d.layout},

@@ -1,6 +1,7 @@
 //===- Passes.cpp - The configure and generate passes ---------------------===//
 
 #include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GeneratorEntry.h"
 #include "autoconfig/Dialect/AutoConfigDialect.h"
 #include "autoconfig/Import/Idioms.h"
 #include "autoconfig/Import/Import.h"
@@ -44,6 +45,27 @@ std::string formatLocation(Location loc) {
   llvm::raw_string_ostream os(text);
   loc.print(os);
   return text;
+}
+
+void writeSizeClasses(Operation *op, ArrayRef<SizeClass> classes) {
+  Builder b(op->getContext());
+  SmallVector<OpSizeClass> entries;
+  for (const SizeClass &c : classes) {
+    const GemmWorkload &w = c.workload;
+    SmallVector<NamedAttribute> sizes;
+    for (auto [name, range] :
+         {std::pair{"M", w.mRange}, std::pair{"N", w.nRange},
+          std::pair{"K", w.kRange}}) {
+      if (!range)
+        continue;
+      SmallVector<int64_t> values = {range->min, range->max};
+      if (range->likely)
+        values.push_back(range->likely);
+      sizes.push_back(b.getNamedAttr(name, b.getDenseI64ArrayAttr(values)));
+    }
+    entries.push_back({b.getDictionaryAttr(sizes), c.config});
+  }
+  writeOpSizeClasses(op, entries);
 }
 
 namespace {
@@ -131,6 +153,8 @@ struct ConfigurePass : public impl::ConfigurePassBase<ConfigurePass>,
       for (const std::string &warning : decision->warnings)
         op->emitWarning("autoconfig: ") << warning;
       writeOpConfig(op, decision->config);
+      if (!decision->sizeClasses.empty())
+        writeSizeClasses(op, decision->sizeClasses);
       if (std::optional<LayoutAttr> layout = readOpLayout(op))
         decision->layout = layout->describe();
       if (auto epilogue = Epilogue::following(op))
@@ -179,7 +203,7 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass>,
       return signalPassFailure();
     SmallVector<Operation *> configured;
     module.walk([&](Operation *op) {
-      if (op->hasAttr(kConfigAttrName))
+      if (op->hasAttr(kConfigAttrName) || op->hasAttr(kSizeClassesAttrName))
         configured.push_back(op);
     });
     IRRewriter rewriter(module.getContext());
@@ -231,8 +255,115 @@ struct GeneratePass : public impl::GeneratePassBase<GeneratePass>,
         symbols.erase(global);
   }
 
+  /// A dynamic matmul with size classes: one copy of the op per class,
+  /// each with its class's ranges and config, under a chain of scf.if on
+  /// the run-time size the classes split.
+  static LogicalResult generateSizeClasses(RewriterBase &rewriter,
+                                           Operation *op,
+                                           ArrayRef<OpSizeClass> classes,
+                                           const TargetDesc &target) {
+    FailureOr<Workload> whole = extractWorkload(op);
+    if (failed(whole))
+      return failure();
+    const auto *w = std::get_if<GemmWorkload>(&*whole);
+    if (!w || !w->isDynamic())
+      return op->emitError("autoconfig: '")
+             << kSizeClassesAttrName << "' on an op without dynamic sizes";
+    // One copy per class, with the class's ranges and config.
+    SmallVector<Operation *> copies;
+    SmallVector<GemmWorkload> partWorkloads;
+    auto cleanUp = [&]() {
+      for (Operation *copy : copies)
+        copy->erase();
+    };
+    rewriter.setInsertionPoint(op);
+    for (const OpSizeClass &c : classes) {
+      Operation *copy = op->clone();
+      copies.push_back(copy);
+      copy->removeAttr(kSizeClassesAttrName);
+      copy->setAttr("autoconfig.sizes", c.sizes);
+      writeOpConfig(copy, c.config);
+      rewriter.insert(copy);
+      FailureOr<Workload> part = extractWorkload(copy);
+      if (failed(part)) {
+        cleanUp();
+        return failure();
+      }
+      partWorkloads.push_back(std::get<GemmWorkload>(*part));
+    }
+    // The size the classes split: the one whose ranges differ from the op's.
+    auto rangeOf = [](const GemmWorkload &g, int size) {
+      return size == 0 ? g.mRange : size == 1 ? g.nRange : g.kRange;
+    };
+    std::optional<int> along;
+    for (const GemmWorkload &pw : partWorkloads)
+      for (int i = 0; i < 3; ++i) {
+        std::optional<SizeRange> own = rangeOf(*w, i), part = rangeOf(pw, i);
+        if (!own || (part->min == own->min && part->max == own->max))
+          continue;
+        if (along && *along != i) {
+          cleanUp();
+          return op->emitError("autoconfig: the size classes must all "
+                               "split the range of one size");
+        }
+        along = i;
+      }
+    bool covering = !along && classes.size() == 1;
+    if (along) {
+      int64_t next = rangeOf(*w, *along)->min;
+      covering = true;
+      for (const GemmWorkload &pw : partWorkloads) {
+        covering &= rangeOf(pw, *along)->min == next;
+        next = rangeOf(pw, *along)->max + 1;
+      }
+      covering &= next == rangeOf(*w, *along)->max + 1;
+    }
+    if (!covering) {
+      cleanUp();
+      return op->emitError("autoconfig: the size classes must split one "
+                           "size's range into consecutive parts covering it");
+    }
+    auto buffers = bufferOperands(op);
+    if (failed(buffers)) {
+      cleanUp();
+      return failure();
+    }
+    // The run-time size: M and N of C, K of A.
+    Location loc = op->getLoc();
+    rewriter.setInsertionPoint(op);
+    Value size;
+    if (along) {
+      auto [a, b, c] = *buffers;
+      int dimOfA = w->transA ? 0 : 1;
+      size = *along == 2 ? memref::DimOp::create(rewriter, loc, a, dimOfA)
+                         : memref::DimOp::create(rewriter, loc, c, *along);
+    }
+    for (size_t i = 0; i + 1 < copies.size(); ++i) {
+      Value bound = arith::ConstantIndexOp::create(
+          rewriter, loc, rangeOf(partWorkloads[i], *along)->max);
+      Value inClass = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::ule, size, bound);
+      auto ifOp = scf::IfOp::create(rewriter, loc, inClass,
+                                    /*withElseRegion=*/true);
+      copies[i]->moveBefore(ifOp.thenBlock()->getTerminator());
+      rewriter.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    }
+    copies.back()->moveBefore(rewriter.getInsertionBlock(),
+                              rewriter.getInsertionPoint());
+    rewriter.eraseOp(op);
+    for (Operation *copy : copies)
+      if (failed(generateOp(rewriter, copy, target)))
+        return failure();
+    return success();
+  }
+
   static LogicalResult generateOp(RewriterBase &rewriter, Operation *op,
                                   const TargetDesc &target) {
+    FailureOr<SmallVector<OpSizeClass>> classes = readOpSizeClasses(op);
+    if (failed(classes))
+      return failure();
+    if (!classes->empty())
+      return generateSizeClasses(rewriter, op, *classes, target);
     FailureOr<std::optional<Config>> onOp = readOpConfig(op);
     if (failed(onOp))
       return failure();

@@ -171,6 +171,47 @@ TEST(DynamicGemm, TheModelDecidesTheBlockedGeneratorAndItRuns) {
   expectCorrectAt(**kernel, w, 333, 100, 7);
 }
 
+TEST(DynamicGemm, SizeClassesSplitTheRangeAndTheKernelDispatchesOnIt) {
+  if (!hostTarget().runsOnHost)
+    GTEST_SKIP() << "no host target";
+  // Over 1:4096 no one config serves a single row and thousands (a GEMV
+  // wants a short tile over wide panels): the model splits M, and the kernel
+  // runs each class's nest for the sizes in its range.
+  GemmWorkload w = dynamicGemm(4096, {64, 64, 64});
+  Profile profile = Profile::nominal(hostTarget());
+  Machine machine{hostTarget(), profile};
+  auto decision = decide(w, machine, DecideOptions{});
+  ASSERT_TRUE(bool(decision)) << llvm::toString(decision.takeError());
+  const std::vector<SizeClass> &classes = decision->sizeClasses;
+  ASSERT_GE(classes.size(), 2u) << decision->reason;
+  EXPECT_NE(decision->reason.find("so the range of M is split into"),
+            std::string::npos)
+      << decision->reason;
+  // Consecutive parts of M's range, covering it; N and K whole.
+  int64_t next = 1;
+  for (const SizeClass &c : classes) {
+    ASSERT_TRUE(c.workload.mRange);
+    EXPECT_EQ(c.workload.mRange->min, next);
+    next = c.workload.mRange->max + 1;
+    EXPECT_EQ(c.workload.nRange->max, 4096);
+    EXPECT_EQ(c.workload.kRange->max, 4096);
+    EXPECT_TRUE(c.workload.mRange->contains(c.workload.m));
+  }
+  EXPECT_EQ(next, 4097);
+  EXPECT_NE(classes.front().config.str(), classes.back().config.str());
+
+  auto kernel =
+      compileKernel(w, decision->config, hostTarget(), decision->sizeClasses);
+  ASSERT_TRUE(bool(kernel)) << llvm::toString(kernel.takeError());
+  // Each class's ends and a size inside it.
+  for (const SizeClass &c : classes) {
+    int64_t lo = c.workload.mRange->min,
+            hi = std::min<int64_t>(c.workload.mRange->max, 300);
+    for (int64_t m : {lo, (lo + hi) / 2, hi})
+      expectCorrectAt(**kernel, w, m, 3 * hostLanes() + 5, 77);
+  }
+}
+
 TEST(DynamicGemm, DeclaredLikelySizesAreWhatTheModelDecidesFor) {
   // Every likely size declared: the decision is the static one's for them.
   GemmWorkload w = dynamicGemm(4096, {384, 768, 768});

@@ -8,6 +8,7 @@
 #include "autoconfig/Bench/Runner.h"
 #include "autoconfig/Bench/Suite.h"
 #include "autoconfig/Workload/Extraction.h"
+#include "autoconfig/Workload/ExtractionUtils.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -71,6 +72,14 @@ int runBench() {
   options.timing.samples = std::max(5u, unsigned(samples));
   options.compareAlgorithms = compareAlgorithms;
   options.dynamic = dynamicSizes;
+  if (!dimRanges.empty() && inputFile.empty()) {
+    if (!dynamicSizes)
+      return fail("--dim-range with --gemm or --suite needs --dynamic");
+    auto ranges = parseSizeRanges(dimRanges);
+    if (!ranges)
+      return fail(toString(ranges.takeError()));
+    options.dynamicRanges.assign(ranges->begin(), ranges->end());
+  }
 
   ConfigureOptions tunedConfigs;
   if (!loadTunedConfigs(hardware->target, tunedConfigs))

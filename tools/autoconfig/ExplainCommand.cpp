@@ -143,6 +143,13 @@ static void printDecision(const Decision &d, const HardwareSetup &hw,
                 formatSeconds(win.prediction.seconds),
                 flops / win.prediction.seconds / 1e9);
   os << "  why:     " << d.reason << "\n";
+  for (const SizeClass &c : d.sizeClasses)
+    os << formatv("  class:   {0,-12} {1}  (predicted {2} at {3}; {4:f1}% "
+                  "over each size's own best on geometric mean, {5:f1}% at "
+                  "worst)\n",
+                  c.part, c.config.str(), formatSeconds(c.prediction.seconds),
+                  c.workload.shapeString(), (c.score - 1) * 100,
+                  (c.worst - 1) * 100);
   // The target facts and the costs that fed the models.
   DecisionInputs inputs = decisionInputs(d, hw);
   os << "  facts:   " << inputs.facts << "\n";

@@ -30,11 +30,19 @@ struct BenchOptions {
   /// each in [1, max(4096, size)]) and run it at its sizes; the static
   /// kernel of the same shape is timed beside it.
   bool dynamic = false;
+  /// With `dynamic`: ranges given by name (as --dim-range gives them:
+  /// name, range, likely size or 0) replacing the default ones. A size
+  /// without a likely one is judged over its range, which may split it into
+  /// size classes.
+  llvm::SmallVector<std::tuple<std::string, SizeRange, int64_t>> dynamicRanges;
 };
 
-/// The workload with its sizes made dynamic the way `bench --dynamic` does,
-/// or an error naming what cannot be (a convolution, a batch, ...).
-llvm::Expected<Workload> dynamicVariant(const Workload &workload);
+/// The workload with its sizes made dynamic the way `bench --dynamic` does
+/// (`ranges` as BenchOptions::dynamicRanges), or an error naming what
+/// cannot be (a convolution, a batch, a size outside its given range, ...).
+llvm::Expected<Workload> dynamicVariant(
+    const Workload &workload,
+    llvm::ArrayRef<std::tuple<std::string, SizeRange, int64_t>> ranges = {});
 
 /// One algorithm of the comparison (`bench --algorithms`).
 struct AlgorithmResult {

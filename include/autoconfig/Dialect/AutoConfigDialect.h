@@ -36,6 +36,29 @@ mlir::FailureOr<std::optional<Config>> readOpConfig(mlir::Operation *op);
 /// Records `config` on `op` as a ConfigAttr.
 void writeOpConfig(mlir::Operation *op, const Config &config);
 
+/// Name of the discardable attribute carrying the size classes of a dynamic
+/// matmul: an array of {sizes = {M = array<i64: min, max>, ...}, config =
+/// #autoconfig.config<...>} dictionaries, split along one size and covering
+/// its range in order (docs/dynamic-shapes.md).
+inline constexpr llvm::StringLiteral kSizeClassesAttrName =
+    "autoconfig.size_classes";
+
+/// One size class on an op: its ranges (as an autoconfig.sizes dictionary)
+/// and its config.
+struct OpSizeClass {
+  mlir::DictionaryAttr sizes;
+  Config config;
+};
+
+/// The size classes on `op` (empty when there are none); an error at the
+/// op's location when the attribute is malformed.
+mlir::FailureOr<llvm::SmallVector<OpSizeClass>>
+readOpSizeClasses(mlir::Operation *op);
+
+/// Records `classes` on `op`.
+void writeOpSizeClasses(mlir::Operation *op,
+                        llvm::ArrayRef<OpSizeClass> classes);
+
 /// The layout decision on `op`, if one was made.
 std::optional<LayoutAttr> readOpLayout(mlir::Operation *op);
 

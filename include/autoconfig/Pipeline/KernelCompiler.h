@@ -10,6 +10,7 @@
 
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Pipeline/Jit.h"
+#include "autoconfig/Select/Decision.h"
 #include "autoconfig/Target/TargetDesc.h"
 #include "autoconfig/Workload/Workload.h"
 
@@ -60,7 +61,8 @@ private:
   void call(llvm::ArrayRef<void *> buffers,
             llvm::ArrayRef<std::vector<int64_t>> shapes);
   friend llvm::Expected<std::unique_ptr<CompiledKernel>>
-  compileKernel(const Workload &, const Config &, const TargetDesc &);
+  compileKernel(const Workload &, const Config &, const TargetDesc &,
+                llvm::ArrayRef<SizeClass>);
   std::unique_ptr<JitModule> jit;
   JitModule::PackedFn entry = nullptr;
   std::vector<std::vector<int64_t>> operandShapes;
@@ -76,10 +78,13 @@ llvm::Error checkOperandShapes(const Workload &workload,
 /// Operand shapes of the kernel for `workload`, in call order.
 std::vector<std::vector<int64_t>> kernelOperandShapes(const Workload &workload);
 
-/// Compiles the workload's kernel with `config` for a target that runs here.
+/// Compiles the workload's kernel with `config` for a target that runs here;
+/// a dynamic matmul with size classes (Decision::sizeClasses) dispatches to
+/// each class's config instead.
 llvm::Expected<std::unique_ptr<CompiledKernel>>
 compileKernel(const Workload &workload, const Config &config,
-              const TargetDesc &target);
+              const TargetDesc &target,
+              llvm::ArrayRef<SizeClass> sizeClasses = {});
 
 } // namespace autoconfig
 

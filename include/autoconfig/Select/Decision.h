@@ -28,6 +28,22 @@ struct Candidate {
   unsigned evaluations = 0;
 };
 
+/// One size class of a dynamic matmul: a part of its size ranges with its
+/// own config (the generated code dispatches on the run-time sizes).
+struct SizeClass {
+  /// The matmul with the class's ranges, configured for their middles.
+  GemmWorkload workload;
+  /// The size whose range the classes split ("M", "N" or "K") and this
+  /// class's part of it ("M 1:3").
+  std::string splitSize, part;
+  Config config;
+  /// At the class's middle sizes.
+  Prediction prediction;
+  /// Predicted time over each sample size's own best config: geometric
+  /// mean and worst over the class's sample sizes.
+  double score = 1, worst = 1;
+};
+
 struct Decision {
   Workload workload;
   /// Where the op is in the source ("file.mlir:3:5"), when known.
@@ -41,6 +57,9 @@ struct Decision {
   /// (kept, or run in NHWC between reorders), when one was made.
   std::string layout;
   std::vector<Candidate> candidates;
+  /// For a dynamic matmul whose ranges one config does not serve: the size
+  /// classes, in order along the size they split (empty: one config).
+  std::vector<SizeClass> sizeClasses;
   /// Index into candidates of the chosen one.
   int chosen = -1;
   Config config;

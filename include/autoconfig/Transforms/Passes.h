@@ -78,6 +78,10 @@ std::unique_ptr<mlir::Pass> createLowerStreamingPass(LowerStreamingOptions);
 /// "file.mlir:3:5" for file locations, MLIR's form otherwise.
 std::string formatLocation(mlir::Location loc);
 
+/// Records a decision's size classes on its dynamic matmul
+/// (kSizeClassesAttrName): what the generate pass dispatches on.
+void writeSizeClasses(mlir::Operation *op, llvm::ArrayRef<SizeClass> classes);
+
 /// A pass's options with the target, its profile and the thread bound
 /// filled from the pass's textual options (autoconfig-opt, pass pipelines);
 /// an error names the problem at `anchor`.
