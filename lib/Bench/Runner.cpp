@@ -201,18 +201,24 @@ BenchRecord benchWorkload(const Workload &requested,
     }
   }
 
-  // The static kernel of the same shape beside a dynamic one.
+  // The static kernel of the same shape beside a dynamic one (--dynamic,
+  // or a dynamic matmul of a program run at --shapes).
   size_t staticCall = calls.size();
-  if (options.dynamic) {
+  const auto *dynamicGemm = std::get_if<GemmWorkload>(&workload);
+  if (dynamicGemm && dynamicGemm->isDynamic()) {
+    GemmWorkload fixedShape = *dynamicGemm;
+    fixedShape.mRange = fixedShape.nRange = fixedShape.kRange = std::nullopt;
+    fixedShape.setDenseStrides();
+    Workload fixedWorkload(fixedShape);
     AlgorithmResult fixed;
-    auto decided = decide(requested, machine, decideOptions);
+    auto decided = decide(fixedWorkload, machine, decideOptions);
     if (!decided) {
       fixed.error = toString(decided.takeError());
     } else {
       fixed.algorithm = decided->winner().algorithm;
       fixed.config = decided->config.str();
       fixed.predictedSeconds = decided->winner().prediction.seconds;
-      if (Error err = addAlternative(decided->config, fixed, requested))
+      if (Error err = addAlternative(decided->config, fixed, fixedWorkload))
         fixed.error = toString(std::move(err));
     }
     record.staticKernel = std::move(fixed);

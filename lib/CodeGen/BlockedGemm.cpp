@@ -47,10 +47,14 @@
 #include "GeneratorEntryPoint.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cstring>
 
@@ -102,8 +106,35 @@ public:
 
   void emit() {
     if (w.isDynamic()) {
-      // Sizes outside the declared ranges are refused at the call; an empty
-      // one still reads and writes nothing here.
+      // Sizes outside the declared ranges would overrun the buffers sized
+      // for the ranges' ends: the kernel stops with a message naming the
+      // ranges (CompiledKernel::runAt refuses them before the call).
+      Value inRange;
+      std::string ranges;
+      for (auto [e, range, name] : {std::tuple{mExtent, w.mRange, "M"},
+                                    std::tuple{nExtent, w.nRange, "N"},
+                                    std::tuple{kExtent, w.kRange, "K"}}) {
+        if (e.isStatic() || !range)
+          continue;
+        Value atLeast = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::sge,
+                                              e.dynamic, kb.index(range->min));
+        Value atMost = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::sle,
+                                             e.dynamic, kb.index(range->max));
+        Value both = arith::AndIOp::create(kb.b(), atLeast, atMost);
+        inRange = inRange ? arith::AndIOp::create(kb.b(), inRange, both) : both;
+        ranges += llvm::formatv("{0}{1}={2}:{3}", ranges.empty() ? "" : ",",
+                                name, range->min, range->max)
+                      .str();
+      }
+      if (inRange) {
+        std::string where;
+        llvm::raw_string_ostream os(where);
+        kb.b().getLoc().print(os);
+        cf::AssertOp::create(kb.b(), inRange,
+                             "autoconfig: a size of the matmul at " + where +
+                                 " is outside its declared ranges " + ranges);
+      }
+      // An empty size reads and writes nothing.
       Value nonEmpty;
       for (const Extent &e : {mExtent, nExtent, kExtent}) {
         if (e.isStatic())

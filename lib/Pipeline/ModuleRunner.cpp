@@ -3,8 +3,11 @@
 #include "autoconfig/Pipeline/ModuleRunner.h"
 #include "autoconfig/Pipeline/KernelCompiler.h"
 #include "autoconfig/Pipeline/Lowering.h"
+#include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -22,37 +25,80 @@ size_t BufferShape::elements() const {
   return n;
 }
 
-static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what) {
+/// The shape of a dense f32/f64 memref: static sizes as they are, dynamic
+/// ones from `given` (an argument's run-time shape), or left -1 when
+/// `dynamicAllowed` (a result, whose sizes come back in its descriptor).
+static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what,
+                                     const std::vector<int64_t> *given,
+                                     bool dynamicAllowed) {
   auto memref = dyn_cast<MemRefType>(type);
-  if (!memref || !memref.hasStaticShape() || !memref.getLayout().isIdentity() ||
+  if (!memref || !memref.getLayout().isIdentity() ||
       !(memref.getElementType().isF32() || memref.getElementType().isF64()))
     return createStringError(inconvertibleErrorCode(),
-                             what + " must be a statically shaped, dense f32 "
-                                    "or f64 memref");
+                             what + " must be a dense f32 or f64 memref");
   BufferShape shape;
   shape.dims.assign(memref.getShape().begin(), memref.getShape().end());
   shape.elementBytes = memref.getElementType().isF64() ? 8 : 4;
+  std::string typeText;
+  llvm::raw_string_ostream os(typeText);
+  type.print(os);
+  if (given) {
+    auto text = [](ArrayRef<int64_t> dims) {
+      std::string out;
+      for (int64_t d : dims)
+        out += (out.empty() ? "" : "x") + std::to_string(d);
+      return out;
+    };
+    bool fits = given->size() == shape.dims.size();
+    for (size_t i = 0; fits && i < given->size(); ++i)
+      fits = (*given)[i] >= 1 && (*given)[i] <= kMaxOperandElements &&
+             (ShapedType::isDynamic(shape.dims[i]) ||
+              shape.dims[i] == (*given)[i]);
+    if (!fits)
+      return createStringError(inconvertibleErrorCode(),
+                               "--shapes: " + what + " (" + typeText +
+                                   ") cannot have the shape " + text(*given));
+    shape.dims = *given;
+    if (shape.elements() > size_t(kMaxOperandElements))
+      return createStringError(
+          inconvertibleErrorCode(),
+          "--shapes: " + what + " would have " +
+              std::to_string(shape.elements()) + " elements, more than the " +
+              std::to_string(kMaxOperandElements) + " a buffer may have");
+  } else if (!memref.hasStaticShape() && !dynamicAllowed) {
+    return createStringError(inconvertibleErrorCode(),
+                             what + " has dynamic sizes (" + typeText +
+                                 "): give the arguments' shapes (--shapes)");
+  }
   return shape;
 }
 
 /// The argument and result shapes of \p fn, which the C interface will
 /// expose (marked here, before lowering).
 static Error describe(func::FuncOp fn, std::vector<BufferShape> &args,
-                      std::vector<BufferShape> &results) {
+                      std::vector<BufferShape> &results,
+                      ArrayRef<std::vector<int64_t>> argumentShapes = {}) {
+  if (!argumentShapes.empty() && argumentShapes.size() != fn.getNumArguments())
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("--shapes: {0} shape(s) for the {1} argument(s) of @{2}",
+                argumentShapes.size(), fn.getNumArguments(), fn.getName()));
   auto shapes = [&](TypeRange types, StringRef what,
-                    std::vector<BufferShape> &into) -> Error {
+                    std::vector<BufferShape> &into, bool isResult) -> Error {
     for (auto [i, type] : llvm::enumerate(types)) {
       auto shape = shapeOf(
-          type, ("@" + fn.getName() + "'s " + what + " " + Twine(i)).str());
+          type, ("@" + fn.getName() + "'s " + what + " " + Twine(i)).str(),
+          !isResult && !argumentShapes.empty() ? &argumentShapes[i] : nullptr,
+          isResult);
       if (!shape)
         return shape.takeError();
       into.push_back(*shape);
     }
     return Error::success();
   };
-  if (Error e = shapes(fn.getArgumentTypes(), "argument", args))
+  if (Error e = shapes(fn.getArgumentTypes(), "argument", args, false))
     return e;
-  if (Error e = shapes(fn.getResultTypes(), "result", results))
+  if (Error e = shapes(fn.getResultTypes(), "result", results, true))
     return e;
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(fn.getContext()));
   // A private function would not keep its C interface symbol.
@@ -73,13 +119,14 @@ Expected<std::unique_ptr<ModuleRunner>>
 ModuleRunner::create(ModuleOp module, StringRef entry, const TargetDesc &target,
                      unsigned threads,
                      const JitModule::HostSymbols &hostSymbols,
-                     bool approximateMath, ArrayRef<std::string> alsoCallable) {
+                     bool approximateMath, ArrayRef<std::string> alsoCallable,
+                     ArrayRef<std::vector<int64_t>> argumentShapes) {
   auto runner = std::unique_ptr<ModuleRunner>(new ModuleRunner());
   auto fn = functionWithBody(module, entry);
   if (!fn)
     return fn.takeError();
   if (Error e = describe(*fn, runner->entryFunction.args,
-                         runner->entryFunction.results))
+                         runner->entryFunction.results, argumentShapes))
     return std::move(e);
   for (const std::string &name : alsoCallable) {
     auto other = functionWithBody(module, name);
@@ -195,8 +242,12 @@ void ModuleRunner::call(const Function &function, ArrayRef<void *> arguments,
     std::memcpy(&allocated, &result[at], sizeof(void *));
     std::memcpy(&aligned, &result[at + 1], sizeof(void *));
     int64_t offset = result[at + 2];
+    // A dynamic result's sizes come back in its descriptor.
+    BufferShape actual = shape;
+    for (size_t d = 0; d < actual.dims.size(); ++d)
+      actual.dims[d] = result[at + 3 + d];
     at += 3 + 2 * shape.dims.size();
-    AlignedBuffer out(shape.elements(), shape.elementBytes);
+    AlignedBuffer out(actual.elements(), actual.elementBytes);
     std::memcpy(out.data(),
                 static_cast<char *>(aligned) + offset * shape.elementBytes,
                 out.bytes());

@@ -124,6 +124,13 @@ cl::opt<std::string> dimRanges(
              "M=1:2048:128 (min:max:likely; default range 1:4096)"),
     cl::value_desc("NAME=MIN:MAX[:LIKELY],..."), cl::sub(explainCommand()),
     cl::sub(compileCommand()), cl::sub(benchCommand()), cl::sub(runCommand()));
+cl::opt<std::string> argumentShapes(
+    "shapes",
+    cl::desc("Shapes of the entry's arguments, in order, e.g. "
+             "1x1024,1024x4096,1x4096: required where the program takes "
+             "memrefs of dynamic sizes (each must match the static sizes)"),
+    cl::value_desc("D1xD2x...,..."), cl::sub(runCommand()),
+    cl::sub(benchCommand()));
 cl::opt<unsigned> threads("threads",
                           cl::desc("Threads for generated code and peers"),
                           cl::init(1), cl::sub(explainCommand()),

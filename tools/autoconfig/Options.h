@@ -46,6 +46,7 @@ extern llvm::cl::list<std::string> inputShapes;
 /// --dim-range M=1:4096[:LIKELY],...: ranges of a program's dynamic matmul
 /// sizes that carry no autoconfig.sizes of their own.
 extern llvm::cl::opt<std::string> dimRanges;
+extern llvm::cl::opt<std::string> argumentShapes;
 
 /// The resolved target and its profile, with a note on where the profile
 /// came from.

@@ -9,12 +9,24 @@
 #include "autoconfig/Onnx/OnnxModel.h"
 #include "autoconfig/Workload/ExtractionUtils.h"
 
+#include "autoconfig/Transforms/Passes.h"
+#include "autoconfig/Workload/Extraction.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Diagnostics.h"
 
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
+using llvm::createStringError;
+using llvm::Error;
+using llvm::Expected;
+using llvm::formatv;
+using llvm::inconvertibleErrorCode;
 
 namespace autoconfig::cli {
 
@@ -142,6 +154,134 @@ std::optional<Program> loadProgram(llvm::StringRef path,
   if (badConfig)
     return std::nullopt;
   return program;
+}
+
+Expected<std::vector<std::vector<int64_t>>>
+parseArgumentShapes(StringRef text) {
+  std::vector<std::vector<int64_t>> shapes;
+  if (text.empty())
+    return shapes;
+  SmallVector<StringRef> parts;
+  text.split(parts, ',');
+  for (StringRef part : parts) {
+    SmallVector<StringRef> dims;
+    part.trim().split(dims, 'x');
+    std::vector<int64_t> shape;
+    for (StringRef dim : dims) {
+      int64_t value = 0;
+      if (dim.trim().getAsInteger(10, value) || value < 1)
+        return createStringError(inconvertibleErrorCode(),
+                                 "--shapes '" + text + "': '" + part +
+                                     "' is not a shape D1xD2x... of "
+                                     "positive sizes");
+      shape.push_back(value);
+    }
+    shapes.push_back(std::move(shape));
+  }
+  return shapes;
+}
+
+Expected<std::optional<std::array<int64_t, 3>>>
+matmulSizesAt(mlir::Operation *op, const GemmWorkload &w,
+              ArrayRef<std::vector<int64_t>> shapes) {
+  auto fn = op->getParentOfType<mlir::func::FuncOp>();
+  if (!fn || op->getNumOperands() != 3 || shapes.size() != fn.getNumArguments())
+    return std::nullopt;
+  auto shapeOf = [&](mlir::Value v) -> const std::vector<int64_t> * {
+    auto arg = dyn_cast<mlir::BlockArgument>(v);
+    if (!arg || arg.getOwner() != &fn.getBody().front() ||
+        shapes[arg.getArgNumber()].size() != 2)
+      return nullptr;
+    return &shapes[arg.getArgNumber()];
+  };
+  const std::vector<int64_t> *a = shapeOf(op->getOperand(0));
+  const std::vector<int64_t> *b = shapeOf(op->getOperand(1));
+  const std::vector<int64_t> *c = shapeOf(op->getOperand(2));
+  if (!a || !c)
+    return std::nullopt;
+  // The operands must agree (memref.dim reads each size from one of them).
+  int64_t m = (*c)[0], n = (*c)[1];
+  int64_t k = (*a)[w.transA ? 0 : 1];
+  bool agree = (*a)[w.transA ? 1 : 0] == m;
+  if (b)
+    agree &= (*b)[w.transB ? 1 : 0] == k && (*b)[w.transB ? 0 : 1] == n;
+  if (!agree)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("--shapes: the operands of the matmul at {0} do not agree "
+                "on M, N and K",
+                formatLocation(op->getLoc())));
+  return std::array<int64_t, 3>{m, n, k};
+}
+
+Error checkMatmulSizesAt(mlir::ModuleOp module, StringRef entry,
+                         ArrayRef<std::vector<int64_t>> shapes) {
+  auto fn = module.lookupSymbol<mlir::func::FuncOp>(entry);
+  if (!fn || fn.isExternal() || shapes.empty())
+    return Error::success();
+  std::optional<Error> error;
+  fn.walk([&](mlir::Operation *op) {
+    if (error || !isConfigurableOp(op))
+      return;
+    FailureOr<Workload> workload = extractWorkload(op);
+    const auto *w =
+        succeeded(workload) ? std::get_if<GemmWorkload>(&*workload) : nullptr;
+    if (!w || !w->isDynamic())
+      return;
+    auto sizes = matmulSizesAt(op, *w, shapes);
+    if (!sizes) {
+      error = sizes.takeError();
+      return;
+    }
+    if (!*sizes)
+      return;
+    auto [m, n, k] = **sizes;
+    for (auto [name, size, range] :
+         {std::tuple{"M", m, w->mRange}, std::tuple{"N", n, w->nRange},
+          std::tuple{"K", k, w->kRange}})
+      if (range && !range->contains(size)) {
+        error = createStringError(
+            inconvertibleErrorCode(),
+            formatv("--shapes: the matmul at {0} gets {1} = {2}, outside its "
+                    "declared range {3}:{4}",
+                    formatLocation(op->getLoc()), name, size, range->min,
+                    range->max));
+        return;
+      }
+  });
+  return error ? std::move(*error) : Error::success();
+}
+
+unsigned specializeAtShapes(ModuleOp module, llvm::StringRef entry,
+                            llvm::ArrayRef<std::vector<int64_t>> shapes) {
+  auto fn = module.lookupSymbol<func::FuncOp>(entry);
+  if (!fn || fn.isExternal() || shapes.size() != fn.getNumArguments())
+    return 0;
+  unsigned specialized = 0;
+  fn.walk([&](Operation *op) {
+    if (!isConfigurableOp(op) ||
+        !(isConvOp(op) || isa<linalg::BatchMatmulOp>(op)))
+      return;
+    bool changed = false;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto arg = dyn_cast<BlockArgument>(operand.get());
+      auto type = dyn_cast<MemRefType>(operand.get().getType());
+      if (!arg || arg.getOwner() != &fn.getBody().front() || !type ||
+          type.hasStaticShape() || !type.getLayout().isIdentity())
+        continue;
+      const std::vector<int64_t> &shape = shapes[arg.getArgNumber()];
+      if (int64_t(shape.size()) != type.getRank())
+        continue; // the runner reports the mismatch
+      OpBuilder b(op);
+      auto cast = memref::CastOp::create(
+          b, op->getLoc(), MemRefType::get(shape, type.getElementType()),
+          operand.get());
+      operand.set(cast);
+      changed = true;
+    }
+    specialized += changed;
+  });
+  return specialized;
 }
 
 } // namespace autoconfig::cli

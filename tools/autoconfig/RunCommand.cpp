@@ -9,6 +9,7 @@
 #include "autoconfig/Pipeline/ModuleRunner.h"
 #include "autoconfig/Transforms/OpProfile.h"
 #include "autoconfig/Transforms/Passes.h"
+#include "autoconfig/Workload/Extraction.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Parser/Parser.h"
@@ -226,6 +227,9 @@ int runRun() {
   if (!parseOverride(override))
     return 1;
   auto layout = layoutPropagation(*hardware);
+  auto shapes = parseArgumentShapes(argumentShapes);
+  if (!shapes)
+    return fail(toString(shapes.takeError()));
 
   if (compare)
     warmUpCompiler(hardware->target);
@@ -241,6 +245,8 @@ int runRun() {
       return fail(toString(found.takeError()));
     entryName = *found;
   }
+  unsigned specialized =
+      specializeAtShapes(*program->module, entryName, *shapes);
   ConfigureOptions options;
   options.target = hardware->target;
   options.profile = hardware->profile;
@@ -255,6 +261,8 @@ int runRun() {
     if (failed(pm.run(*program->module)))
       return 1;
   }
+  if (Error err = checkMatmulSizesAt(*program->module, entryName, *shapes))
+    return fail(toString(std::move(err)));
   double configured = nowSeconds();
   // --profile runs a second compilation of the same configured program with
   // the timer calls; the latency is measured on the uninstrumented one.
@@ -294,9 +302,9 @@ int runRun() {
   std::vector<std::string> callees;
   if (compare)
     callees = comparedCallees(*program->module, entryName);
-  auto runner = ModuleRunner::create(*program->module, entryName,
-                                     hardware->target, threads, {},
-                                     /*approximateMath=*/true, callees);
+  auto runner = ModuleRunner::create(
+      *program->module, entryName, hardware->target, threads, {},
+      /*approximateMath=*/true, callees, *shapes);
   if (!runner)
     return fail(toString(runner.takeError()));
   double compileSeconds = nowSeconds() - compileStart - instrumentSeconds;
@@ -311,9 +319,9 @@ int runRun() {
     referenceProgram = loadProgram(inputFile);
     if (!referenceProgram)
       return 1;
-    auto created = ModuleRunner::create(*referenceProgram->module, entryName,
-                                        hardware->target, threads, {},
-                                        /*approximateMath=*/false, callees);
+    auto created = ModuleRunner::create(
+        *referenceProgram->module, entryName, hardware->target, threads, {},
+        /*approximateMath=*/false, callees, *shapes);
     if (!created)
       return fail("default lowering: " + toString(created.takeError()));
     baseline = std::move(*created);
@@ -337,6 +345,23 @@ int runRun() {
     pointers.push_back(buffer.data());
     inputs.push_back(std::move(buffer));
   }
+  // An entry that returns nothing writes its outputs into its arguments
+  // (linalg on memrefs, buddy-benchmark's kernels): the default lowering
+  // then runs on a copy of the inputs, and the arguments are compared.
+  std::vector<AlignedBuffer> referenceInputs;
+  std::vector<void *> referencePointers = pointers;
+  bool compareArguments = compare && (*runner)->resultShapes().empty() &&
+                          callees.empty() && !inputs.empty();
+  if (compareArguments) {
+    referencePointers.clear();
+    for (const AlignedBuffer &input : inputs) {
+      AlignedBuffer copy(input.size(),
+                         input.bytes() / std::max<size_t>(1, input.size()));
+      copy.copyFrom(input);
+      referencePointers.push_back(copy.data());
+      referenceInputs.push_back(std::move(copy));
+    }
+  }
   std::vector<AlignedBuffer> outputs, expected;
   (*runner)->run(pointers, outputs);
   json::Object record{{"program", inputFile.getValue()},
@@ -351,6 +376,8 @@ int runRun() {
                    {"llvm_s", (*runner)->llvmSeconds()}};
   if (compare)
     record["default_compile_s"] = referenceCompileSeconds;
+  if (!shapes->empty())
+    record["specialized_ops"] = specialized;
   if (profileOps)
     record["profile_instrumentation_s"] = instrumentSeconds;
   double checksum = 0;
@@ -360,10 +387,15 @@ int runRun() {
   record["checksum"] = checksum;
   bool ok = true;
   if (baseline) {
-    baseline->run(pointers, expected);
+    baseline->run(referencePointers, expected);
     double error = 0;
     for (size_t i = 0; i < outputs.size(); ++i)
       error = std::max(error, relativeError(outputs[i], expected[i]));
+    if (compareArguments) {
+      for (size_t i = 0; i < inputs.size(); ++i)
+        error = std::max(error, relativeError(inputs[i], referenceInputs[i]));
+      record["compared"] = "arguments";
+    }
     // Different summation orders over tens of layers: far below 1e-3 of the
     // output's scale unless something is wrong.
     json::Array compared;
@@ -376,7 +408,7 @@ int runRun() {
     ok = error <= kTolerance;
     if (!callees.empty())
       record["compared_callees"] = std::move(compared);
-    if (outputs.empty() && callees.empty()) {
+    if (outputs.empty() && callees.empty() && !compareArguments) {
       record["matches_default"] = nullptr;
     } else {
       record["max_rel_err"] = error;
@@ -479,6 +511,9 @@ int runRun() {
                                  [](const std::string &n) { return "@" + n; }),
                        ", ")
                << ") on generated inputs: ";
+      else if (compareArguments)
+        outs() << "@" << entryName
+               << " returns nothing; its arguments after the call: ";
       outs() << formatv("max error {0:e2} of the output's scale: {1}\n", *e,
                         ok ? "match" : "MISMATCH");
     } else if (compare)

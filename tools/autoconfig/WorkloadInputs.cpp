@@ -5,7 +5,11 @@
 #include "Program.h"
 
 #include "autoconfig/Bench/Suite.h"
+#include "autoconfig/Pipeline/ModuleRunner.h"
+#include "autoconfig/Transforms/Passes.h"
 #include "autoconfig/Workload/Extraction.h"
+
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
 
@@ -30,20 +34,76 @@ static cl::list<std::string>
                cl::value_desc("CSV"), cl::sub(benchCommand()),
                cl::sub(tuneCommand()));
 
+/// A matmul of `path` at the sizes --shapes gives its function's arguments
+/// (a dynamic one keeps its ranges); false, with an error, when they do not
+/// fit it.
+static bool atArgumentShapes(mlir::Operation *op, GemmWorkload &w,
+                             ArrayRef<std::vector<int64_t>> shapes) {
+  auto sizes = matmulSizesAt(op, w, shapes);
+  if (!sizes)
+    return fail(toString(sizes.takeError())), false;
+  std::string where = formatLocation(op->getLoc());
+  if (!*sizes) {
+    if (!w.isDynamic())
+      return true;
+    return fail("--shapes: the sizes of the matmul at " + where +
+                " cannot be read from its function's arguments"),
+           false;
+  }
+  auto [m, n, k] = **sizes;
+  for (auto [name, size, own, range] :
+       {std::tuple{"M", m, w.m, w.mRange}, std::tuple{"N", n, w.n, w.nRange},
+        std::tuple{"K", k, w.k, w.kRange}}) {
+    if (!range && size != own)
+      return fail(formatv("--shapes: the matmul at {0} has the static size "
+                          "{1} = {2}, not {3}",
+                          where, name, own, size)),
+             false;
+    if (range && !range->contains(size))
+      return fail(formatv("--shapes: the matmul at {0} gets {1} = {2}, "
+                          "outside its declared range {3}:{4}",
+                          where, name, size, range->min, range->max)),
+             false;
+  }
+  // The name the extraction derived from the sizes it configured for.
+  std::string derived = formatv("matmul_{0}x{1}x{2}", w.m, w.n, w.k).str();
+  if (w.name == derived)
+    w.name = formatv("matmul_{0}x{1}x{2}", m, n, k).str();
+  w.m = m;
+  w.n = n;
+  w.k = k;
+  w.setDenseStrides();
+  return true;
+}
+
 /// Workloads of every configurable op of a file (their own configs ignored:
-/// each runs as a standalone kernel).
+/// each runs as a standalone kernel), at the sizes --shapes gives.
 static bool workloadsFromFile(StringRef path, std::vector<Workload> &out,
                               const char *purpose) {
+  auto shapes = parseArgumentShapes(argumentShapes);
+  if (!shapes)
+    return fail(toString(shapes.takeError())), false;
   auto program = loadProgram(path);
   if (!program)
     return false;
+  if (!shapes->empty()) {
+    auto entry = ModuleRunner::defaultEntry(*program->module);
+    if (!entry)
+      return fail(toString(entry.takeError())), false;
+    specializeAtShapes(*program->module, *entry, *shapes);
+  }
   bool ok = true;
   size_t before = out.size();
   program->module->walk([&](mlir::Operation *op) {
-    if (!isConfigurableOp(op))
+    if (!ok || !isConfigurableOp(op))
       return;
     auto workload = extractWorkload(op);
     if (failed(workload)) {
+      ok = false;
+      return;
+    }
+    if (auto *gemm = std::get_if<GemmWorkload>(&*workload);
+        gemm && !shapes->empty() && !atArgumentShapes(op, *gemm, *shapes)) {
       ok = false;
       return;
     }

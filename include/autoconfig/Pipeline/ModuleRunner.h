@@ -15,7 +15,8 @@
 
 namespace autoconfig {
 
-/// Shape of a static f32/f64 memref argument or result.
+/// Shape of an f32/f64 memref argument or result (a dynamic result's sizes
+/// are -1 here: each call reads them from the returned descriptor).
 struct BufferShape {
   std::vector<int64_t> dims;
   unsigned elementBytes = 4;
@@ -31,11 +32,15 @@ public:
   /// approximateMath false, math functions call libm (the reference).
   /// `alsoCallable` names further functions `runFunction` can call (e.g. the
   /// callees of an entry that returns nothing, to compare their results).
+  /// `argumentShapes` (one per entry argument, or none) gives the shapes the
+  /// entry is called with: required for arguments of dynamic sizes, and
+  /// checked against the static ones (`run --shapes`).
   static llvm::Expected<std::unique_ptr<ModuleRunner>>
   create(mlir::ModuleOp module, llvm::StringRef entry, const TargetDesc &target,
          unsigned threads, const JitModule::HostSymbols &hostSymbols = {},
          bool approximateMath = true,
-         llvm::ArrayRef<std::string> alsoCallable = {});
+         llvm::ArrayRef<std::string> alsoCallable = {},
+         llvm::ArrayRef<std::vector<int64_t>> argumentShapes = {});
 
   /// The function `run` calls when none is named, as `mlir-runner -e` would
   /// be given: the only public function with a body that no other function

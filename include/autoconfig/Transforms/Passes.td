@@ -92,6 +92,7 @@ def GeneratePass : Pass<"autoconfig-generate", "::mlir::ModuleOp"> {
            "kernel (shorter compile times for networks)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
