@@ -304,7 +304,8 @@ Error measureRegisterTiles(const TargetDesc &target,
   // once by one row of tiles, panel after panel of `depth` rows: bytes of B
   // per second.
   profile.unpackedStreamBandwidth.clear();
-  for (int64_t depth : {16, 64, 256}) {
+  for (int64_t depth :
+       {int64_t(16), int64_t(64), Profile::kUnpackedStreamDepth}) {
     Expected<double> perStep =
         timeTile(target, vl, mr, nv, mr, wide, Profile::kUnpackedStreamRows,
                  options, depth);
@@ -313,6 +314,38 @@ Error measureRegisterTiles(const TargetDesc &target,
     // Seconds per k step of one tile; one tile row reads nr floats of B.
     double bytesPerStep = double(nr) * sizeof(float);
     profile.unpackedStreamBandwidth.push_back({depth, bytesPerStep / *perStep});
+  }
+  // The same stream under each other tile near the FMA peak (those the
+  // models choose among), at one depth: on Zen 5 a 12x2 tile took an
+  // unpacked B at a third of a 6x4's rate and 8x3 at its rate, which no
+  // scaling of one tile's figure shows.
+  profile.unpackedStreamTiles.clear();
+  profile.unpackedStreamTiles.push_back({mr, nv, 1.0});
+  double bestRate = 0;
+  for (auto [depth, rate] : profile.unpackedStreamBandwidth)
+    if (depth == Profile::kUnpackedStreamDepth)
+      bestRate = rate;
+  for (const TileCost &tile : std::vector<TileCost>(profile.tiles)) {
+    double perFma = tile.secondsPerKStep / double(tile.mr * tile.nv);
+    if (bestRate <= 0 || perFma > 1.05 * bestPerFma ||
+        (tile.mr == mr && tile.nv == nv))
+      continue;
+    int64_t tileNr = int64_t(tile.nv) * vl;
+    int64_t tileWide =
+        std::max<int64_t>(1, Profile::kUnpackedStreamColumns / tileNr) * tileNr;
+    // Three buffers of their own, the median: where the B rows land in
+    // physical memory moves one measurement by up to 2x.
+    std::vector<double> perSteps;
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      Expected<double> perStep = timeTile(
+          target, vl, tile.mr, tile.nv, tile.mr, tileWide,
+          Profile::kUnpackedStreamRows, options, Profile::kUnpackedStreamDepth);
+      if (!perStep)
+        return perStep.takeError();
+      perSteps.push_back(*perStep);
+    }
+    double rate = double(tileNr) * sizeof(float) / quantile(perSteps, 0.5);
+    profile.unpackedStreamTiles.push_back({tile.mr, tile.nv, rate / bestRate});
   }
   // The same B under two rows of tiles, then under eight: is the first
   // touch of each panel hidden under all of the panel's tiles (the hardware

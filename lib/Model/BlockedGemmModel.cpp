@@ -432,7 +432,8 @@ protected:
     std::optional<double> unpackedRate =
         p.packB || bBlockBytes <= double(l2.sizeBytes)
             ? std::nullopt
-            : prof.unpackedStreamFor(kc, uint64_t(bBlockBytes), t);
+            : prof.unpackedStreamFor(kc, uint64_t(bBlockBytes), t,
+                                     unsigned(p.mr), unsigned(p.nr / p.vl));
     double bRate = p.packB ? prof.bandwidthFor(uint64_t(bBlockBytes), t)
                    : unpackedRate
                        ? *unpackedRate

@@ -141,14 +141,30 @@ double Profile::stridedPanelFactor(int64_t rows) const {
   return interpolatePoints(stridedPanelFactors, rows);
 }
 
-std::optional<double>
-Profile::unpackedStreamFor(int64_t rows, uint64_t bBytes,
-                           const TargetDesc &target) const {
+std::optional<double> Profile::unpackedStreamFor(int64_t rows, uint64_t bBytes,
+                                                 const TargetDesc &target,
+                                                 unsigned mr,
+                                                 unsigned nv) const {
   if (unpackedStreamBandwidth.empty())
     return std::nullopt;
   uint64_t measuredBytes =
       uint64_t(kUnpackedStreamRows) * kUnpackedStreamColumns * sizeof(float);
-  return interpolatePoints(unpackedStreamBandwidth, rows) *
+  // The tile's own ratio, or that of the measured tile of its width
+  // nearest in height (the taller on a tie): the rate falls with the
+  // height (Zen 5: 8x2 0.50, 9x2 0.26, 13x2 0.19 of a 5x5's).
+  double tileRatio = 1;
+  int64_t nearest = -1;
+  for (const TileStream &t : unpackedStreamTiles) {
+    if (t.nv != nv)
+      continue;
+    int64_t distance = std::abs(int64_t(t.mr) - int64_t(mr));
+    if (nearest < 0 || distance < nearest ||
+        (distance == nearest && t.mr > mr)) {
+      nearest = distance;
+      tileRatio = t.ratio;
+    }
+  }
+  return interpolatePoints(unpackedStreamBandwidth, rows) * tileRatio *
          bandwidthFor(bBytes, target) / bandwidthFor(measuredBytes, target);
 }
 
@@ -282,6 +298,10 @@ json::Value toJSON(const Profile &p) {
   json::Array unpacked;
   for (auto [rows, bw] : p.unpackedStreamBandwidth)
     unpacked.push_back(json::Object{{"rows", rows}, {"bytes_per_s", bw}});
+  json::Array streamTiles;
+  for (const Profile::TileStream &t : p.unpackedStreamTiles)
+    streamTiles.push_back(
+        json::Object{{"mr", t.mr}, {"nv", t.nv}, {"ratio", t.ratio}});
   json::Array strided;
   for (auto [rows, factor] : p.stridedPanelFactors)
     strided.push_back(json::Object{{"rows", rows}, {"factor", factor}});
@@ -309,6 +329,7 @@ json::Value toJSON(const Profile &p) {
       {"tile_fit", std::move(fit)},
       {"strided_panel_factors", std::move(strided)},
       {"unpacked_stream_bandwidth", std::move(unpacked)},
+      {"unpacked_stream_tiles", std::move(streamTiles)},
       {"l2_panel_factor", p.l2PanelFactor},
       {"sub_page_panel_factor", p.subPagePanelFactor},
       {"panel_tile_mr", p.panelTileMr},
@@ -414,6 +435,23 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
           "entries need increasing rows >= 1 and a bandwidth > 0",
           p.unpackedStreamBandwidth, path))
     return false;
+  if (const json::Array *streamTiles =
+          v.getAsObject() ? v.getAsObject()->getArray("unpacked_stream_tiles")
+                          : nullptr) {
+    json::Path at = path.field("unpacked_stream_tiles");
+    for (size_t i = 0; i < streamTiles->size(); ++i) {
+      Profile::TileStream t;
+      json::ObjectMapper entry((*streamTiles)[i], at.index(i));
+      if (!entry || !entry.map("mr", t.mr) || !entry.map("nv", t.nv) ||
+          !entry.map("ratio", t.ratio))
+        return false;
+      if (t.mr < 1 || t.nv < 1 || !(t.ratio > 0) || !std::isfinite(t.ratio)) {
+        at.index(i).report("needs mr, nv >= 1 and a finite ratio > 0");
+        return false;
+      }
+      p.unpackedStreamTiles.push_back(t);
+    }
+  }
   if (const json::Object *fit =
           v.getAsObject() ? v.getAsObject()->getObject("tile_fit") : nullptr) {
     TileFit &f = p.tileFit;

@@ -404,6 +404,14 @@ void printProfile(const Profile &p, raw_ostream &os) {
     os << formatv("; its first touch exposed past the first tile of a panel: "
                   "{0:f0}%\n",
                   100 * p.firstTouchExposure);
+    if (!p.unpackedStreamTiles.empty()) {
+      os << formatv("  that stream under other tiles ({0} rows), x the "
+                    "curve's:",
+                    Profile::kUnpackedStreamDepth);
+      for (const Profile::TileStream &t : p.unpackedStreamTiles)
+        os << formatv(" {0}x{1} {2:f2}", t.mr, t.nv, t.ratio);
+      os << "\n";
+    }
   }
   if (p.measured())
     os << formatv("  calibrated in {0:f2} s; largest spread (interquartile "

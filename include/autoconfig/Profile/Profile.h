@@ -121,7 +121,22 @@ struct Profile {
   /// by the read-bandwidth curve (a B that stays in the last level streams
   /// faster than the measured one, which may not).
   std::optional<double> unpackedStreamFor(int64_t rows, uint64_t bBytes,
-                                          const TargetDesc &target) const;
+                                          const TargetDesc &target,
+                                          unsigned mr = 0,
+                                          unsigned nv = 0) const;
+  /// The same stream under other register tiles, at panels of
+  /// kUnpackedStreamDepth rows: how much faster or slower each tile near
+  /// the FMA peak streams that B than the tile that measured the curve above
+  /// (bytes/s ratio; Zen 5: a 12x2 tile took B at a third of a 6x4's rate,
+  /// 8x3 at 0.6-0.8 of it). Empty when not measured. The curve's own tile
+  /// is listed with ratio 1; a tile not listed streams at the rate of the
+  /// listed tile of its width nearest in height (the curve's when none).
+  struct TileStream {
+    unsigned mr = 0, nv = 0;
+    double ratio = 1;
+  };
+  std::vector<TileStream> unpackedStreamTiles;
+  static constexpr int64_t kUnpackedStreamDepth = 256;
   /// The same for a contiguous B micro-panel too deep to stay in L1 (a
   /// packed panel of a large kc): it streams from L2 on every k step.
   double l2PanelFactor = 1;
