@@ -224,7 +224,7 @@ static constexpr size_t kMaxSizeClasses = 3;
 /// and the one it derived at the middle, keeps the one whose predicted time
 /// over each sample's own best is least on geometric mean. Where that
 /// config is still predicted more than kSplitWorstRatio slower than a
-/// sample's own best, splits one size's range at a power of two into size
+/// sample's own best, splits one size's range at a power of four into size
 /// classes, each judged the same way (the split that lowers the worst ratio
 /// most), up to kMaxSizeClasses. Returns what it did, for the rationale
 /// (empty when there is nothing to judge).
@@ -318,12 +318,11 @@ static std::string decideOverRanges(const AlgorithmModel &model,
     c.prediction = model.predict(part.box, c.config, machine);
     c.score = part.judgement.score;
     c.worst = part.judgement.worst;
-    c.splitSize = along->name;
     c.part = rangeText(part.box, *along);
     list += formatv("{0}{1} ({2}: {3:f1}% on geometric mean, {4:f1}% at "
                     "worst)",
-                    list.empty() ? "" : "; ", rangeText(part.box, *along),
-                    c.config.str(), (c.score - 1) * 100, (c.worst - 1) * 100)
+                    list.empty() ? "" : "; ", c.part, c.config.str(),
+                    (c.score - 1) * 100, (c.worst - 1) * 100)
                 .str();
     if (contains(part.box)) {
       winner.config = c.config;

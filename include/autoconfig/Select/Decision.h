@@ -33,9 +33,8 @@ struct Candidate {
 struct SizeClass {
   /// The matmul with the class's ranges, configured for their middles.
   GemmWorkload workload;
-  /// The size whose range the classes split ("M", "N" or "K") and this
-  /// class's part of it ("M 1:3").
-  std::string splitSize, part;
+  /// This class's part of the range the classes split ("M 1:3").
+  std::string part;
   Config config;
   /// At the class's middle sizes.
   Prediction prediction;
