@@ -233,7 +233,8 @@ static std::string decideOverRanges(const AlgorithmModel &model,
                                     const Machine &onMachine,
                                     unsigned refineRounds, Candidate &winner,
                                     std::vector<SizeClass> &classes) {
-  if (rangeSamples(w).size() < 2)
+  std::vector<GemmWorkload> samples = rangeSamples(w);
+  if (samples.size() < 2)
     return "";
   // At the winner's thread count.
   Machine machine{onMachine.target, onMachine.profile,
@@ -247,8 +248,8 @@ static std::string decideOverRanges(const AlgorithmModel &model,
       formatv("judged over the size ranges at {0} sizes from {1} to {2}: "
               "{3:f1}% slower than each size's own best config on "
               "geometric mean, {4:f1}% at worst ({5}), among {6} configs",
-              whole->samples, sizesText(rangeSamples(w).front()),
-              sizesText(rangeSamples(w).back()), (whole->score - 1) * 100,
+              whole->samples, sizesText(samples.front()),
+              sizesText(samples.back()), (whole->score - 1) * 100,
               (whole->worst - 1) * 100, sizesText(whole->worstAt),
               whole->configs)
           .str();

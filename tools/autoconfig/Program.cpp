@@ -214,6 +214,29 @@ matmulSizesAt(mlir::Operation *op, const GemmWorkload &w,
   return std::array<int64_t, 3>{m, n, k};
 }
 
+Error checkSizesFit(mlir::Operation *op, const GemmWorkload &w,
+                    const std::array<int64_t, 3> &sizes) {
+  auto [m, n, k] = sizes;
+  std::string where = formatLocation(op->getLoc());
+  for (auto [name, size, own, range] :
+       {std::tuple{"M", m, w.m, w.mRange}, std::tuple{"N", n, w.n, w.nRange},
+        std::tuple{"K", k, w.k, w.kRange}}) {
+    if (!range && size != own)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("--shapes: the matmul at {0} has the static size {1} = "
+                  "{2}, not {3}",
+                  where, name, own, size));
+    if (range && !range->contains(size))
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("--shapes: the matmul at {0} gets {1} = {2}, outside its "
+                  "declared range {3}:{4}",
+                  where, name, size, range->min, range->max));
+  }
+  return Error::success();
+}
+
 Error checkMatmulSizesAt(mlir::ModuleOp module, StringRef entry,
                          ArrayRef<std::vector<int64_t>> shapes) {
   auto fn = module.lookupSymbol<mlir::func::FuncOp>(entry);
@@ -235,19 +258,8 @@ Error checkMatmulSizesAt(mlir::ModuleOp module, StringRef entry,
     }
     if (!*sizes)
       return;
-    auto [m, n, k] = **sizes;
-    for (auto [name, size, range] :
-         {std::tuple{"M", m, w->mRange}, std::tuple{"N", n, w->nRange},
-          std::tuple{"K", k, w->kRange}})
-      if (range && !range->contains(size)) {
-        error = createStringError(
-            inconvertibleErrorCode(),
-            formatv("--shapes: the matmul at {0} gets {1} = {2}, outside its "
-                    "declared range {3}:{4}",
-                    formatLocation(op->getLoc()), name, size, range->min,
-                    range->max));
-        return;
-      }
+    if (Error err = checkSizesFit(op, *w, **sizes))
+      error = std::move(err);
   });
   return error ? std::move(*error) : Error::success();
 }

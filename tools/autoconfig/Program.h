@@ -43,6 +43,11 @@ llvm::Expected<std::optional<std::array<int64_t, 3>>>
 matmulSizesAt(mlir::Operation *op, const GemmWorkload &matmul,
               llvm::ArrayRef<std::vector<int64_t>> shapes);
 
+/// Whether `sizes` (M, N, K) fit the matmul `w`: its static sizes, and its
+/// dynamic ones' declared ranges. The error names the op and the size.
+llvm::Error checkSizesFit(mlir::Operation *op, const GemmWorkload &w,
+                          const std::array<int64_t, 3> &sizes);
+
 /// Checks every dynamic matmul of `entry` whose sizes `shapes` decide
 /// (matmulSizesAt) against its declared ranges: an error naming the op, the
 /// size and the range.

@@ -355,8 +355,7 @@ int runRun() {
   if (compareArguments) {
     referencePointers.clear();
     for (const AlignedBuffer &input : inputs) {
-      AlignedBuffer copy(input.size(),
-                         input.bytes() / std::max<size_t>(1, input.size()));
+      AlignedBuffer copy(input.size(), input.elementSize());
       copy.copyFrom(input);
       referencePointers.push_back(copy.data());
       referenceInputs.push_back(std::move(copy));

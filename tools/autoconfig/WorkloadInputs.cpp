@@ -50,21 +50,9 @@ static bool atArgumentShapes(mlir::Operation *op, GemmWorkload &w,
                 " cannot be read from its function's arguments"),
            false;
   }
+  if (Error err = checkSizesFit(op, w, **sizes))
+    return fail(toString(std::move(err))), false;
   auto [m, n, k] = **sizes;
-  for (auto [name, size, own, range] :
-       {std::tuple{"M", m, w.m, w.mRange}, std::tuple{"N", n, w.n, w.nRange},
-        std::tuple{"K", k, w.k, w.kRange}}) {
-    if (!range && size != own)
-      return fail(formatv("--shapes: the matmul at {0} has the static size "
-                          "{1} = {2}, not {3}",
-                          where, name, own, size)),
-             false;
-    if (range && !range->contains(size))
-      return fail(formatv("--shapes: the matmul at {0} gets {1} = {2}, "
-                          "outside its declared range {3}:{4}",
-                          where, name, size, range->min, range->max)),
-             false;
-  }
   // The name the extraction derived from the sizes it configured for.
   std::string derived = formatv("matmul_{0}x{1}x{2}", w.m, w.n, w.k).str();
   if (w.name == derived)

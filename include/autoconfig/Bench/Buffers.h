@@ -24,6 +24,7 @@ public:
   }
   size_t size() const { return count; }
   size_t bytes() const { return count * elementBytes; }
+  size_t elementSize() const { return elementBytes; }
   /// Element `i` of an f32 or f64 buffer, widened.
   double elementAsDouble(size_t i) const {
     return elementBytes == 8 ? as<double>()[i] : double(as<float>()[i]);
