@@ -23,8 +23,8 @@
 namespace autoconfig::onednn {
 
 bool supportsMatmul(const GemmWorkload &w, std::string &whyNot) {
-  if (w.element != ElementKind::F32) {
-    whyNot = "oneDNN matmul is run in f32 only (no f64 on CPUs)";
+  if (w.element == ElementKind::F64) {
+    whyNot = "oneDNN has no f64 matmul on CPUs";
     return false;
   }
   return true;
@@ -62,7 +62,7 @@ llvm::Expected<PlainDescs> plainDescs(const GemmWorkload &w) {
   // Logical dimensions and strides, innermost two last; a batch dimension,
   // when there is one, in front.
   auto describe = [&](dnnl_memory_desc_t &md, int64_t rows, int64_t cols,
-                      bool transposed) {
+                      bool transposed, dnnl_data_type_t type) {
     dnnl_dims_t dims, strides;
     int i = 0;
     if (batched) {
@@ -73,15 +73,17 @@ llvm::Expected<PlainDescs> plainDescs(const GemmWorkload &w) {
     strides[i++] = transposed ? 1 : cols;
     dims[i] = cols;
     strides[i] = transposed ? rows : 1;
-    return dnnl_memory_desc_init_by_strides(&md, ndims, dims, dnnl_f32,
-                                            strides);
+    return dnnl_memory_desc_init_by_strides(&md, ndims, dims, type, strides);
   };
   PlainDescs d;
-  dnnl_status_t s = describe(d.src, w.m, w.k, w.transA);
+  // bf16 inputs accumulate into an f32 C, as AutoConfig's kernel does.
+  dnnl_data_type_t input =
+      w.element == ElementKind::BF16 ? dnnl_bf16 : dnnl_f32;
+  dnnl_status_t s = describe(d.src, w.m, w.k, w.transA, input);
   if (s == dnnl_success)
-    s = describe(d.weights, w.k, w.n, w.transB);
+    s = describe(d.weights, w.k, w.n, w.transB, input);
   if (s == dnnl_success)
-    s = describe(d.dst, w.m, w.n, false);
+    s = describe(d.dst, w.m, w.n, false, dnnl_f32);
   if (s != dnnl_success)
     return dnnlError("dnnl_memory_desc_init_by_strides", s);
   return d;
@@ -110,7 +112,7 @@ prepareMatmul(const GemmWorkload &w, WorkloadBuffers &buffers, unsigned threads,
   dnnl_memory_desc_t weightsMd = plain->weights;
   if (prepacked)
     dnnl_memory_desc_init_by_tag(&weightsMd, plain->weights.ndims,
-                                 plain->weights.dims, dnnl_f32,
+                                 plain->weights.dims, plain->weights.data_type,
                                  dnnl_format_tag_any);
   dnnl_matmul_desc_t matmulDesc;
   dnnl_status_t s = dnnl_matmul_desc_init(&matmulDesc, &plain->src, &weightsMd,

@@ -19,6 +19,9 @@ public:
   std::string note() const override { return lastNote; }
   std::string implementation() const override { return lastImplementation; }
 
+  /// bf16 matmuls (f32 output); convolutions stay f32 (supportsConv).
+  bool takesElement(ElementKind) const override { return true; }
+
   bool supports(const Workload &workload, std::string &whyNot) const override {
     const auto *gemm = std::get_if<GemmWorkload>(&workload);
     if (!gemm) {

@@ -22,6 +22,9 @@ public:
   std::string note() const override { return lastNote; }
   std::string implementation() const override { return lastImplementation; }
 
+  /// bf16 matmuls (f32 output); convolutions stay f32 (supportsConv).
+  bool takesElement(ElementKind) const override { return true; }
+
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload))
       return onednn::supportsConv(*conv, whyNot);

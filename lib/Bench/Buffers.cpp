@@ -20,6 +20,10 @@ void AlignedBuffer::fillRandom(uint64_t seed) {
     double *p = as<double>();
     for (size_t i = 0; i < count; ++i)
       p[i] = dist(rng);
+  } else if (elementBytes == 2) {
+    BFloat16 *p = as<BFloat16>();
+    for (size_t i = 0; i < count; ++i)
+      p[i] = BFloat16::fromFloat(float(dist(rng)));
   } else {
     float *p = as<float>();
     for (size_t i = 0; i < count; ++i)

@@ -32,13 +32,16 @@ WorkloadBuffers cloneBuffers(const WorkloadBuffers &buffers) {
 
 WorkloadBuffers makeBuffers(const Workload &workload, uint64_t seed) {
   WorkloadBuffers buffers;
-  size_t bytes = elementBits(workloadElement(workload)) / 8;
   auto shapes = kernelOperandShapes(workload);
   for (size_t i = 0; i < shapes.size(); ++i) {
     size_t count = 1;
     for (int64_t d : shapes[i])
       count *= size_t(d);
-    AlignedBuffer buffer(count, bytes);
+    // The inputs, then the output.
+    ElementKind element = i + 1 < shapes.size()
+                              ? workloadElement(workload)
+                              : workloadOutputElement(workload);
+    AlignedBuffer buffer(count, elementBits(element) / 8);
     buffer.fillRandom(seed + i);
     buffers.operands.push_back(std::move(buffer));
   }
@@ -50,7 +53,7 @@ template <typename T> static double at(const AlignedBuffer &b, size_t i) {
   return double(b.as<T>()[i]);
 }
 
-template <typename T>
+template <typename T, typename Out = T>
 static void gemmReference(const GemmWorkload &w, const WorkloadBuffers &in,
                           ReferenceResult &out) {
   const AlignedBuffer &a = in.operands[0], &b = in.operands[1],
@@ -64,7 +67,7 @@ static void gemmReference(const GemmWorkload &w, const WorkloadBuffers &in,
            cBase = size_t(bt) * mn;
     for (int64_t i = 0; i < w.m; ++i) {
       for (int64_t j = 0; j < w.n; ++j) {
-        double c0 = at<T>(c, cBase + size_t(i) * w.n + j);
+        double c0 = at<Out>(c, cBase + size_t(i) * w.n + j);
         row[j] = c0;
         mag[j] = std::fabs(c0);
       }
@@ -115,7 +118,7 @@ static size_t filterOffset(const ConvWorkload &w, int64_t f, int64_t c,
   return (size_t(f) * w.kh + kh) * w.kw + kw; // nchw_chw
 }
 
-template <typename T>
+template <typename T, typename Out = T>
 static void convReference(const ConvWorkload &w, const WorkloadBuffers &in,
                           ReferenceResult &out) {
   const AlignedBuffer &x = in.operands[0], &f = in.operands[1],
@@ -131,7 +134,7 @@ static void convReference(const ConvWorkload &w, const WorkloadBuffers &in,
       for (int64_t i = 0; i < oh; ++i)
         for (int64_t j = 0; j < ow; ++j) {
           size_t yo = offset4(layout, n, o, i, j, w.f, oh, ow);
-          double sum = at<T>(y, yo), mag = std::fabs(sum);
+          double sum = at<Out>(y, yo), mag = std::fabs(sum);
           for (int64_t c = 0; c < cg; ++c)
             for (int64_t kh = 0; kh < w.kh; ++kh) {
               int64_t ih = i * w.strideH - w.padTop + kh * w.dilationH;
@@ -160,6 +163,8 @@ ReferenceResult computeReference(const Workload &workload,
   if (const auto *conv = std::get_if<ConvWorkload>(&workload)) {
     if (conv->element == ElementKind::F64)
       convReference<double>(*conv, initial, result);
+    else if (conv->element == ElementKind::BF16)
+      convReference<BFloat16, float>(*conv, initial, result);
     else
       convReference<float>(*conv, initial, result);
     return result;
@@ -167,14 +172,19 @@ ReferenceResult computeReference(const Workload &workload,
   const auto &w = std::get<GemmWorkload>(workload);
   if (w.element == ElementKind::F64)
     gemmReference<double>(w, initial, result);
+  else if (w.element == ElementKind::BF16)
+    gemmReference<BFloat16, float>(w, initial, result);
   else
     gemmReference<float>(w, initial, result);
   return result;
 }
 
 double toleranceFor(const Workload &workload) {
+  // The unit roundoff of the accumulation: bf16 inputs are exact in the
+  // reference (it reads the same rounded values), their products exact in
+  // f32, and the sums rounded in f32 (Intel SDM, VDPBF16PS).
   double unit =
-      workloadElement(workload) == ElementKind::F64 ? 0x1p-53 : 0x1p-24;
+      workloadOutputElement(workload) == ElementKind::F64 ? 0x1p-53 : 0x1p-24;
   double reduction = 1;
   if (const auto *g = std::get_if<GemmWorkload>(&workload))
     reduction = double(g->k);
@@ -189,7 +199,7 @@ Comparison compareToReference(const Workload &workload,
                               const ReferenceResult &reference) {
   Comparison cmp;
   cmp.tolerance = toleranceFor(workload);
-  bool f64 = workloadElement(workload) == ElementKind::F64;
+  bool f64 = workloadOutputElement(workload) == ElementKind::F64;
   bool finite = true;
   for (size_t i = 0; i < reference.values.size(); ++i) {
     double got = f64 ? at<double>(output, i) : at<float>(output, i);

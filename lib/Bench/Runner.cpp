@@ -128,7 +128,7 @@ BenchRecord benchWorkload(const Workload &requested,
     std::string whyNot;
     if (!peer) {
       result.error = "unknown peer";
-    } else if (!peer->supports(workload, whyNot)) {
+    } else if (!peer->accepts(workload, whyNot)) {
       result.error = whyNot;
     } else {
       WorkloadBuffers mine = cloneBuffers(initial);
@@ -300,7 +300,7 @@ json::Value toJSON(const BenchRecord &r) {
     if (!p.error.empty()) {
       // Declined (not this kind of workload, ...) or failed.
       std::string whyNot;
-      bool supported = peer && peer->supports(r.workload, whyNot);
+      bool supported = peer && peer->accepts(r.workload, whyNot);
       peers[p.name] = describe(json::Object{{"measured_s", nullptr},
                                             {"gflops", nullptr},
                                             {"supported", supported},
@@ -459,7 +459,7 @@ static std::string ratioCell(const BenchRecord &r, const std::string &name,
   }
   std::string whyNot;
   const Peer *peer = findPeer(name);
-  if (p && !p->error.empty() && peer && peer->supports(r.workload, whyNot))
+  if (p && !p->error.empty() && peer && peer->accepts(r.workload, whyNot))
     return "error"; // supported, but failed to prepare
   return "n/a";
 }
@@ -605,7 +605,7 @@ void printBenchTable(ArrayRef<BenchRecord> records, ArrayRef<std::string> peers,
     for (const PeerResult &p : r.peers) {
       std::string whyNot;
       const Peer *peer = findPeer(p.name);
-      if (p.error.empty() || !peer || !peer->supports(r.workload, whyNot))
+      if (p.error.empty() || !peer || !peer->accepts(r.workload, whyNot))
         continue;
       std::string message = p.name + ": " + p.error;
       auto it = llvm::find_if(

@@ -81,11 +81,11 @@ Expected<GemmWorkload> parseGemmSpec(StringRef spec) {
   w.k = dims[2];
   if (fields.size() == 4) {
     StringRef type = fields[3].trim();
-    if (type == "f64")
-      w.element = ElementKind::F64;
-    else if (type != "f32")
+    std::optional<ElementKind> element = parseElementKind(type);
+    if (!element)
       return specError(spec, "unsupported element type '" + type +
-                                 "' (supported: f32, f64)");
+                                 "' (supported: f32, f64, bf16)");
+    w.element = *element;
   }
   w.setDenseStrides();
   w.name = formatv("gemm_{0}x{1}x{2}", w.m, w.n, w.k).str();

@@ -614,6 +614,43 @@ Expected<Profile> calibrate(const TargetDesc &target,
          profile.forkJoinSeconds = figure->seconds;
          return Error::success();
        }});
+  // The throughput of the dot-product and tile instructions the bf16 kernels
+  // use, where the target has them: their cost relative to an FMA differs
+  // from CPU to CPU (Sapphire Rapids issues VDPBF16PS at half its FMA rate,
+  // llvm-mca-22 -mcpu=sapphirerapids).
+  if (target.hasFeature("avx512bf16") && target.vectorBits >= 512)
+    steps.push_back({"bf16 dot product (VDPBF16PS)", [&]() -> Error {
+                       auto compiled =
+                           compileMicroKernels(target, bf16DotModuleText(), 1);
+                       if (!compiled)
+                         return compiled.takeError();
+                       Runner dotRunner(**compiled, options);
+                       auto figure =
+                           dotRunner.time(kBf16DotKernel, *small, small->size(),
+                                          *out, out->size());
+                       if (!figure)
+                         return figure.takeError();
+                       // In cycles of the clock the add chain measured.
+                       profile.bf16DotCycles =
+                           figure->seconds / kBf16DotChains * addsPerSecond;
+                       return Error::success();
+                     }});
+  if (target.hasFeature("amx-bf16"))
+    steps.push_back({"AMX tile products (TDPBF16PS)", [&]() -> Error {
+                       auto compiled = compileMicroKernels(
+                           target, amxProductModuleText(), 1);
+                       if (!compiled)
+                         return compiled.takeError();
+                       Runner amxRunner(**compiled, options);
+                       auto figure =
+                           amxRunner.time(kAmxProductKernel, *small,
+                                          small->size(), *out, out->size());
+                       if (!figure)
+                         return figure.takeError();
+                       profile.amxTileProductCycles =
+                           figure->seconds / kAmxProductChains * addsPerSecond;
+                       return Error::success();
+                     }});
   // Memory bandwidth of all cores reading at once against one core reading
   // alone, on the same working set and clock: threads divide an op's
   // compute, but only this much of its memory traffic (one core may

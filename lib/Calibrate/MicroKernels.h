@@ -65,6 +65,17 @@ std::string forkJoinModuleText(unsigned threads);
 /// together, against loadKernel's one core.
 inline constexpr const char *kParallelReadKernel = "parallel_read";
 std::string parallelReadModuleText(unsigned threads, unsigned bits);
+/// Independent chains of 512-bit VDPBF16PS (x86vector.avx512.dot) on
+/// registers, kBf16DotChains per repetition (targets with AVX512-BF16).
+inline constexpr const char *kBf16DotKernel = "bf16_dot";
+inline constexpr unsigned kBf16DotChains = 16;
+std::string bf16DotModuleText();
+/// Independent AMX tile products (TDPBF16PS) on tiles that stay in the
+/// tile registers, kAmxProductChains per repetition (targets with
+/// AMX-BF16).
+inline constexpr const char *kAmxProductKernel = "amx_products";
+inline constexpr unsigned kAmxProductChains = 4;
+std::string amxProductModuleText();
 inline constexpr const char *kEmptyKernel = "empty";
 inline constexpr const char *kLoopKernel = "loop";
 inline constexpr const char *kAddChainKernel = "add_chain";

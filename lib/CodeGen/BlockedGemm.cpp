@@ -53,6 +53,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -81,10 +82,14 @@ public:
   BlockedGemmEmitter(KernelBuilder &kb, const GemmMatrixSource &a,
                      const GemmMatrixSource &b, Value c, const GemmWorkload &w,
                      const BlockedGemmParams &p, const Epilogue *epilogue,
-                     int64_t lineElements)
+                     int64_t lineElements, int64_t kGroup)
       : kb(kb), a(a), b(b), epilogue(epilogue), c(c), w(w), p(p),
         aRowMajor(!a.memref()),
-        lineElements(std::max<int64_t>(1, lineElements)) {
+        lineElements(std::max<int64_t>(1, lineElements)), g(kGroup) {
+    // The inputs' elements (bf16 under an f32 C) are packed as they are.
+    Value stored = b.memref() ? b.memref() : a.memref();
+    inType = stored ? cast<MemRefType>(stored.getType()).getElementType()
+                    : kb.elementType();
     // Blocks are sized for the largest sizes the kernel may see.
     int64_t mMax = w.mRange ? w.mRange->max : w.m;
     int64_t nMax = w.nRange ? w.nRange->max : w.n;
@@ -92,6 +97,10 @@ public:
     nc = std::min(p.nc, roundUp(nMax, p.nr));
     mc = std::min(p.mc, roundUp(mMax, p.mr));
     kc = std::min(p.kc, kMax);
+    // Every k block but the last holds whole k groups; the last one's
+    // panels are zero-padded to a whole group.
+    if (g > 1 && kc < kMax)
+      kc = std::max(g, kc / g * g);
     auto extent = [&](bool dynamic, int64_t size, int64_t max, Value memref,
                       unsigned dim) {
       if (!dynamic)
@@ -259,7 +268,7 @@ private:
   /// run-time depth keep the full block's static stride kc, so that their
   /// addresses stay affine in static strides.
   Value panelStart(Value index, Extent kcb) {
-    return kb.mul(index, kcb.isStatic() ? kcb.size : kc);
+    return kb.mul(index, kcb.isStatic() ? roundUp(kcb.size, g) : kc);
   }
 
   /// Like forBlocks, telling the body whether its block is the last one (the
@@ -325,7 +334,9 @@ private:
 
   /// Elements of one jc block of a B packed at compile time: K rows of the
   /// block's panels, kc block after kc block.
-  int64_t packedBlockElements() const { return w.k * roundUp(nc, p.nr); }
+  int64_t packedBlockElements() const {
+    return roundUp(w.k, g) * roundUp(nc, p.nr);
+  }
 
   /// A constant B (weights) is packed here, at compile time, into every
   /// (jc, pc) block's panel layout one after the other (see bBlockOffset);
@@ -336,7 +347,7 @@ private:
     if (!p.packB || !stored)
       return;
     std::optional<ConstantBytes> bytes = constantBytes(stored);
-    size_t elementBytes = kb.elementType().getIntOrFloatBitWidth() / 8;
+    size_t elementBytes = inType.getIntOrFloatBitWidth() / 8;
     size_t elements = bytes && bytes->splat ? 1 : size_t(w.k * w.n);
     if (!bytes || bytes->data.size() != elements * elementBytes)
       return;
@@ -345,7 +356,7 @@ private:
     if (bytes->splat) {
       packedB = createConstantBufferFromBytes(kb.b(), kb.b().getLoc(),
                                               "__autoconfig_packed_b", {total},
-                                              kb.elementType(), bytes->data);
+                                              inType, bytes->data);
       return;
     }
     bool transposed = b.transposed();
@@ -357,10 +368,13 @@ private:
         int64_t kcb = std::min(kc, w.k - pc);
         int64_t base =
             jc / nc * packedBlockElements() + pc * roundUp(ncb, p.nr);
+        // Panels of whole k groups: group k/g holds nr columns of g
+        // consecutive k (the padding stays zero).
         for (int64_t k = 0; k < kcb; ++k)
           for (int64_t j = 0; j < ncb; ++j) {
             int64_t n = jc + j, kk = pc + k;
-            int64_t to = base + (j / p.nr) * p.nr * kcb + k * p.nr + j % p.nr;
+            int64_t to = base + (j / p.nr) * p.nr * roundUp(kcb, g) +
+                         (k / g) * p.nr * g + (j % p.nr) * g + k % g;
             int64_t from = transposed ? n * w.k + kk : kk * w.n + n;
             std::memcpy(&packed[size_t(to) * elementBytes],
                         &bytes->data[size_t(from) * elementBytes],
@@ -370,7 +384,7 @@ private:
     }
     packedB = createConstantBufferFromBytes(kb.b(), kb.b().getLoc(),
                                             "__autoconfig_packed_b", {total},
-                                            kb.elementType(), packed);
+                                            inType, packed);
   }
 
   /// Where the (jc, pc) block starts in the compile-time packed B.
@@ -382,12 +396,15 @@ private:
 
   void allocateBuffers() {
     auto alloc = [&](int64_t elements) -> Value {
-      auto type = MemRefType::get({elements}, kb.elementType());
+      auto type = MemRefType::get({elements}, inType);
       return memref::AllocOp::create(kb.b(), type,
                                      kb.b().getI64IntegerAttr(64));
     };
-    bp = !p.packB ? Value() : packedB ? packedB : alloc(kc * roundUp(nc, p.nr));
-    ap = p.packA ? alloc(kc * roundUp(mc, p.mr)) : Value();
+    int64_t depth = roundUp(kc, g);
+    bp = !p.packB  ? Value()
+         : packedB ? packedB
+                   : alloc(depth * roundUp(nc, p.nr));
+    ap = p.packA ? alloc(depth * roundUp(mc, p.mr)) : Value();
   }
 
   void deallocateBuffers() {
@@ -437,6 +454,10 @@ private:
       return;
     }
     int64_t ncb = ncbExtent.size, kcb = kcbExtent.size;
+    if (g > 1) {
+      emitPackBGroups(jc, ncb, pc, kcb);
+      return;
+    }
     GemmPackedBlock block{GemmPackedBlock::Layout::ColumnPanels,
                           bp,
                           pc,
@@ -486,7 +507,7 @@ private:
                     ? kb.loadVector(stored,
                                     {kb.add(col, v * p.vl + j), kb.add(pc, k0)},
                                     p.vl, rows)
-                    : kb.zeroVector(p.vl));
+                    : kb.zeroVector(p.vl, inType));
           SmallVector<Value> packed = kb.transposeSquare(columns);
           for (int64_t k = 0; k < rows; ++k)
             kb.storeVector(packed[k], bp, {kb.add(dst, k * p.nr + v * p.vl)},
@@ -509,6 +530,81 @@ private:
           int64_t live = std::min(p.vl, nrb - v * p.vl);
           Value x = b.vector(kb, row, kb.add(col, v * p.vl), p.vl, live);
           kb.storeVector(x, bp, {kb.add(dst, v * p.vl)}, p.vl);
+        }
+      });
+    });
+  }
+
+  /// Interleaves g vectors of `lanes` lanes: lane j*g + i of the result is
+  /// lane j of rows[i] (the k-group layout of the packed panels).
+  Value interleaveRows(ArrayRef<Value> rows) {
+    if (rows.size() == 1)
+      return rows.front();
+    // Pairs of rows g/2 apart, then the pairs: (r0, r2), (r1, r3) give
+    // r0 r1 r2 r3 per lane for g = 4.
+    size_t half = rows.size() / 2;
+    SmallVector<Value> pairs;
+    for (size_t i = 0; i < half; ++i)
+      pairs.push_back(
+          vector::InterleaveOp::create(kb.b(), rows[i], rows[i + half]));
+    return interleaveRows(pairs);
+  }
+
+  /// Calls body(group, rows) for the k groups of a static k block: the whole
+  /// groups in a loop, then the last, of `kcb % g` live rows, if any.
+  void forKGroups(int64_t kcb, llvm::function_ref<void(Value, int64_t)> body) {
+    kb.forRange(0, kcb / g, 1, [&](Value group) { body(group, g); });
+    if (kcb % g)
+      body(kb.index(kcb / g), kcb % g);
+  }
+
+  /// Bp[jr*kcbG + (k/g)*nr*g + j*g + k%g] = B[pc+k, jc+jr+j] (kcbG: kcb
+  /// rounded up to whole groups), zero past the block's columns and depth:
+  /// g rows of B at a time, their vectors interleaved in registers.
+  void emitPackBGroups(Value jc, int64_t ncb, Value pc, int64_t kcb) {
+    int64_t depth = roundUp(kcb, g);
+    forKGroups(kcb, [&](Value group, int64_t rows) {
+      Value row0 = kb.add(pc, kb.mul(group, g));
+      Value groupOffset = kb.mul(group, p.nr * g);
+      forLocalBlocks(Extent::of(ncb), p.nr, [&](Value jr, Extent nrb) {
+        Value dst = kb.add(kb.mul(jr, depth), groupOffset);
+        Value col = kb.add(jc, jr);
+        for (int64_t v = 0; v < ceilDiv(nrb.size, p.vl); ++v) {
+          int64_t live = std::min(p.vl, nrb.size - v * p.vl);
+          SmallVector<Value> vectors;
+          for (int64_t i = 0; i < g; ++i)
+            vectors.push_back(i < rows
+                                  ? b.vector(kb, kb.add(row0, i),
+                                             kb.add(col, v * p.vl), p.vl, live)
+                                  : kb.zeroVector(p.vl, inType));
+          kb.storeVector(interleaveRows(vectors), bp,
+                         {kb.add(dst, v * p.vl * g)}, p.vl * g);
+        }
+      });
+    });
+  }
+
+  /// Ap[ir*kcbG + (k/g)*mr*g + r*g + k%g] = A[ic+ir+r, pc+k], zero past the
+  /// block's depth: each row's g consecutive k as one small vector.
+  void emitPackAGroups(Value ic, int64_t mcb, Value pc, int64_t kcb) {
+    int64_t depth = roundUp(kcb, g);
+    forLocalBlocks(Extent::of(mcb), p.mr, [&](Value ir, Extent mrb) {
+      Value panel = kb.mul(ir, depth);
+      Value row = kb.add(ic, ir);
+      forKGroups(kcb, [&](Value group, int64_t live) {
+        Value dst = kb.add(panel, kb.mul(group, p.mr * g));
+        Value k0 = kb.add(pc, kb.mul(group, g));
+        for (int64_t r = 0; r < mrb.size; ++r) {
+          Value at = kb.add(row, r), x;
+          if (live == g && !a.transposed()) {
+            x = kb.loadVector(a.memref(), {at, k0}, g, g);
+          } else {
+            x = kb.zeroVector(g, inType);
+            for (int64_t i = 0; i < live; ++i)
+              x = vector::InsertOp::create(kb.b(), loadA(at, kb.add(k0, i)), x,
+                                           i);
+          }
+          kb.storeVector(x, ap, {kb.add(dst, r * g)}, g);
         }
       });
     });
@@ -546,6 +642,10 @@ private:
   /// Ap[ir*kcb + k*mr + r] = A[ic+ir+r, pc+k] for the block's rows; for a
   /// virtual A, row-major: Ap[(ir+r)*kcb + k].
   void emitPackA(Value ic, Extent mcbExtent, Value pc, Extent kcbExtent) {
+    if (g > 1) {
+      emitPackAGroups(ic, mcbExtent.size, pc, kcbExtent.size);
+      return;
+    }
     if (aRowMajor) {
       int64_t mcb = mcbExtent.size, kcb = kcbExtent.size;
       GemmPackedBlock block{
@@ -629,6 +729,19 @@ private:
     if (packedB)
       bPanel = kb.add(bBase, bPanel);
     scf::ForOp kLoop;
+    if (g > 1) {
+      // One multiply-add per k group: the dot-product micro-kernel.
+      SmallVector<Value> acc = kb.forWithValues(
+          kb.index(0), kb.index(ceilDiv(kcb.size, g)), 1, init,
+          [&](Value group, ValueRange carried) {
+            return groupStep(group, aPanel, bPanel, rows, vecs, carried);
+          },
+          &kLoop);
+      storeTile(acc, rowIdx, colIdx, rows, vecs, live, masks, lastK);
+      if (p.ku > 1 && ceilDiv(kcb.size, g) > p.ku)
+        (void)loopUnrollByFactor(kLoop, p.ku);
+      return;
+    }
     SmallVector<Value> acc = kb.forWithValues(
         kb.index(0), kcb.value(kb), 1, init,
         [&](Value k, ValueRange carried) {
@@ -644,6 +757,7 @@ private:
             else
               bVec.push_back(
                   b.vector(kb, kb.add(pc, k), colIdx[v], p.vl, live(v)));
+            bVec.back() = widen(bVec.back());
           }
           // Row-major panels (virtual A): row r at aPanel + r*kcb + k.
           Value aOff = !p.packA    ? Value()
@@ -660,11 +774,78 @@ private:
                 p.packA ? kb.loadScalar(
                               ap, {kb.add(aOff, aRowMajor ? r * kcb.size : r)})
                         : loadA(rowIdx[r], kb.add(pc, k));
-            kb.fmaTileRow(kb.broadcast(aElem, p.vl), bVec, next, r);
+            kb.fmaTileRow(kb.broadcast(widen(aElem), p.vl), bVec, next, r);
           }
           return next;
         },
         &kLoop);
+    storeTile(acc, rowIdx, colIdx, rows, vecs, live, masks, lastK);
+    // Unroll last: the unroller rewires the existing uses of the loop's
+    // results to its epilogue loop. A k block of run-time depth (the K
+    // remainder) stays rolled: unrolled, its A broadcasts of in-place rows
+    // were hoisted across the copies and spilled (Zen 5, 256^3 with M, N, K
+    // dynamic and A unpacked: 0.46 of the static kernel's speed when every
+    // k block had a run-time depth), and it would need an epilogue loop: a
+    // second copy of every tile.
+    if (p.ku > 1 && kcb.isStatic() && kcb.size > p.ku)
+      (void)loopUnrollByFactor(kLoop, p.ku);
+  }
+
+  /// An input element or vector in the accumulators' type (bf16 widened to
+  /// f32 where no dot product takes it as it is).
+  Value widen(Value x) {
+    Type acc = kb.elementType();
+    if (getElementTypeOrSelf(x.getType()) == acc)
+      return x;
+    Type to = acc;
+    if (auto vec = dyn_cast<VectorType>(x.getType()))
+      to = VectorType::get(vec.getShape(), acc);
+    return arith::ExtFOp::create(kb.b(), to, x);
+  }
+
+  /// One k group of a register tile from packed panels: each row's g
+  /// consecutive A elements broadcast as one g-element lane (a 32-bit
+  /// vpbroadcastd for bf16 pairs), then the dot product with each B vector
+  /// of g-interleaved columns.
+  SmallVector<Value> groupStep(Value group, Value aPanel, Value bPanel,
+                               int64_t rows, int64_t vecs, ValueRange carried) {
+    int64_t lanes = p.vl * g;
+    Value bOff = kb.add(bPanel, kb.mul(group, p.nr * g));
+    SmallVector<Value> bVec;
+    for (int64_t v = 0; v < vecs; ++v)
+      bVec.push_back(
+          kb.loadVector(bp, {kb.add(bOff, v * lanes)}, lanes, lanes));
+    Value aOff = kb.add(aPanel, kb.mul(group, p.mr * g));
+    if (p.prefetch > 0)
+      memref::PrefetchOp::create(
+          kb.b(), ap, ValueRange{kb.add(aOff, p.prefetch * p.mr * g)},
+          /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
+    auto laneType =
+        kb.b().getIntegerType(unsigned(g * inType.getIntOrFloatBitWidth()));
+    SmallVector<Value> next(carried.begin(), carried.end());
+    for (int64_t r = 0; r < rows; ++r) {
+      Value aGroup = kb.loadVector(ap, {kb.add(aOff, r * g)}, g, g);
+      Value asLane = vector::BitCastOp::create(
+          kb.b(), VectorType::get({1}, laneType), aGroup);
+      Value lane = vector::ExtractOp::create(kb.b(), asLane, 0);
+      Value splat = vector::BroadcastOp::create(
+          kb.b(), VectorType::get({p.vl}, laneType), lane);
+      Value aVec = vector::BitCastOp::create(
+          kb.b(), VectorType::get({lanes}, inType), splat);
+      for (int64_t v = 0; v < vecs; ++v)
+        next[r * vecs + v] = x86vector::DotBF16Op::create(
+            kb.b(), next[r * vecs + v], aVec, bVec[v]);
+    }
+    return next;
+  }
+
+  /// Adds a finished register tile to C (through the epilogue after the
+  /// last k block).
+  void storeTile(ArrayRef<Value> acc, ArrayRef<Value> rowIdx,
+                 ArrayRef<Value> colIdx, int64_t rows, int64_t vecs,
+                 llvm::function_ref<int64_t(int64_t)> live,
+                 ArrayRef<Value> masks, bool lastK) {
+    bool masked = !masks.empty();
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t v = 0; v < vecs; ++v) {
         SmallVector<Value> at = {rowIdx[r], colIdx[v]};
@@ -681,15 +862,6 @@ private:
         else
           kb.storeVectorMasked(sum, c, at, masks[v]);
       }
-    // Unroll last: the unroller rewires the existing uses of the loop's
-    // results to its epilogue loop. A k block of run-time depth (the K
-    // remainder) stays rolled: unrolled, its A broadcasts of in-place rows
-    // were hoisted across the copies and spilled (Zen 5, 256^3 with M, N, K
-    // dynamic and A unpacked: 0.46 of the static kernel's speed when every
-    // k block had a run-time depth), and it would need an epilogue loop: a
-    // second copy of every tile.
-    if (p.ku > 1 && kcb.isStatic() && kcb.size > p.ku)
-      (void)loopUnrollByFactor(kLoop, p.ku);
   }
 
   KernelBuilder &kb;
@@ -702,6 +874,10 @@ private:
   bool aRowMajor;
   /// Elements of C per L1 line (one prefetch each).
   int64_t lineElements;
+  /// Consecutive k per lane of the micro-kernel's multiply-add
+  /// (blockedKGroup), and the inputs' element type.
+  int64_t g;
+  Type inType;
   int64_t nc, mc, kc;
   /// The whole M, N and K (run-time sizes for a dynamic workload).
   Extent mExtent, nExtent, kExtent;
@@ -720,7 +896,8 @@ Value MemRefMatrixSource::vector(KernelBuilder &kb, Value row, Value col,
   if (!isTransposed)
     return kb.loadVector(stored, {row, col}, lanes, live);
   // Columns of a transposed matrix are strided: gather them one by one.
-  Value result = kb.zeroVector(lanes);
+  Value result =
+      kb.zeroVector(lanes, cast<MemRefType>(stored.getType()).getElementType());
   for (int64_t j = 0; j < live; ++j)
     result = vector::InsertOp::create(kb.b(), scalar(kb, row, kb.add(col, j)),
                                       result, j);
@@ -743,7 +920,8 @@ void emitBlockedGemm(OpBuilder &builder, Location loc,
   int64_t lineBytes = l1 ? l1->lineBytes : 64;
   int64_t elementBytes = kb.elementType().getIntOrFloatBitWidth() / 8;
   BlockedGemmEmitter(kb, a, b, c, w, params, epilogue,
-                     lineBytes / std::max<int64_t>(1, elementBytes))
+                     lineBytes / std::max<int64_t>(1, elementBytes),
+                     blockedKGroup(w.element, params.vl, target))
       .emit();
 }
 
@@ -765,6 +943,13 @@ LogicalResult checkBlockedGemm(Operation *op, const GemmWorkload &w,
   if (w.transB && (w.nRange || w.kRange))
     return op->emitError("autoconfig: 'blocked' takes a dynamic N or K with B "
                          "stored K x N only (B is transposed here)");
+  // bf16 runs from packed panels (of k pairs for vdpbf16ps) at static sizes.
+  if (w.element == ElementKind::BF16 && (!params.packA || !params.packB))
+    return op->emitError("autoconfig: 'blocked' on bf16 inputs needs packA=1 "
+                         "and packB=1");
+  if (w.element == ElementKind::BF16 && w.isDynamic())
+    return op->emitError("autoconfig: 'blocked' on bf16 inputs takes static "
+                         "sizes only");
   return success();
 }
 } // namespace

@@ -61,14 +61,20 @@ SmallVector<Value> KernelBuilder::stridedIndices(Value base, int64_t count,
   return indices;
 }
 
-VectorType KernelBuilder::vectorType(int64_t lanes) {
-  return VectorType::get({lanes}, element);
+VectorType KernelBuilder::vectorType(int64_t lanes, Type elementType) {
+  return VectorType::get({lanes}, elementType ? elementType : element);
 }
 
-Value KernelBuilder::zeroVector(int64_t lanes) {
+Value KernelBuilder::zeroVector(int64_t lanes, Type elementType) {
+  VectorType type = vectorType(lanes, elementType);
   return arith::ConstantOp::create(
       builder,
-      DenseElementsAttr::get(vectorType(lanes), builder.getZeroAttr(element)));
+      DenseElementsAttr::get(type, builder.getZeroAttr(type.getElementType())));
+}
+
+/// The element type of a memref operand.
+static Type elementOf(Value memref) {
+  return cast<MemRefType>(memref.getType()).getElementType();
 }
 
 Value KernelBuilder::zeroScalar() {
@@ -89,8 +95,9 @@ Value KernelBuilder::mask(int64_t lanes, Value active) {
 
 Value KernelBuilder::loadVectorMasked(Value memref, ValueRange indices,
                                       int64_t lanes, Value mask) {
-  return vector::MaskedLoadOp::create(builder, vectorType(lanes), memref,
-                                      indices, mask, zeroVector(lanes));
+  Type type = elementOf(memref);
+  return vector::MaskedLoadOp::create(builder, vectorType(lanes, type), memref,
+                                      indices, mask, zeroVector(lanes, type));
 }
 
 void KernelBuilder::storeVectorMasked(Value value, Value memref,
@@ -100,11 +107,13 @@ void KernelBuilder::storeVectorMasked(Value value, Value memref,
 
 Value KernelBuilder::loadVector(Value memref, ValueRange indices, int64_t lanes,
                                 int64_t active) {
+  Type type = elementOf(memref);
   if (active >= lanes)
-    return vector::LoadOp::create(builder, vectorType(lanes), memref, indices);
-  return vector::MaskedLoadOp::create(builder, vectorType(lanes), memref,
+    return vector::LoadOp::create(builder, vectorType(lanes, type), memref,
+                                  indices);
+  return vector::MaskedLoadOp::create(builder, vectorType(lanes, type), memref,
                                       indices, mask(lanes, active),
-                                      zeroVector(lanes));
+                                      zeroVector(lanes, type));
 }
 
 void KernelBuilder::storeVector(Value value, Value memref, ValueRange indices,
@@ -154,7 +163,8 @@ void KernelBuilder::storeScalar(Value value, Value memref, ValueRange indices) {
 }
 
 Value KernelBuilder::broadcast(Value scalar, int64_t lanes) {
-  return vector::BroadcastOp::create(builder, vectorType(lanes), scalar);
+  return vector::BroadcastOp::create(
+      builder, vectorType(lanes, scalar.getType()), scalar);
 }
 
 Value KernelBuilder::fma(Value a, Value b, Value acc) {

@@ -131,6 +131,9 @@ class BlockedGemmModel final
     : public MicroKernelModelOf<BlockedGemmParams, GemmWorkload> {
 public:
   bool takesDynamicSizes() const override { return true; }
+  /// bf16 from packed panels (vdpbf16ps where the target has it, else
+  /// widened to f32).
+  bool takesElement(ElementKind) const override { return true; }
 
 protected:
   DerivedParams deriveFor(const GemmWorkload &w,
@@ -281,7 +284,8 @@ protected:
     const TargetDesc &t = machine.target;
     const Profile &prof = machine.profile;
     unsigned ebytes = elementBits(w.element) / 8;
-    unsigned bits = unsigned(p.vl) * ebytes * 8;
+    // The accumulators' vectors (f32 ones for bf16 inputs).
+    unsigned bits = unsigned(p.vl) * elementBits(outputElement(w.element));
     const VectorCosts &v = prof.forBits(bits);
     double needed = fmaInFlightNeeded(machine, bits);
     // Same clamping as the generator.
@@ -370,6 +374,16 @@ protected:
                                      unsigned(vecs), stridedRows);
       return 1 + (f - 1) * reReads;
     };
+    // bf16 on dot products: each step takes g k at once, at the calibrated
+    // cost of the dot instruction against an FMA (Sapphire Rapids: 3.6 FMAs'
+    // time for two k; one FMA's where it was not measured).
+    int64_t g = blockedKGroup(w.element, p.vl, t);
+    double perKScale = 1;
+    if (g > 1 && prof.bf16DotCycles > 0 && prof.frequencyGHz > 0)
+      perKScale = prof.bf16DotCycles / (prof.frequencyGHz * 1e9) *
+                  v.fmaPerSecond / double(g);
+    else if (g > 1)
+      perKScale = 1 / double(g);
     // Micro-kernel: every (tile rows, tile cols) class over the blocks.
     double loadTime = 0, coreTime = 0, tileOverhead = 0;
     double vectorFmas = 0, tiles = 0, edgeTime = 0;
@@ -389,7 +403,7 @@ protected:
             // panel is read in place from rows pages apart.
             double step =
                 tileStepSeconds(machine, bits, mrb, vecs, std::max(f, l)) *
-                panelFactor(mrb, vecs);
+                panelFactor(mrb, vecs) * perKScale;
             loadTime += l * k;
             coreTime += step * k;
             if (mrb != p.mr || nrb != p.nr)
@@ -665,6 +679,10 @@ protected:
     if (!p.packB && w.transB)
       return configError(
           "packB=0 needs B untransposed (its rows are read as vectors)");
+    // The generator's bf16 kernels read packed panels (of k pairs for
+    // vdpbf16ps) only.
+    if (w.element == ElementKind::BF16 && (!p.packA || !p.packB))
+      return configError("bf16 inputs need packA=1 and packB=1");
     // Packing buffers are allocated per call (per thread): keep them sane.
     // (sized for the largest sizes a dynamic workload may take)
     int64_t m = w.mRange ? w.mRange->max : w.m;

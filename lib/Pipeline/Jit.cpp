@@ -18,6 +18,11 @@
 #include <cstring>
 #include <mutex>
 
+#if defined(__x86_64__) && defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 using namespace llvm;
 
 namespace autoconfig {
@@ -125,6 +130,23 @@ static void externalizeLargeConstants(
   });
 }
 
+/// Linux hands out AMX tile state (XTILEDATA) only to a process that asks
+/// for it (Documentation/arch/x86/xstate.rst): without it the first tile
+/// instruction faults. Asked once per process.
+static Error requestAmxTiles() {
+#if defined(__x86_64__) && defined(__linux__)
+  static const long status = [] {
+    constexpr long kArchRequestXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchRequestXcompPerm, kXfeatureXtiledata);
+  }();
+  if (status != 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "the kernel uses AMX tiles, which Linux refused "
+                             "this process (arch_prctl ARCH_REQ_XCOMP_PERM)");
+#endif
+  return Error::success();
+}
+
 Expected<std::unique_ptr<JitModule>>
 JitModule::create(mlir::ModuleOp module, const TargetDesc &target,
                   const HostSymbols &hostSymbols) {
@@ -133,6 +155,9 @@ JitModule::create(mlir::ModuleOp module, const TargetDesc &target,
                              "target '" + target.name +
                                  "' cannot run on this machine: compile it "
                                  "with --emit=obj instead");
+  if (target.hasFeature("amx-tile"))
+    if (Error err = requestAmxTiles())
+      return std::move(err);
   auto result = std::unique_ptr<JitModule>(new JitModule());
   auto optimizer = createTargetMachine(target);
   if (!optimizer)

@@ -90,7 +90,7 @@ static std::string convKernelText(const ConvWorkload &w) {
   auto shapes = convShapes(w);
   std::string tx = memrefType(shapes[0], w.element);
   std::string tw = memrefType(shapes[1], w.element);
-  std::string ty = memrefType(shapes[2], w.element);
+  std::string ty = memrefType(shapes[2], outputElement(w.element));
   const char *el = elementName(w.element);
   bool padded = w.padTop || w.padLeft || w.padBottom || w.padRight;
   std::string body, input = "%x", inputType = tx;
@@ -173,7 +173,7 @@ std::string kernelModuleText(const Workload &workload) {
   }
   std::string ta = memrefType(shapes[0], w.element);
   std::string tb = memrefType(shapes[1], w.element);
-  std::string tc = memrefType(shapes[2], w.element);
+  std::string tc = memrefType(shapes[2], outputElement(w.element));
   bool batched = shapes[2].size() == 3;
   std::string op = batched ? "linalg.batch_matmul" : "linalg.matmul";
   std::string maps;

@@ -158,6 +158,10 @@ LogicalResult lowerToLLVMDialect(ModuleOp module, const TargetDesc &target,
   pm.addPass(createLowerAffinePass());
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.reassociateFPReductions = true;
+  // The dot-product micro-kernels' x86vector ops (vdpbf16ps) and the AMX
+  // tile kernels' ops.
+  vectorOptions.x86Vector = true;
+  vectorOptions.amx = true;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   // Everything else in one conversion (each dialect's ConvertToLLVM
   // interface): one walk of the module instead of one per dialect, which

@@ -258,6 +258,8 @@ Profile Profile::nominal(const TargetDesc &t) {
   // optimization manuals); waking sleeping OpenMP workers some microseconds.
   p.pageWalkSeconds = 30.0 / hz;
   p.forkJoinSeconds = 5e-6;
+  if (t.hasFeature("amx-bf16"))
+    p.amxTileProductCycles = kNominalAmxTileProductCycles;
   // A heap allocation some hundreds of cycles; a page fault with zeroing a
   // few thousand (Linux on current x86 and Arm servers).
   p.allocationSeconds = 500.0 / hz;
@@ -342,6 +344,8 @@ json::Value toJSON(const Profile &p) {
       {"allocation_s", p.allocationSeconds},
       {"page_fault_s", p.pageFaultSeconds},
       {"fork_join_s", p.forkJoinSeconds},
+      {"amx_tile_product_cycles", p.amxTileProductCycles},
+      {"bf16_dot_cycles", p.bf16DotCycles},
       {"memory_thread_scaling", p.memoryThreadScaling},
       {"memory_scaling_threads", int64_t(p.memoryScalingThreads)},
       {"max_relative_spread", p.maxRelativeSpread},
@@ -417,6 +421,8 @@ bool fromJSON(const json::Value &v, Profile &p, json::Path path) {
         o.map("loop_iteration_s", p.loopIterationSeconds) &&
         o.mapOptional("page_walk_s", p.pageWalkSeconds) &&
         o.mapOptional("fork_join_s", p.forkJoinSeconds) &&
+        o.mapOptional("amx_tile_product_cycles", p.amxTileProductCycles) &&
+        o.mapOptional("bf16_dot_cycles", p.bf16DotCycles) &&
         o.mapOptional("memory_thread_scaling", p.memoryThreadScaling) &&
         o.mapOptional("memory_scaling_threads", p.memoryScalingThreads) &&
         o.mapOptional("allocation_s", p.allocationSeconds) &&

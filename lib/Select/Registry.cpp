@@ -19,6 +19,7 @@ const std::vector<Algorithm> &algorithms() {
     all.push_back({createBroadcastGemmModel(), generateBroadcastGemm});
     all.push_back({createBlockedGemmModel(), generateBlockedGemm});
     all.push_back({createDotGemmModel(), generateDotGemm});
+    all.push_back({createAmxGemmModel(), generateAmxGemm});
     all.push_back({createCbsmConvModel(), generateCbsmConv});
     all.push_back({createIm2colConvModel(), generateIm2colConv});
     all.push_back({createGemm1x1ConvModel(), generateGemm1x1Conv});

@@ -163,8 +163,8 @@ FailureOr<ConvWorkload> extractConv(linalg::LinalgOp op) {
   Value input = op.getDpsInputOperand(0)->get();
   Value filter = op.getDpsInputOperand(1)->get();
   Value output = op.getDpsInitOperand(0)->get();
-  if (failed(checkOperandTypes(raw, {input, filter, output},
-                               {"input", "filter", "output"}, w.element)))
+  if (failed(checkOperandTypes(raw, {input, filter}, {"input", "filter"},
+                               output, "output", w.element)))
     return failure();
   auto in = cast<ShapedType>(input.getType()).getShape();
   auto fl = cast<ShapedType>(filter.getType()).getShape();

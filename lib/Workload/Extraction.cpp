@@ -66,16 +66,37 @@ LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
                           : std::to_string(elements))
              << " elements, more than the supported 2^31-1";
     Type elementType = shaped.getElementType();
-    if (!elementType.isF32() && !elementType.isF64())
+    if (!elementType.isF32() && !elementType.isF64() && !elementType.isBF16())
       return op->emitError("autoconfig: unsupported element type ")
              << elementType << " in operand " << name
-             << " (supported: f32, f64)";
+             << " (supported: f32, f64, bf16 inputs with an f32 output)";
     if (common && common != elementType)
       return op->emitError("autoconfig: mixed element types (")
              << common << " and " << elementType << ") are not supported";
     common = elementType;
   }
-  element = common.isF64() ? ElementKind::F64 : ElementKind::F32;
+  element = common.isF64()    ? ElementKind::F64
+            : common.isBF16() ? ElementKind::BF16
+                              : ElementKind::F32;
+  return success();
+}
+
+LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> inputs,
+                                ArrayRef<const char *> inputNames, Value output,
+                                const char *outputName, ElementKind &element,
+                                bool allowDynamic) {
+  ElementKind in, out;
+  if (failed(checkOperandTypes(op, inputs, inputNames, in, allowDynamic)) ||
+      failed(checkOperandTypes(op, {output}, {outputName}, out, allowDynamic)))
+    return failure();
+  // bf16 inputs accumulate in f32 (vdpbf16ps, bfdot); a bf16 output would
+  // round every partial sum.
+  if (out != outputElement(in))
+    return op->emitError("autoconfig: ")
+           << elementName(in) << " inputs and an output of " << elementName(out)
+           << " are not supported (supported: one type for all, or bf16 "
+              "inputs with an f32 output)";
+  element = in;
   return success();
 }
 

@@ -59,7 +59,7 @@ FailureOr<GemmWorkload> extractGemm(linalg::LinalgOp op) {
   w.transA = aKind == 1;
   w.transB = bKind == 1;
 
-  if (failed(checkOperandTypes(raw, {a, b, c}, {"A", "B", "C"}, w.element,
+  if (failed(checkOperandTypes(raw, {a, b}, {"A", "B"}, c, "C", w.element,
                                /*allowDynamic=*/true)))
     return failure();
   auto aType = cast<ShapedType>(a.getType());

@@ -9,11 +9,35 @@ using namespace llvm;
 namespace autoconfig {
 
 unsigned elementBits(ElementKind kind) {
-  return kind == ElementKind::F64 ? 64 : 32;
+  switch (kind) {
+  case ElementKind::F64:
+    return 64;
+  case ElementKind::BF16:
+    return 16;
+  case ElementKind::F32:
+    break;
+  }
+  return 32;
 }
 
 const char *elementName(ElementKind kind) {
-  return kind == ElementKind::F64 ? "f64" : "f32";
+  switch (kind) {
+  case ElementKind::F64:
+    return "f64";
+  case ElementKind::BF16:
+    return "bf16";
+  case ElementKind::F32:
+    break;
+  }
+  return "f32";
+}
+
+std::optional<ElementKind> parseElementKind(StringRef name) {
+  for (ElementKind kind :
+       {ElementKind::F32, ElementKind::F64, ElementKind::BF16})
+    if (name == elementName(kind))
+      return kind;
+  return std::nullopt;
 }
 
 GemmWorkload GemmWorkload::dense(StringRef name, int64_t m, int64_t n,

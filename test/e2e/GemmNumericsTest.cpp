@@ -103,8 +103,8 @@ GemmCase makeCase(std::string target, int64_t batch, int64_t m, int64_t n,
   label += llvm::formatv("{0}x{1}x{2}", m, n, k).str();
   if (transA)
     label += "_At";
-  if (element == ElementKind::F64)
-    label += "_f64";
+  if (element != ElementKind::F32)
+    label += std::string("_") + elementName(element);
   if (config.empty()) {
     label += "_decide";
   } else {
@@ -258,6 +258,35 @@ std::vector<GemmCase> allCases() {
   add("host", 2, 1, 127, 31, true, f32, "");
   // The acceptance shape, scaled down: a full-size square matmul.
   add("host", 1, 128, 128, 128, false, f32, "");
+
+  // bf16 inputs, f32 C: vdpbf16ps on k pairs where the host has AVX512-BF16
+  // (odd K pads the last pair with zeros; remainders of mr, nr, kc and mc;
+  // transposed A gathered while packing), widened to f32 on AVX2.
+  const ElementKind bf16 = ElementKind::BF16;
+  for (const char *config :
+       {"blocked vl=16 mr=4 nr=32 kc=8 mc=8 nc=64 ku=2 packA=1 packB=1",
+        "blocked vl=16 mr=6 nr=48 kc=7 mc=12 nc=48 ku=4 packA=1 packB=1",
+        "blocked vl=16 mr=1 nr=16 kc=64 mc=64 nc=16 ku=1 packA=1 packB=1"}) {
+    add("host", 1, 13, 35, 17, false, bf16, config);
+    add("host", 1, 33, 97, 64, true, bf16, config);
+    add("host", 1, 1, 1, 1, false, bf16, config);
+  }
+  add("x86-avx2", 1, 13, 35, 17, false, bf16,
+      "blocked vl=8 mr=4 nr=16 kc=8 mc=8 nc=32 ku=2 packA=1 packB=1");
+  // AMX tiles (run where the host has AMX-BF16): partial tiles along M, N
+  // and K, column blocks that are not a multiple of the block (nc=48 with
+  // tn=3 is rounded down to one block of 3 tiles), prefetches.
+  for (const char *config : {"amx tm=2 tn=2 nc=32", "amx tm=1 tn=3 nc=48",
+                             "amx tm=3 tn=1 nc=512 prefetch=2"}) {
+    add("host", 1, 13, 35, 17, false, bf16, config);
+    add("host", 1, 33, 97, 64, true, bf16, config);
+    add("host", 1, 1, 1, 1, false, bf16, config);
+    add("host", 1, 100, 70, 45, false, bf16, config);
+  }
+  add("host", 3, 17, 33, 40, false, bf16, "amx tm=2 tn=2 nc=512");
+  for (const auto &[m, n, k] : randomShapes(4, 43))
+    add("host", 1, m, n, k, false, bf16, "");
+  add("host", 1, 128, 128, 128, false, bf16, "");
   return cases;
 }
 
@@ -281,11 +310,11 @@ struct GuardedRun {
 
 /// Copies each operand into a larger buffer ending in a guard zone, runs the
 /// kernel on the copies, and checks the guards and the inputs afterwards.
-GuardedRun runGuarded(CompiledKernel &kernel, const WorkloadBuffers &buffers,
-                      size_t elementBytes) {
+GuardedRun runGuarded(CompiledKernel &kernel, const WorkloadBuffers &buffers) {
   std::vector<AlignedBuffer> copies;
   std::vector<void *> pointers;
   for (const AlignedBuffer &operand : buffers.operands) {
+    size_t elementBytes = operand.elementSize();
     AlignedBuffer copy(operand.size() + kGuard, elementBytes);
     std::memcpy(copy.data(), operand.data(), operand.bytes());
     std::memset(static_cast<char *>(copy.data()) + operand.bytes(), kGuardByte,
@@ -299,7 +328,7 @@ GuardedRun runGuarded(CompiledKernel &kernel, const WorkloadBuffers &buffers,
     const AlignedBuffer &operand = buffers.operands[i];
     const auto *guard =
         static_cast<const uint8_t *>(copies[i].data()) + operand.bytes();
-    for (size_t b = 0; b < kGuard * elementBytes; ++b)
+    for (size_t b = 0; b < kGuard * operand.elementSize(); ++b)
       if (guard[b] != kGuardByte) {
         result.clobbered.push_back(i);
         break;
@@ -309,7 +338,7 @@ GuardedRun runGuarded(CompiledKernel &kernel, const WorkloadBuffers &buffers,
       result.modifiedInputs.push_back(i);
   }
   const AlignedBuffer &out = buffers.operands[buffers.output];
-  result.output = AlignedBuffer(out.size(), elementBytes);
+  result.output = AlignedBuffer(out.size(), out.elementSize());
   std::memcpy(result.output.data(), copies[buffers.output].data(), out.bytes());
   return result;
 }
@@ -385,6 +414,9 @@ TEST_P(GemmNumerics, MatchesReference) {
   ASSERT_NE(target, nullptr) << "cannot resolve target " << c.target;
   if (!target->runsOnHost)
     GTEST_SKIP() << c.target << " does not run on this machine";
+  if (llvm::StringRef(c.config).starts_with("amx") &&
+      !target->hasFeature("amx-bf16"))
+    GTEST_SKIP() << "this machine has no AMX-BF16 tiles";
   Workload workload = c.workload();
   std::string configText = c.config, note;
   if (configText.empty()) {
@@ -406,8 +438,7 @@ TEST_P(GemmNumerics, MatchesReference) {
 
   WorkloadBuffers buffers = makeBuffers(workload, /*seed=*/1234);
   ReferenceResult reference = computeReference(workload, buffers);
-  size_t elementBytes = elementBits(c.element) / 8;
-  GuardedRun run = runGuarded(**kernel, buffers, elementBytes);
+  GuardedRun run = runGuarded(**kernel, buffers);
 
   EXPECT_TRUE(run.clobbered.empty())
       << "the kernel wrote past the end of operand " << run.clobbered.front();

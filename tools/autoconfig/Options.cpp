@@ -371,6 +371,14 @@ void printProfile(const Profile &p, raw_ostream &os) {
                 p.pageWalkSeconds * 1e9, p.pageWalkSeconds * hz,
                 p.forkJoinSeconds * 1e6, p.allocationSeconds * 1e9,
                 p.pageFaultSeconds * 1e9);
+  if (p.bf16DotCycles > 0)
+    os << formatv("  bf16 dot product (512-bit VDPBF16PS): one per {0:f2} "
+                  "cycles\n",
+                  p.bf16DotCycles);
+  if (p.amxTileProductCycles > 0)
+    os << formatv("  AMX tile product (TDPBF16PS 16x32x16): one per {0:f1} "
+                  "cycles\n",
+                  p.amxTileProductCycles);
   if (p.memoryThreadScaling > 0)
     os << formatv("  memory bandwidth of {0} cores reading at once: x{1:f2} "
                   "that of one\n",

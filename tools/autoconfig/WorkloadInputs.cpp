@@ -15,10 +15,9 @@ using namespace llvm;
 
 namespace autoconfig::cli {
 
-static cl::list<std::string>
-    gemmSpecs("gemm", cl::desc("GEMM workload M,N,K[,f64] (repeatable)"),
-              cl::value_desc("M,N,K"), cl::sub(benchCommand()),
-              cl::sub(tuneCommand()));
+static cl::list<std::string> gemmSpecs(
+    "gemm", cl::desc("GEMM workload M,N,K[,f32|f64|bf16] (repeatable)"),
+    cl::value_desc("M,N,K"), cl::sub(benchCommand()), cl::sub(tuneCommand()));
 static cl::list<std::string> convSpecs(
     "conv",
     cl::desc("Convolution workload N,C,H,W,F,KH,KW,S,P,D,G (repeatable)"),
@@ -33,6 +32,12 @@ static cl::list<std::string>
     suiteFiles("suite", cl::desc("Workload suite CSV file (repeatable)"),
                cl::value_desc("CSV"), cl::sub(benchCommand()),
                cl::sub(tuneCommand()));
+
+static cl::opt<std::string> elementType(
+    "dtype",
+    cl::desc("Element type of every --gemm, --conv and --suite workload: "
+             "f32, f64 or bf16 (bf16 inputs, f32 output)"),
+    cl::value_desc("type"), cl::sub(benchCommand()), cl::sub(tuneCommand()));
 
 /// A matmul of `path` at the sizes --shapes gives its function's arguments
 /// (a dynamic one keeps its ranges); false, with an error, when they do not
@@ -106,8 +111,17 @@ static bool workloadsFromFile(StringRef path, std::vector<Workload> &out,
 }
 
 bool collectWorkloads(std::vector<Workload> &out, const char *purpose) {
+  std::optional<ElementKind> element;
+  if (elementType.getNumOccurrences()) {
+    element = parseElementKind(elementType);
+    if (!element)
+      return fail("--dtype: unsupported element type '" + elementType +
+                  "' (supported: f32, f64, bf16)"),
+             false;
+  }
   if (!inputFile.empty() && !workloadsFromFile(inputFile, out, purpose))
     return false;
+  size_t named = out.size();
   for (const std::string &spec : gemmSpecs) {
     auto gemm = parseGemmSpec(spec);
     if (!gemm)
@@ -126,6 +140,9 @@ bool collectWorkloads(std::vector<Workload> &out, const char *purpose) {
       return fail(toString(suite.takeError())), false;
     out.insert(out.end(), suite->begin(), suite->end());
   }
+  if (element)
+    for (Workload &w : llvm::drop_begin(out, named))
+      std::visit([&](auto &x) { x.element = *element; }, w);
   return true;
 }
 

@@ -2,6 +2,8 @@
 #ifndef AUTOCONFIG_BENCH_BUFFERS_H
 #define AUTOCONFIG_BENCH_BUFFERS_H
 
+#include "autoconfig/Support/BFloat16.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,12 +27,15 @@ public:
   size_t size() const { return count; }
   size_t bytes() const { return count * elementBytes; }
   size_t elementSize() const { return elementBytes; }
-  /// Element `i` of an f32 or f64 buffer, widened.
+  /// Element `i` of an f32, f64 or (2-byte elements) bf16 buffer, widened.
   double elementAsDouble(size_t i) const {
+    if (elementBytes == 2)
+      return as<BFloat16>()[i];
     return elementBytes == 8 ? as<double>()[i] : double(as<float>()[i]);
   }
 
-  /// Uniform values in [-1, 1) from a fixed seed (reproducible runs).
+  /// Uniform values in [-1, 1) from a fixed seed (reproducible runs); a
+  /// bf16 buffer holds them rounded to bf16.
   void fillRandom(uint64_t seed);
   void fillZero();
   void copyFrom(const AlignedBuffer &other);

@@ -35,6 +35,20 @@ public:
   /// Whether the library can run this workload; if not, why.
   virtual bool supports(const Workload &workload,
                         std::string &whyNot) const = 0;
+  /// Whether the peer takes inputs of this element type (f32 and f64 unless
+  /// it says otherwise; it may still refuse f64 in supports()).
+  virtual bool takesElement(ElementKind element) const {
+    return element != ElementKind::BF16;
+  }
+  /// takesElement() and supports() together: what the runner asks.
+  bool accepts(const Workload &workload, std::string &whyNot) const {
+    if (!takesElement(workloadElement(workload))) {
+      whyNot = library() + " is not run on " +
+               elementName(workloadElement(workload)) + " inputs here";
+      return false;
+    }
+    return supports(workload, whyNot);
+  }
   /// Sets up whatever the library needs outside the timed region and
   /// returns the call that computes output += op(inputs) on `buffers`
   /// (same operand order and layout as AutoConfig's kernel).

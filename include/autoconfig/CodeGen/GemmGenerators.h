@@ -135,6 +135,8 @@ extern const GeneratorFn generateBroadcastGemm;
 extern const GeneratorFn generateBlockedGemm;
 /// C += A * B^T as dot products along K.
 extern const GeneratorFn generateDotGemm;
+/// bf16 C += A * B on AMX tiles (TDPBF16PS).
+extern const GeneratorFn generateAmxGemm;
 
 } // namespace autoconfig
 

@@ -42,8 +42,9 @@ public:
   llvm::SmallVector<mlir::Value> stridedIndices(mlir::Value base, int64_t count,
                                                 int64_t stride = 1);
 
-  mlir::VectorType vectorType(int64_t lanes);
-  mlir::Value zeroVector(int64_t lanes);
+  /// Vectors of the builder's element type, or of `element` when given.
+  mlir::VectorType vectorType(int64_t lanes, mlir::Type element = {});
+  mlir::Value zeroVector(int64_t lanes, mlir::Type element = {});
   mlir::Value zeroScalar();
   /// A constant mask with the first `active` of `lanes` lanes set.
   mlir::Value mask(int64_t lanes, int64_t active);
@@ -52,7 +53,8 @@ public:
   /// of `lanes` lanes set.
   mlir::Value mask(int64_t lanes, mlir::Value active);
   /// The masked forms of loadVector and storeVector (masked-off lanes read
-  /// nothing and load as zero, are not written).
+  /// nothing and load as zero, are not written). Loads give vectors of the
+  /// memref's element type.
   mlir::Value loadVectorMasked(mlir::Value memref, mlir::ValueRange indices,
                                int64_t lanes, mlir::Value mask);
   void storeVectorMasked(mlir::Value value, mlir::Value memref,

@@ -46,6 +46,12 @@ public:
   /// with size ranges).
   virtual bool takesDynamicSizes() const { return false; }
 
+  /// Whether the generator takes inputs of this element type (every one
+  /// takes f32 and f64; bf16 needs its packed layouts and dot products).
+  virtual bool takesElement(ElementKind element) const {
+    return element != ElementKind::BF16;
+  }
+
   /// Whether the algorithm can compute this workload on this target; when it
   /// cannot, `whyNot` says why in a few words.
   virtual bool applies(const Workload &workload, const TargetDesc &target,
@@ -143,6 +149,9 @@ public:
   bool applies(const Workload &workload, const TargetDesc &target,
                std::string &whyNot) const final {
     const WorkloadT *w = workloadAs<WorkloadT>(workload, whyNot);
+    if (w && !takesElement(w->element))
+      return notApplicable(whyNot, std::string("its generator takes no ") +
+                                       elementName(w->element) + " inputs");
     if constexpr (std::is_same_v<WorkloadT, GemmWorkload>)
       if (w && w->isDynamic() && !takesDynamicSizes())
         return notApplicable(whyNot, "its generator takes static sizes only");
@@ -178,8 +187,10 @@ public:
     const auto &w = std::get<WorkloadT>(workload);
     if (llvm::Error err = verifyParams(w, *params, target, warnings))
       return err;
-    if (warnsWideVectors())
-      warnVectorLength(params->vl, w.element, target, warnings);
+    if constexpr (requires { params->vl; })
+      if (warnsWideVectors())
+        warnVectorLength(params->vl, outputElement(w.element), target,
+                         warnings);
     RegisterUse use = registerUse(w, *params);
     warnRegisters(use.formula, use.registers, target, warnings);
     return llvm::Error::success();
@@ -209,7 +220,9 @@ protected:
   /// loads and stores cheaply (natively, or with AVX's masked moves).
   static Params startingParams(const WorkloadT &w, const TargetDesc &target) {
     Params p;
-    p.vl = target.lanes(elementBits(w.element));
+    // Lanes of the accumulators (f32 for bf16 inputs).
+    if constexpr (requires { p.vl; })
+      p.vl = target.lanes(elementBits(outputElement(w.element)));
     if constexpr (requires { p.mask; })
       p.mask = target.nativeMasking || target.hasFeature("avx") ? 1 : 0;
     return p;

@@ -12,6 +12,8 @@ namespace autoconfig {
 std::unique_ptr<AlgorithmModel> createBroadcastGemmModel();
 std::unique_ptr<AlgorithmModel> createBlockedGemmModel();
 std::unique_ptr<AlgorithmModel> createDotGemmModel();
+/// bf16 matmuls on AMX tiles (targets with AMX-BF16 only).
+std::unique_ptr<AlgorithmModel> createAmxGemmModel();
 
 /// Independent vector FMAs that must be in flight to hide the FMA latency:
 /// latency x throughput (Little's law), at least 1.

@@ -9,6 +9,8 @@
 
 #include "autoconfig/Model/Config.h"
 #include "autoconfig/Model/ParamTable.h"
+#include "autoconfig/Target/TargetDesc.h"
+#include "autoconfig/Workload/Workload.h"
 
 #include "llvm/Support/Error.h"
 
@@ -72,6 +74,53 @@ struct BlockedGemmParams : DeclaredParams<BlockedGemmParams> {
 
   static llvm::ArrayRef<ParamDecl<BlockedGemmParams>> decls();
 };
+
+/// AMX tiles (Intel Architecture Instruction Set Extensions Programming
+/// Reference, ch. 3): A and B packed into 16 x 32 bf16 tiles (B's of k
+/// pairs), C accumulated in tm x tn tiles of 16 x 16 f32 by TDPBF16PS,
+///
+///   for jc in N step nc              B's block of nc columns, in L2
+///    for it in M/16 step tm          (parallel when threads > 1)
+///     for jt in jc/16.. step tn
+///       for kt in K/32               load tm A and tn B tiles, tm*tn TDPBF16PS
+///       C[it.., jt..] += the C tiles (through a 16 x 16 scratch, masked)
+///
+/// tm*tn + tm + tn of the 8 tile registers.
+struct AmxGemmParams : DeclaredParams<AmxGemmParams> {
+  static constexpr llvm::StringLiteral kName = "amx";
+  /// What the algorithm does, in a line (`autoconfig algorithms`).
+  static constexpr llvm::StringLiteral kSummary =
+      "AMX tiles: A and B packed into 16x32 bf16 tiles, a tm x tn block of "
+      "16x16 f32 C tiles accumulated by TDPBF16PS";
+  /// C tiles of the block along M and along N.
+  int64_t tm = 2, tn = 2;
+  /// Columns of B's block that all row blocks pass over before the next
+  /// (a multiple of 16 tn; kept in L2).
+  int64_t nc = 512;
+  /// Software prefetch of the A and B tiles this many k steps ahead (0:
+  /// none).
+  int64_t prefetch = 0;
+  /// Threads over the row blocks.
+  int64_t threads = 1;
+
+  static llvm::ArrayRef<ParamDecl<AmxGemmParams>> decls();
+};
+
+/// How many consecutive k the blocked micro-kernel's multiply-add takes per
+/// lane, for inputs of `element` in vectors of `vl` f32 accumulators: 2 for
+/// bf16 where the target has AVX512-BF16 at that width (vdpbf16ps: lane j
+/// += a[2j] b[2j] + a[2j+1] b[2j+1]; Intel SDM), the packed panels then
+/// interleaving pairs of k; 1 otherwise (bf16 widened to f32, one FMA per
+/// k). The model and the generator both read it.
+inline int64_t blockedKGroup(ElementKind element, int64_t vl,
+                             const TargetDesc &target) {
+  if (element != ElementKind::BF16 || !target.hasFeature("avx512bf16"))
+    return 1;
+  int64_t bits = vl * 32;
+  if (bits == 512)
+    return 2;
+  return (bits == 256 || bits == 128) && target.hasFeature("avx512vl") ? 2 : 1;
+}
 
 /// Dot-product form for transposed B (and GEMV-like shapes): C[i,j] is a dot
 /// product of row i of A and row j of B^T, both contiguous along K; a ui x uj

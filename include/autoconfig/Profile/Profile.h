@@ -182,6 +182,15 @@ struct Profile {
   /// A page of freshly mapped memory faulted in on first touch (zeroing
   /// included), as a scratch buffer beyond malloc's mmap threshold costs.
   double pageFaultSeconds = 0;
+  /// Cycles between two independent AMX tile products (TDPBF16PS, 16 x 32
+  /// bf16 by 32 x 16): measured where the host has AMX, else Intel's figure
+  /// of 16 (Intel 64 and IA-32 Architectures Optimization Reference Manual,
+  /// AMX chapter); 0 for a target without AMX.
+  double amxTileProductCycles = 0;
+  static constexpr double kNominalAmxTileProductCycles = 16;
+  /// Cycles between two independent 512-bit VDPBF16PS (measured where the
+  /// host has AVX512-BF16; 0: not measured, one FMA's assumed).
+  double bf16DotCycles = 0;
   /// Fork and join of an OpenMP parallel region over the cores, with the
   /// wait policy the measuring process had (passive: workers sleep).
   double forkJoinSeconds = 0;

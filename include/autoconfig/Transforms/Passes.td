@@ -95,7 +95,9 @@ def GeneratePass : Pass<"autoconfig-generate", "::mlir::ModuleOp"> {
                            "::mlir::cf::ControlFlowDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::vector::VectorDialect"];
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::x86vector::X86VectorDialect",
+                           "::mlir::amx::AMXDialect"];
 }
 
 def LowerStreamingPass : Pass<"autoconfig-lower-streaming", "::mlir::ModuleOp"> {

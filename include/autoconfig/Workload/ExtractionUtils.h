@@ -28,6 +28,14 @@ mlir::LogicalResult checkOperandTypes(mlir::Operation *op,
                                       llvm::ArrayRef<const char *> names,
                                       ElementKind &element,
                                       bool allowDynamic = false);
+/// The same for an op's inputs and its output, which must have the inputs'
+/// type, or f32 for bf16 inputs (outputElement); `element` receives the
+/// inputs' type.
+mlir::LogicalResult
+checkOperandTypes(mlir::Operation *op, llvm::ArrayRef<mlir::Value> inputs,
+                  llvm::ArrayRef<const char *> inputNames, mlir::Value output,
+                  const char *outputName, ElementKind &element,
+                  bool allowDynamic = false);
 
 /// The ranges of an op's dynamic sizes, from its `autoconfig.sizes`
 /// attribute: a dictionary from a size's name to `array<i64: min, max>` or

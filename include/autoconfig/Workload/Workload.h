@@ -13,10 +13,18 @@
 
 namespace autoconfig {
 
-enum class ElementKind { F32, F64 };
+/// The element type of a workload's inputs. bf16 inputs accumulate, and are
+/// written, in f32 (outputElement).
+enum class ElementKind { F32, F64, BF16 };
 
 unsigned elementBits(ElementKind kind);
 const char *elementName(ElementKind kind);
+/// The element of "f32", "f64" or "bf16".
+std::optional<ElementKind> parseElementKind(llvm::StringRef name);
+/// The element type of the output of a workload whose inputs are `input`.
+inline ElementKind outputElement(ElementKind input) {
+  return input == ElementKind::BF16 ? ElementKind::F32 : input;
+}
 
 /// A size known only at run time: the range it may take there.
 struct SizeRange {
@@ -123,7 +131,12 @@ inline bool isConv(const Workload &w) {
 const std::string &workloadName(const Workload &w);
 std::string workloadShape(const Workload &w);
 double workloadFlops(const Workload &w);
+/// The element type of the inputs.
 ElementKind workloadElement(const Workload &w);
+/// The element type of the output (f32 for bf16 inputs).
+inline ElementKind workloadOutputElement(const Workload &w) {
+  return outputElement(workloadElement(w));
+}
 /// "gemm" or "conv".
 const char *workloadKind(const Workload &w);
 

@@ -1,0 +1,305 @@
+//===- AmxGemm.cpp - bf16 matmul on AMX tiles -----------------------------===//
+//
+// A and B are packed into tiles of 16 rows x 64 bytes (Intel Architecture
+// Instruction Set Extensions Programming Reference, ch. 3, TDPBF16PS):
+//
+//   Ap[it][kt] row r     = A[16 it + r, 32 kt : 32 kt + 32]
+//   Bp[jt][kt] row p     = B[32 kt + 2p, 16 jt + j] and B[32 kt + 2p + 1, ..]
+//                          interleaved: element 2j + q is B[32 kt + 2p + q, j]
+//
+// zero-padded past M, N and K, so that every tile is whole. Then
+//
+//   for jc in [0, N/16) step nc/16              B's column block, in L2
+//    for it in [0, M/16) step tm                (parallel when threads > 1)
+//     for jt in [jc, jc + nc/16) step tn
+//       tm x tn C tiles = 0
+//       for kt in [0, K/32)                     tm A and tn B tile loads,
+//         C[i][j] = TDPBF16PS(A[i], B[j], C[i][j])   tm * tn products
+//       each C tile -> a 16 x 16 scratch -> added to C row by row, masked
+//
+// A constant B (weights) is packed at compile time. The tile configuration
+// (LDTILECFG) is LLVM's: it configures the shapes of the tiles a function
+// uses (X86 fast/pre-AMX-config passes).
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/CodeGen/ConstantData.h"
+#include "autoconfig/CodeGen/Epilogue.h"
+#include "autoconfig/CodeGen/GemmGenerators.h"
+#include "autoconfig/CodeGen/KernelBuilder.h"
+#include "autoconfig/Support/Arithmetic.h"
+
+#include "GeneratorEntryPoint.h"
+
+#include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace autoconfig {
+namespace {
+
+/// Rows and bf16 columns of a packed tile; a C tile is kTileRows x kCTileCols
+/// f32.
+constexpr int64_t kTileRows = 16, kTileCols = 32, kCTileCols = 16;
+constexpr int64_t kTileElements = kTileRows * kTileCols;
+
+class AmxGemmEmitter
+    : public KernelEmitterBase<GemmOperands, GemmWorkload, AmxGemmParams> {
+public:
+  AmxGemmEmitter(KernelBuilder &kb, const GemmOperands &ops,
+                 const GemmWorkload &w, const AmxGemmParams &p)
+      : KernelEmitterBase(kb, ops, w, p), a(ops.a, w.transA),
+        b(ops.b, w.transB) {
+    mt = ceilDiv(w.m, kTileRows);
+    nt = ceilDiv(w.n, kCTileCols);
+    kt = ceilDiv(w.k, kTileCols);
+    inType = cast<MemRefType>(ops.a.getType()).getElementType();
+  }
+
+  void emit() {
+    Value bp = prepackedB();
+    bool packedHere = !bp;
+    if (packedHere) {
+      bp = alloc(nt * kt * kTileElements, inType);
+      packB(bp);
+    }
+    Value ap = alloc(mt * kt * kTileElements, inType);
+    packA(ap);
+    // B's tiles in column blocks of nc (kept in L2 while every row block
+    // passes over them).
+    int64_t columnTiles =
+        std::max<int64_t>(p.tn, p.nc / kCTileCols / p.tn * p.tn);
+    kb.forRange(0, nt, columnTiles, [&](Value jc0) {
+      Value jcEnd = arith::MinUIOp::create(kb.b(), kb.add(jc0, columnTiles),
+                                           kb.index(nt));
+      int64_t blocks = ceilDiv(mt, p.tm);
+      kb.parallelRange(0, blocks, 1, p.threads > 1, [&](Value block) {
+        Value it0 = kb.mul(block, p.tm);
+        Value scratch = alloc(kTileRows * kCTileCols, kb.elementType());
+        forTileBlocks(mt, p.tm, it0, [&](int64_t tm) {
+          kb.forRange(jc0, jcEnd, p.tn, [&](Value jt0) {
+            forTileBlocks(nt, p.tn, jt0, [&](int64_t tn) {
+              emitBlock(ap, bp, scratch, it0, tm, jt0, tn);
+            });
+          });
+        });
+        memref::DeallocOp::create(kb.b(), scratch);
+      });
+    });
+    memref::DeallocOp::create(kb.b(), ap);
+    if (packedHere)
+      memref::DeallocOp::create(kb.b(), bp);
+  }
+
+private:
+  Value alloc(int64_t elements, Type type) {
+    return memref::AllocOp::create(kb.b(), MemRefType::get({elements}, type),
+                                   kb.b().getI64IntegerAttr(64));
+  }
+
+  /// body(tiles) for a block of `block` tiles starting at tile `first` of
+  /// `total`: when the last block is shorter, the block count is tested at
+  /// run time and the shorter variant emitted under scf.if.
+  void forTileBlocks(int64_t total, int64_t block, Value first,
+                     llvm::function_ref<void(int64_t)> body) {
+    int64_t rem = total % block;
+    if (rem == 0 || total < block) {
+      body(std::min(block, total));
+      return;
+    }
+    Value full = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::ult, first,
+                                       kb.index(total - rem));
+    auto ifOp = scf::IfOp::create(kb.b(), full, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(kb.b());
+    kb.b().setInsertionPointToStart(ifOp.thenBlock());
+    body(block);
+    kb.b().setInsertionPointToStart(ifOp.elseBlock());
+    body(rem);
+  }
+
+  /// A constant B packed into its tiles here, at compile time; null when B
+  /// is not a constant.
+  Value prepackedB() {
+    std::optional<ConstantBytes> bytes = constantBytes(ops.b);
+    if (!bytes || bytes->splat ||
+        bytes->data.size() != size_t(w.k * w.n) * sizeof(uint16_t))
+      return {};
+    std::vector<char> packed(size_t(nt * kt * kTileElements) * 2, 0);
+    for (int64_t k = 0; k < w.k; ++k)
+      for (int64_t n = 0; n < w.n; ++n) {
+        int64_t tile = (n / kCTileCols) * kt + k / kTileCols;
+        int64_t to = tile * kTileElements + (k % kTileCols) / 2 * kTileCols +
+                     (n % kCTileCols) * 2 + k % 2;
+        int64_t from = w.transB ? n * w.k + k : k * w.n + n;
+        std::memcpy(&packed[size_t(to) * 2], &bytes->data[size_t(from) * 2], 2);
+      }
+    return createConstantBufferFromBytes(
+        kb.b(), kb.b().getLoc(), "__autoconfig_amx_b",
+        {nt * kt * kTileElements}, inType, packed);
+  }
+
+  /// Interleaves two vectors lane by lane (x0 y0 x1 y1 ...).
+  Value interleave(Value x, Value y) {
+    return vector::InterleaveOp::create(kb.b(), x, y);
+  }
+
+  /// Calls body(index, live) for [0, total) in steps of `step`: the whole
+  /// steps in a loop (live = step), the last partial one after it.
+  void forSteps(int64_t total, int64_t step,
+                llvm::function_ref<void(Value, int64_t)> body) {
+    int64_t whole = total / step;
+    kb.forRange(0, whole, 1, [&](Value i) { body(i, step); });
+    if (total % step)
+      body(kb.index(whole), total % step);
+  }
+
+  /// Bp[jt][kt]: row p holds the k pair (2p, 2p+1) of 16 columns,
+  /// interleaved; rows of B are read as vectors along N.
+  void packB(Value bp) {
+    forSteps(w.k, kTileCols, [&](Value ktile, int64_t kLive) {
+      Value k0 = kb.mul(ktile, kTileCols);
+      forSteps(w.n, kCTileCols, [&](Value jtile, int64_t nLive) {
+        Value col = kb.mul(jtile, kCTileCols);
+        Value tile = kb.mul(kb.add(kb.mul(jtile, kt), ktile), kTileElements);
+        for (int64_t pair = 0; pair < kTileRows; ++pair) {
+          SmallVector<Value, 2> rows;
+          for (int64_t q = 0; q < 2; ++q) {
+            int64_t k = 2 * pair + q;
+            rows.push_back(
+                k < kLive ? b.vector(kb, kb.add(k0, k), col, kCTileCols, nLive)
+                          : kb.zeroVector(kCTileCols, inType));
+          }
+          kb.storeVector(interleave(rows[0], rows[1]), bp,
+                         {kb.add(tile, pair * kTileCols)}, kTileCols);
+        }
+      });
+    });
+  }
+
+  /// Ap[it][kt]: row r holds A's row 16 it + r, 32 k; rows past M are zero.
+  void packA(Value ap) {
+    forSteps(w.m, kTileRows, [&](Value itile, int64_t mLive) {
+      Value row0 = kb.mul(itile, kTileRows);
+      forSteps(w.k, kTileCols, [&](Value ktile, int64_t kLive) {
+        Value k0 = kb.mul(ktile, kTileCols);
+        Value tile = kb.mul(kb.add(kb.mul(itile, kt), ktile), kTileElements);
+        for (int64_t r = 0; r < kTileRows; ++r) {
+          Value x = r < mLive
+                        ? a.vector(kb, kb.add(row0, r), k0, kTileCols, kLive)
+                        : kb.zeroVector(kTileCols, inType);
+          kb.storeVector(x, ap, {kb.add(tile, r * kTileCols)}, kTileCols);
+        }
+      });
+    });
+  }
+
+  void emitBlock(Value ap, Value bp, Value scratch, Value it0, int64_t tm,
+                 Value jt0, int64_t tn) {
+    auto inTile = amx::TileType::get({kTileRows, kTileCols}, inType);
+    auto accTile =
+        amx::TileType::get({kTileRows, kCTileCols}, kb.elementType());
+    SmallVector<Value> init;
+    for (int64_t i = 0; i < tm * tn; ++i)
+      init.push_back(amx::TileZeroOp::create(kb.b(), accTile));
+    Value stride = kb.index(kTileCols);
+    SmallVector<Value> acc = kb.forWithValues(
+        kb.index(0), kb.index(kt), 1, init,
+        [&](Value ktile, ValueRange carried) {
+          SmallVector<Value> aTiles, bTiles;
+          for (int64_t i = 0; i < tm; ++i) {
+            Value tile = kb.add(kb.mul(kb.add(it0, i), kt), ktile);
+            aTiles.push_back(amx::TileLoadOp::create(
+                kb.b(), inTile, ap, ValueRange{kb.mul(tile, kTileElements)},
+                stride));
+          }
+          for (int64_t j = 0; j < tn; ++j) {
+            Value tile = kb.add(kb.mul(kb.add(jt0, j), kt), ktile);
+            bTiles.push_back(amx::TileLoadOp::create(
+                kb.b(), inTile, bp, ValueRange{kb.mul(tile, kTileElements)},
+                stride));
+          }
+          // The tiles `prefetch` k steps ahead, line by line into L1: a tile
+          // load waits for its lines, and a tile register is not reloaded
+          // before the products reading it are done.
+          if (p.prefetch > 0) {
+            Value ahead = kb.add(ktile, p.prefetch);
+            auto prefetchTile = [&](Value buffer, Value tile) {
+              Value at = kb.mul(tile, kTileElements);
+              for (int64_t line = 0; line < kTileElements; line += 32)
+                memref::PrefetchOp::create(kb.b(), buffer,
+                                           ValueRange{kb.add(at, line)},
+                                           /*isWrite=*/false,
+                                           /*localityHint=*/3,
+                                           /*isDataCache=*/true);
+            };
+            for (int64_t i = 0; i < tm; ++i)
+              prefetchTile(ap, kb.add(kb.mul(kb.add(it0, i), kt), ahead));
+            for (int64_t j = 0; j < tn; ++j)
+              prefetchTile(bp, kb.add(kb.mul(kb.add(jt0, j), kt), ahead));
+          }
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < tm; ++i)
+            for (int64_t j = 0; j < tn; ++j)
+              next.push_back(amx::TileMulFOp::create(
+                  kb.b(), accTile, aTiles[i], bTiles[j], carried[i * tn + j]));
+          return next;
+        });
+    for (int64_t i = 0; i < tm; ++i)
+      for (int64_t j = 0; j < tn; ++j) {
+        amx::TileStoreOp::create(kb.b(), scratch, ValueRange{kb.index(0)},
+                                 acc[i * tn + j], kb.index(kCTileCols));
+        addScratch(scratch, kb.mul(kb.add(it0, i), kTileRows),
+                   kb.mul(kb.add(jt0, j), kCTileCols));
+      }
+  }
+
+  /// C[row0 + r, col0 : col0 + 16] += scratch row r, for the rows and
+  /// columns within C (the epilogue applied on the way).
+  void addScratch(Value scratch, Value row0, Value col0) {
+    Value colsLeft = kb.sub(kb.index(w.n), col0);
+    Value mask = kb.mask(kCTileCols, colsLeft);
+    Value rowsLeft = kb.sub(kb.index(w.m), row0);
+    Value rows = arith::MinUIOp::create(kb.b(), rowsLeft, kb.index(kTileRows));
+    kb.forRange(kb.index(0), rows, 1, [&](Value r) {
+      Value sum = kb.loadVector(scratch, {kb.mul(r, kCTileCols)}, kCTileCols,
+                                kCTileCols);
+      SmallVector<Value> at = {kb.add(row0, r), col0};
+      Value old = kb.loadVectorMasked(ops.c, at, kCTileCols, mask);
+      Value total = kb.addf(old, sum);
+      if (ops.epilogue)
+        ops.epilogue->storeMasked(kb, total, at, mask);
+      else
+        kb.storeVectorMasked(total, ops.c, at, mask);
+    });
+  }
+
+  MemRefMatrixSource a, b;
+  int64_t mt, nt, kt;
+  Type inType;
+};
+
+LogicalResult checkAmxGemm(Operation *op, const GemmWorkload &w,
+                           const AmxGemmParams &p) {
+  if (w.element != ElementKind::BF16)
+    return op->emitError("autoconfig: 'amx' takes bf16 inputs only");
+  if (w.isDynamic())
+    return op->emitError("autoconfig: 'amx' takes static sizes only");
+  if (p.tm * p.tn + p.tm + p.tn > 8)
+    return op->emitError("autoconfig: 'amx' with tm=")
+           << p.tm << " tn=" << p.tn << " needs " << p.tm * p.tn + p.tm + p.tn
+           << " tile registers (tm*tn+tm+tn), more than the 8 of AMX";
+  return success();
+}
+
+} // namespace
+
+constinit const GeneratorFn generateAmxGemm =
+    generatorEntry<emitWith<AmxGemmEmitter>, checkAmxGemm>;
+
+} // namespace autoconfig

@@ -1,0 +1,183 @@
+//===- AmxGemmModel.cpp - Model of the bf16 matmul on AMX tiles -----------===//
+//
+// Loop structure: see CodeGen/AmxGemm.cpp. Every (tile row, tile column,
+// k tile) triple is one TDPBF16PS of 16 x 32 by 32 x 16 (edges padded to
+// whole tiles); a block's k step issues tm*tn of them on tm + tn tile loads
+// of 1 KiB. The products' rate is the profile's (calibrated where the host
+// has AMX); the loads stream A's and B's packed panels from the cache level
+// that holds them. Packing reads A and B and writes their tiles once; C is
+// read and written once, row by row of each tile.
+//
+//===----------------------------------------------------------------------===//
+
+#include "autoconfig/Model/ConfigChecks.h"
+#include "autoconfig/Model/GemmModels.h"
+#include "autoconfig/Model/GemmParams.h"
+#include "autoconfig/Model/SearchGrid.h"
+#include "autoconfig/Support/Arithmetic.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace autoconfig {
+namespace {
+
+constexpr int64_t kTileRows = 16, kTileK = 32, kTileCols = 16;
+constexpr double kTileBytes = 1024;
+/// AMX has 8 tile registers (tmm0-7).
+constexpr int64_t kTileRegisters = 8;
+
+class AmxGemmModel final : public ModelOf<AmxGemmParams, GemmWorkload> {
+protected:
+  bool takesElement(ElementKind element) const override {
+    return element == ElementKind::BF16;
+  }
+
+  bool appliesTo(const GemmWorkload &, const TargetDesc &t,
+                 std::string &whyNot) const override {
+    if (!t.hasFeature("amx-tile") || !t.hasFeature("amx-bf16"))
+      return notApplicable(whyNot, "the target has no AMX-BF16 tiles");
+    return true;
+  }
+
+  static double productCycles(const Profile &prof) {
+    return prof.amxTileProductCycles > 0
+               ? prof.amxTileProductCycles
+               : Profile::kNominalAmxTileProductCycles;
+  }
+
+  DerivedParams deriveFor(const GemmWorkload &w,
+                          const Machine &machine) const override {
+    AmxGemmParams best = startingParams(w, machine.target);
+    double bestSeconds = INFINITY;
+    for (const AmxGemmParams &p : searchSpaceOf(w, machine.target)) {
+      double seconds = predictParams(w, p, machine).seconds;
+      if (seconds < bestSeconds * (1 - 1e-9)) {
+        bestSeconds = seconds;
+        best = p;
+      }
+    }
+    best.threads = 1;
+    return {best,
+            formatv("{0}x{1} block of C tiles ({2} of the {3} tile registers "
+                    "with its A and B tiles): the fastest predicted, each k "
+                    "step {4} tile products on {5} tile loads",
+                    best.tm, best.tn, best.tm * best.tn + best.tm + best.tn,
+                    kTileRegisters, best.tm * best.tn, best.tm + best.tn)
+                .str()};
+  }
+
+  Prediction predictParams(const GemmWorkload &w, const AmxGemmParams &p,
+                           const Machine &machine) const override {
+    Prediction pred;
+    const TargetDesc &t = machine.target;
+    const Profile &prof = machine.profile;
+    double hz = prof.frequencyGHz * 1e9;
+    int64_t mt = ceilDiv(w.m, kTileRows), nt = ceilDiv(w.n, kTileCols),
+            kt = ceilDiv(w.k, kTileK);
+    int64_t tm = std::min(p.tm, mt), tn = std::min(p.tn, nt);
+    double products = double(mt) * nt * kt * w.batch;
+    double productTime = products * productCycles(prof) / hz;
+    // Tile loads: per block and k step, tm A tiles and tn B tiles. B's
+    // packed panels (all of them, for every row block) come from where
+    // they fit; a row block's A panel stays near (it is reused across the
+    // column blocks).
+    double aPacked = double(mt) * kt * kTileBytes,
+           bPacked = double(nt) * kt * kTileBytes;
+    double blocks = double(ceilDiv(mt, tm)) * ceilDiv(nt, tn) * w.batch;
+    double loadBytes = blocks * kt * (tm + tn) * kTileBytes;
+    double loadTime =
+        loadBytes /
+        prof.bandwidthFor(uint64_t(bPacked + tm * kt * kTileBytes), t);
+    double core = partialOverlap({productTime, loadTime});
+    // Packing: A and B read as stored (bf16) and written as tiles; C read
+    // and written (f32).
+    double stored = (double(w.m) * w.k + double(w.k) * w.n) * 2 * w.batch;
+    double packTime = (w.constB ? double(w.m) * w.k * 2 * w.batch : stored) /
+                          prof.bandwidthFor(uint64_t(stored), t) +
+                      (aPacked + (w.constB ? 0 : bPacked)) * w.batch /
+                          prof.bandwidthFor(uint64_t(aPacked + bPacked), t);
+    double cBytes = double(w.m) * w.n * 4 * w.batch;
+    double cTime = 2 * cBytes / prof.bandwidthFor(uint64_t(cBytes), t);
+    double threads = std::min<double>(std::max<int64_t>(1, p.threads),
+                                      double(ceilDiv(mt, tm)));
+    double overhead = prof.callOverheadSeconds +
+                      (p.threads > 1 ? prof.forkJoinSeconds : 0) +
+                      2 * prof.allocationSeconds;
+    pred.seconds = (core + cTime) / threads + packTime + overhead;
+    pred.formula = "(partial overlap of tile products and tile loads + C) / "
+                   "threads + packing + overhead";
+    pred.add("tile products", productTime / threads,
+             formatv("{0:e2} TDPBF16PS at {1:f1} cycles each", products,
+                     productCycles(prof))
+                 .str(),
+             productTime < loadTime);
+    pred.add("tile loads", loadTime / threads,
+             formatv("{0} of A and B tiles", formatBytes(loadBytes)).str(),
+             loadTime <= productTime);
+    pred.add("C", cTime / threads,
+             formatv("{0} read and written", formatBytes(cBytes)).str());
+    pred.add("packing", packTime,
+             formatv("A{0} into {1} of tiles", w.constB ? "" : " and B",
+                     formatBytes(aPacked + (w.constB ? 0 : bPacked)))
+                 .str());
+    pred.add("overhead", overhead, "call, fork/join, packing buffers");
+    return pred;
+  }
+
+  Error verifyParams(const GemmWorkload &, const AmxGemmParams &p,
+                     const TargetDesc &,
+                     std::vector<std::string> &) const override {
+    if (p.tm * p.tn + p.tm + p.tn > kTileRegisters)
+      return configError(formatv("tm={0} tn={1} needs {2} tile registers "
+                                 "(tm*tn+tm+tn), AMX has {3}",
+                                 p.tm, p.tn, p.tm * p.tn + p.tm + p.tn,
+                                 kTileRegisters)
+                             .str());
+    return Error::success();
+  }
+
+  /// verify() gives no warning about vector lanes (the tiles have none).
+  bool warnsWideVectors() const override { return false; }
+
+  RegisterUse registerUse(const GemmWorkload &,
+                          const AmxGemmParams &) const override {
+    // Tile registers are checked by verifyParams; no vector registers.
+    return {0, "0 (tiles)"};
+  }
+
+  std::vector<Config> neighboursOf(const GemmWorkload &w, const Config &,
+                                   const AmxGemmParams &,
+                                   const TargetDesc &t) const override {
+    std::vector<Config> result;
+    for (const AmxGemmParams &q : searchSpaceOf(w, t))
+      result.push_back(q.toConfig());
+    return result;
+  }
+
+  std::vector<AmxGemmParams> searchSpaceOf(const GemmWorkload &,
+                                           const TargetDesc &) const override {
+    std::vector<AmxGemmParams> space;
+    for (int64_t tm = 1; tm <= 6; ++tm)
+      for (int64_t tn = 1; tn <= 6; ++tn)
+        if (tm * tn + tm + tn <= kTileRegisters) {
+          AmxGemmParams p;
+          p.tm = tm;
+          p.tn = tn;
+          space.push_back(p);
+        }
+    return space;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<AlgorithmModel> createAmxGemmModel() {
+  return std::make_unique<AmxGemmModel>();
+}
+
+} // namespace autoconfig
