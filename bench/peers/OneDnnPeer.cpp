@@ -1,6 +1,7 @@
 //===- OneDnnPeer.cpp - oneDNN: dnnl_sgemm and the convolution primitive --===//
 //
-// `onednn` is one peer for both kinds of workload: dnnl_sgemm for GEMM, the
+// `onednn` is one peer for both kinds of workload: dnnl_sgemm for an f32
+// GEMM (the matmul primitive for bf16, which dnnl_sgemm does not take), the
 // convolution primitive at its best for convolutions. `onednn_plain` times
 // the same convolution from the plain buffers, reorders included (see
 // OneDnnConv.cpp).
@@ -50,9 +51,13 @@ public:
   /// generated for is what tells them apart.
   std::string note() const override { return lastNote; }
 
+  bool takesElement(ElementKind) const override { return true; }
+
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload))
       return onednn::supportsConv(*conv, whyNot);
+    if (std::get<GemmWorkload>(workload).element == ElementKind::BF16)
+      return onednn::supportsMatmul(std::get<GemmWorkload>(workload), whyNot);
     if (std::get<GemmWorkload>(workload).element != ElementKind::F32) {
       whyNot = "dnnl_sgemm is f32 only";
       return false;
@@ -71,6 +76,11 @@ public:
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "cannot set oneDNN's thread count: "
                                      "libgomp is not loaded");
+    const auto &gemm = std::get<GemmWorkload>(workload);
+    if (gemm.element == ElementKind::BF16)
+      return onednn::prepareMatmul(gemm, buffers, threads,
+                                   onednn::WeightsMode::AsGiven, lastNote,
+                                   lastImplementation);
     lastImplementation = "dnnl_sgemm (" + onednn::versionAndIsa() + ")";
     lastNote = lastImplementation + ", " + threadsNote(threads);
     return prepareGemm(std::get<GemmWorkload>(workload), buffers);

@@ -69,8 +69,11 @@ public:
       bp = alloc(nt * kt * kTileElements, inType);
       packB(bp);
     }
-    Value ap = alloc(mt * kt * kTileElements, inType);
-    packA(ap);
+    // A's tiles are read in place (rows lda apart) with packA=0, which the
+    // check allows only where every tile is whole.
+    Value ap = p.packA ? alloc(mt * kt * kTileElements, inType) : ops.a;
+    if (p.packA)
+      packA(ap);
     // B's tiles in column blocks of nc (kept in L2 while every row block
     // passes over them).
     int64_t columnTiles =
@@ -92,7 +95,8 @@ public:
         memref::DeallocOp::create(kb.b(), scratch);
       });
     });
-    memref::DeallocOp::create(kb.b(), ap);
+    if (p.packA)
+      memref::DeallocOp::create(kb.b(), ap);
     if (packedHere)
       memref::DeallocOp::create(kb.b(), bp);
   }
@@ -214,6 +218,13 @@ private:
           SmallVector<Value> aTiles, bTiles;
           for (int64_t i = 0; i < tm; ++i) {
             Value tile = kb.add(kb.mul(kb.add(it0, i), kt), ktile);
+            if (!p.packA) {
+              aTiles.push_back(amx::TileLoadOp::create(
+                  kb.b(), inTile, ap,
+                  ValueRange{kb.mul(kb.add(it0, i), kTileRows),
+                             kb.mul(ktile, kTileCols)}));
+              continue;
+            }
             aTiles.push_back(amx::TileLoadOp::create(
                 kb.b(), inTile, ap, ValueRange{kb.mul(tile, kTileElements)},
                 stride));
@@ -290,6 +301,9 @@ LogicalResult checkAmxGemm(Operation *op, const GemmWorkload &w,
     return op->emitError("autoconfig: 'amx' takes bf16 inputs only");
   if (w.isDynamic())
     return op->emitError("autoconfig: 'amx' takes static sizes only");
+  if (!p.packA && !amxReadsAInPlace(w))
+    return op->emitError("autoconfig: 'amx' with packA=0 needs A untransposed "
+                         "with M a multiple of 16 and K of 32 (whole tiles)");
   if (p.tm * p.tn + p.tm + p.tn > 8)
     return op->emitError("autoconfig: 'amx' with tm=")
            << p.tm << " tn=" << p.tn << " needs " << p.tm * p.tn + p.tm + p.tn

@@ -64,10 +64,13 @@ protected:
     best.threads = 1;
     return {best,
             formatv("{0}x{1} block of C tiles ({2} of the {3} tile registers "
-                    "with its A and B tiles): the fastest predicted, each k "
-                    "step {4} tile products on {5} tile loads",
+                    "with its A and B tiles), B blocks of {4} columns, A {5}: "
+                    "the fastest predicted, each k step {6} tile products on "
+                    "{7} tile loads",
                     best.tm, best.tn, best.tm * best.tn + best.tm + best.tn,
-                    kTileRegisters, best.tm * best.tn, best.tm + best.tn)
+                    kTileRegisters, best.nc,
+                    best.packA ? "packed" : "read in place", best.tm * best.tn,
+                    best.tm + best.tn)
                 .str()};
   }
 
@@ -82,25 +85,36 @@ protected:
     int64_t tm = std::min(p.tm, mt), tn = std::min(p.tn, nt);
     double products = double(mt) * nt * kt * w.batch;
     double productTime = products * productCycles(prof) / hz;
-    // Tile loads: per block and k step, tm A tiles and tn B tiles. B's
-    // packed panels (all of them, for every row block) come from where
-    // they fit; a row block's A panel stays near (it is reused across the
-    // column blocks).
+    // Tile loads: per block and k step, tm A tiles and tn B tiles. Their
+    // working set is the B block every row block passes over and a row
+    // block's A panel.
     double aPacked = double(mt) * kt * kTileBytes,
            bPacked = double(nt) * kt * kTileBytes;
     double blocks = double(ceilDiv(mt, tm)) * ceilDiv(nt, tn) * w.batch;
     double loadBytes = blocks * kt * (tm + tn) * kTileBytes;
+    int64_t blockTiles = std::min<int64_t>(
+        nt, std::max<int64_t>(tn, p.nc / kTileCols / tn * tn));
+    double bBlock = double(blockTiles) * kt * kTileBytes;
     double loadTime =
         loadBytes /
-        prof.bandwidthFor(uint64_t(bPacked + tm * kt * kTileBytes), t);
-    double core = partialOverlap({productTime, loadTime});
-    // Packing: A and B read as stored (bf16) and written as tiles; C read
-    // and written (f32).
-    double stored = (double(w.m) * w.k + double(w.k) * w.n) * 2 * w.batch;
-    double packTime = (w.constB ? double(w.m) * w.k * 2 * w.batch : stored) /
-                          prof.bandwidthFor(uint64_t(stored), t) +
-                      (aPacked + (w.constB ? 0 : bPacked)) * w.batch /
-                          prof.bandwidthFor(uint64_t(aPacked + bPacked), t);
+        prof.bandwidthFor(uint64_t(bBlock + tm * kt * kTileBytes), t);
+    // A tile register is reloaded only once the products reading it are
+    // done: a block's loads and products do not overlap (this Xeon: 200-230
+    // cycles a 2x2 k step from L2, 78 of them products).
+    double core = productTime + loadTime;
+    // Packing: A (unless read in place) and B (unless constant, packed at
+    // compile time) read as stored and written as tiles; C read and written.
+    double aStored = double(w.m) * w.k * 2 * w.batch,
+           bStored = double(w.k) * w.n * 2 * w.batch;
+    // B is read 16 columns (32 bytes) of each row at a time, rows N apart:
+    // the row-strided stream calibration measured.
+    double packedBytes =
+        ((p.packA ? aPacked : 0) + (w.constB ? 0 : bPacked)) * w.batch;
+    double packTime =
+        (p.packA ? aStored : 0) / prof.bandwidthFor(uint64_t(aStored), t) +
+        (w.constB ? 0 : bStored) /
+            prof.panelBandwidthFor(uint64_t(bStored), t) +
+        packedBytes / prof.bandwidthFor(uint64_t(aPacked + bPacked), t);
     double cBytes = double(w.m) * w.n * 4 * w.batch;
     double cTime = 2 * cBytes / prof.bandwidthFor(uint64_t(cBytes), t);
     double threads = std::min<double>(std::max<int64_t>(1, p.threads),
@@ -109,29 +123,33 @@ protected:
                       (p.threads > 1 ? prof.forkJoinSeconds : 0) +
                       2 * prof.allocationSeconds;
     pred.seconds = (core + cTime) / threads + packTime + overhead;
-    pred.formula = "(partial overlap of tile products and tile loads + C) / "
-                   "threads + packing + overhead";
+    pred.formula =
+        "(tile products + tile loads + C) / threads + packing + overhead";
     pred.add("tile products", productTime / threads,
              formatv("{0:e2} TDPBF16PS at {1:f1} cycles each", products,
                      productCycles(prof))
-                 .str(),
-             productTime < loadTime);
+                 .str());
     pred.add("tile loads", loadTime / threads,
-             formatv("{0} of A and B tiles", formatBytes(loadBytes)).str(),
-             loadTime <= productTime);
+             formatv("{0} of A and B tiles (B block {1})",
+                     formatBytes(loadBytes), formatBytes(bBlock))
+                 .str());
     pred.add("C", cTime / threads,
              formatv("{0} read and written", formatBytes(cBytes)).str());
     pred.add("packing", packTime,
-             formatv("A{0} into {1} of tiles", w.constB ? "" : " and B",
-                     formatBytes(aPacked + (w.constB ? 0 : bPacked)))
+             formatv("{0} of tiles (A {1}, B {2})", formatBytes(packedBytes),
+                     p.packA ? "packed" : "read in place",
+                     w.constB ? "packed at compile time" : "packed")
                  .str());
     pred.add("overhead", overhead, "call, fork/join, packing buffers");
     return pred;
   }
 
-  Error verifyParams(const GemmWorkload &, const AmxGemmParams &p,
+  Error verifyParams(const GemmWorkload &w, const AmxGemmParams &p,
                      const TargetDesc &,
                      std::vector<std::string> &) const override {
+    if (!p.packA && !amxReadsAInPlace(w))
+      return configError("packA=0 needs A untransposed with M a multiple of "
+                         "16 and K of 32 (whole tiles)");
     if (p.tm * p.tn + p.tm + p.tn > kTileRegisters)
       return configError(formatv("tm={0} tn={1} needs {2} tile registers "
                                  "(tm*tn+tm+tn), AMX has {3}",
@@ -159,17 +177,23 @@ protected:
     return result;
   }
 
-  std::vector<AmxGemmParams> searchSpaceOf(const GemmWorkload &,
+  std::vector<AmxGemmParams> searchSpaceOf(const GemmWorkload &w,
                                            const TargetDesc &) const override {
     std::vector<AmxGemmParams> space;
     for (int64_t tm = 1; tm <= 6; ++tm)
       for (int64_t tn = 1; tn <= 6; ++tn)
-        if (tm * tn + tm + tn <= kTileRegisters) {
-          AmxGemmParams p;
-          p.tm = tm;
-          p.tn = tn;
-          space.push_back(p);
-        }
+        for (int64_t packA : {1, 0})
+          for (int64_t nc : {256, 512, 1024, 2048}) {
+            if (tm * tn + tm + tn > kTileRegisters ||
+                (!packA && !amxReadsAInPlace(w)) || nc % (kTileCols * tn) != 0)
+              continue;
+            AmxGemmParams p;
+            p.tm = tm;
+            p.tn = tn;
+            p.packA = packA;
+            p.nc = nc;
+            space.push_back(p);
+          }
     return space;
   }
 };

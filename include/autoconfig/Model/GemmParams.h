@@ -100,11 +100,20 @@ struct AmxGemmParams : DeclaredParams<AmxGemmParams> {
   /// Software prefetch of the A and B tiles this many k steps ahead (0:
   /// none).
   int64_t prefetch = 0;
+  /// Pack A into tiles (0: tile loads read A in place, rows lda apart; only
+  /// where amxReadsAInPlace).
+  int64_t packA = 1;
   /// Threads over the row blocks.
   int64_t threads = 1;
 
   static llvm::ArrayRef<ParamDecl<AmxGemmParams>> decls();
 };
+
+/// Whether the amx generator can load A's tiles from A itself: untransposed,
+/// and every tile whole (M a multiple of 16, K of 32).
+inline bool amxReadsAInPlace(const GemmWorkload &w) {
+  return !w.transA && w.m % 16 == 0 && w.k % 32 == 0;
+}
 
 /// How many consecutive k the blocked micro-kernel's multiply-add takes per
 /// lane, for inputs of `element` in vectors of `vl` f32 accumulators: 2 for
