@@ -76,14 +76,17 @@ llvm::Expected<PlainDescs> plainDescs(const GemmWorkload &w) {
     return dnnl_memory_desc_init_by_strides(&md, ndims, dims, type, strides);
   };
   PlainDescs d;
-  // bf16 inputs accumulate into an f32 C, as AutoConfig's kernel does.
-  dnnl_data_type_t input =
-      w.element == ElementKind::BF16 ? dnnl_bf16 : dnnl_f32;
+  // bf16 inputs accumulate into an f32 C, i8 (signed) into an s32 one, as
+  // AutoConfig's kernels do.
+  dnnl_data_type_t input = w.element == ElementKind::BF16 ? dnnl_bf16
+                           : w.element == ElementKind::I8 ? dnnl_s8
+                                                          : dnnl_f32;
+  dnnl_data_type_t output = w.element == ElementKind::I8 ? dnnl_s32 : dnnl_f32;
   dnnl_status_t s = describe(d.src, w.m, w.k, w.transA, input);
   if (s == dnnl_success)
     s = describe(d.weights, w.k, w.n, w.transB, input);
   if (s == dnnl_success)
-    s = describe(d.dst, w.m, w.n, false, dnnl_f32);
+    s = describe(d.dst, w.m, w.n, false, output);
   if (s != dnnl_success)
     return dnnlError("dnnl_memory_desc_init_by_strides", s);
   return d;

@@ -1,7 +1,8 @@
 //===- OneDnnPeer.cpp - oneDNN: dnnl_sgemm and the convolution primitive --===//
 //
 // `onednn` is one peer for both kinds of workload: dnnl_sgemm for an f32
-// GEMM (the matmul primitive for bf16, which dnnl_sgemm does not take), the
+// GEMM (the matmul primitive for bf16 and i8, which dnnl_sgemm does not
+// take), the
 // convolution primitive at its best for convolutions. `onednn_plain` times
 // the same convolution from the plain buffers, reorders included (see
 // OneDnnConv.cpp).
@@ -56,7 +57,8 @@ public:
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload))
       return onednn::supportsConv(*conv, whyNot);
-    if (std::get<GemmWorkload>(workload).element == ElementKind::BF16)
+    if (std::get<GemmWorkload>(workload).element == ElementKind::BF16 ||
+        std::get<GemmWorkload>(workload).element == ElementKind::I8)
       return onednn::supportsMatmul(std::get<GemmWorkload>(workload), whyNot);
     if (std::get<GemmWorkload>(workload).element != ElementKind::F32) {
       whyNot = "dnnl_sgemm is f32 only";
@@ -77,7 +79,7 @@ public:
                                      "cannot set oneDNN's thread count: "
                                      "libgomp is not loaded");
     const auto &gemm = std::get<GemmWorkload>(workload);
-    if (gemm.element == ElementKind::BF16)
+    if (gemm.element == ElementKind::BF16 || gemm.element == ElementKind::I8)
       return onednn::prepareMatmul(gemm, buffers, threads,
                                    onednn::WeightsMode::AsGiven, lastNote,
                                    lastImplementation);

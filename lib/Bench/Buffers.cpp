@@ -31,6 +31,17 @@ void AlignedBuffer::fillRandom(uint64_t seed) {
   }
 }
 
+void AlignedBuffer::fillRandomIntegers(uint64_t seed, int32_t lo, int32_t hi) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int32_t> dist(lo, hi);
+  for (size_t i = 0; i < count; ++i) {
+    if (elementBytes == 1)
+      as<int8_t>()[i] = int8_t(dist(rng));
+    else
+      as<int32_t>()[i] = dist(rng);
+  }
+}
+
 void AlignedBuffer::fillZero() { std::memset(data(), 0, bytes()); }
 
 void AlignedBuffer::copyFrom(const AlignedBuffer &other) {

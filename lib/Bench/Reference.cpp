@@ -42,7 +42,14 @@ WorkloadBuffers makeBuffers(const Workload &workload, uint64_t seed) {
                               ? workloadElement(workload)
                               : workloadOutputElement(workload);
     AlignedBuffer buffer(count, elementBits(element) / 8);
-    buffer.fillRandom(seed + i);
+    // Integers over the whole i8 range (an i32 C small enough that the sums
+    // stay exact in the f64 reference).
+    if (element == ElementKind::I8)
+      buffer.fillRandomIntegers(seed + i, -128, 127);
+    else if (element == ElementKind::I32)
+      buffer.fillRandomIntegers(seed + i, -1000, 1000);
+    else
+      buffer.fillRandom(seed + i);
     buffers.operands.push_back(std::move(buffer));
   }
   buffers.output = shapes.size() - 1;
@@ -165,6 +172,8 @@ ReferenceResult computeReference(const Workload &workload,
       convReference<double>(*conv, initial, result);
     else if (conv->element == ElementKind::BF16)
       convReference<BFloat16, float>(*conv, initial, result);
+    else if (conv->element == ElementKind::I8)
+      convReference<int8_t, int32_t>(*conv, initial, result);
     else
       convReference<float>(*conv, initial, result);
     return result;
@@ -174,12 +183,17 @@ ReferenceResult computeReference(const Workload &workload,
     gemmReference<double>(w, initial, result);
   else if (w.element == ElementKind::BF16)
     gemmReference<BFloat16, float>(w, initial, result);
+  else if (w.element == ElementKind::I8)
+    gemmReference<int8_t, int32_t>(w, initial, result);
   else
     gemmReference<float>(w, initial, result);
   return result;
 }
 
 double toleranceFor(const Workload &workload) {
+  // Integer products and sums are exact (i32 holds them: |sum| < 2^14 K).
+  if (isIntegerElement(workloadOutputElement(workload)))
+    return 0;
   // The unit roundoff of the accumulation: bf16 inputs are exact in the
   // reference (it reads the same rounded values), their products exact in
   // f32, and the sums rounded in f32 (Intel SDM, VDPBF16PS).
@@ -199,10 +213,13 @@ Comparison compareToReference(const Workload &workload,
                               const ReferenceResult &reference) {
   Comparison cmp;
   cmp.tolerance = toleranceFor(workload);
-  bool f64 = workloadOutputElement(workload) == ElementKind::F64;
+  ElementKind out = workloadOutputElement(workload);
+  bool f64 = out == ElementKind::F64, i32 = out == ElementKind::I32;
   bool finite = true;
   for (size_t i = 0; i < reference.values.size(); ++i) {
-    double got = f64 ? at<double>(output, i) : at<float>(output, i);
+    double got = f64   ? at<double>(output, i)
+                 : i32 ? at<int32_t>(output, i)
+                       : at<float>(output, i);
     if (!std::isfinite(got)) {
       finite = false;
       cmp.maxRelativeError = INFINITY;

@@ -84,7 +84,7 @@ Expected<GemmWorkload> parseGemmSpec(StringRef spec) {
     std::optional<ElementKind> element = parseElementKind(type);
     if (!element)
       return specError(spec, "unsupported element type '" + type +
-                                 "' (supported: f32, f64, bf16)");
+                                 "' (supported: f32, f64, bf16, i8)");
     w.element = *element;
   }
   w.setDenseStrides();

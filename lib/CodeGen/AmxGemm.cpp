@@ -44,10 +44,10 @@ using namespace mlir;
 namespace autoconfig {
 namespace {
 
-/// Rows and bf16 columns of a packed tile; a C tile is kTileRows x kCTileCols
+/// Rows of a tile (of 64 bytes each: 32 bf16 or 64 i8 of A, 16 columns of
+/// B's k groups); a C tile is kTileRows x kCTileCols
 /// f32.
-constexpr int64_t kTileRows = 16, kTileCols = 32, kCTileCols = 16;
-constexpr int64_t kTileElements = kTileRows * kTileCols;
+constexpr int64_t kTileRows = 16, kCTileCols = 16, kTileRowBytes = 64;
 
 class AmxGemmEmitter
     : public KernelEmitterBase<GemmOperands, GemmWorkload, AmxGemmParams> {
@@ -56,22 +56,27 @@ public:
                  const GemmWorkload &w, const AmxGemmParams &p)
       : KernelEmitterBase(kb, ops, w, p), a(ops.a, w.transA),
         b(ops.b, w.transB) {
+    inType = cast<MemRefType>(ops.a.getType()).getElementType();
+    ebytes = inType.getIntOrFloatBitWidth() / 8;
+    // A tile row is 64 bytes of k; a B tile row 16 columns of g k each.
+    tileK = kTileRowBytes / ebytes;
+    g = 4 / ebytes;
+    tileElements = kTileRows * tileK;
     mt = ceilDiv(w.m, kTileRows);
     nt = ceilDiv(w.n, kCTileCols);
-    kt = ceilDiv(w.k, kTileCols);
-    inType = cast<MemRefType>(ops.a.getType()).getElementType();
+    kt = ceilDiv(w.k, tileK);
   }
 
   void emit() {
     Value bp = prepackedB();
     bool packedHere = !bp;
     if (packedHere) {
-      bp = alloc(nt * kt * kTileElements, inType);
+      bp = alloc(nt * kt * tileElements, inType);
       packB(bp);
     }
     // A's tiles are read in place (rows lda apart) with packA=0, which the
     // check allows only where every tile is whole.
-    Value ap = p.packA ? alloc(mt * kt * kTileElements, inType) : ops.a;
+    Value ap = p.packA ? alloc(mt * kt * tileElements, inType) : ops.a;
     if (p.packA)
       packA(ap);
     // B's tiles in column blocks of nc (kept in L2 while every row block
@@ -132,25 +137,34 @@ private:
   Value prepackedB() {
     std::optional<ConstantBytes> bytes = constantBytes(ops.b);
     if (!bytes || bytes->splat ||
-        bytes->data.size() != size_t(w.k * w.n) * sizeof(uint16_t))
+        bytes->data.size() != size_t(w.k * w.n) * ebytes)
       return {};
-    std::vector<char> packed(size_t(nt * kt * kTileElements) * 2, 0);
+    std::vector<char> packed(size_t(nt * kt * tileElements) * ebytes, 0);
     for (int64_t k = 0; k < w.k; ++k)
       for (int64_t n = 0; n < w.n; ++n) {
-        int64_t tile = (n / kCTileCols) * kt + k / kTileCols;
-        int64_t to = tile * kTileElements + (k % kTileCols) / 2 * kTileCols +
-                     (n % kCTileCols) * 2 + k % 2;
+        int64_t tile = (n / kCTileCols) * kt + k / tileK;
+        int64_t to = tile * tileElements + (k % tileK) / g * tileK +
+                     (n % kCTileCols) * g + k % g;
         int64_t from = w.transB ? n * w.k + k : k * w.n + n;
-        std::memcpy(&packed[size_t(to) * 2], &bytes->data[size_t(from) * 2], 2);
+        std::memcpy(&packed[size_t(to) * ebytes],
+                    &bytes->data[size_t(from) * ebytes], ebytes);
       }
     return createConstantBufferFromBytes(
-        kb.b(), kb.b().getLoc(), "__autoconfig_amx_b",
-        {nt * kt * kTileElements}, inType, packed);
+        kb.b(), kb.b().getLoc(), "__autoconfig_amx_b", {nt * kt * tileElements},
+        inType, packed);
   }
 
-  /// Interleaves two vectors lane by lane (x0 y0 x1 y1 ...).
-  Value interleave(Value x, Value y) {
-    return vector::InterleaveOp::create(kb.b(), x, y);
+  /// Interleaves g vectors lane by lane: lane j*g + i of the result is lane
+  /// j of rows[i] (rows g/2 apart first: r0 r2, r1 r3, then those).
+  Value interleaveRows(ArrayRef<Value> rows) {
+    if (rows.size() == 1)
+      return rows.front();
+    size_t half = rows.size() / 2;
+    SmallVector<Value> pairs;
+    for (size_t i = 0; i < half; ++i)
+      pairs.push_back(
+          vector::InterleaveOp::create(kb.b(), rows[i], rows[i + half]));
+    return interleaveRows(pairs);
   }
 
   /// Calls body(index, live) for [0, total) in steps of `step`: the whole
@@ -163,41 +177,41 @@ private:
       body(kb.index(whole), total % step);
   }
 
-  /// Bp[jt][kt]: row p holds the k pair (2p, 2p+1) of 16 columns,
-  /// interleaved; rows of B are read as vectors along N.
+  /// Bp[jt][kt]: row p holds the k group (g p .. g p + g - 1) of 16
+  /// columns, interleaved; rows of B are read as vectors along N.
   void packB(Value bp) {
-    forSteps(w.k, kTileCols, [&](Value ktile, int64_t kLive) {
-      Value k0 = kb.mul(ktile, kTileCols);
+    forSteps(w.k, tileK, [&](Value ktile, int64_t kLive) {
+      Value k0 = kb.mul(ktile, tileK);
       forSteps(w.n, kCTileCols, [&](Value jtile, int64_t nLive) {
         Value col = kb.mul(jtile, kCTileCols);
-        Value tile = kb.mul(kb.add(kb.mul(jtile, kt), ktile), kTileElements);
-        for (int64_t pair = 0; pair < kTileRows; ++pair) {
-          SmallVector<Value, 2> rows;
-          for (int64_t q = 0; q < 2; ++q) {
-            int64_t k = 2 * pair + q;
+        Value tile = kb.mul(kb.add(kb.mul(jtile, kt), ktile), tileElements);
+        for (int64_t group = 0; group < kTileRows; ++group) {
+          SmallVector<Value, 4> rows;
+          for (int64_t q = 0; q < g; ++q) {
+            int64_t k = g * group + q;
             rows.push_back(
                 k < kLive ? b.vector(kb, kb.add(k0, k), col, kCTileCols, nLive)
                           : kb.zeroVector(kCTileCols, inType));
           }
-          kb.storeVector(interleave(rows[0], rows[1]), bp,
-                         {kb.add(tile, pair * kTileCols)}, kTileCols);
+          kb.storeVector(interleaveRows(rows), bp,
+                         {kb.add(tile, group * tileK)}, tileK);
         }
       });
     });
   }
 
-  /// Ap[it][kt]: row r holds A's row 16 it + r, 32 k; rows past M are zero.
+  /// Ap[it][kt]: row r holds A's row 16 it + r, 64 bytes of k; rows past M
+  /// are zero.
   void packA(Value ap) {
     forSteps(w.m, kTileRows, [&](Value itile, int64_t mLive) {
       Value row0 = kb.mul(itile, kTileRows);
-      forSteps(w.k, kTileCols, [&](Value ktile, int64_t kLive) {
-        Value k0 = kb.mul(ktile, kTileCols);
-        Value tile = kb.mul(kb.add(kb.mul(itile, kt), ktile), kTileElements);
+      forSteps(w.k, tileK, [&](Value ktile, int64_t kLive) {
+        Value k0 = kb.mul(ktile, tileK);
+        Value tile = kb.mul(kb.add(kb.mul(itile, kt), ktile), tileElements);
         for (int64_t r = 0; r < kTileRows; ++r) {
-          Value x = r < mLive
-                        ? a.vector(kb, kb.add(row0, r), k0, kTileCols, kLive)
-                        : kb.zeroVector(kTileCols, inType);
-          kb.storeVector(x, ap, {kb.add(tile, r * kTileCols)}, kTileCols);
+          Value x = r < mLive ? a.vector(kb, kb.add(row0, r), k0, tileK, kLive)
+                              : kb.zeroVector(tileK, inType);
+          kb.storeVector(x, ap, {kb.add(tile, r * tileK)}, tileK);
         }
       });
     });
@@ -205,13 +219,13 @@ private:
 
   void emitBlock(Value ap, Value bp, Value scratch, Value it0, int64_t tm,
                  Value jt0, int64_t tn) {
-    auto inTile = amx::TileType::get({kTileRows, kTileCols}, inType);
+    auto inTile = amx::TileType::get({kTileRows, tileK}, inType);
     auto accTile =
         amx::TileType::get({kTileRows, kCTileCols}, kb.elementType());
     SmallVector<Value> init;
     for (int64_t i = 0; i < tm * tn; ++i)
       init.push_back(amx::TileZeroOp::create(kb.b(), accTile));
-    Value stride = kb.index(kTileCols);
+    Value stride = kb.index(tileK);
     SmallVector<Value> acc = kb.forWithValues(
         kb.index(0), kb.index(kt), 1, init,
         [&](Value ktile, ValueRange carried) {
@@ -222,17 +236,17 @@ private:
               aTiles.push_back(amx::TileLoadOp::create(
                   kb.b(), inTile, ap,
                   ValueRange{kb.mul(kb.add(it0, i), kTileRows),
-                             kb.mul(ktile, kTileCols)}));
+                             kb.mul(ktile, tileK)}));
               continue;
             }
             aTiles.push_back(amx::TileLoadOp::create(
-                kb.b(), inTile, ap, ValueRange{kb.mul(tile, kTileElements)},
+                kb.b(), inTile, ap, ValueRange{kb.mul(tile, tileElements)},
                 stride));
           }
           for (int64_t j = 0; j < tn; ++j) {
             Value tile = kb.add(kb.mul(kb.add(jt0, j), kt), ktile);
             bTiles.push_back(amx::TileLoadOp::create(
-                kb.b(), inTile, bp, ValueRange{kb.mul(tile, kTileElements)},
+                kb.b(), inTile, bp, ValueRange{kb.mul(tile, tileElements)},
                 stride));
           }
           // The tiles `prefetch` k steps ahead, line by line into L1: a tile
@@ -241,8 +255,9 @@ private:
           if (p.prefetch > 0) {
             Value ahead = kb.add(ktile, p.prefetch);
             auto prefetchTile = [&](Value buffer, Value tile) {
-              Value at = kb.mul(tile, kTileElements);
-              for (int64_t line = 0; line < kTileElements; line += 32)
+              Value at = kb.mul(tile, tileElements);
+              for (int64_t line = 0; line < tileElements;
+                   line += kTileRowBytes / ebytes)
                 memref::PrefetchOp::create(kb.b(), buffer,
                                            ValueRange{kb.add(at, line)},
                                            /*isWrite=*/false,
@@ -257,8 +272,13 @@ private:
           SmallVector<Value> next;
           for (int64_t i = 0; i < tm; ++i)
             for (int64_t j = 0; j < tn; ++j)
-              next.push_back(amx::TileMulFOp::create(
-                  kb.b(), accTile, aTiles[i], bTiles[j], carried[i * tn + j]));
+              next.push_back(isa<IntegerType>(inType)
+                                 ? Value(amx::TileMulIOp::create(
+                                       kb.b(), accTile, aTiles[i], bTiles[j],
+                                       carried[i * tn + j]))
+                                 : Value(amx::TileMulFOp::create(
+                                       kb.b(), accTile, aTiles[i], bTiles[j],
+                                       carried[i * tn + j])));
           return next;
         });
     for (int64_t i = 0; i < tm; ++i)
@@ -282,7 +302,9 @@ private:
                                 kCTileCols);
       SmallVector<Value> at = {kb.add(row0, r), col0};
       Value old = kb.loadVectorMasked(ops.c, at, kCTileCols, mask);
-      Value total = kb.addf(old, sum);
+      Value total = isa<IntegerType>(getElementTypeOrSelf(old.getType()))
+                        ? Value(arith::AddIOp::create(kb.b(), old, sum))
+                        : kb.addf(old, sum);
       if (ops.epilogue)
         ops.epilogue->storeMasked(kb, total, at, mask);
       else
@@ -293,12 +315,15 @@ private:
   MemRefMatrixSource a, b;
   int64_t mt, nt, kt;
   Type inType;
+  /// Bytes of an input element, k per A tile row, k per B group, elements
+  /// of a tile.
+  int64_t ebytes, tileK, g, tileElements;
 };
 
 LogicalResult checkAmxGemm(Operation *op, const GemmWorkload &w,
                            const AmxGemmParams &p) {
-  if (w.element != ElementKind::BF16)
-    return op->emitError("autoconfig: 'amx' takes bf16 inputs only");
+  if (w.element != ElementKind::BF16 && w.element != ElementKind::I8)
+    return op->emitError("autoconfig: 'amx' takes bf16 or i8 inputs only");
   if (w.isDynamic())
     return op->emitError("autoconfig: 'amx' takes static sizes only");
   if (!p.packA && !amxReadsAInPlace(w))
@@ -313,7 +338,12 @@ LogicalResult checkAmxGemm(Operation *op, const GemmWorkload &w,
 
 } // namespace
 
+/// The fused epilogues compute in f32: an i32 C keeps its own op.
+bool fusesAmxEpilogue(const GemmWorkload &w, const AmxGemmParams &) {
+  return w.element != ElementKind::I8;
+}
+
 constinit const GeneratorFn generateAmxGemm =
-    generatorEntry<emitWith<AmxGemmEmitter>, checkAmxGemm>;
+    generatorEntry<emitWith<AmxGemmEmitter>, checkAmxGemm, fusesAmxEpilogue>;
 
 } // namespace autoconfig

@@ -133,7 +133,10 @@ public:
   bool takesDynamicSizes() const override { return true; }
   /// bf16 from packed panels (vdpbf16ps where the target has it, else
   /// widened to f32).
-  bool takesElement(ElementKind) const override { return true; }
+  bool takesElement(ElementKind element) const override {
+    return element == ElementKind::F32 || element == ElementKind::F64 ||
+           element == ElementKind::BF16;
+  }
 
 protected:
   DerivedParams deriveFor(const GemmWorkload &w,

@@ -114,15 +114,15 @@ static std::string convKernelText(const ConvWorkload &w) {
     std::string tv = formatv("memref<{0}, strided<[{1}], offset: {2}>>", shape,
                              joinInts(strides), offset)
                          .str();
-    body +=
-        formatv("  %p = memref.alloc() {{alignment = 64 : i64} : {0}\n"
-                "  %zero = arith.constant 0.0 : {1}\n"
-                "  linalg.fill ins(%zero : {1}) outs(%p : {0})\n"
-                "  %sv = memref.subview %p[{2}] [{3}] [{4}] : {0} to {5}\n"
-                "  memref.copy %x, %sv : {6} to {5}\n",
-                tp, el, joinInts(offsets), joinInts(shapes[0]),
-                joinInts(std::vector<int64_t>(paddedShape.size(), 1)), tv, tx)
-            .str();
+    body += formatv("  %p = memref.alloc() {{alignment = 64 : i64} : {0}\n"
+                    "  %zero = arith.constant {7} : {1}\n"
+                    "  linalg.fill ins(%zero : {1}) outs(%p : {0})\n"
+                    "  %sv = memref.subview %p[{2}] [{3}] [{4}] : {0} to {5}\n"
+                    "  memref.copy %x, %sv : {6} to {5}\n",
+                    tp, el, joinInts(offsets), joinInts(shapes[0]),
+                    joinInts(std::vector<int64_t>(paddedShape.size(), 1)), tv,
+                    tx, isIntegerElement(w.element) ? "0" : "0.0")
+                .str();
     input = "%p";
     inputType = tp;
   }

@@ -66,18 +66,22 @@ LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> operands,
                           : std::to_string(elements))
              << " elements, more than the supported 2^31-1";
     Type elementType = shaped.getElementType();
-    if (!elementType.isF32() && !elementType.isF64() && !elementType.isBF16())
+    if (!elementType.isF32() && !elementType.isF64() && !elementType.isBF16() &&
+        !elementType.isSignlessInteger(8) && !elementType.isSignlessInteger(32))
       return op->emitError("autoconfig: unsupported element type ")
              << elementType << " in operand " << name
-             << " (supported: f32, f64, bf16 inputs with an f32 output)";
+             << " (supported: f32, f64, bf16 inputs with an f32 output, i8 "
+                "inputs with an i32 output)";
     if (common && common != elementType)
       return op->emitError("autoconfig: mixed element types (")
              << common << " and " << elementType << ") are not supported";
     common = elementType;
   }
-  element = common.isF64()    ? ElementKind::F64
-            : common.isBF16() ? ElementKind::BF16
-                              : ElementKind::F32;
+  element = common.isF64()                 ? ElementKind::F64
+            : common.isBF16()              ? ElementKind::BF16
+            : common.isSignlessInteger(8)  ? ElementKind::I8
+            : common.isSignlessInteger(32) ? ElementKind::I32
+                                           : ElementKind::F32;
   return success();
 }
 
@@ -89,13 +93,13 @@ LogicalResult checkOperandTypes(Operation *op, ArrayRef<Value> inputs,
   if (failed(checkOperandTypes(op, inputs, inputNames, in, allowDynamic)) ||
       failed(checkOperandTypes(op, {output}, {outputName}, out, allowDynamic)))
     return failure();
-  // bf16 inputs accumulate in f32 (vdpbf16ps, bfdot); a bf16 output would
-  // round every partial sum.
-  if (out != outputElement(in))
+  // bf16 inputs accumulate in f32 (vdpbf16ps, bfdot), i8 in i32 (vpdpbusd,
+  // AMX); a bf16 output would round every partial sum.
+  if (in == ElementKind::I32 || out != outputElement(in))
     return op->emitError("autoconfig: ")
            << elementName(in) << " inputs and an output of " << elementName(out)
-           << " are not supported (supported: one type for all, or bf16 "
-              "inputs with an f32 output)";
+           << " are not supported (supported: f32 or f64 throughout, bf16 "
+              "inputs with an f32 output, i8 inputs with an i32 output)";
   element = in;
   return success();
 }

@@ -62,6 +62,13 @@ FailureOr<GemmWorkload> extractGemm(linalg::LinalgOp op) {
   if (failed(checkOperandTypes(raw, {a, b}, {"A", "B"}, c, "C", w.element,
                                /*allowDynamic=*/true)))
     return failure();
+  // i8 is read as signed (the matmul's default cast, arith.extsi): an
+  // unsigned one would take other products.
+  if (auto castFn = raw->getAttrOfType<linalg::TypeFnAttr>("cast");
+      castFn && castFn.getValue() == linalg::TypeFn::cast_unsigned &&
+      w.element == ElementKind::I8)
+    return raw->emitError("autoconfig: unsigned i8 (cast_unsigned) is not "
+                          "supported; i8 inputs are signed");
   auto aType = cast<ShapedType>(a.getType());
   auto bType = cast<ShapedType>(b.getType());
   auto cType = cast<ShapedType>(c.getType());

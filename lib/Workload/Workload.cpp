@@ -14,7 +14,10 @@ unsigned elementBits(ElementKind kind) {
     return 64;
   case ElementKind::BF16:
     return 16;
+  case ElementKind::I8:
+    return 8;
   case ElementKind::F32:
+  case ElementKind::I32:
     break;
   }
   return 32;
@@ -26,6 +29,10 @@ const char *elementName(ElementKind kind) {
     return "f64";
   case ElementKind::BF16:
     return "bf16";
+  case ElementKind::I8:
+    return "i8";
+  case ElementKind::I32:
+    return "i32";
   case ElementKind::F32:
     break;
   }
@@ -34,7 +41,7 @@ const char *elementName(ElementKind kind) {
 
 std::optional<ElementKind> parseElementKind(StringRef name) {
   for (ElementKind kind :
-       {ElementKind::F32, ElementKind::F64, ElementKind::BF16})
+       {ElementKind::F32, ElementKind::F64, ElementKind::BF16, ElementKind::I8})
     if (name == elementName(kind))
       return kind;
   return std::nullopt;

@@ -284,6 +284,19 @@ std::vector<GemmCase> allCases() {
     add("host", 1, 100, 70, 45, false, bf16, config);
   }
   add("host", 3, 17, 33, 40, false, bf16, "amx tm=2 tn=2 nc=512");
+  // i8 inputs, i32 C, exact: AMX tiles of 64 k (k groups of 4), A in place
+  // where every tile is whole; the model's decision (loops without AMX).
+  const ElementKind i8 = ElementKind::I8;
+  for (const char *config :
+       {"amx tm=2 tn=2 nc=32", "amx tm=1 tn=3 nc=48 prefetch=1"}) {
+    add("host", 1, 13, 35, 17, false, i8, config);
+    add("host", 1, 33, 97, 130, true, i8, config);
+    add("host", 1, 1, 1, 1, false, i8, config);
+  }
+  add("host", 1, 64, 48, 128, false, i8, "amx tm=2 tn=2 nc=32 packA=0");
+  add("host", 1, 64, 48, 128, false, bf16, "amx tm=2 tn=2 nc=32 packA=0");
+  for (const auto &[m, n, k] : randomShapes(3, 47))
+    add("host", 1, m, n, k, false, i8, "");
   for (const auto &[m, n, k] : randomShapes(4, 43))
     add("host", 1, m, n, k, false, bf16, "");
   add("host", 1, 128, 128, 128, false, bf16, "");

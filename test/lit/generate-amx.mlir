@@ -18,10 +18,26 @@
 // CHECK:         vector.maskedstore
 // CHECK:         return
 
+// i8 inputs, i32 C: tiles of 16 x 64 i8, tile_muli (TDPBSSD), integer adds
+// into C.
+// CHECK-LABEL: func.func @amx_i8(
+// CHECK-DAG:     memref.alloc() {alignment = 64 : i64} : memref<1024xi8>
+// CHECK:         amx.tile_zero : !amx.tile<16x16xi32>
+// CHECK:         amx.tile_load {{.*}} into !amx.tile<16x64xi8>
+// CHECK:         amx.tile_muli {{.*}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
+// CHECK:         arith.addi {{.*}} : vector<16xi32>
+// CHECK:         return
+
 // NO-AMX: error: autoconfig: algorithm 'amx' does not apply: the target has no AMX-BF16 tiles
 
 func.func @amx(%A: memref<19x17xbf16>, %B: memref<17x40xbf16>, %C: memref<19x40xf32>) {
   linalg.matmul {autoconfig.config = "amx tm=2 tn=2 nc=32"}
     ins(%A, %B : memref<19x17xbf16>, memref<17x40xbf16>) outs(%C : memref<19x40xf32>)
+  return
+}
+
+func.func @amx_i8(%A: memref<16x64xi8>, %B: memref<64x16xi8>, %C: memref<16x16xi32>) {
+  linalg.matmul {autoconfig.config = "amx tm=1 tn=1 nc=16"}
+    ins(%A, %B : memref<16x64xi8>, memref<64x16xi8>) outs(%C : memref<16x16xi32>)
   return
 }

@@ -38,6 +38,7 @@ const Sizes kSizes[] = {
     // bf16 inputs (f32 C): blocked's dot products, AMX tiles.
     {"64,64,64,bf16", "128,64,64,bf16", ""},
     {"255,257,253,bf16", "510,257,253,bf16", ""},
+    {"96,64,128,i8", "192,64,128,i8", ""},
     // B transposed (K contiguous in both operands), as "dot" needs.
     {"96,80,256,bt", "192,80,256,bt", ""},
     {"1,4096,1024,bt", "2,4096,1024,bt", ""},

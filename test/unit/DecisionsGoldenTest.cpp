@@ -54,15 +54,17 @@ std::vector<std::pair<std::string, Workload>> suiteWorkloads() {
     for (Workload &w : *suite)
       all.push_back({file.starts_with("conv") ? layout.str() : "", w});
   }
-  // The GEMM suite again with bf16 inputs: blocked's dot products or AMX.
+  // The GEMM suite again with bf16 inputs (blocked's dot products or AMX)
+  // and with i8 (AMX, else loops).
   size_t f32 = all.size();
-  for (size_t i = 0; i < f32; ++i)
-    if (auto *gemm = std::get_if<GemmWorkload>(&all[i].second)) {
-      GemmWorkload bf16 = *gemm;
-      bf16.element = ElementKind::BF16;
-      bf16.name += "_bf16";
-      all.push_back({"", bf16});
-    }
+  for (ElementKind element : {ElementKind::BF16, ElementKind::I8})
+    for (size_t i = 0; i < f32; ++i)
+      if (auto *gemm = std::get_if<GemmWorkload>(&all[i].second)) {
+        GemmWorkload copy = *gemm;
+        copy.element = element;
+        copy.name += std::string("_") + elementName(element);
+        all.push_back({"", copy});
+      }
   return all;
 }
 

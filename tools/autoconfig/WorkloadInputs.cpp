@@ -16,7 +16,7 @@ using namespace llvm;
 namespace autoconfig::cli {
 
 static cl::list<std::string> gemmSpecs(
-    "gemm", cl::desc("GEMM workload M,N,K[,f32|f64|bf16] (repeatable)"),
+    "gemm", cl::desc("GEMM workload M,N,K[,f32|f64|bf16|i8] (repeatable)"),
     cl::value_desc("M,N,K"), cl::sub(benchCommand()), cl::sub(tuneCommand()));
 static cl::list<std::string> convSpecs(
     "conv",
@@ -36,7 +36,7 @@ static cl::list<std::string>
 static cl::opt<std::string> elementType(
     "dtype",
     cl::desc("Element type of every --gemm, --conv and --suite workload: "
-             "f32, f64 or bf16 (bf16 inputs, f32 output)"),
+             "f32, f64, bf16 (f32 output) or i8 (signed, i32 output)"),
     cl::value_desc("type"), cl::sub(benchCommand()), cl::sub(tuneCommand()));
 
 /// A matmul of `path` at the sizes --shapes gives its function's arguments
@@ -116,7 +116,7 @@ bool collectWorkloads(std::vector<Workload> &out, const char *purpose) {
     element = parseElementKind(elementType);
     if (!element)
       return fail("--dtype: unsupported element type '" + elementType +
-                  "' (supported: f32, f64, bf16)"),
+                  "' (supported: f32, f64, bf16, i8)"),
              false;
   }
   if (!inputFile.empty() && !workloadsFromFile(inputFile, out, purpose))

@@ -37,6 +37,9 @@ public:
   /// Uniform values in [-1, 1) from a fixed seed (reproducible runs); a
   /// bf16 buffer holds them rounded to bf16.
   void fillRandom(uint64_t seed);
+  /// Uniform integers in [lo, hi] from a fixed seed, as int8 (1-byte
+  /// elements) or int32 (4-byte elements).
+  void fillRandomIntegers(uint64_t seed, int32_t lo, int32_t hi);
   void fillZero();
   void copyFrom(const AlignedBuffer &other);
 

@@ -38,7 +38,7 @@ public:
   /// Whether the peer takes inputs of this element type (f32 and f64 unless
   /// it says otherwise; it may still refuse f64 in supports()).
   virtual bool takesElement(ElementKind element) const {
-    return element != ElementKind::BF16;
+    return element == ElementKind::F32 || element == ElementKind::F64;
   }
   /// takesElement() and supports() together: what the runner asks.
   bool accepts(const Workload &workload, std::string &whyNot) const {

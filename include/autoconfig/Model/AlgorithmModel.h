@@ -47,9 +47,10 @@ public:
   virtual bool takesDynamicSizes() const { return false; }
 
   /// Whether the generator takes inputs of this element type (every one
-  /// takes f32 and f64; bf16 needs its packed layouts and dot products).
+  /// takes f32 and f64; bf16 and i8 need their packed layouts and dot
+  /// products).
   virtual bool takesElement(ElementKind element) const {
-    return element != ElementKind::BF16;
+    return element == ElementKind::F32 || element == ElementKind::F64;
   }
 
   /// Whether the algorithm can compute this workload on this target; when it

@@ -110,9 +110,10 @@ struct AmxGemmParams : DeclaredParams<AmxGemmParams> {
 };
 
 /// Whether the amx generator can load A's tiles from A itself: untransposed,
-/// and every tile whole (M a multiple of 16, K of 32).
+/// and every tile whole (M a multiple of 16, K of 64 bytes: 32 bf16, 64 i8).
 inline bool amxReadsAInPlace(const GemmWorkload &w) {
-  return !w.transA && w.m % 16 == 0 && w.k % 32 == 0;
+  int64_t tileK = 64 / (elementBits(w.element) / 8);
+  return !w.transA && w.m % 16 == 0 && w.k % tileK == 0;
 }
 
 /// How many consecutive k the blocked micro-kernel's multiply-add takes per

@@ -14,16 +14,23 @@
 namespace autoconfig {
 
 /// The element type of a workload's inputs. bf16 inputs accumulate, and are
-/// written, in f32 (outputElement).
-enum class ElementKind { F32, F64, BF16 };
+/// written, in f32; i8 (signed) inputs in i32 (outputElement). I32 is an
+/// output type only.
+enum class ElementKind { F32, F64, BF16, I8, I32 };
 
 unsigned elementBits(ElementKind kind);
 const char *elementName(ElementKind kind);
-/// The element of "f32", "f64" or "bf16".
+/// The input element of "f32", "f64", "bf16" or "i8".
 std::optional<ElementKind> parseElementKind(llvm::StringRef name);
 /// The element type of the output of a workload whose inputs are `input`.
 inline ElementKind outputElement(ElementKind input) {
-  return input == ElementKind::BF16 ? ElementKind::F32 : input;
+  if (input == ElementKind::BF16)
+    return ElementKind::F32;
+  return input == ElementKind::I8 ? ElementKind::I32 : input;
+}
+/// Integer elements: exact accumulation, no rounding.
+inline bool isIntegerElement(ElementKind kind) {
+  return kind == ElementKind::I8 || kind == ElementKind::I32;
 }
 
 /// A size known only at run time: the range it may take there.
