@@ -581,6 +581,13 @@ protected:
                 vectorFmas, v.fmaPerSecond, p.mr, p.nr, p.mr * (p.nr / p.vl),
                 needed)
             .str();
+    if (g > 1)
+      fmaDetail += formatv(", as {0:e2} VDPBF16PS on k pairs at {1:f2}x an "
+                           "FMA's time each",
+                           vectorFmas / g, perKScale * g)
+                       .str();
+    else if (w.element == ElementKind::BF16)
+      fmaDetail += ", bf16 widened to f32 (no AVX512-BF16 here)";
     pred.add("compute", coreTime / parallel, fmaDetail,
              /*overlapped=*/coreTime < streamTime);
     pred.add(
