@@ -25,20 +25,22 @@ size_t BufferShape::elements() const {
   return n;
 }
 
-/// The shape of a dense f32/f64 memref: static sizes as they are, dynamic
+/// The shape of a dense f32/f64/bf16 memref: static sizes as they are, dynamic
 /// ones from `given` (an argument's run-time shape), or left -1 when
 /// `dynamicAllowed` (a result, whose sizes come back in its descriptor).
 static Expected<BufferShape> shapeOf(mlir::Type type, StringRef what,
                                      const std::vector<int64_t> *given,
                                      bool dynamicAllowed) {
   auto memref = dyn_cast<MemRefType>(type);
+  // bf16 buffers hold 2-byte elements, which AlignedBuffer reads as bf16.
   if (!memref || !memref.getLayout().isIdentity() ||
-      !(memref.getElementType().isF32() || memref.getElementType().isF64()))
+      !(memref.getElementType().isF32() || memref.getElementType().isF64() ||
+        memref.getElementType().isBF16()))
     return createStringError(inconvertibleErrorCode(),
-                             what + " must be a dense f32 or f64 memref");
+                             what + " must be a dense f32, f64 or bf16 memref");
   BufferShape shape;
   shape.dims.assign(memref.getShape().begin(), memref.getShape().end());
-  shape.elementBytes = memref.getElementType().isF64() ? 8 : 4;
+  shape.elementBytes = memref.getElementType().getIntOrFloatBitWidth() / 8;
   std::string typeText;
   llvm::raw_string_ostream os(typeText);
   type.print(os);

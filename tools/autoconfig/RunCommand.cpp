@@ -143,13 +143,15 @@ static std::vector<std::string> comparedCallees(mlir::ModuleOp module,
   if (!fn || fn.getNumResults() != 0)
     return names;
   // Only what can be called on generated buffers: dense, statically shaped
-  // f32/f64 memrefs in and out (a callee taking sizes or dynamic shapes is
+  // f32/f64/bf16 memrefs in and out (a callee taking sizes or dynamic shapes is
   // left out, not an error).
   auto denseBuffer = [](mlir::Type type) {
     auto memref = dyn_cast<mlir::MemRefType>(type);
     return memref && memref.hasStaticShape() &&
            memref.getLayout().isIdentity() &&
-           (memref.getElementType().isF32() || memref.getElementType().isF64());
+           (memref.getElementType().isF32() ||
+            memref.getElementType().isF64() ||
+            memref.getElementType().isBF16());
   };
   fn.walk([&](mlir::func::CallOp call) {
     auto callee = module.lookupSymbol<mlir::func::FuncOp>(call.getCallee());
