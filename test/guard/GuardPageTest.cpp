@@ -295,6 +295,14 @@ std::vector<Shape> gemmShapes() {
       {"batch3_9x21x5", gemm(9, 21, 5, false, false, 3)},
       {"15x9x13_f64", gemm(15, 9, 13, false, false, 1, ElementKind::F64)},
       {"5x27x17_f64_transB", gemm(5, 27, 17, false, true, 1, ElementKind::F64)},
+      // bf16 and i8 inputs: blocked's k-pair panels, AMX tiles (partial and
+      // whole, A in place), loops.
+      {"37x45x19_bf16", gemm(37, 45, 19, false, false, 1, ElementKind::BF16)},
+      {"32x48x64_bf16_whole_tiles",
+       gemm(32, 48, 64, false, false, 1, ElementKind::BF16)},
+      {"17x33x70_i8", gemm(17, 33, 70, false, false, 1, ElementKind::I8)},
+      {"32x16x128_i8_whole_tiles",
+       gemm(32, 16, 128, false, false, 1, ElementKind::I8)},
       // Sizes known only at run time (kernels for M, N, K in [1, 512]),
       // run at sizes with remainders at every level.
       {"dynamic_37x45x19", dynamicGemm(gemm(37, 45, 19), true)},
@@ -458,7 +466,7 @@ TEST_P(GuardPageTest, EveryAlgorithmStaysInBounds) {
       }
       for (GuardSide side : {GuardSide::After, GuardSide::Before}) {
         AlignedBuffer output(initial.outputBuffer().size(),
-                             elementBits(workloadElement(workload)) / 8);
+                             elementBits(workloadOutputElement(workload)) / 8);
         RunOutcome outcome =
             runGuarded(**kernel, workload, initial, side, output);
         ++coverage().runs[algorithm.name().str()];
@@ -495,6 +503,9 @@ TEST(GuardPageCoverage, EveryAlgorithmRunsOnSomeShape) {
       if (algorithm.model->applies(s.workload, target, whyNot))
         ++count;
     }
+    // AMX runs only where the host has it.
+    if (algorithm.name() == "amx" && !target.hasFeature("amx-bf16"))
+      continue;
     EXPECT_GT(count, 0u) << "algorithm '" << algorithm.name().str()
                          << "' applies to none of the guard-page shapes";
   }
