@@ -68,24 +68,28 @@ public:
   }
 
   void emit() {
+    // B's tiles in column blocks of nc (kept in L2 while every row block
+    // passes over them), each packed just before its row blocks run, into a
+    // buffer of one block that stays in L2 (a constant B is packed whole at
+    // compile time).
+    int64_t columnTiles =
+        std::max<int64_t>(p.tn, p.nc / kCTileCols / p.tn * p.tn);
     Value bp = prepackedB();
     bool packedHere = !bp;
-    if (packedHere) {
-      bp = alloc(nt * kt * tileElements, inType);
-      packB(bp);
-    }
+    if (packedHere)
+      bp = alloc(std::min(columnTiles, nt) * kt * tileElements, inType);
     // A's tiles are read in place (rows lda apart) with packA=0, which the
     // check allows only where every tile is whole.
     Value ap = p.packA ? alloc(mt * kt * tileElements, inType) : ops.a;
     if (p.packA)
       packA(ap);
-    // B's tiles in column blocks of nc (kept in L2 while every row block
-    // passes over them).
-    int64_t columnTiles =
-        std::max<int64_t>(p.tn, p.nc / kCTileCols / p.tn * p.tn);
     kb.forRange(0, nt, columnTiles, [&](Value jc0) {
       Value jcEnd = arith::MinUIOp::create(kb.b(), kb.add(jc0, columnTiles),
                                            kb.index(nt));
+      if (packedHere)
+        packB(bp, jc0, jcEnd);
+      // Where tile column jt of B is in bp.
+      bFirst = packedHere ? jc0 : kb.index(0);
       int64_t blocks = ceilDiv(mt, p.tm);
       kb.parallelRange(0, blocks, 1, p.threads > 1, [&](Value block) {
         Value it0 = kb.mul(block, p.tm);
@@ -177,27 +181,45 @@ private:
       body(kb.index(whole), total % step);
   }
 
-  /// Bp[jt][kt]: row p holds the k group (g p .. g p + g - 1) of 16
-  /// columns, interleaved; rows of B are read as vectors along N.
-  void packB(Value bp) {
+  /// Bp[jt - jc0][kt] for the tile columns [jc0, jcEnd): row p holds the k
+  /// group (g p .. g p + g - 1) of 16 columns, interleaved; rows of B are
+  /// read as vectors along N. Only the last tile column of B can be partial.
+  void packB(Value bp, Value jc0, Value jcEnd) {
+    int64_t fullTiles = w.n / kCTileCols, lastLive = w.n % kCTileCols;
     forSteps(w.k, tileK, [&](Value ktile, int64_t kLive) {
       Value k0 = kb.mul(ktile, tileK);
-      forSteps(w.n, kCTileCols, [&](Value jtile, int64_t nLive) {
-        Value col = kb.mul(jtile, kCTileCols);
-        Value tile = kb.mul(kb.add(kb.mul(jtile, kt), ktile), tileElements);
-        for (int64_t group = 0; group < kTileRows; ++group) {
-          SmallVector<Value, 4> rows;
-          for (int64_t q = 0; q < g; ++q) {
-            int64_t k = g * group + q;
-            rows.push_back(
-                k < kLive ? b.vector(kb, kb.add(k0, k), col, kCTileCols, nLive)
-                          : kb.zeroVector(kCTileCols, inType));
-          }
-          kb.storeVector(interleaveRows(rows), bp,
-                         {kb.add(tile, group * tileK)}, tileK);
-        }
+      Value fullEnd =
+          arith::MinUIOp::create(kb.b(), jcEnd, kb.index(fullTiles));
+      kb.forRange(jc0, fullEnd, 1, [&](Value jtile) {
+        packBTile(bp, jc0, jtile, ktile, k0, kLive, kCTileCols);
       });
+      if (!lastLive)
+        return;
+      Value hasLast = arith::CmpIOp::create(kb.b(), arith::CmpIPredicate::eq,
+                                            jcEnd, kb.index(nt));
+      auto ifOp = scf::IfOp::create(kb.b(), hasLast, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard guard(kb.b());
+      kb.b().setInsertionPointToStart(ifOp.thenBlock());
+      packBTile(bp, jc0, kb.index(fullTiles), ktile, k0, kLive, lastLive);
     });
+  }
+
+  void packBTile(Value bp, Value jc0, Value jtile, Value ktile, Value k0,
+                 int64_t kLive, int64_t nLive) {
+    Value col = kb.mul(jtile, kCTileCols);
+    Value tile =
+        kb.mul(kb.add(kb.mul(kb.sub(jtile, jc0), kt), ktile), tileElements);
+    for (int64_t group = 0; group < kTileRows; ++group) {
+      SmallVector<Value, 4> rows;
+      for (int64_t q = 0; q < g; ++q) {
+        int64_t k = g * group + q;
+        rows.push_back(k < kLive
+                           ? b.vector(kb, kb.add(k0, k), col, kCTileCols, nLive)
+                           : kb.zeroVector(kCTileCols, inType));
+      }
+      kb.storeVector(interleaveRows(rows), bp, {kb.add(tile, group * tileK)},
+                     tileK);
+    }
   }
 
   /// Ap[it][kt]: row r holds A's row 16 it + r, 64 bytes of k; rows past M
@@ -244,7 +266,8 @@ private:
                 stride));
           }
           for (int64_t j = 0; j < tn; ++j) {
-            Value tile = kb.add(kb.mul(kb.add(jt0, j), kt), ktile);
+            Value tile =
+                kb.add(kb.mul(kb.sub(kb.add(jt0, j), bFirst), kt), ktile);
             bTiles.push_back(amx::TileLoadOp::create(
                 kb.b(), inTile, bp, ValueRange{kb.mul(tile, tileElements)},
                 stride));
@@ -267,7 +290,9 @@ private:
             for (int64_t i = 0; i < tm; ++i)
               prefetchTile(ap, kb.add(kb.mul(kb.add(it0, i), kt), ahead));
             for (int64_t j = 0; j < tn; ++j)
-              prefetchTile(bp, kb.add(kb.mul(kb.add(jt0, j), kt), ahead));
+              prefetchTile(
+                  bp,
+                  kb.add(kb.mul(kb.sub(kb.add(jt0, j), bFirst), kt), ahead));
           }
           SmallVector<Value> next;
           for (int64_t i = 0; i < tm; ++i)
@@ -318,6 +343,9 @@ private:
   /// Bytes of an input element, k per A tile row, k per B group, elements
   /// of a tile.
   int64_t ebytes, tileK, g, tileElements;
+  /// The first tile column of B in the B buffer (the current column block's
+  /// when B is packed at run time, 0 for a constant B packed whole).
+  Value bFirst;
 };
 
 LogicalResult checkAmxGemm(Operation *op, const GemmWorkload &w,

@@ -109,17 +109,24 @@ protected:
     double core = productTime + loadTime;
     // Packing: A (unless read in place) and B (unless constant, packed at
     // compile time) read as stored and written as tiles; C read and written.
-    double aStored = double(w.m) * w.k * 2 * w.batch,
-           bStored = double(w.k) * w.n * 2 * w.batch;
-    // B is read 16 columns (32 bytes) of each row at a time, rows N apart:
-    // the row-strided stream calibration measured.
+    double ebytes = elementBits(w.element) / 8.0;
+    double aStored = double(w.m) * w.k * ebytes * w.batch,
+           bStored = double(w.k) * w.n * ebytes * w.batch;
+    // B is read 16 columns (32 bytes of bf16) of each row at a time, rows N
+    // apart: the row-strided stream calibration measured; its tiles go to
+    // a buffer of one column block, which stays where that block fits. A's
+    // tiles are written once, all of them.
     double packedBytes =
         ((p.packA ? aPacked : 0) + (w.constB ? 0 : bPacked)) * w.batch;
     double packTime =
-        (p.packA ? aStored : 0) / prof.bandwidthFor(uint64_t(aStored), t) +
-        (w.constB ? 0 : bStored) /
-            prof.panelBandwidthFor(uint64_t(bStored), t) +
-        packedBytes / prof.bandwidthFor(uint64_t(aPacked + bPacked), t);
+        (p.packA
+             ? aStored / prof.bandwidthFor(uint64_t(aStored), t) +
+                   aPacked * w.batch / prof.bandwidthFor(uint64_t(aPacked), t)
+             : 0) +
+        (w.constB
+             ? 0
+             : bStored / prof.panelBandwidthFor(uint64_t(bStored), t) +
+                   bPacked * w.batch / prof.bandwidthFor(uint64_t(bBlock), t));
     double cBytes = double(w.m) * w.n * 4 * w.batch;
     double cTime = 2 * cBytes / prof.bandwidthFor(uint64_t(cBytes), t);
     double threads = std::min<double>(std::max<int64_t>(1, p.threads),

@@ -7,8 +7,9 @@
 
 // CHECK-LABEL: func.func @amx(
 // CHECK-NOT:     linalg.matmul
-// B: 3 x 1 tiles (40 columns, 17 k); A: 2 x 1 tiles of 16 x 32 (19 rows).
-// CHECK-DAG:     memref.alloc() {alignment = 64 : i64} : memref<1536xbf16>
+// B: one column block of nc = 32 (2 x 1 tiles of 16 x 32 k, packed before
+// each block's row blocks run); A: 2 x 1 tiles (19 rows, 17 k).
+// CHECK-DAG:     memref.alloc() {alignment = 64 : i64} : memref<1024xbf16>
 // CHECK-DAG:     memref.alloc() {alignment = 64 : i64} : memref<1024xbf16>
 // CHECK:         amx.tile_zero : !amx.tile<16x16xf32>
 // CHECK:         amx.tile_load {{.*}} into !amx.tile<16x32xbf16>
