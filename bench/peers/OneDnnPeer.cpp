@@ -57,10 +57,10 @@ public:
   bool supports(const Workload &workload, std::string &whyNot) const override {
     if (const auto *conv = std::get_if<ConvWorkload>(&workload))
       return onednn::supportsConv(*conv, whyNot);
-    if (std::get<GemmWorkload>(workload).element == ElementKind::BF16 ||
-        std::get<GemmWorkload>(workload).element == ElementKind::I8)
-      return onednn::supportsMatmul(std::get<GemmWorkload>(workload), whyNot);
-    if (std::get<GemmWorkload>(workload).element != ElementKind::F32) {
+    const auto &gemm = std::get<GemmWorkload>(workload);
+    if (gemm.element == ElementKind::BF16 || gemm.element == ElementKind::I8)
+      return onednn::supportsMatmul(gemm, whyNot);
+    if (gemm.element != ElementKind::F32) {
       whyNot = "dnnl_sgemm is f32 only";
       return false;
     }

@@ -22,7 +22,7 @@ public:
   std::string note() const override { return lastNote; }
   std::string implementation() const override { return lastImplementation; }
 
-  /// bf16 matmuls (f32 output); convolutions stay f32 (supportsConv).
+  /// bf16 and s8 matmuls; convolutions stay f32 (supportsConv).
   bool takesElement(ElementKind) const override { return true; }
 
   bool supports(const Workload &workload, std::string &whyNot) const override {

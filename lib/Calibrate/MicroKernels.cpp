@@ -352,6 +352,27 @@ std::string microKernelModuleText(const MicroKernelPlan &plan) {
   return text + "}\n";
 }
 
+/// `%r:chains = scf.for %i = 0 to %n` carrying `chains` independent
+/// accumulators of `type`: accumulator c starts at `init(c)` and each
+/// iteration replaces it with `step(c)`, an op reading `%acc<c>`.
+static void independentChains(FunctionText &f, unsigned chains, StringRef type,
+                              function_ref<std::string(unsigned)> init,
+                              function_ref<std::string(unsigned)> step) {
+  std::string types, inits, yields;
+  for (unsigned c = 0; c < chains; ++c) {
+    types += formatv("{0}{1}", c ? ", " : "", type).str();
+    inits += formatv("{0}%acc{1} = {2}", c ? ", " : "", c, init(c)).str();
+    yields += formatv("{0}%next{1}", c ? ", " : "", c).str();
+  }
+  f.line(formatv("%r:{0} = scf.for %i = %c0 to %n step %c1 iter_args({1}) -> "
+                 "({2}) {{",
+                 chains, inits, types));
+  for (unsigned c = 0; c < chains; ++c)
+    f.line(formatv("  %next{0} = {1}", c, step(c)));
+  f.line("  scf.yield " + yields + " : " + types);
+  f.line("}");
+}
+
 std::string bf16DotModuleText() {
   FunctionText f(kBf16DotKernel);
   // Operands from %in (bf16 pairs of whatever bits it holds: the rate does
@@ -359,22 +380,14 @@ std::string bf16DotModuleText() {
   f.line("%v = vector.load %in[%c0] : memref<?xf32>, vector<16xf32>");
   f.line("%ab = vector.bitcast %v : vector<16xf32> to vector<32xbf16>");
   f.line("%z = arith.constant dense<0.0> : vector<16xf32>");
-  std::string types, inits, yields, carried;
-  for (unsigned c = 0; c < kBf16DotChains; ++c) {
-    types += (c ? ", " : "") + std::string("vector<16xf32>");
-    inits += formatv("{0}%a{1} = %z", c ? ", " : "", c).str();
-  }
-  f.line(formatv("%r:{0} = scf.for %i = %c0 to %n step %c1 iter_args({1}) -> "
-                 "({2}) {{",
-                 kBf16DotChains, inits, types));
-  for (unsigned c = 0; c < kBf16DotChains; ++c) {
-    f.line(formatv("  %d{0} = x86vector.avx512.dot %a{0}, %ab, %ab : "
-                   "vector<32xbf16> -> vector<16xf32>",
-                   c));
-    yields += formatv("{0}%d{1}", c ? ", " : "", c).str();
-  }
-  f.line("  scf.yield " + yields + " : " + types);
-  f.line("}");
+  independentChains(
+      f, kBf16DotChains, "vector<16xf32>", [](unsigned) { return "%z"; },
+      [](unsigned c) {
+        return formatv("x86vector.avx512.dot %acc{0}, %ab, %ab : "
+                       "vector<32xbf16> -> vector<16xf32>",
+                       c)
+            .str();
+      });
   f.line("%s0 = arith.addf %r#0, %r#1 : vector<16xf32>");
   for (unsigned c = 2; c < kBf16DotChains; ++c)
     f.line(formatv("%s{0} = arith.addf %s{1}, %r#{0} : vector<16xf32>", c - 1,
@@ -389,24 +402,18 @@ std::string amxProductModuleText() {
   FunctionText f(kAmxProductKernel);
   f.line("%a = amx.tile_zero : !amx.tile<16x32xbf16>");
   f.line("%b = amx.tile_zero : !amx.tile<16x32xbf16>");
-  std::string types, inits, yields;
-  for (unsigned c = 0; c < kAmxProductChains; ++c) {
+  for (unsigned c = 0; c < kAmxProductChains; ++c)
     f.line(formatv("%z{0} = amx.tile_zero : !amx.tile<16x16xf32>", c));
-    types += (c ? ", " : "") + std::string("!amx.tile<16x16xf32>");
-    inits += formatv("{0}%c{1}t = %z{1}", c ? ", " : "", c).str();
-  }
-  f.line(formatv("%r:{0} = scf.for %i = %c0 to %n step %c1 iter_args({1}) -> "
-                 "({2}) {{",
-                 kAmxProductChains, inits, types));
-  for (unsigned c = 0; c < kAmxProductChains; ++c) {
-    f.line(formatv("  %p{0} = amx.tile_mulf %a, %b, %c{0}t : "
-                   "!amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, "
-                   "!amx.tile<16x16xf32>",
-                   c));
-    yields += formatv("{0}%p{1}", c ? ", " : "", c).str();
-  }
-  f.line("  scf.yield " + yields + " : " + types);
-  f.line("}");
+  independentChains(
+      f, kAmxProductChains, "!amx.tile<16x16xf32>",
+      [](unsigned c) { return formatv("%z{0}", c).str(); },
+      [](unsigned c) {
+        return formatv("amx.tile_mulf %a, %b, %acc{0} : "
+                       "!amx.tile<16x32xbf16>, !amx.tile<16x32xbf16>, "
+                       "!amx.tile<16x16xf32>",
+                       c)
+            .str();
+      });
   for (unsigned c = 0; c < kAmxProductChains; ++c)
     f.line(formatv("amx.tile_store %out[%c0], %r#{0}, {1} : memref<?xf32>, "
                    "!amx.tile<16x16xf32>",

@@ -158,19 +158,6 @@ private:
         inType, packed);
   }
 
-  /// Interleaves g vectors lane by lane: lane j*g + i of the result is lane
-  /// j of rows[i] (rows g/2 apart first: r0 r2, r1 r3, then those).
-  Value interleaveRows(ArrayRef<Value> rows) {
-    if (rows.size() == 1)
-      return rows.front();
-    size_t half = rows.size() / 2;
-    SmallVector<Value> pairs;
-    for (size_t i = 0; i < half; ++i)
-      pairs.push_back(
-          vector::InterleaveOp::create(kb.b(), rows[i], rows[i + half]));
-    return interleaveRows(pairs);
-  }
-
   /// Calls body(index, live) for [0, total) in steps of `step`: the whole
   /// steps in a loop (live = step), the last partial one after it.
   void forSteps(int64_t total, int64_t step,
@@ -217,7 +204,7 @@ private:
                            ? b.vector(kb, kb.add(k0, k), col, kCTileCols, nLive)
                            : kb.zeroVector(kCTileCols, inType));
       }
-      kb.storeVector(interleaveRows(rows), bp, {kb.add(tile, group * tileK)},
+      kb.storeVector(kb.interleave(rows), bp, {kb.add(tile, group * tileK)},
                      tileK);
     }
   }

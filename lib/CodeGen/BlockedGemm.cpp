@@ -535,21 +535,6 @@ private:
     });
   }
 
-  /// Interleaves g vectors of `lanes` lanes: lane j*g + i of the result is
-  /// lane j of rows[i] (the k-group layout of the packed panels).
-  Value interleaveRows(ArrayRef<Value> rows) {
-    if (rows.size() == 1)
-      return rows.front();
-    // Pairs of rows g/2 apart, then the pairs: (r0, r2), (r1, r3) give
-    // r0 r1 r2 r3 per lane for g = 4.
-    size_t half = rows.size() / 2;
-    SmallVector<Value> pairs;
-    for (size_t i = 0; i < half; ++i)
-      pairs.push_back(
-          vector::InterleaveOp::create(kb.b(), rows[i], rows[i + half]));
-    return interleaveRows(pairs);
-  }
-
   /// Calls body(group, rows) for the k groups of a static k block: the whole
   /// groups in a loop, then the last, of `kcb % g` live rows, if any.
   void forKGroups(int64_t kcb, llvm::function_ref<void(Value, int64_t)> body) {
@@ -577,7 +562,7 @@ private:
                                   ? b.vector(kb, kb.add(row0, i),
                                              kb.add(col, v * p.vl), p.vl, live)
                                   : kb.zeroVector(p.vl, inType));
-          kb.storeVector(interleaveRows(vectors), bp,
+          kb.storeVector(kb.interleave(vectors), bp,
                          {kb.add(dst, v * p.vl * g)}, p.vl * g);
         }
       });

@@ -127,6 +127,20 @@ void KernelBuilder::storeVector(Value value, Value memref, ValueRange indices,
                                 value);
 }
 
+Value KernelBuilder::interleave(ArrayRef<Value> rows) {
+  assert(llvm::isPowerOf2_64(rows.size()) && "interleave needs 2^k rows");
+  if (rows.size() == 1)
+    return rows.front();
+  // Pairs of rows g/2 apart, then the pairs: (r0, r2), (r1, r3) give
+  // r0 r1 r2 r3 per lane for g = 4.
+  size_t half = rows.size() / 2;
+  SmallVector<Value> pairs;
+  for (size_t i = 0; i < half; ++i)
+    pairs.push_back(
+        vector::InterleaveOp::create(builder, rows[i], rows[i + half]));
+  return interleave(pairs);
+}
+
 SmallVector<Value> KernelBuilder::transposeSquare(ValueRange rows) {
   // The recursive block transpose as log2(n) rounds of two-input shuffles:
   // the round of block size s swaps, in each pair of rows (i, i + s), the

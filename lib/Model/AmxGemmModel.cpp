@@ -38,9 +38,13 @@ protected:
     return element == ElementKind::BF16 || element == ElementKind::I8;
   }
 
+  bool availableOn(const TargetDesc &t) const override {
+    return t.hasFeature("amx-tile") && t.hasFeature("amx-bf16");
+  }
+
   bool appliesTo(const GemmWorkload &w, const TargetDesc &t,
                  std::string &whyNot) const override {
-    if (!t.hasFeature("amx-tile") || !t.hasFeature("amx-bf16"))
+    if (!availableOn(t))
       return notApplicable(whyNot, "the target has no AMX-BF16 tiles");
     if (w.element == ElementKind::I8 && !t.hasFeature("amx-int8"))
       return notApplicable(whyNot, "the target has no AMX-INT8 tiles");
@@ -66,7 +70,6 @@ protected:
         best = p;
       }
     }
-    best.threads = 1;
     return {best,
             formatv("{0}x{1} block of C tiles ({2} of the {3} tile registers "
                     "with its A and B tiles), B blocks of {4} columns, A {5}: "

@@ -91,9 +91,8 @@ public:
     const auto *w = workloadAs<ConvWorkload>(workload, whyNot);
     if (!w)
       return false;
-    if (!takesElement(w->element))
-      return notApplicable(whyNot, std::string("its generator takes no ") +
-                                       elementName(w->element) + " inputs");
+    if (!takesElementOrSays(w->element, whyNot))
+      return false;
     if (!equivalentGemm(*w))
       return notApplicable(whyNot,
                            ("layout '" + convLayoutName(w->layout) +

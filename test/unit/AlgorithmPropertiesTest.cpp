@@ -111,7 +111,7 @@ void checkAll(const TargetDesc &target, const Profile &profile) {
   EXPECT_GT(applied, 20u);
   for (const Algorithm &algorithm : algorithms())
     EXPECT_TRUE(covered.count(algorithm.name().str()) ||
-                (algorithm.name() == "amx" && !target.hasFeature("amx-bf16")))
+                !algorithm.model->availableOn(target))
         << algorithm.name().str() << " applied to none of the workloads";
 }
 

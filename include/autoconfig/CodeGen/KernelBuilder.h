@@ -82,6 +82,10 @@ public:
   mlir::Value addf(mlir::Value a, mlir::Value b);
   /// Horizontal sum of a vector.
   mlir::Value reduceAdd(mlir::Value vector);
+  /// Interleaves g vectors (g a power of two) lane by lane: lane j*g + i of
+  /// the result is lane j of rows[i] (the k-group layout of packed panels
+  /// for dot-product instructions: pairs of bf16, quads of i8).
+  mlir::Value interleave(llvm::ArrayRef<mlir::Value> rows);
   /// Transposes n vectors of n lanes (n a power of two) in registers:
   /// lane j of result i is lane i of row j.
   llvm::SmallVector<mlir::Value> transposeSquare(mlir::ValueRange rows);

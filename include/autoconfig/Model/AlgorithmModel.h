@@ -53,11 +53,27 @@ public:
     return element == ElementKind::F32 || element == ElementKind::F64;
   }
 
+  /// Whether the target has the instructions the generator emits (AMX
+  /// tiles, say): an algorithm not available on a target applies to
+  /// nothing there.
+  virtual bool availableOn(const TargetDesc &) const { return true; }
+
   /// Whether the algorithm can compute this workload on this target; when it
   /// cannot, `whyNot` says why in a few words.
   virtual bool applies(const Workload &workload, const TargetDesc &target,
                        std::string &whyNot) const = 0;
 
+protected:
+  /// takesElement() as applies() asks it, with the reason when it does not.
+  bool takesElementOrSays(ElementKind element, std::string &whyNot) const {
+    if (takesElement(element))
+      return true;
+    whyNot = std::string("its generator takes no ") + elementName(element) +
+             " inputs";
+    return false;
+  }
+
+public:
   /// The analytical configuration (before refinement).
   virtual Derivation derive(const Workload &workload,
                             const Machine &machine) const = 0;
@@ -150,9 +166,8 @@ public:
   bool applies(const Workload &workload, const TargetDesc &target,
                std::string &whyNot) const final {
     const WorkloadT *w = workloadAs<WorkloadT>(workload, whyNot);
-    if (w && !takesElement(w->element))
-      return notApplicable(whyNot, std::string("its generator takes no ") +
-                                       elementName(w->element) + " inputs");
+    if (w && !takesElementOrSays(w->element, whyNot))
+      return false;
     if constexpr (std::is_same_v<WorkloadT, GemmWorkload>)
       if (w && w->isDynamic() && !takesDynamicSizes())
         return notApplicable(whyNot, "its generator takes static sizes only");
